@@ -1,0 +1,229 @@
+#include "cli/commands.h"
+
+#include <signal.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <thread>
+
+#include "config/loader.h"
+#include "config/taxonomy.h"
+#include "core/api_keys.h"
+#include "core/data_dir.h"
+#include "core/snapshots.h"
+#include "http/routes.h"
+#include "http/server.h"
+#include "util/clock.h"
+#include "util/random.h"
+#include "util/text.h"
+#include "version.h"
+
+namespace tillit::cli {
+namespace {
+
+void Fail(const std::string& message) { std::cerr << "tillit: " << message << "\n"; }
+
+// Prints every diagnostic; returns the configuration or null when it has errors.
+std::shared_ptr<const config::Config> LoadAndReport(const std::string& path) {
+  config::LoadResult result = config::LoadConfigFile(path);
+  for (const auto& d : result.diagnostics) std::cerr << d.ToString() << "\n";
+  if (!result.ok()) {
+    std::cerr << path << ": " << result.error_count() << " error" << (result.error_count() == 1 ? "" : "s")
+              << "; fix them and run `tillit check " << path << "` again\n";
+  }
+  return result.config;
+}
+
+// JSON log lines on stderr: {"ts":…,"level":…,"log":{…}}. Messages are JSON objects built by the caller.
+void SetUpLogging() {
+  auto logger = spdlog::stderr_logger_mt("tillit");
+  logger->set_pattern(R"({"ts":"%Y-%m-%dT%H:%M:%S.%eZ","level":"%l","log":%v})", spdlog::pattern_time_type::utc);
+  spdlog::set_default_logger(logger);
+}
+
+std::string FormatTime(int64_t micros) { return FormatRfc3339(FromMicros(micros)); }
+
+}  // namespace
+
+int RunCheck(const std::string& config_path, bool list_categories) {
+  if (list_categories) {
+    for (const auto& c : config::BuiltinCategories()) {
+      std::printf("%-26s %-28s %-40s %s\n", std::string(c.id).c_str(), std::string(c.dpv).c_str(),
+                  std::string(c.fideslang).c_str(), std::string(c.name_en).c_str());
+    }
+    if (config_path.empty()) return 0;
+  }
+  auto config = LoadAndReport(config_path);
+  if (!config) return 1;
+  std::cout << config_path << ": ok — " << config->controller.name << ", " << config->purposes.size()
+            << " purposes, " << config->categories.size() << " categories, " << config->recipients.size()
+            << " recipients, policy version " << core::PolicyVersionOf(*config) << "\n";
+  return 0;
+}
+
+int RunInit(const std::string& config_path, const std::string& data_dir) {
+  auto config = LoadAndReport(config_path);
+  if (!config) return 1;
+  auto report = core::InitDataDir(data_dir, Random::Secure());
+  if (!report.ok()) {
+    Fail(report.status().message());
+    return 1;
+  }
+  auto opened = core::Open(data_dir);
+  if (!opened.ok()) {
+    Fail(opened.status().message());
+    return 1;
+  }
+  auto published = core::PublishConfig(*opened->store, *config, Clock::System());
+  opened->store->Close();
+  if (!published.ok()) {
+    Fail(published.status().message());
+    return 1;
+  }
+  std::cout << "data directory " << data_dir << (report->created_dir ? " created" : " exists") << "\n"
+            << "master key " << core::MasterKeyPath(data_dir)
+            << (report->created_key ? " created (mode 0600) — back it up apart from the data" : " kept") << "\n"
+            << "database at schema version " << report->schema_version << "\n"
+            << "configuration published as policy version " << published->policy_version
+            << (published->new_version ? "" : " (unchanged)") << "\n";
+  return 0;
+}
+
+int RunServe(const ServeOptions& options) {
+  SetUpLogging();
+  auto config = LoadAndReport(options.config_path);
+  if (!config) return 1;
+  const std::string listen = options.listen.empty() ? config->server.listen : options.listen;
+  auto address = http::ParseListen(listen);
+  if (!address.ok()) {
+    Fail(address.status().message());
+    return 2;
+  }
+
+  // Block the shutdown signals before any thread starts, so every thread inherits the mask and this thread
+  // receives them with sigwait.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto opened = core::Open(options.data_dir);
+  if (!opened.ok()) {
+    Fail(opened.status().message());
+    return 1;
+  }
+  store::Store& store = *opened->store;
+  auto published = core::PublishConfig(store, *config, Clock::System());
+  if (!published.ok()) {
+    Fail(published.status().message());
+    store.Close();
+    return 1;
+  }
+  core::ApiKeys api_keys(store, Clock::System(), Random::Secure());
+  http::Metrics metrics;
+  http::AppContext app{config, published->policy_version, &store, &api_keys, &metrics, &Clock::System()};
+
+  http::ServerOptions server_options;
+  server_options.address = address->first;
+  server_options.port = address->second;
+  server_options.threads = options.threads != 0 ? options.threads : std::max(2u, std::thread::hardware_concurrency());
+  server_options.max_body_bytes = config->server.max_body_bytes;
+  server_options.access_log = options.access_log;
+  http::HttpServer server(http::BuildRouter(app), metrics, server_options);
+  if (Status s = server.Start(); !s.ok()) {
+    Fail(s.message());
+    store.Close();
+    return 1;
+  }
+  const std::string host = address->first.find(':') != std::string::npos ? "[" + address->first + "]" : address->first;
+  const std::string base = "http://" + host + ":" + std::to_string(server.port());
+  std::cout << "tillit " << TILLIT_VERSION << " listening on " << base << "\n"
+            << "  policy version  " << published->policy_version << "\n"
+            << "  health          " << base << "/healthz\n"
+            << "  configuration   " << base << "/v1/config\n"
+            << "  metrics         " << base << "/metrics" << std::endl;
+  spdlog::info(R"({{"event":"started","port":{},"policy_version":"{}"}})", server.port(), published->policy_version);
+
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  spdlog::info(R"({{"event":"stopping","signal":{}}})", signal_number);
+  const bool drained = server.Drain(std::chrono::seconds(10));
+  server.Stop();
+  store.Close();
+  spdlog::info(R"({{"event":"stopped","drained":{}}})", drained ? "true" : "false");
+  return 0;
+}
+
+int RunKeyCreate(const std::string& data_dir, const std::string& name, const std::string& purposes) {
+  auto opened = core::Open(data_dir);
+  if (!opened.ok()) {
+    Fail(opened.status().message());
+    return 1;
+  }
+  auto known = core::LatestPurposeIds(*opened->store);
+  if (!known.ok()) {
+    Fail(known.status().message());
+    return 1;
+  }
+  core::ApiKeys keys(*opened->store, Clock::System(), Random::Secure());
+  auto secret = keys.Create(name, SplitList(purposes), *known);
+  opened->store->Close();
+  if (!secret.ok()) {
+    Fail(secret.status().message());
+    return 1;
+  }
+  std::cout << *secret << std::endl;
+  std::cerr << "API key '" << name << "' created. It is shown only now: store it in the shop's secrets.\n";
+  return 0;
+}
+
+int RunKeyList(const std::string& data_dir) {
+  auto opened = core::Open(data_dir);
+  if (!opened.ok()) {
+    Fail(opened.status().message());
+    return 1;
+  }
+  core::ApiKeys keys(*opened->store, Clock::System(), Random::Secure());
+  auto rows = keys.List();
+  opened->store->Close();
+  if (!rows.ok()) {
+    Fail(rows.status().message());
+    return 1;
+  }
+  std::printf("%-24s %-18s %-22s %-10s %s\n", "NAME", "PREFIX", "CREATED", "STATUS", "PURPOSES");
+  for (const auto& r : *rows) {
+    std::string purposes;
+    for (const auto& p : r.purposes) purposes += (purposes.empty() ? "" : ",") + p;
+    std::printf("%-24s %-18s %-22s %-10s %s\n", r.name.c_str(), (r.prefix + "…").c_str(),
+                FormatTime(r.created_at).c_str(), r.revoked_at ? "revoked" : "active", purposes.c_str());
+  }
+  return 0;
+}
+
+int RunKeyRevoke(const std::string& data_dir, const std::string& name) {
+  auto opened = core::Open(data_dir);
+  if (!opened.ok()) {
+    Fail(opened.status().message());
+    return 1;
+  }
+  core::ApiKeys keys(*opened->store, Clock::System(), Random::Secure());
+  Status s = keys.Revoke(name);
+  opened->store->Close();
+  if (!s.ok()) {
+    Fail(s.message());
+    return 1;
+  }
+  std::cout << "API key '" << name << "' revoked\n";
+  return 0;
+}
+
+int RunVersion() {
+  std::cout << "tillit " << TILLIT_VERSION << "\n";
+  return 0;
+}
+
+}  // namespace tillit::cli

@@ -1,0 +1,30 @@
+// The tillit subcommands, callable without the command-line parser: main.cc parses arguments and calls these.
+// Each returns the process exit code: 0 success, 1 failure (the message is printed to stderr), 2 bad usage.
+#ifndef TILLIT_CLI_COMMANDS_H_
+#define TILLIT_CLI_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+namespace tillit::cli {
+
+int RunCheck(const std::string& config_path, bool list_categories);
+int RunInit(const std::string& config_path, const std::string& data_dir);
+
+struct ServeOptions {
+  std::string config_path;
+  std::string data_dir;
+  std::string listen;  // empty: from the configuration
+  size_t threads = 0;  // 0: one per core
+  bool access_log = true;
+};
+int RunServe(const ServeOptions& options);
+
+int RunKeyCreate(const std::string& data_dir, const std::string& name, const std::string& purposes);
+int RunKeyList(const std::string& data_dir);
+int RunKeyRevoke(const std::string& data_dir, const std::string& name);
+int RunVersion();
+
+}  // namespace tillit::cli
+
+#endif  // TILLIT_CLI_COMMANDS_H_

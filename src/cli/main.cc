@@ -1,0 +1,74 @@
+// tillit: the command line. Parses arguments with CLI11 and hands over to cli/commands.
+#include <sys/stat.h>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  // Everything tillit creates (key file, databases, exports) is for its own user only.
+  umask(077);
+  CLI::App app{"tillit — a customer register that keeps the promises of a privacy policy"};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every subcommand");
+
+  std::string config_path, data_dir, listen, name, purposes;
+  bool list_categories = false;
+
+  auto* check = app.add_subcommand("check", "Validate a configuration file");
+  check->add_option("FILE", config_path, "tillit.toml to check");
+  check->add_flag("--list-categories", list_categories, "List the built-in personal-data categories");
+
+  auto* init = app.add_subcommand("init", "Create a data directory: master key, databases, migrations");
+  init->add_option("--config", config_path, "Configuration file")->required();
+  init->add_option("--data", data_dir, "Data directory")->required();
+
+  tillit::cli::ServeOptions serve_options;
+  bool no_access_log = false;
+  auto* serve = app.add_subcommand("serve", "Run the HTTP server");
+  serve->add_option("--config", serve_options.config_path, "Configuration file")->required();
+  serve->add_option("--data", serve_options.data_dir, "Data directory")->required();
+  serve->add_option("--listen", serve_options.listen, "Address to listen on (default from config: 127.0.0.1:8080)");
+  serve->add_option("--threads", serve_options.threads, "HTTP threads (default: one per core, at least 2)");
+  serve->add_flag("--no-access-log", no_access_log, "Do not write a log line per request");
+
+  auto* key = app.add_subcommand("key", "Manage API keys");
+  key->require_subcommand(1);
+  auto* key_create = key->add_subcommand("create", "Create an API key; prints it once");
+  key_create->add_option("--data", data_dir, "Data directory")->required();
+  key_create->add_option("--name", name, "Key name")->required();
+  key_create->add_option("--purposes", purposes, "Purposes the key may use, comma-separated")->required();
+  auto* key_list = key->add_subcommand("list", "List API keys");
+  key_list->add_option("--data", data_dir, "Data directory")->required();
+  auto* key_revoke = key->add_subcommand("revoke", "Revoke an API key");
+  key_revoke->add_option("NAME", name, "Key name")->required();
+  key_revoke->add_option("--data", data_dir, "Data directory")->required();
+
+  auto* version = app.add_subcommand("version", "Print the version");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  using namespace tillit::cli;
+  if (*check) {
+    if (config_path.empty() && !list_categories) {
+      std::cerr << "tillit check: name the configuration file, e.g. `tillit check tillit.toml`\n";
+      return 2;
+    }
+    return RunCheck(config_path, list_categories);
+  }
+  if (*init) return RunInit(config_path, data_dir);
+  if (*serve) {
+    serve_options.access_log = !no_access_log;
+    return RunServe(serve_options);
+  }
+  if (*key_create) return RunKeyCreate(data_dir, name, purposes);
+  if (*key_list) return RunKeyList(data_dir);
+  if (*key_revoke) return RunKeyRevoke(data_dir, name);
+  if (*version) return RunVersion();
+  return 2;
+}

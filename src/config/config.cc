@@ -1,0 +1,84 @@
+#include "config/config.h"
+
+#include <algorithm>
+
+namespace tillit::config {
+
+std::string_view Pick(const Localised& text, std::string_view lang, std::string_view fallback) {
+  if (auto it = text.find(lang); it != text.end()) return it->second;
+  if (auto it = text.find(fallback); it != text.end()) return it->second;
+  if (!text.empty()) return text.begin()->second;
+  return {};
+}
+
+namespace {
+
+template <typename Enum, size_t N>
+std::optional<Enum> ParseFrom(const std::string_view (&ids)[N], std::string_view id) {
+  for (size_t i = 0; i < N; ++i) {
+    if (ids[i] == id) return static_cast<Enum>(i);
+  }
+  return std::nullopt;
+}
+
+constexpr std::string_view kLegalBasisIds[] = {"consent",  "contract", "legal_obligation", "legitimate_interest",
+                                               "vital_interest", "public_task"};
+constexpr std::string_view kLegalBasisDpv[] = {"dpv:Consent",  "dpv:Contract", "dpv:LegalObligation",
+                                               "dpv:LegitimateInterest", "dpv:VitalInterest", "dpv:PublicInterest"};
+constexpr std::string_view kChannelIds[] = {"email", "sms", "phone", "post"};
+constexpr std::string_view kAnchorIds[] = {"collected",       "last_activity", "agreement_end",
+                                           "fiscal_year_end", "calendar_year_end_after_fy", "erased"};
+constexpr std::string_view kRoleIds[] = {"processor", "controller", "third_party"};
+constexpr std::string_view kCookieCategoryIds[] = {"necessary", "preferences", "statistics", "marketing"};
+
+}  // namespace
+
+std::string_view LegalBasisId(LegalBasis basis) { return kLegalBasisIds[static_cast<int>(basis)]; }
+std::string_view LegalBasisDpv(LegalBasis basis) { return kLegalBasisDpv[static_cast<int>(basis)]; }
+std::optional<LegalBasis> ParseLegalBasis(std::string_view id) { return ParseFrom<LegalBasis>(kLegalBasisIds, id); }
+std::string_view ChannelId(Channel channel) { return kChannelIds[static_cast<int>(channel)]; }
+std::optional<Channel> ParseChannel(std::string_view id) { return ParseFrom<Channel>(kChannelIds, id); }
+std::string_view AnchorId(Anchor anchor) { return kAnchorIds[static_cast<int>(anchor)]; }
+std::optional<Anchor> ParseAnchor(std::string_view id) { return ParseFrom<Anchor>(kAnchorIds, id); }
+std::string_view RecipientRoleId(RecipientRole role) { return kRoleIds[static_cast<int>(role)]; }
+std::string_view CookieCategoryId(CookieCategory category) {
+  return kCookieCategoryIds[static_cast<int>(category)];
+}
+
+bool Purpose::UsesCategory(std::string_view category) const {
+  return std::find(categories.begin(), categories.end(), category) != categories.end();
+}
+
+const Purpose* Config::FindPurpose(std::string_view id) const {
+  for (const auto& p : purposes) {
+    if (p.id == id) return &p;
+  }
+  return nullptr;
+}
+
+const Category* Config::FindCategory(std::string_view id) const {
+  for (const auto& c : categories) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+const Recipient* Config::FindRecipient(std::string_view id) const {
+  for (const auto& r : recipients) {
+    if (r.id == id) return &r;
+  }
+  return nullptr;
+}
+
+bool Config::HasRecordKind(std::string_view kind) const {
+  return std::find(record_kinds.begin(), record_kinds.end(), kind) != record_kinds.end();
+}
+
+const std::vector<std::string>& BuiltinRecordKinds() {
+  static const std::vector<std::string> kinds = {"order",   "payment",  "delivery", "cart_event",
+                                                 "discount_use", "loyalty", "agreement", "usage",
+                                                 "activity", "device",  "message"};
+  return kinds;
+}
+
+}  // namespace tillit::config

@@ -1,0 +1,203 @@
+// Config: the controller's privacy policy as code. One validated, immutable value loaded from tillit.toml
+// (see docs/CONFIGURATION.md); every service reads its rules from here and the generated policy renders from it,
+// so what the policy says and what the code enforces cannot drift apart.
+//
+// Thread safety: immutable after loading; share a `std::shared_ptr<const Config>` freely across threads.
+#ifndef TILLIT_CONFIG_CONFIG_H_
+#define TILLIT_CONFIG_CONFIG_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/duration.h"
+
+namespace tillit::config {
+
+// Text per language code ("en", "sv", "nb", "fi").
+using Localised = std::map<std::string, std::string, std::less<>>;
+
+// The text in `lang`, else in `fallback`, else any, else "".
+std::string_view Pick(const Localised& text, std::string_view lang, std::string_view fallback = "en");
+
+enum class LegalBasis { kConsent, kContract, kLegalObligation, kLegitimateInterest, kVitalInterest, kPublicTask };
+std::string_view LegalBasisId(LegalBasis basis);
+std::optional<LegalBasis> ParseLegalBasis(std::string_view id);
+std::string_view LegalBasisDpv(LegalBasis basis);  // "dpv:Consent" …
+
+enum class Channel { kEmail, kSms, kPhone, kPost };
+std::string_view ChannelId(Channel channel);
+std::optional<Channel> ParseChannel(std::string_view id);
+
+enum class Anchor { kCollected, kLastActivity, kAgreementEnd, kFiscalYearEnd, kCalendarYearEndAfterFy, kErased };
+std::string_view AnchorId(Anchor anchor);
+std::optional<Anchor> ParseAnchor(std::string_view id);
+
+enum class RecipientRole { kProcessor, kController, kThirdParty };
+std::string_view RecipientRoleId(RecipientRole role);
+
+enum class CookieCategory { kNecessary, kPreferences, kStatistics, kMarketing };
+std::string_view CookieCategoryId(CookieCategory category);
+
+struct SupervisoryAuthority {
+  std::string name;
+  std::string address;
+  std::string website;
+  std::string email;
+};
+
+struct Controller {
+  std::string name;
+  std::string trade_name;
+  std::string org_number;
+  std::string address;
+  std::string country;  // ISO 3166-1 alpha-2
+  std::string email;
+  std::string phone;
+  std::string website;
+  Localised register_name;
+  std::string time_zone;
+  int fiscal_year_end_month = 12;
+  int fiscal_year_end_day = 31;
+  std::string dpo_name;
+  std::string dpo_email;
+  SupervisoryAuthority authority;
+};
+
+struct Category {
+  std::string id;
+  std::string dpv;
+  std::string fideslang;
+  Localised name;
+  bool portable = true;
+  bool custom = false;
+};
+
+struct Source {
+  std::string id;
+  std::string name;
+  std::vector<std::string> categories;
+  Localised description;
+};
+
+struct Purpose {
+  std::string id;
+  LegalBasis legal_basis = LegalBasis::kContract;
+  std::vector<std::string> categories;
+  Localised name;
+  Localised description;
+  int64_t revision = 1;
+  std::optional<Duration> consent_validity;
+  std::vector<std::string> withdraw;
+  std::vector<Channel> channels;
+  bool own_similar_products = false;
+  std::vector<std::string> objection;
+  bool builtin = false;
+
+  bool UsesCategory(std::string_view category) const;
+};
+
+struct RetentionRule {
+  std::string category;     // exactly one of category / record_kind is set
+  std::string record_kind;
+  Duration duration;
+  Anchor anchor = Anchor::kCollected;
+  bool accounting = false;
+  Localised reason;
+};
+
+struct Recipient {
+  std::string id;
+  std::string name;
+  RecipientRole role = RecipientRole::kProcessor;
+  std::string country;
+  std::string safeguard;  // "" inside the EEA
+  std::vector<std::string> categories;
+  std::vector<std::string> purposes;
+  Localised description;
+  std::string service;
+};
+
+struct Cookie {
+  std::string id;
+  std::string name;
+  std::string provider;
+  std::string recipient;
+  CookieCategory category = CookieCategory::kNecessary;
+  std::string purpose;
+  std::optional<Duration> duration;
+  std::string country;
+  std::string without_consent = "not_loaded";
+  Localised description;
+};
+
+struct OptOutRegister {
+  std::string id;
+  std::string country;
+  std::vector<Channel> channels;
+  Duration max_age;
+  bool existing_customers_exempt = false;
+};
+
+struct Marketing {
+  bool existing_customer_exception = true;
+  std::string opt_out_subject;
+  std::string opt_out_email;
+  bool prohibition_codes = false;
+  std::vector<OptOutRegister> opt_out_registers;
+};
+
+struct Rights {
+  std::vector<std::string> approval_required;
+  std::string email;
+  std::string portal_url;
+  bool identity_check = true;
+  bool processor_overview_on_request = false;
+};
+
+struct PolicyTexts {
+  std::map<std::string, std::string, std::less<>> texts;  // "intro" → text
+};
+
+struct Server {
+  std::string listen = "127.0.0.1:8080";
+  uint64_t max_body_bytes = 1 << 20;
+  std::string public_url;
+};
+
+struct Config {
+  std::string source_path;
+  Controller controller;
+  std::vector<std::string> languages;
+  std::vector<Category> categories;  // in use: built-in ones resolved plus custom ones
+  std::vector<Source> sources;
+  std::vector<Purpose> purposes;     // declared ones, then built-ins not declared
+  std::vector<RetentionRule> retention;
+  std::vector<std::string> record_kinds;  // built-in plus configured
+  std::vector<Recipient> recipients;
+  std::vector<Cookie> cookies;
+  Marketing marketing;
+  Rights rights;
+  std::map<std::string, PolicyTexts, std::less<>> policy;  // by language
+  Server server;
+
+  const std::string& default_language() const { return languages.front(); }
+  const Purpose* FindPurpose(std::string_view id) const;
+  const Category* FindCategory(std::string_view id) const;
+  const Recipient* FindRecipient(std::string_view id) const;
+  bool HasRecordKind(std::string_view kind) const;
+};
+
+// The record kinds every configuration has.
+const std::vector<std::string>& BuiltinRecordKinds();
+
+// Purpose ids every configuration has, whether declared or not.
+inline constexpr std::string_view kRightsFulfilment = "rights_fulfilment";
+inline constexpr std::string_view kLegalClaims = "legal_claims";
+
+}  // namespace tillit::config
+
+#endif  // TILLIT_CONFIG_CONFIG_H_

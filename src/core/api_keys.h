@@ -1,0 +1,47 @@
+// ApiKeys: the credentials the shop's software uses (`Authorization: Bearer <key>`). A key is shown once when
+// created; only its BLAKE2b hash is stored. Each key is limited to the purposes it was created for: a read that
+// names another purpose is refused.
+//
+// Thread safety: all methods may be called from any thread.
+#ifndef TILLIT_CORE_API_KEYS_H_
+#define TILLIT_CORE_API_KEYS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/random.h"
+#include "util/status.h"
+
+namespace tillit::core {
+
+struct Principal {
+  std::string key_name;
+  std::vector<std::string> purposes;
+  bool AllowsPurpose(std::string_view purpose) const;
+};
+
+class ApiKeys {
+ public:
+  ApiKeys(store::Store& store, Clock& clock, Random& random) : store_(store), clock_(clock), random_(random) {}
+
+  // Creates a key and returns its secret, which is never shown again. `known_purposes`, when not empty, is the
+  // configuration's purpose list: a purpose outside it is InvalidArgument. Conflict if the name is taken.
+  Result<std::string> Create(const std::string& name, const std::vector<std::string>& purposes,
+                             const std::vector<std::string>& known_purposes);
+  Status Revoke(const std::string& name);
+  Result<std::vector<store::ApiKeyRow>> List();
+  // Unauthenticated for an unknown, malformed or revoked key.
+  Result<Principal> Authenticate(std::string_view secret);
+
+ private:
+  store::Store& store_;
+  Clock& clock_;
+  Random& random_;
+};
+
+}  // namespace tillit::core
+
+#endif  // TILLIT_CORE_API_KEYS_H_

@@ -1,0 +1,49 @@
+#include "core/snapshots.h"
+
+#include "config/public_view.h"
+#include "crypto/hashing.h"
+#include "util/hex.h"
+
+#include <nlohmann/json.hpp>
+
+namespace tillit::core {
+
+namespace {
+
+std::string VersionOfCanonical(const std::string& canonical_json) {
+  const auto hash = crypto::Hash256(canonical_json);
+  return "pv-" + HexEncode(std::span(hash).first(16));
+}
+
+}  // namespace
+
+std::string PolicyVersionOf(const config::Config& config) {
+  return VersionOfCanonical(config::CanonicalConfigJson(config));
+}
+
+Result<Published> PublishConfig(store::Store& store, const config::Config& config, Clock& clock) {
+  store::ConfigSnapshotRow row;
+  row.config_json = config::CanonicalConfigJson(config);
+  row.id = VersionOfCanonical(row.config_json);
+  row.published_at = ToMicros(clock.Now());
+  bool inserted = false;
+  TILLIT_RETURN_IF_ERROR(
+      store.WriteAndWait([&row, &inserted](store::WriteTxn& txn) { return txn.PutConfigSnapshot(row, &inserted); }));
+  return Published{row.id, inserted};
+}
+
+Result<std::vector<std::string>> LatestPurposeIds(store::Store& store) {
+  TILLIT_ASSIGN_OR_RETURN(auto snapshots, store.ListConfigSnapshots());
+  std::vector<std::string> ids;
+  if (snapshots.empty()) return ids;
+  TILLIT_ASSIGN_OR_RETURN(auto latest, store.FindConfigSnapshot(snapshots.back().id));
+  if (!latest) return ids;
+  auto json = nlohmann::json::parse(latest->config_json, nullptr, false);
+  if (json.is_discarded() || !json.contains("purposes")) {
+    return Status::Internal("stored configuration snapshot " + latest->id + " is not readable");
+  }
+  for (const auto& p : json["purposes"]) ids.push_back(p.value("id", ""));
+  return ids;
+}
+
+}  // namespace tillit::core

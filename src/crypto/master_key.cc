@@ -1,0 +1,87 @@
+#include "crypto/master_key.h"
+
+#include <fcntl.h>
+#include <sodium.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "util/hex.h"
+
+namespace tillit::crypto {
+
+MasterKey::~MasterKey() {
+  for (auto& [version, key] : versions_) sodium_memzero(key.data(), key.size());
+}
+
+Status MasterKey::Create(const std::string& path, Random& random) {
+  // O_EXCL: never replace a key that exists, even when two inits race.
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return Status::FailedPrecondition("master key file exists: " + path, "key_exists");
+    return Status::Unavailable("cannot create " + path + ": " + std::strerror(errno));
+  }
+  Key256 key;
+  random.Fill(key);
+  std::string line = "tillit-kek 1 " + HexEncode(key) + "\n";
+  sodium_memzero(key.data(), key.size());
+  const ssize_t written = ::write(fd, line.data(), line.size());
+  const bool synced = ::fsync(fd) == 0;
+  sodium_memzero(line.data(), line.size());
+  ::close(fd);
+  if (written != static_cast<ssize_t>(line.size()) || !synced) {
+    ::unlink(path.c_str());
+    return Status::Unavailable("cannot write " + path);
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<MasterKey>> MasterKey::Load(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    return Status::NotFound("no master key at " + path + " — run `tillit init` to create one", "key_missing");
+  }
+  if ((st.st_mode & 077) != 0) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return Status::PermissionDenied("master key " + path + " has mode " + mode +
+                                        ", readable by group or others — run `chmod 600 " + path + "`",
+                                    "key_file_too_open");
+  }
+  std::ifstream in(path);
+  if (!in) return Status::Unavailable("cannot read " + path);
+  std::unique_ptr<MasterKey> key(new MasterKey());
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    std::istringstream fields(line);
+    std::string tag, hex;
+    uint32_t version = 0;
+    fields >> tag >> version >> hex;
+    auto bytes = HexDecode(hex);
+    sodium_memzero(line.data(), line.size());
+    if (tag != "tillit-kek" || version == 0 || !bytes || bytes->size() != 32) {
+      if (bytes) sodium_memzero(bytes->data(), bytes->size());
+      return Status::InvalidArgument(path + ":" + std::to_string(line_no) +
+                                     ": not a master key line (expected `tillit-kek <version> <64 hex digits>`)");
+    }
+    Key256& slot = key->versions_[version];
+    std::memcpy(slot.data(), bytes->data(), 32);
+    sodium_memzero(bytes->data(), bytes->size());
+  }
+  if (key->versions_.empty()) return Status::InvalidArgument(path + ": the master key file holds no key");
+  return key;
+}
+
+const Key256* MasterKey::Find(uint32_t version) const {
+  auto it = versions_.find(version);
+  return it == versions_.end() ? nullptr : &it->second;
+}
+
+}  // namespace tillit::crypto

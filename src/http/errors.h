@@ -1,0 +1,23 @@
+// The one mapping from Status to HTTP, and the JSON error body of the API:
+// {"error":{"code":"snake_case","message":"…","details":{…}}}.
+#ifndef TILLIT_HTTP_ERRORS_H_
+#define TILLIT_HTTP_ERRORS_H_
+
+#include <string>
+
+#include "http/http_types.h"
+#include "util/status.h"
+
+namespace tillit::http {
+
+int HttpStatusOf(StatusCode code);
+
+// `details_json` is a JSON object text or empty.
+HttpResponse ErrorResponse(const Status& status, const std::string& details_json = "");
+
+// A JSON response with `body` as is.
+HttpResponse JsonResponse(int status, std::string body);
+
+}  // namespace tillit::http
+
+#endif  // TILLIT_HTTP_ERRORS_H_

@@ -1,0 +1,69 @@
+#include "http/routes.h"
+
+#include <nlohmann/json.hpp>
+
+#include "config/public_view.h"
+#include "http/auth.h"
+#include "http/errors.h"
+#include "version.h"
+
+namespace tillit::http {
+namespace {
+
+using nlohmann::json;
+
+void AddHealth(Router& router, const AppContext& app) {
+  router.Add("GET", "/healthz", [app](const HttpRequest&, Responder respond) {
+    auto version = app.store->SchemaVersion();
+    if (!version.ok()) {
+      respond(ErrorResponse(Status::Unavailable("the database does not answer", "storage_unavailable")));
+      return;
+    }
+    respond(JsonResponse(200, json{{"status", "ok"},
+                                   {"version", TILLIT_VERSION},
+                                   {"policy_version", app.policy_version},
+                                   {"schema_version", *version}}
+                                  .dump()));
+  });
+  router.Add("GET", "/metrics", [app](const HttpRequest&, Responder respond) {
+    HttpResponse r;
+    r.content_type = "text/plain; version=0.0.4";
+    r.body = app.metrics->Render();
+    respond(std::move(r));
+  });
+}
+
+void AddConfig(Router& router, const AppContext& app) {
+  // The public view changes only with the configuration, so it is rendered once.
+  auto view = std::make_shared<const std::string>(config::PublicViewJson(*app.config, app.policy_version));
+  router.Add("GET", "/v1/config", [view](const HttpRequest&, Responder respond) {
+    respond(JsonResponse(200, *view));
+  });
+}
+
+void AddAuthCheck(Router& router, const AppContext& app) {
+  // Lets an integration check its key, and a purpose it means to use, before it reads anything.
+  router.Add("GET", "/v1/auth/check", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    json body = {{"key", principal->key_name}, {"purposes", principal->purposes}};
+    if (req.Header("tillit-purpose")) {
+      auto purpose = RequirePurpose(req, *principal, *app.config);
+      if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
+      body["purpose"] = *purpose;
+    }
+    respond(JsonResponse(200, body.dump()));
+  });
+}
+
+}  // namespace
+
+Router BuildRouter(const AppContext& app) {
+  Router router;
+  AddHealth(router, app);
+  AddConfig(router, app);
+  AddAuthCheck(router, app);
+  return router;
+}
+
+}  // namespace tillit::http

@@ -1,0 +1,31 @@
+// The API's routes. Handlers are thin: decode and validate, call one service, encode.
+#ifndef TILLIT_HTTP_ROUTES_H_
+#define TILLIT_HTTP_ROUTES_H_
+
+#include <memory>
+#include <string>
+
+#include "config/config.h"
+#include "core/api_keys.h"
+#include "http/metrics.h"
+#include "http/router.h"
+#include "store/store.h"
+#include "util/clock.h"
+
+namespace tillit::http {
+
+// What handlers need; outlives the server.
+struct AppContext {
+  std::shared_ptr<const config::Config> config;
+  std::string policy_version;
+  store::Store* store = nullptr;
+  core::ApiKeys* api_keys = nullptr;
+  Metrics* metrics = nullptr;
+  Clock* clock = nullptr;
+};
+
+Router BuildRouter(const AppContext& app);
+
+}  // namespace tillit::http
+
+#endif  // TILLIT_HTTP_ROUTES_H_

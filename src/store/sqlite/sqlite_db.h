@@ -1,0 +1,80 @@
+// A thin RAII layer over the SQLite C API: a connection, prepared statements, and the one place SQLite result
+// codes become Status values.
+//
+// Thread safety: a Db and its Stmts belong to one thread at a time.
+#ifndef TILLIT_STORE_SQLITE_SQLITE_DB_H_
+#define TILLIT_STORE_SQLITE_SQLITE_DB_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace tillit::store::sqlite {
+
+// Maps a SQLite result code to a Status; constraint violations become Conflict.
+Status SqliteError(int rc, sqlite3* db, std::string_view what);
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Stmt(Stmt&& other) noexcept : db_(other.db_), stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt();
+
+  // Binding positions start at 1.
+  Stmt& Bind(int pos, int64_t value);
+  Stmt& Bind(int pos, std::string_view text);
+  Stmt& Bind(int pos, std::span<const uint8_t> blob);
+  Stmt& BindNull(int pos);
+  Stmt& Bind(int pos, const std::optional<int64_t>& value) {
+    return value ? Bind(pos, *value) : BindNull(pos);
+  }
+
+  // Steps once: true when a row is available, false when done; a failure is returned as a Status.
+  Result<bool> Step();
+  // Runs to completion, ignoring rows.
+  Status Run();
+  // Resets for reuse and clears bindings.
+  void Reset();
+
+  int64_t Int(int col) const;
+  std::string Text(int col) const;
+  std::vector<uint8_t> Blob(int col) const;
+  bool IsNull(int col) const;
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+class Db {
+ public:
+  // Opens (creating if `create`) the database file with WAL, foreign keys and a busy timeout.
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, bool create);
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+  ~Db();
+
+  // Runs one or more statements without results.
+  Status Exec(std::string_view sql);
+  Result<Stmt> Prepare(std::string_view sql);
+  sqlite3* raw() const { return db_; }
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+}  // namespace tillit::store::sqlite
+
+#endif  // TILLIT_STORE_SQLITE_SQLITE_DB_H_

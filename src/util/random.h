@@ -1,0 +1,40 @@
+// Random: where tillit gets random bytes (ids, keys, one-time codes). The real source is libsodium's CSPRNG; tests
+// may inject a deterministic one so ids are reproducible.
+//
+// Thread safety: implementations are safe to call from any thread.
+#ifndef TILLIT_UTIL_RANDOM_H_
+#define TILLIT_UTIL_RANDOM_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <mutex>
+#include <span>
+#include <string>
+
+namespace tillit {
+
+class Random {
+ public:
+  virtual ~Random() = default;
+  virtual void Fill(std::span<uint8_t> out) = 0;
+  // The process-wide cryptographically secure source.
+  static Random& Secure();
+
+  // An opaque, unguessable id: `prefix` + 26 lowercase base32 characters (128 bits).
+  std::string NewId(std::string_view prefix);
+};
+
+// Deterministic bytes from a seed, for tests only. Not secure.
+class SeededRandom final : public Random {
+ public:
+  explicit SeededRandom(uint64_t seed) : state_(seed) {}
+  void Fill(std::span<uint8_t> out) override;
+
+ private:
+  std::mutex mu_;
+  uint64_t state_;
+};
+
+}  // namespace tillit
+
+#endif  // TILLIT_UTIL_RANDOM_H_
