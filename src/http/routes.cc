@@ -2,7 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "config/loader.h"
 #include "config/public_view.h"
+#include "core/snapshots.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "version.h"
@@ -56,6 +58,29 @@ void AddAuthCheck(Router& router, const AppContext& app) {
   });
 }
 
+void AddConfigCheck(Router& router, const AppContext& app) {
+  // Validates a configuration sent as the body, as `tillit check` does, so an admin page can check an edit before
+  // it is deployed. Answers 200 with the diagnostics either way: a bad configuration is the answer, not an error.
+  router.Add("POST", "/v1/config/check", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    config::LoadResult result = config::LoadConfigString(req.body, "tillit.toml");
+    json diagnostics = json::array();
+    for (const auto& d : result.diagnostics) {
+      diagnostics.push_back({{"severity", d.severity == config::Diagnostic::Severity::kError ? "error" : "warning"},
+                             {"line", d.line},
+                             {"column", d.column},
+                             {"key", d.key},
+                             {"message", d.what},
+                             {"fix", d.fix},
+                             {"text", d.ToString()}});
+    }
+    json body = {{"ok", result.ok()}, {"diagnostics", diagnostics}};
+    if (result.ok()) body["policy_version"] = core::PolicyVersionOf(*result.config);
+    respond(JsonResponse(200, body.dump(-1, ' ', false, json::error_handler_t::replace)));
+  });
+}
+
 }  // namespace
 
 Router BuildRouter(const AppContext& app) {
@@ -63,6 +88,7 @@ Router BuildRouter(const AppContext& app) {
   AddHealth(router, app);
   AddConfig(router, app);
   AddAuthCheck(router, app);
+  AddConfigCheck(router, app);
   return router;
 }
 

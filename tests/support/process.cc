@@ -1,0 +1,195 @@
+#include "support/process.h"
+
+#include <curl/curl.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace tillit::testing {
+namespace {
+
+std::vector<char*> Argv(std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  return argv;
+}
+
+// Starts tillit with stdout and stderr sent to files.
+pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
+  std::vector<std::string> full = {TillitBinary()};
+  full.insert(full.end(), args.begin(), args.end());
+  auto argv = Argv(full);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + full[0]);
+  return pid;
+}
+
+int WaitExit(pid_t pid) {
+  int status = 0;
+  if (waitpid(pid, &status, 0) < 0) return -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
+}
+
+size_t CollectBody(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+size_t CollectHeader(char* data, size_t size, size_t n, void* out) {
+  std::string line(data, size * n);
+  const size_t colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+    (*static_cast<std::map<std::string, std::string>*>(out))[name] = value;
+  }
+  return size * n;
+}
+
+}  // namespace
+
+std::string TillitBinary() { return TILLIT_BINARY; }
+std::string SourceDir() { return TILLIT_SOURCE_DIR; }
+std::string ExampleConfig(const std::string& name) { return SourceDir() + "/examples/" + name + ".toml"; }
+
+TempDir::TempDir() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "tillit-test-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  path_ = pattern;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+}
+
+RunResult RunTillit(const std::vector<std::string>& args) {
+  TempDir io;
+  RunResult r;
+  const pid_t pid = Spawn(args, io / "out", io / "err");
+  r.exit_code = WaitExit(pid);
+  r.out = ReadFile(io / "out");
+  r.err = ReadFile(io / "err");
+  return r;
+}
+
+Server::Server(const std::string& config, const std::string& data_dir, bool init) {
+  if (init) {
+    RunResult r = RunTillit({"init", "--config", config, "--data", data_dir});
+    if (r.exit_code != 0) throw std::runtime_error("tillit init failed: " + r.err);
+  }
+  char name[] = "/tmp/tillit-serve-XXXXXX";
+  const int fd = mkstemp(name);
+  if (fd >= 0) close(fd);
+  out_path_ = std::string(name) + ".out";
+  err_path_ = std::string(name) + ".err";
+  unlink(name);
+  pid_ = Spawn({"serve", "--config", config, "--data", data_dir, "--listen", "127.0.0.1:0"}, out_path_, err_path_);
+  const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+  for (int i = 0; i < 300 && port_ == 0; ++i) {  // up to 30 s: sanitizer builds start slowly
+    std::smatch m;
+    const std::string out = ReadFile(out_path_);
+    if (std::regex_search(out, m, listening)) {
+      port_ = std::stoi(m[1]);
+      break;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
+Server::~Server() {
+  Stop();
+  unlink(out_path_.c_str());
+  unlink(err_path_.c_str());
+}
+
+std::string Server::url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+
+int Server::Stop(std::chrono::seconds timeout) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(pid_, SIGKILL);
+  waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  return -1;
+}
+
+std::string Server::out() const { return ReadFile(out_path_); }
+std::string Server::err() const { return ReadFile(err_path_); }
+
+HttpResult Http(const std::string& method, const std::string& url, const std::string& body,
+                const std::vector<std::string>& headers) {
+  HttpResult r;
+  CURL* curl = curl_easy_init();
+  curl_slist* list = nullptr;
+  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+  curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT") {
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, list);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, CollectBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, CollectHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &r.headers);
+  if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
+  curl_slist_free_all(list);
+  curl_easy_cleanup(curl);
+  return r;
+}
+
+}  // namespace tillit::testing

@@ -1,0 +1,78 @@
+// Test support: run the tillit binary as a user would, and talk HTTP to a running `tillit serve`.
+#ifndef TILLIT_TESTS_SUPPORT_PROCESS_H_
+#define TILLIT_TESTS_SUPPORT_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace tillit::testing {
+
+// The tillit binary under test and the source tree (compile definitions).
+std::string TillitBinary();
+std::string SourceDir();
+std::string ExampleConfig(const std::string& name);  // "minimagi" → SOURCE/examples/minimagi.toml
+
+// A fresh directory under the system temp dir, removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+std::string ReadFile(const std::string& path);
+void WriteFile(const std::string& path, const std::string& content);
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs tillit with `args` to completion.
+RunResult RunTillit(const std::vector<std::string>& args);
+
+// A `tillit serve` on a free loopback port; stopped (SIGTERM, then waited for) when the object dies.
+class Server {
+ public:
+  // Runs `tillit init` for `config` into `data_dir` first unless `init` is false.
+  Server(const std::string& config, const std::string& data_dir, bool init = true);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  bool started() const { return port_ != 0; }
+  int port() const { return port_; }
+  std::string url(const std::string& path) const;
+  // Sends SIGTERM and waits up to `timeout`; returns the exit code, or -1 if it did not exit.
+  int Stop(std::chrono::seconds timeout = std::chrono::seconds(20));
+  std::string out() const;
+  std::string err() const;
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string out_path_;
+  std::string err_path_;
+};
+
+struct HttpResult {
+  long status = 0;  // 0 when the request failed to complete
+  std::string body;
+  std::map<std::string, std::string> headers;  // lower-case names
+};
+
+HttpResult Http(const std::string& method, const std::string& url, const std::string& body = "",
+                const std::vector<std::string>& headers = {});
+
+}  // namespace tillit::testing
+
+#endif  // TILLIT_TESTS_SUPPORT_PROCESS_H_
