@@ -323,6 +323,16 @@ class Loader {
     }
   }
 
+  // The element of the array `array` whose string value is `value` (its `nth` occurrence), else the array itself:
+  // so a diagnostic points at the offending line of a multi-line array.
+  static const toml::node* Element(const toml::node* array, std::string_view value, int nth = 0) {
+    if (array == nullptr || !array->is_array()) return array;
+    for (const auto& item : *array->as_array()) {
+      if (item.is_string() && item.as_string()->get() == value && nth-- == 0) return &item;
+    }
+    return array;
+  }
+
   // Reports every category in `ids` that the configuration does not declare.
   void CheckCategoriesDeclared(const std::vector<std::string>& ids, const toml::table& t, const std::string& key) {
     const toml::node* node = t.get("categories");
@@ -338,7 +348,7 @@ class Loader {
         fix = s.empty() ? "declare it in `categories` or as a [[custom_category]]"
                         : "did you mean " + Quote(s) + "?";
       }
-      Error(Where(node), key + ".categories", "category " + Quote(id) + " is not declared", fix);
+      Error(Where(Element(node, id)), key + ".categories", "category " + Quote(id) + " is not declared", fix);
     }
   }
 
@@ -348,7 +358,8 @@ class Loader {
       std::vector<std::string> known;
       for (const auto& p : cfg_->purposes) known.push_back(p.id);
       const std::string s = ClosestMatch(id, known);
-      Error(Where(t.get("purposes") ? t.get("purposes") : t.get("purpose")), key, "unknown purpose " + Quote(id),
+      Error(Where(t.get("purposes") ? Element(t.get("purposes"), id) : t.get("purpose")), key,
+            "unknown purpose " + Quote(id),
             s.empty() ? "declare it as a [[purpose]] or use one of " + JoinQuoted(known)
                       : "did you mean " + Quote(s) + "?");
     }
@@ -471,7 +482,8 @@ class Loader {
     for (const auto& c : custom_) all_known.push_back(c.id);
     for (const auto& id : ids) {
       if (!used.insert(id).second) {
-        Error(Where(node), "categories", "category " + Quote(id) + " listed twice", "list each category once");
+        Error(Where(Element(node, id, 1)), "categories", "category " + Quote(id) + " listed twice",
+              "list each category once");
         continue;
       }
       if (const CategoryInfo* b = FindBuiltinCategory(id)) {
@@ -493,7 +505,7 @@ class Loader {
         continue;
       }
       const std::string s = ClosestMatch(id, all_known);
-      Error(Where(node), "categories", "unknown category " + Quote(id),
+      Error(Where(Element(node, id)), "categories", "unknown category " + Quote(id),
             s.empty() ? "use an id from the built-in taxonomy (tillit check --list-categories) or declare a "
                         "[[custom_category]]"
                       : "did you mean " + Quote(s) + "?");
@@ -558,8 +570,9 @@ class Loader {
       for (const auto& c : Strings(t, key, "channels", false, &channels)) p.channels.push_back(*ParseChannel(c));
       p.own_similar_products = Bool(t, key, "own_similar_products").value_or(false);
       p.objection = Strings(t, key, "objection", false, &kWithdrawMethods);
-      if (p.legal_basis == LegalBasis::kConsent && t.get("legal_basis") != nullptr && p.withdraw.empty() &&
-          t.get("withdraw") == nullptr) {
+      const toml::node* withdraw = t.get("withdraw");
+      const bool withdraw_empty = withdraw == nullptr || (withdraw->is_array() && withdraw->as_array()->empty());
+      if (p.legal_basis == LegalBasis::kConsent && t.get("legal_basis") != nullptr && withdraw_empty) {
         Error(t.get("legal_basis")->source(), key + ".withdraw",
               "a consent-based purpose needs a way to withdraw consent",
               "add withdraw = [\"portal\", \"email\"] (Art. 7(3): withdrawing must be as easy as giving)");
@@ -680,7 +693,7 @@ class Loader {
     static const std::vector<std::string> kVoucherKinds = {"order", "payment", "delivery", "discount_use"};
     const bool voucher = std::find(kVoucherKinds.begin(), kVoucherKinds.end(), r.record_kind) != kVoucherKinds.end();
     const int years = voucher ? country->accounting_vouchers_years : country->accounting_books_years;
-    if (r.duration.months >= years * 12) return;
+    if (r.duration.ApproxMonths() >= years * 12) return;
     std::string law = std::string(country->bookkeeping_law) + " (" + std::string(country->code) + ")";
     std::string rule = std::to_string(years) + " years";
     if (country->accounting_books_years != country->accounting_vouchers_years) {
