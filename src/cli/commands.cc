@@ -58,8 +58,8 @@ int RunCheck(const std::string& config_path, bool list_categories) {
   }
   auto config = LoadAndReport(config_path);
   if (!config) return 1;
-  std::cout << config_path << ": ok — " << config->controller.name << ", " << config->purposes.size()
-            << " purposes, " << config->categories.size() << " categories, " << config->recipients.size()
+  std::cout << config_path << ": ok — " << config->controller.name << ", " << config->purposes.size() << " purposes, "
+            << config->categories.size() << " categories, " << config->recipients.size()
             << " recipients, policy version " << core::PolicyVersionOf(*config) << "\n";
   return 0;
 }

@@ -21,13 +21,14 @@ std::optional<Enum> ParseFrom(const std::string_view (&ids)[N], std::string_view
   return std::nullopt;
 }
 
-constexpr std::string_view kLegalBasisIds[] = {"consent",  "contract", "legal_obligation", "legitimate_interest",
-                                               "vital_interest", "public_task"};
-constexpr std::string_view kLegalBasisDpv[] = {"dpv:Consent",  "dpv:Contract", "dpv:LegalObligation",
-                                               "dpv:LegitimateInterest", "dpv:VitalInterest", "dpv:PublicInterest"};
+constexpr std::string_view kLegalBasisIds[] = {
+    "consent", "contract", "legal_obligation", "legitimate_interest", "vital_interest", "public_task"};
+constexpr std::string_view kLegalBasisDpv[] = {"dpv:Consent",         "dpv:Contract",
+                                               "dpv:LegalObligation", "dpv:LegitimateInterest",
+                                               "dpv:VitalInterest",   "dpv:PublicInterest"};
 constexpr std::string_view kChannelIds[] = {"email", "sms", "phone", "post"};
-constexpr std::string_view kAnchorIds[] = {"collected",       "last_activity", "agreement_end",
-                                           "fiscal_year_end", "calendar_year_end_after_fy", "erased"};
+constexpr std::string_view kAnchorIds[] = {
+    "collected", "last_activity", "agreement_end", "fiscal_year_end", "calendar_year_end_after_fy", "erased"};
 constexpr std::string_view kRoleIds[] = {"processor", "controller", "third_party"};
 constexpr std::string_view kCookieCategoryIds[] = {"necessary", "preferences", "statistics", "marketing"};
 
@@ -41,9 +42,7 @@ std::optional<Channel> ParseChannel(std::string_view id) { return ParseFrom<Chan
 std::string_view AnchorId(Anchor anchor) { return kAnchorIds[static_cast<int>(anchor)]; }
 std::optional<Anchor> ParseAnchor(std::string_view id) { return ParseFrom<Anchor>(kAnchorIds, id); }
 std::string_view RecipientRoleId(RecipientRole role) { return kRoleIds[static_cast<int>(role)]; }
-std::string_view CookieCategoryId(CookieCategory category) {
-  return kCookieCategoryIds[static_cast<int>(category)];
-}
+std::string_view CookieCategoryId(CookieCategory category) { return kCookieCategoryIds[static_cast<int>(category)]; }
 
 bool Purpose::UsesCategory(std::string_view category) const {
   return std::find(categories.begin(), categories.end(), category) != categories.end();
@@ -75,9 +74,9 @@ bool Config::HasRecordKind(std::string_view kind) const {
 }
 
 const std::vector<std::string>& BuiltinRecordKinds() {
-  static const std::vector<std::string> kinds = {"order",   "payment",  "delivery", "cart_event",
+  static const std::vector<std::string> kinds = {"order",        "payment", "delivery",  "cart_event",
                                                  "discount_use", "loyalty", "agreement", "usage",
-                                                 "activity", "device",  "message"};
+                                                 "activity",     "device",  "message"};
   return kinds;
 }
 

@@ -101,7 +101,7 @@ struct Purpose {
 };
 
 struct RetentionRule {
-  std::string category;     // exactly one of category / record_kind is set
+  std::string category;  // exactly one of category / record_kind is set
   std::string record_kind;
   Duration duration;
   Anchor anchor = Anchor::kCollected;
@@ -174,7 +174,7 @@ struct Config {
   std::vector<std::string> languages;
   std::vector<Category> categories;  // in use: built-in ones resolved plus custom ones
   std::vector<Source> sources;
-  std::vector<Purpose> purposes;     // declared ones, then built-ins not declared
+  std::vector<Purpose> purposes;  // declared ones, then built-ins not declared
   std::vector<RetentionRule> retention;
   std::vector<std::string> record_kinds;  // built-in plus configured
   std::vector<Recipient> recipients;

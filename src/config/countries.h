@@ -12,10 +12,10 @@
 namespace tillit::config {
 
 struct RegisterDefaults {
-  std::string_view id;          // "reservasjonsregisteret"
-  std::string_view name;        // "Reservasjonsregisteret"
-  std::string_view channels;    // "phone,post"
-  int max_age_months;           // a copy older than this must not be used
+  std::string_view id;        // "reservasjonsregisteret"
+  std::string_view name;      // "Reservasjonsregisteret"
+  std::string_view channels;  // "phone,post"
+  int max_age_months;         // a copy older than this must not be used
   bool existing_customers_exempt;
 };
 

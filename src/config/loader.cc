@@ -1,10 +1,11 @@
 #include "config/loader.h"
 
+#include <toml++/toml.h>
+
 #include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "config/countries.h"
 #include "config/taxonomy.h"
@@ -29,16 +30,16 @@ size_t LoadResult::error_count() const {
 namespace {
 
 const std::vector<std::string> kLanguages = {"en", "sv", "nb", "fi"};
-const std::vector<std::string> kRequestTypes = {"access",    "portability", "rectification",    "erasure",
-                                                "restriction", "objection", "withdraw_consent", "inquiry"};
+const std::vector<std::string> kRequestTypes = {"access",      "portability", "rectification",    "erasure",
+                                                "restriction", "objection",   "withdraw_consent", "inquiry"};
 const std::vector<std::string> kWithdrawMethods = {"portal", "email", "link", "phone", "staff"};
 const std::vector<std::string> kSafeguards = {"adequacy", "eu_us_dpf", "scc", "bcr", "derogation"};
-const std::vector<std::string> kPolicyTextKeys = {"intro",      "security", "sources", "disclosure",
-                                                  "cookies",    "contact",  "changes"};
+const std::vector<std::string> kPolicyTextKeys = {"intro",   "security", "sources", "disclosure",
+                                                  "cookies", "contact",  "changes"};
 const std::vector<std::string> kWithoutConsent = {"not_loaded", "anonymised", "essential"};
-const std::vector<std::string> kServices = {"payment",     "delivery", "hosting", "analytics", "advertising",
-                                            "chat",        "email",    "reviews", "website",   "accounting",
-                                            "identity",    "support",  "marketing", "other"};
+const std::vector<std::string> kServices = {"payment",  "delivery", "hosting",   "analytics", "advertising",
+                                            "chat",     "email",    "reviews",   "website",   "accounting",
+                                            "identity", "support",  "marketing", "other"};
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
@@ -49,6 +50,12 @@ std::string JoinQuoted(const std::vector<std::string>& items) {
     out += Quote(i);
   }
   return out;
+}
+
+// "did you mean 'x'?" when `value` looks like a typo of an allowed value, else the list of allowed values.
+std::string FixFor(const std::string& value, const std::vector<std::string>& allowed) {
+  const std::string s = ClosestMatch(value, allowed);
+  return s.empty() ? "use one of " + JoinQuoted(allowed) : "did you mean " + Quote(s) + "?";
 }
 
 // Walks the parsed TOML document and builds a Config, collecting diagnostics.
@@ -62,9 +69,9 @@ class Loader {
     cfg_ = config.get();
     root_ = &root;
 
-    CheckKeys(root, "", {"controller", "languages", "categories", "custom_category", "source", "purpose",
-                         "retention", "record_kinds", "recipient", "cookie", "marketing", "rights", "policy",
-                         "server"});
+    CheckKeys(root, "",
+              {"controller", "languages", "categories", "custom_category", "source", "purpose", "retention",
+               "record_kinds", "recipient", "cookie", "marketing", "rights", "policy", "server"});
     ReadController();
     ReadLanguages();
     ReadCategories();
@@ -138,8 +145,8 @@ class Loader {
   // ---- typed getters: each reports a missing required key or a wrong type and returns nullopt ----
   const toml::node* Get(const toml::table& t, std::string_view key) { return t.get(key); }
 
-  std::optional<std::string> String(const toml::table& t, std::string_view prefix, std::string_view key,
-                                    bool required, std::string_view fix_missing = {}) {
+  std::optional<std::string> String(const toml::table& t, std::string_view prefix, std::string_view key, bool required,
+                                    std::string_view fix_missing = {}) {
     const toml::node* n = t.get(key);
     if (n == nullptr) {
       if (required) {
@@ -179,8 +186,8 @@ class Loader {
   }
 
   // An array of strings; each string is checked against `allowed` when given.
-  std::vector<std::string> Strings(const toml::table& t, std::string_view prefix, std::string_view key,
-                                   bool required, const std::vector<std::string>* allowed = nullptr) {
+  std::vector<std::string> Strings(const toml::table& t, std::string_view prefix, std::string_view key, bool required,
+                                   const std::vector<std::string>* allowed = nullptr) {
     std::vector<std::string> out;
     const toml::node* n = t.get(key);
     if (n == nullptr) {
@@ -203,9 +210,7 @@ class Loader {
       }
       std::string value = item.as_string()->get();
       if (allowed != nullptr && std::find(allowed->begin(), allowed->end(), value) == allowed->end()) {
-        const std::string s = ClosestMatch(value, *allowed);
-        Error(item.source(), Join(prefix, key), "unknown value " + Quote(value),
-              s.empty() ? "use one of " + JoinQuoted(*allowed) : "did you mean " + Quote(s) + "?");
+        Error(item.source(), Join(prefix, key), "unknown value " + Quote(value), FixFor(value, *allowed));
         continue;
       }
       out.push_back(std::move(value));
@@ -274,13 +279,20 @@ class Loader {
 
   static std::string TypeName(const toml::node& n) {
     switch (n.type()) {
-      case toml::node_type::string: return "a string";
-      case toml::node_type::integer: return "an integer";
-      case toml::node_type::floating_point: return "a number";
-      case toml::node_type::boolean: return "a boolean";
-      case toml::node_type::array: return "an array";
-      case toml::node_type::table: return "a table";
-      default: return "a date or time";
+      case toml::node_type::string:
+        return "a string";
+      case toml::node_type::integer:
+        return "an integer";
+      case toml::node_type::floating_point:
+        return "a number";
+      case toml::node_type::boolean:
+        return "a boolean";
+      case toml::node_type::array:
+        return "an array";
+      case toml::node_type::table:
+        return "a table";
+      default:
+        return "a date or time";
     }
   }
 
@@ -299,8 +311,8 @@ class Loader {
     for (const auto& item : *arr) {
       const toml::table* t = item.as_table();
       if (t == nullptr) {
-        Error(item.source(), std::string(name), "expected a table", "write each entry as a [[" +
-                                                                        std::string(name) + "]] section");
+        Error(item.source(), std::string(name), "expected a table",
+              "write each entry as a [[" + std::string(name) + "]] section");
         continue;
       }
       fn(*t, index++);
@@ -345,8 +357,7 @@ class Loader {
         std::vector<std::string> known;
         for (const auto& c : cfg_->categories) known.push_back(c.id);
         const std::string s = ClosestMatch(id, known);
-        fix = s.empty() ? "declare it in `categories` or as a [[custom_category]]"
-                        : "did you mean " + Quote(s) + "?";
+        fix = s.empty() ? "declare it in `categories` or as a [[custom_category]]" : "did you mean " + Quote(s) + "?";
       }
       Error(Where(Element(node, id)), key + ".categories", "category " + Quote(id) + " is not declared", fix);
     }
@@ -375,8 +386,9 @@ class Loader {
     }
     const toml::table& t = *n->as_table();
     const std::string p = "controller";
-    CheckKeys(t, p, {"name", "trade_name", "org_number", "address", "country", "email", "phone", "website",
-                     "register_name", "time_zone", "fiscal_year_end", "dpo", "supervisory_authority"});
+    CheckKeys(t, p,
+              {"name", "trade_name", "org_number", "address", "country", "email", "phone", "website", "register_name",
+               "time_zone", "fiscal_year_end", "dpo", "supervisory_authority"});
     Controller& c = cfg_->controller;
     c.name = String(t, p, "name", true).value_or("");
     c.trade_name = String(t, p, "trade_name", false).value_or("");
@@ -429,8 +441,7 @@ class Loader {
               "write supervisory_authority = { name = \"…\", address = \"…\" }");
       }
     } else if (country == nullptr && !c.country.empty()) {
-      Error(t.get("country")->source(), p + ".country",
-            "tillit knows no supervisory authority for " + Quote(c.country),
+      Error(t.get("country")->source(), p + ".country", "tillit knows no supervisory authority for " + Quote(c.country),
             "add supervisory_authority = { name = \"…\", address = \"…\", website = \"…\" }");
     }
   }
@@ -530,13 +541,14 @@ class Loader {
 
   void ReadPurposes() {
     std::set<std::string> seen;
-    const std::vector<std::string> bases = {"consent", "contract", "legal_obligation", "legitimate_interest",
+    const std::vector<std::string> bases = {"consent",        "contract",   "legal_obligation", "legitimate_interest",
                                             "vital_interest", "public_task"};
     const std::vector<std::string> channels = {"email", "sms", "phone", "post"};
     EachTable("purpose", [&](const toml::table& t, size_t i) {
       const std::string key = EntryKey("purpose", t, i);
-      CheckKeys(t, key, {"id", "legal_basis", "categories", "name", "description", "revision", "consent_validity",
-                         "withdraw", "channels", "own_similar_products", "objection"});
+      CheckKeys(t, key,
+                {"id", "legal_basis", "categories", "name", "description", "revision", "consent_validity", "withdraw",
+                 "channels", "own_similar_products", "objection"});
       Purpose p;
       p.id = String(t, key, "id", true).value_or("");
       CheckUnique(seen, p.id, t, key);
@@ -546,9 +558,8 @@ class Loader {
         if (auto parsed = ParseLegalBasis(*basis)) {
           p.legal_basis = *parsed;
         } else {
-          const std::string s = ClosestMatch(*basis, bases);
           Error(t.get("legal_basis")->source(), key + ".legal_basis", "unknown legal basis " + Quote(*basis),
-                s.empty() ? "use one of " + JoinQuoted(bases) : "did you mean " + Quote(s) + "?");
+                FixFor(*basis, bases));
         }
       }
       p.categories = Strings(t, key, "categories", true);
@@ -600,14 +611,18 @@ class Loader {
                 {"nb", "Behandling av dine henvendelser"},
                 {"fi", "Pyyntöjesi käsittely"}};
       p.description = {
-          {"en", "We use your data to answer the requests you make under data protection law, such as access, "
-                 "correction or erasure."},
-          {"sv", "Vi använder dina uppgifter för att besvara de begäranden du gör enligt dataskyddslagstiftningen, "
-                 "till exempel om tillgång, rättelse eller radering."},
-          {"nb", "Vi bruker opplysningene dine for å besvare henvendelser du sender etter personvernregelverket, for "
-                 "eksempel om innsyn, retting eller sletting."},
-          {"fi", "Käytämme tietojasi vastataksemme tietosuojalainsäädännön mukaisiin pyyntöihisi, kuten tarkastus-, "
-                 "oikaisu- tai poistopyyntöihin."}};
+          {"en",
+           "We use your data to answer the requests you make under data protection law, such as access, "
+           "correction or erasure."},
+          {"sv",
+           "Vi använder dina uppgifter för att besvara de begäranden du gör enligt dataskyddslagstiftningen, "
+           "till exempel om tillgång, rättelse eller radering."},
+          {"nb",
+           "Vi bruker opplysningene dine for å besvare henvendelser du sender etter personvernregelverket, for "
+           "eksempel om innsyn, retting eller sletting."},
+          {"fi",
+           "Käytämme tietojasi vastataksemme tietosuojalainsäädännön mukaisiin pyyntöihisi, kuten tarkastus-, "
+           "oikaisu- tai poistopyyntöihin."}};
       cfg_->purposes.push_back(std::move(p));
     }
     if (cfg_->FindPurpose(kLegalClaims) == nullptr) {
@@ -616,18 +631,18 @@ class Loader {
       p.legal_basis = LegalBasis::kLegitimateInterest;
       p.categories = all;
       p.builtin = true;
-      p.name = {{"en", "Legal claims"},
-                {"sv", "Rättsliga anspråk"},
-                {"nb", "Rettskrav"},
-                {"fi", "Oikeusvaateet"}};
+      p.name = {{"en", "Legal claims"}, {"sv", "Rättsliga anspråk"}, {"nb", "Rettskrav"}, {"fi", "Oikeusvaateet"}};
       p.description = {
           {"en", "Where a legal claim is made, we may use the data needed to establish, exercise or defend it."},
-          {"sv", "Om ett rättsligt anspråk framställs kan vi använda de uppgifter som behövs för att fastställa, "
-                 "göra gällande eller försvara det."},
-          {"nb", "Dersom et rettskrav fremmes, kan vi bruke opplysningene som trengs for å fastsette, gjøre "
-                 "gjeldende eller forsvare det."},
-          {"fi", "Jos oikeusvaade esitetään, voimme käyttää tietoja, joita tarvitaan sen laatimiseen, esittämiseen "
-                 "tai puolustamiseen."}};
+          {"sv",
+           "Om ett rättsligt anspråk framställs kan vi använda de uppgifter som behövs för att fastställa, "
+           "göra gällande eller försvara det."},
+          {"nb",
+           "Dersom et rettskrav fremmes, kan vi bruke opplysningene som trengs for å fastsette, gjøre "
+           "gjeldende eller forsvare det."},
+          {"fi",
+           "Jos oikeusvaade esitetään, voimme käyttää tietoja, joita tarvitaan sen laatimiseen, esittämiseen "
+           "tai puolustamiseen."}};
       cfg_->purposes.push_back(std::move(p));
     }
   }
@@ -645,8 +660,8 @@ class Loader {
   }
 
   void ReadRetention() {
-    const std::vector<std::string> anchors = {"collected",       "last_activity", "agreement_end",
-                                              "fiscal_year_end", "calendar_year_end_after_fy", "erased"};
+    const std::vector<std::string> anchors = {
+        "collected", "last_activity", "agreement_end", "fiscal_year_end", "calendar_year_end_after_fy", "erased"};
     EachTable("retention", [&](const toml::table& t, size_t i) {
       const std::string key = "retention[" + std::to_string(i) + "]";
       CheckKeys(t, key, {"category", "record_kind", "duration", "anchor", "accounting", "reason"});
@@ -674,9 +689,8 @@ class Loader {
         if (auto a = ParseAnchor(*anchor)) {
           r.anchor = *a;
         } else {
-          const std::string s = ClosestMatch(*anchor, anchors);
           Error(t.get("anchor")->source(), key + ".anchor", "unknown anchor " + Quote(*anchor),
-                s.empty() ? "use one of " + JoinQuoted(anchors) : "did you mean " + Quote(s) + "?");
+                FixFor(*anchor, anchors));
         }
       }
       r.accounting = Bool(t, key, "accounting").value_or(false);
@@ -711,8 +725,8 @@ class Loader {
     const std::vector<std::string> roles = {"processor", "controller", "third_party"};
     EachTable("recipient", [&](const toml::table& t, size_t i) {
       const std::string key = EntryKey("recipient", t, i);
-      CheckKeys(t, key, {"id", "name", "role", "country", "safeguard", "categories", "purposes", "description",
-                         "service"});
+      CheckKeys(t, key,
+                {"id", "name", "role", "country", "safeguard", "categories", "purposes", "description", "service"});
       Recipient r;
       r.id = String(t, key, "id", true).value_or("");
       CheckUnique(seen, r.id, t, key);
@@ -720,9 +734,7 @@ class Loader {
       if (auto role = String(t, key, "role", true, "add role = \"processor\" (or controller, third_party)")) {
         auto it = std::find(roles.begin(), roles.end(), *role);
         if (it == roles.end()) {
-          const std::string s = ClosestMatch(*role, roles);
-          Error(t.get("role")->source(), key + ".role", "unknown role " + Quote(*role),
-                s.empty() ? "use one of " + JoinQuoted(roles) : "did you mean " + Quote(s) + "?");
+          Error(t.get("role")->source(), key + ".role", "unknown role " + Quote(*role), FixFor(*role, roles));
         } else {
           r.role = static_cast<RecipientRole>(it - roles.begin());
         }
@@ -730,9 +742,8 @@ class Loader {
       r.country = Country(t, key, "country", true);
       r.safeguard = String(t, key, "safeguard", false).value_or("");
       if (!r.safeguard.empty() && std::find(kSafeguards.begin(), kSafeguards.end(), r.safeguard) == kSafeguards.end()) {
-        const std::string s = ClosestMatch(r.safeguard, kSafeguards);
         Error(t.get("safeguard")->source(), key + ".safeguard", "unknown safeguard " + Quote(r.safeguard),
-              s.empty() ? "use one of " + JoinQuoted(kSafeguards) : "did you mean " + Quote(s) + "?");
+              FixFor(r.safeguard, kSafeguards));
       }
       if (!r.country.empty() && !IsEea(r.country) && r.safeguard.empty()) {
         Error(t.get("country")->source(), key + ".safeguard",
@@ -746,9 +757,8 @@ class Loader {
       r.description = Texts(t, key, "description");
       r.service = String(t, key, "service", false).value_or("");
       if (!r.service.empty() && std::find(kServices.begin(), kServices.end(), r.service) == kServices.end()) {
-        const std::string s = ClosestMatch(r.service, kServices);
         Error(t.get("service")->source(), key + ".service", "unknown service " + Quote(r.service),
-              s.empty() ? "use one of " + JoinQuoted(kServices) : "did you mean " + Quote(s) + "?");
+              FixFor(r.service, kServices));
       }
       cfg_->recipients.push_back(std::move(r));
     });
@@ -759,8 +769,9 @@ class Loader {
     const std::vector<std::string> categories = {"necessary", "preferences", "statistics", "marketing"};
     EachTable("cookie", [&](const toml::table& t, size_t i) {
       const std::string key = EntryKey("cookie", t, i);
-      CheckKeys(t, key, {"id", "name", "provider", "recipient", "category", "purpose", "duration", "country",
-                         "without_consent", "description"});
+      CheckKeys(t, key,
+                {"id", "name", "provider", "recipient", "category", "purpose", "duration", "country", "without_consent",
+                 "description"});
       Cookie c;
       c.id = String(t, key, "id", true).value_or("");
       CheckUnique(seen, c.id, t, key);
@@ -771,13 +782,13 @@ class Loader {
         Error(t.get("recipient")->source(), key + ".recipient", "unknown recipient " + Quote(c.recipient),
               "declare it as a [[recipient]] or remove the key");
       }
-      if (auto cat = String(t, key, "category", true, "add category = \"necessary\" (or preferences, statistics, "
-                                                      "marketing)")) {
+      if (auto cat = String(t, key, "category", true,
+                            "add category = \"necessary\" (or preferences, statistics, "
+                            "marketing)")) {
         auto it = std::find(categories.begin(), categories.end(), *cat);
         if (it == categories.end()) {
-          const std::string s = ClosestMatch(*cat, categories);
           Error(t.get("category")->source(), key + ".category", "unknown cookie category " + Quote(*cat),
-                s.empty() ? "use one of " + JoinQuoted(categories) : "did you mean " + Quote(s) + "?");
+                FixFor(*cat, categories));
         } else {
           c.category = static_cast<CookieCategory>(it - categories.begin());
         }
@@ -824,8 +835,9 @@ class Loader {
       return;
     }
     const std::string p = "marketing";
-    CheckKeys(*t, p, {"existing_customer_exception", "opt_out_subject", "opt_out_email", "prohibition_codes",
-                      "opt_out_register"});
+    CheckKeys(
+        *t, p,
+        {"existing_customer_exception", "opt_out_subject", "opt_out_email", "prohibition_codes", "opt_out_register"});
     Marketing& m = cfg_->marketing;
     m.existing_customer_exception = Bool(*t, p, "existing_customer_exception").value_or(true);
     m.opt_out_subject = String(*t, p, "opt_out_subject", false).value_or("");

@@ -1,10 +1,10 @@
 #include "core/snapshots.h"
 
+#include <nlohmann/json.hpp>
+
 #include "config/public_view.h"
 #include "crypto/hashing.h"
 #include "util/hex.h"
-
-#include <nlohmann/json.hpp>
 
 namespace tillit::core {
 

@@ -6,8 +6,8 @@ namespace tillit::crypto {
 
 std::vector<uint8_t> Hash256(std::string_view data) {
   std::vector<uint8_t> out(32);
-  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-                     nullptr, 0);
+  crypto_generichash(out.data(), out.size(), reinterpret_cast<const unsigned char*>(data.data()), data.size(), nullptr,
+                     0);
   return out;
 }
 

@@ -48,9 +48,9 @@ Result<std::unique_ptr<MasterKey>> MasterKey::Load(const std::string& path) {
   if ((st.st_mode & 077) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return Status::PermissionDenied("master key " + path + " has mode " + mode +
-                                        ", readable by group or others — run `chmod 600 " + path + "`",
-                                    "key_file_too_open");
+    return Status::PermissionDenied(
+        "master key " + path + " has mode " + mode + ", readable by group or others — run `chmod 600 " + path + "`",
+        "key_file_too_open");
   }
   std::ifstream in(path);
   if (!in) return Status::Unavailable("cannot read " + path);

@@ -2,7 +2,8 @@
 // handlers compile fast and can be called directly from tests and pages.
 //
 // A handler answers through its Responder exactly once, from any thread, possibly after it has returned (an
-// audited write answers when its commit completes).
+// audited write answers when its commit completes). The HttpRequest is valid only while the handler runs: a
+// handler that answers later copies what it needs.
 #ifndef TILLIT_HTTP_HTTP_TYPES_H_
 #define TILLIT_HTTP_HTTP_TYPES_H_
 
@@ -16,8 +17,8 @@
 namespace tillit::http {
 
 struct HttpRequest {
-  std::string method;  // "GET"
-  std::string path;    // "/v1/subjects/abc"
+  std::string method;                                        // "GET"
+  std::string path;                                          // "/v1/subjects/abc"
   std::vector<std::pair<std::string, std::string>> params;   // route parameters, e.g. {"id", "abc"}
   std::vector<std::pair<std::string, std::string>> query;    // decoded
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case

@@ -54,16 +54,16 @@ std::string Metrics::Render() const {
   for (const auto& [route, s] : routes_) {
     const std::string l = Label(route);
     for (size_t i = 0; i < kBuckets.size(); ++i) {
-      out += fmt::format("tillit_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", l,
-                         kBuckets[i], s.buckets[i]);
+      out += fmt::format("tillit_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", l, kBuckets[i],
+                         s.buckets[i]);
     }
     out += fmt::format("tillit_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", l, s.count);
     out += fmt::format("tillit_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", l, s.sum);
     out += fmt::format("tillit_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", l, s.count);
   }
   for (const auto& [name, c] : counters_) {
-    out += fmt::format("# HELP tillit_{} {}\n# TYPE tillit_{} counter\ntillit_{} {}\n", name, c.help, name, name,
-                       c.value);
+    out +=
+        fmt::format("# HELP tillit_{} {}\n# TYPE tillit_{} counter\ntillit_{} {}\n", name, c.help, name, name, c.value);
   }
   return out;
 }

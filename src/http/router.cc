@@ -9,8 +9,8 @@ void Router::Add(std::string method, std::string pattern, Handler handler) {
   size_t pos = 0;
   while ((pos = r.pattern.find(':', pos)) != std::string::npos) {
     size_t end = pos + 1;
-    while (end < r.pattern.size() && (std::isalnum(static_cast<unsigned char>(r.pattern[end])) ||
-                                      r.pattern[end] == '_')) {
+    while (end < r.pattern.size() &&
+           (std::isalnum(static_cast<unsigned char>(r.pattern[end])) || r.pattern[end] == '_')) {
       ++end;
     }
     r.param_names.push_back(r.pattern.substr(pos + 1, end - pos - 1));

@@ -38,9 +38,7 @@ void AddHealth(Router& router, const AppContext& app) {
 void AddConfig(Router& router, const AppContext& app) {
   // The public view changes only with the configuration, so it is rendered once.
   auto view = std::make_shared<const std::string>(config::PublicViewJson(*app.config, app.policy_version));
-  router.Add("GET", "/v1/config", [view](const HttpRequest&, Responder respond) {
-    respond(JsonResponse(200, *view));
-  });
+  router.Add("GET", "/v1/config", [view](const HttpRequest&, Responder respond) { respond(JsonResponse(200, *view)); });
 }
 
 void AddAuthCheck(Router& router, const AppContext& app) {

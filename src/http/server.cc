@@ -20,22 +20,38 @@ using Traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null
 
 std::string_view ReasonPhrase(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 202: return "Accepted";
-    case 204: return "No Content";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 413: return "Payload Too Large";
-    case 422: return "Unprocessable Entity";
-    case 429: return "Too Many Requests";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Status";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 202:
+      return "Accepted";
+    case 204:
+      return "No Content";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 413:
+      return "Payload Too Large";
+    case 422:
+      return "Unprocessable Entity";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Status";
   }
 }
 
@@ -90,17 +106,16 @@ class HttpServer::Impl {
     restinio::incoming_http_msg_limits_t limits;
     limits.max_body_size(options_.max_body_bytes * 4 + 4096);
     try {
-      server_ = restinio::run_async<Traits>(
-          restinio::own_io_context(),
-          restinio::server_settings_t<Traits>{}
-              .address(options_.address)
-              .port(options_.port)
-              .incoming_http_msg_limits(limits)
-              .request_handler(std::move(express))
-              .acceptor_post_bind_hook([this](asio::ip::tcp::acceptor& acceptor) {
-                bound_port_ = acceptor.local_endpoint().port();
-              }),
-          options_.threads);
+      server_ = restinio::run_async<Traits>(restinio::own_io_context(),
+                                            restinio::server_settings_t<Traits>{}
+                                                .address(options_.address)
+                                                .port(options_.port)
+                                                .incoming_http_msg_limits(limits)
+                                                .request_handler(std::move(express))
+                                                .acceptor_post_bind_hook([this](asio::ip::tcp::acceptor& acceptor) {
+                                                  bound_port_ = acceptor.local_endpoint().port();
+                                                }),
+                                            options_.threads);
     } catch (const std::exception& e) {
       return Status::Unavailable("cannot listen on " + options_.address + ":" + std::to_string(options_.port) + ": " +
                                  e.what());
@@ -158,15 +173,16 @@ class HttpServer::Impl {
       builder.append_header("Cache-Control", "no-store");
       for (auto& [k, v] : response.headers) builder.append_header(k, v);
       builder.set_body(std::move(response.body));
-      builder.done();
+      // Count the request before it is sent, so a client that reads /metrics right after its answer sees it.
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       metrics_.RecordRequest(route_name, response.status, seconds);
       if (options_.access_log) {
-        nlohmann::json line = {{"event", "http_request"}, {"request_id", request_id}, {"method", method},
-                               {"route", route_name},     {"status", response.status},
-                               {"duration_ms", seconds * 1000.0}};
+        nlohmann::json line = {{"event", "http_request"},   {"request_id", request_id},
+                               {"method", method},          {"route", route_name},
+                               {"status", response.status}, {"duration_ms", seconds * 1000.0}};
         spdlog::info(line.dump());
       }
+      builder.done();
       std::lock_guard lock(mu_);
       if (--in_flight_ == 0) idle_cv_.notify_all();
     };
@@ -177,9 +193,8 @@ class HttpServer::Impl {
         return restinio::request_accepted();
       }
       if (!route.handler) {
-        respond(ErrorResponse(Status::NotFound("no route for " + request->method + " " +
-                                                   std::string(req->header().path()),
-                                               "route_not_found")));
+        respond(ErrorResponse(Status::NotFound(
+            "no route for " + request->method + " " + std::string(req->header().path()), "route_not_found")));
         return restinio::request_accepted();
       }
       request->path = std::string(req->header().path());
@@ -188,11 +203,11 @@ class HttpServer::Impl {
           if (params->has(name)) request->params.emplace_back(name, std::string((*params)[name]));
         }
       }
-      auto query = restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(
-          req->header().query());
+      auto query =
+          restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(req->header().query());
       if (!query) {
-        respond(ErrorResponse(Status::InvalidArgument("the query string is not valid percent-encoding",
-                                                      "invalid_query")));
+        respond(
+            ErrorResponse(Status::InvalidArgument("the query string is not valid percent-encoding", "invalid_query")));
         return restinio::request_accepted();
       }
       bool utf8_ok = IsValidUtf8(request->path);
@@ -201,14 +216,12 @@ class HttpServer::Impl {
         utf8_ok = utf8_ok && IsValidUtf8(kv.second);
       }
       for (auto& [name, value] : request->params) utf8_ok = utf8_ok && IsValidUtf8(value);
-      req->header().for_each_field([&](const restinio::http_header_field_t& f) {
-        request->headers.emplace_back(Lower(f.name()), f.value());
-      });
+      req->header().for_each_field(
+          [&](const restinio::http_header_field_t& f) { request->headers.emplace_back(Lower(f.name()), f.value()); });
       if (req->body().size() > options_.max_body_bytes) {
-        respond(ErrorResponse(
-            Status::TooLarge("the request body is " + std::to_string(req->body().size()) + " bytes; the limit is " +
-                                 std::to_string(options_.max_body_bytes),
-                             "body_too_large")));
+        respond(ErrorResponse(Status::TooLarge("the request body is " + std::to_string(req->body().size()) +
+                                                   " bytes; the limit is " + std::to_string(options_.max_body_bytes),
+                                               "body_too_large")));
         return restinio::request_accepted();
       }
       request->body = req->body();
@@ -218,9 +231,9 @@ class HttpServer::Impl {
       }
       route.handler(*request, respond);
     } catch (const std::exception& e) {
-      spdlog::error(nlohmann::json{{"event", "handler_exception"}, {"route", route_name},
-                                   {"request_id", request->request_id}}
-                        .dump());
+      spdlog::error(
+          nlohmann::json{{"event", "handler_exception"}, {"route", route_name}, {"request_id", request->request_id}}
+              .dump());
       respond(ErrorResponse(Status::Internal("internal error; quote request id " + request->request_id)));
     }
     return restinio::request_accepted();

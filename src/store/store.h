@@ -22,15 +22,15 @@ namespace tillit::store {
 
 struct ApiKeyRow {
   std::string name;
-  std::vector<uint8_t> key_hash;       // BLAKE2b-256 of the secret; the secret itself is never stored
-  std::string prefix;                  // first characters of the key, to recognise it in listings
-  std::vector<std::string> purposes;   // purposes reads with this key may name
-  int64_t created_at = 0;              // microseconds since the epoch
+  std::vector<uint8_t> key_hash;      // BLAKE2b-256 of the secret; the secret itself is never stored
+  std::string prefix;                 // first characters of the key, to recognise it in listings
+  std::vector<std::string> purposes;  // purposes reads with this key may name
+  int64_t created_at = 0;             // microseconds since the epoch
   std::optional<int64_t> revoked_at;
 };
 
 struct ConfigSnapshotRow {
-  std::string id;           // the policy version: hash of the canonical configuration
+  std::string id;  // the policy version: hash of the canonical configuration
   int64_t published_at = 0;
   std::string config_json;  // the canonical configuration
 };

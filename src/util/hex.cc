@@ -16,8 +16,8 @@ std::optional<std::vector<uint8_t>> HexDecode(std::string_view hex) {
   std::vector<uint8_t> out(hex.size() / 2);
   size_t len = 0;
   const char* end = nullptr;
-  if (sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &len, &end) != 0 ||
-      len != out.size() || end != hex.data() + hex.size()) {
+  if (sodium_hex2bin(out.data(), out.size(), hex.data(), hex.size(), nullptr, &len, &end) != 0 || len != out.size() ||
+      end != hex.data() + hex.size()) {
     return std::nullopt;
   }
   return out;

@@ -88,7 +88,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}                                  // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) { assert(!status_.ok()); }  // NOLINT
 
   bool ok() const { return value_.has_value(); }
@@ -108,10 +108,10 @@ class Result {
 
 }  // namespace tillit
 
-#define TILLIT_RETURN_IF_ERROR(expr)        \
-  do {                                      \
-    ::tillit::Status _st = (expr);          \
-    if (!_st.ok()) return _st;              \
+#define TILLIT_RETURN_IF_ERROR(expr) \
+  do {                               \
+    ::tillit::Status _st = (expr);   \
+    if (!_st.ok()) return _st;       \
   } while (0)
 
 #define TILLIT_CONCAT_INNER(a, b) a##b

@@ -7,13 +7,18 @@ namespace tillit::store::sqlite {
 Status SqliteError(int rc, sqlite3* db, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xff) {
-    case SQLITE_CONSTRAINT: return Status::Conflict(std::move(msg));
+    case SQLITE_CONSTRAINT:
+      return Status::Conflict(std::move(msg));
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Status::Unavailable(std::move(msg));
+    case SQLITE_LOCKED:
+      return Status::Unavailable(std::move(msg));
     case SQLITE_FULL:
-    case SQLITE_IOERR: return Status::Unavailable(std::move(msg), "storage_unavailable");
-    case SQLITE_CANTOPEN: return Status::NotFound(std::move(msg), "database_not_found");
-    default: return Status::Internal(std::move(msg));
+    case SQLITE_IOERR:
+      return Status::Unavailable(std::move(msg), "storage_unavailable");
+    case SQLITE_CANTOPEN:
+      return Status::NotFound(std::move(msg), "database_not_found");
+    default:
+      return Status::Internal(std::move(msg));
   }
 }
 
@@ -89,8 +94,8 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create) {
   sqlite3_busy_timeout(raw, 5000);
   // WAL lets readers proceed beside the one writer; FULL makes every commit durable before it is acknowledged;
   // secure_delete overwrites deleted content so erased data does not linger in free pages.
-  TILLIT_RETURN_IF_ERROR(db->Exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"));
+  TILLIT_RETURN_IF_ERROR(
+      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"));
   return db;
 }
 
@@ -111,8 +116,8 @@ Status Db::Exec(std::string_view sql) {
 
 Result<Stmt> Db::Prepare(std::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
-  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                                    nullptr);
+  const int rc =
+      sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteError(rc, db_, "prepare");
   return Stmt(db_, stmt);
 }

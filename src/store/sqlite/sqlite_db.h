@@ -36,9 +36,7 @@ class Stmt {
   Stmt& Bind(int pos, std::string_view text);
   Stmt& Bind(int pos, std::span<const uint8_t> blob);
   Stmt& BindNull(int pos);
-  Stmt& Bind(int pos, const std::optional<int64_t>& value) {
-    return value ? Bind(pos, *value) : BindNull(pos);
-  }
+  Stmt& Bind(int pos, const std::optional<int64_t>& value) { return value ? Bind(pos, *value) : BindNull(pos); }
 
   // Steps once: true when a row is available, false when done; a failure is returned as a Status.
   Result<bool> Step();

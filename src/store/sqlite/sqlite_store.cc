@@ -30,9 +30,9 @@ std::string JoinPurposes(const std::vector<std::string>& purposes) {
 
 // Applies the migrations `db` lacks, each in its own transaction.
 Status Migrate(Db& db, std::span<const Migration> migrations) {
-  TILLIT_RETURN_IF_ERROR(db.Exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-      "applied_at INTEGER NOT NULL) STRICT"));
+  TILLIT_RETURN_IF_ERROR(
+      db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+              "applied_at INTEGER NOT NULL) STRICT"));
   int current = 0;
   {
     TILLIT_ASSIGN_OR_RETURN(Stmt stmt, db.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
@@ -92,8 +92,8 @@ class SqliteWriteTxn final : public WriteTxn {
   }
 
   Status RevokeApiKey(std::string_view name, int64_t revoked_at) override {
-    TILLIT_ASSIGN_OR_RETURN(
-        Stmt stmt, db_.Prepare("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL"));
+    TILLIT_ASSIGN_OR_RETURN(Stmt stmt,
+                            db_.Prepare("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL"));
     stmt.Bind(1, revoked_at).Bind(2, name);
     TILLIT_RETURN_IF_ERROR(stmt.Run());
     if (sqlite3_changes(db_.raw()) == 0) {
@@ -304,8 +304,8 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options) {
   const std::string data_path = options.data_dir + "/tillit.db";
   const std::string keys_path = options.data_dir + "/keys.db";
   if (!options.create_if_missing && (!FileExists(data_path) || !FileExists(keys_path))) {
-    return Status::NotFound("no tillit database in " + options.data_dir +
-                                " — run `tillit init --config FILE --data " + options.data_dir + "` first",
+    return Status::NotFound("no tillit database in " + options.data_dir + " — run `tillit init --config FILE --data " +
+                                options.data_dir + "` first",
                             "database_not_found");
   }
   {
