@@ -7,15 +7,19 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "crypto/aad.h"
 #include "crypto/blind_index.h"
 #include "crypto/hashing.h"
 #include "crypto/keyring.h"
 #include "crypto/master_key.h"
 #include "crypto/sealing.h"
 #include "crypto/secure_key.h"
+#include "crypto/signing.h"
 #include "util/hex.h"
 #include "util/random.h"
 
@@ -256,6 +260,23 @@ struct SealingKey {
   SecretKey key = SecretKey::Random(random);
 };
 
+// The associated-data encoding is inside every wrapped key and sealed value already stored: pin its bytes.
+TEST(Aad, LengthPrefixIsFourBytesBigEndian) {
+  std::string out;
+  AppendLengthPrefixed(out, "ab");
+  AppendLengthPrefixed(out, "");
+  AppendLengthPrefixed(out, std::string(0x010203, 'x'));
+  ASSERT_EQ(out.size(), 4u + 2u + 4u + 4u + 0x010203u);
+  EXPECT_EQ(out.substr(0, 14), std::string("\0\0\0\x02"
+                                           "ab"
+                                           "\0\0\0\0"
+                                           "\0\x01\x02\x03",
+                                           14));
+  EXPECT_EQ(SealAad("sub_1", "contact.email"), std::string("\0\0\0\x05sub_1\0\0\0\x0d"
+                                                           "contact.email",
+                                                           26));
+}
+
 TEST(Sealing, RoundTrips) {
   SealingKey k;
   const std::string aad = SealAad("sub_a", "contact.email");
@@ -350,6 +371,102 @@ SecretKey RootFrom(uint64_t seed) {
   return SecretKey::Random(random);
 }
 
+SecretKey SeedFrom(uint64_t seed) {
+  SeededRandom random(seed);
+  return SecretKey::Random(random);
+}
+
+TEST(Signing, SignatureVerifiesUnderItsPublicKey) {
+  const Signer signer(SeedFrom(1));
+  ASSERT_EQ(signer.public_key().size(), kPublicKeyBytes);
+  const std::vector<uint8_t> signature = signer.Sign("receipt rr_123: erased");
+  ASSERT_EQ(signature.size(), kSignatureBytes);
+  EXPECT_TRUE(VerifySignature(signer.public_key(), "receipt rr_123: erased", signature));
+  EXPECT_EQ(signer.Sign("receipt rr_123: erased"), signature);  // Ed25519 is deterministic
+  const std::vector<uint8_t> empty_signature = signer.Sign("");
+  EXPECT_TRUE(VerifySignature(signer.public_key(), "", empty_signature));
+  EXPECT_FALSE(VerifySignature(signer.public_key(), "", signature));
+}
+
+TEST(Signing, AlteredMessageDoesNotVerify) {
+  const Signer signer(SeedFrom(2));
+  const std::vector<uint8_t> signature = signer.Sign("receipt rr_123: erased");
+  EXPECT_FALSE(VerifySignature(signer.public_key(), "receipt rr_124: erased", signature));
+  EXPECT_FALSE(VerifySignature(signer.public_key(), "receipt rr_123: erased ", signature));
+  EXPECT_FALSE(VerifySignature(signer.public_key(), "receipt rr_123: erase", signature));
+  EXPECT_FALSE(VerifySignature(signer.public_key(), "", signature));
+}
+
+TEST(Signing, AlteredSignatureDoesNotVerify) {
+  const Signer signer(SeedFrom(3));
+  const std::vector<uint8_t> signature = signer.Sign("message");
+  ASSERT_TRUE(VerifySignature(signer.public_key(), "message", signature));
+  for (size_t i = 0; i < signature.size(); ++i) {
+    std::vector<uint8_t> altered = signature;
+    altered[i] ^= 0x01;
+    EXPECT_FALSE(VerifySignature(signer.public_key(), "message", altered)) << "byte " << i;
+  }
+  EXPECT_FALSE(VerifySignature(signer.public_key(), "message", std::vector<uint8_t>(kSignatureBytes, 0)));
+}
+
+TEST(Signing, AnotherKeyDoesNotVerify) {
+  const Signer signer(SeedFrom(4));
+  const Signer other(SeedFrom(5));
+  ASSERT_NE(signer.public_key(), other.public_key());
+  const std::vector<uint8_t> signature = signer.Sign("message");
+  EXPECT_FALSE(VerifySignature(other.public_key(), "message", signature));
+  EXPECT_FALSE(VerifySignature(signer.public_key(), "message", other.Sign("message")));
+  std::vector<uint8_t> altered_key = signer.public_key();
+  altered_key[0] ^= 0x01;
+  EXPECT_FALSE(VerifySignature(altered_key, "message", signature));
+}
+
+TEST(Signing, WrongSizesAreRejected) {
+  const Signer signer(SeedFrom(6));
+  std::vector<uint8_t> signature = signer.Sign("message");
+  std::vector<uint8_t> key = signer.public_key();
+  ASSERT_TRUE(VerifySignature(key, "message", signature));
+
+  std::vector<uint8_t> long_signature = signature;
+  long_signature.push_back(0);
+  EXPECT_FALSE(VerifySignature(key, "message", long_signature));
+  EXPECT_FALSE(VerifySignature(key, "message", std::span<const uint8_t>(signature).first(kSignatureBytes - 1)));
+  EXPECT_FALSE(VerifySignature(key, "message", {}));
+
+  std::vector<uint8_t> long_key = key;
+  long_key.push_back(0);
+  EXPECT_FALSE(VerifySignature(long_key, "message", signature));
+  EXPECT_FALSE(VerifySignature(std::span<const uint8_t>(key).first(kPublicKeyBytes - 1), "message", signature));
+  EXPECT_FALSE(VerifySignature({}, "message", signature));
+  // A signature over a message is not accepted as a key, nor the reverse.
+  EXPECT_FALSE(VerifySignature(signature, "message", key));
+}
+
+TEST(Signing, SameSeedGivesSameKeyPair) {
+  const Signer a(SeedFrom(7));
+  const Signer b(SeedFrom(7));
+  const Signer c(SeedFrom(8));
+  EXPECT_EQ(a.public_key(), b.public_key());
+  EXPECT_NE(a.public_key(), c.public_key());
+  EXPECT_EQ(a.Sign("message"), b.Sign("message"));
+  EXPECT_TRUE(VerifySignature(a.public_key(), "message", b.Sign("message")));
+}
+
+// RFC 8032 section 7.1, TEST 2: a fixed seed gives a fixed public key and signature, so the seed is used as the
+// Ed25519 seed and not hashed or reinterpreted first.
+TEST(Signing, MatchesRfc8032Vector) {
+  auto seed_bytes = HexDecode("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb");
+  ASSERT_TRUE(seed_bytes.has_value());
+  ASSERT_EQ(seed_bytes->size(), SecretKey::kSize);
+  const Signer signer(SecretKey::FromBytes(std::span<const uint8_t, SecretKey::kSize>(seed_bytes->data(), 32)));
+  EXPECT_EQ(HexEncode(signer.public_key()), "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c");
+  const std::string message(1, '\x72');
+  EXPECT_EQ(HexEncode(signer.Sign(message)),
+            "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da"
+            "085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00");
+  EXPECT_TRUE(VerifySignature(signer.public_key(), message, signer.Sign(message)));
+}
+
 TEST(BlindIndex, IsDeterministicAndKeyed) {
   const SecretKey root = RootFrom(5);
   const BlindIndexer indexer(root);
@@ -406,13 +523,27 @@ TEST(BlindIndex, NormalisesPhone) {
   auto too_short = NormalisePhone("12", "FI");
   ASSERT_FALSE(too_short.ok());
   EXPECT_EQ(too_short.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(too_short.status().message(), "'12' is not a valid phone number for region FI");
+  EXPECT_EQ(too_short.status().message(), "the value is not a valid phone number for region FI");
   auto words = NormalisePhone("not a number", "FI");
   ASSERT_FALSE(words.ok());
   EXPECT_EQ(words.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(words.status().message(), "'not a number' is not a valid phone number for region FI");
+  EXPECT_EQ(words.status().message(), "the value is not a valid phone number for region FI");
   EXPECT_FALSE(NormalisePhone("040 1234567", "ZZ").ok());  // no country code and no region to read it in
   EXPECT_FALSE(NormalisePhone("", "FI").ok());
+}
+
+// Regression: a short invalid number used to be echoed in the message, and messages can end up in logs.
+TEST(BlindIndex, InvalidPhoneMessageDoesNotRepeatTheNumber) {
+  for (const std::string raw : {"12", "040 12", "+358 40 12", "0401", "9876543210987654321", "  +47 999  "}) {
+    auto r = NormalisePhone(raw, "FI");
+    ASSERT_FALSE(r.ok()) << raw;
+    EXPECT_EQ(r.status().reason(), "invalid_phone");
+    const std::string& message = r.status().message();
+    // No digit run of the input, not even a single digit, appears: the message has no digits at all.
+    EXPECT_TRUE(std::none_of(message.begin(), message.end(), [](char c) { return c >= '0' && c <= '9'; }))
+        << raw << " -> " << message;
+    EXPECT_EQ(r.status().ToString().find(raw), std::string::npos) << raw;
+  }
 }
 
 TEST(BlindIndex, NormalisesCustomerNumber) {

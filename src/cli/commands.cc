@@ -9,10 +9,13 @@
 #include <iostream>
 #include <thread>
 
+#include "cli/progress.h"
 #include "config/loader.h"
 #include "config/taxonomy.h"
 #include "core/api_keys.h"
+#include "core/audit.h"
 #include "core/data_dir.h"
+#include "core/rotation.h"
 #include "core/snapshots.h"
 #include "http/routes.h"
 #include "http/server.h"
@@ -72,7 +75,7 @@ int RunInit(const std::string& config_path, const std::string& data_dir) {
     Fail(report.status().message());
     return 1;
   }
-  auto opened = core::Open(data_dir);
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 1;
@@ -111,7 +114,7 @@ int RunServe(const ServeOptions& options) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto opened = core::Open(options.data_dir);
+  auto opened = core::Open(options.data_dir, Clock::System(), Random::Secure());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 1;
@@ -125,7 +128,8 @@ int RunServe(const ServeOptions& options) {
   }
   core::ApiKeys api_keys(store, Clock::System(), Random::Secure());
   http::Metrics metrics;
-  http::AppContext app{config, published->policy_version, &store, &api_keys, &metrics, &Clock::System()};
+  core::Register reg(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure());
+  http::AppContext app{config, published->policy_version, &store, &api_keys, &metrics, &Clock::System(), &reg};
 
   http::ServerOptions server_options;
   server_options.address = address->first;
@@ -159,7 +163,7 @@ int RunServe(const ServeOptions& options) {
 }
 
 int RunKeyCreate(const std::string& data_dir, const std::string& name, const std::string& purposes) {
-  auto opened = core::Open(data_dir);
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 1;
@@ -182,7 +186,7 @@ int RunKeyCreate(const std::string& data_dir, const std::string& name, const std
 }
 
 int RunKeyList(const std::string& data_dir) {
-  auto opened = core::Open(data_dir);
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 1;
@@ -205,7 +209,7 @@ int RunKeyList(const std::string& data_dir) {
 }
 
 int RunKeyRevoke(const std::string& data_dir, const std::string& name) {
-  auto opened = core::Open(data_dir);
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 1;
@@ -218,6 +222,61 @@ int RunKeyRevoke(const std::string& data_dir, const std::string& name) {
     return 1;
   }
   std::cout << "API key '" << name << "' revoked\n";
+  return 0;
+}
+
+int RunAuditVerify(const std::string& data_dir) {
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure());
+  if (!opened.ok()) {
+    Fail(opened.status().message());
+    return 1;
+  }
+  auto result = core::VerifyAudit(*opened->store, *opened->audit_signer);
+  opened->store->Close();
+  if (!result.ok()) {
+    Fail(result.status().message());
+    return 1;
+  }
+  if (!result->ok) {
+    std::cout << "audit log BROKEN: " << result->problem << "\n";
+    if (result->first_bad != 0) std::cout << "first bad entry: " << result->first_bad << "\n";
+    std::cout << "entries before it are intact; restore the database from a backup and compare\n";
+    return 1;
+  }
+  std::cout << "audit log intact: " << result->entries << " entries, chain head signed\n";
+  return 0;
+}
+
+int RunKeysRotate(const std::string& data_dir, size_t batch, size_t stop_after_batches) {
+  ProgressBar bar("re-wrapping data keys");
+  core::RotationOptions options;
+  options.batch = batch == 0 ? 500 : batch;
+  options.stop_after_batches = stop_after_batches;
+  options.progress = [&bar](int64_t done, int64_t total) {
+    bar.set_total(total);
+    bar.Update(done);
+  };
+  auto report = core::RotateKeys(data_dir, options, Clock::System(), Random::Secure());
+  if (!report.ok()) {
+    Fail(report.status().message() + " — run `tillit keys rotate --data " + data_dir + "` again to finish");
+    return 1;
+  }
+  std::cout << (report->resumed ? "finished the interrupted rotation: " : "rotated: ") << report->data_keys
+            << " data keys and " << report->secrets << " secrets re-wrapped; every key is now under master key "
+            << "version " << report->version << "\n"
+            << "older master key versions are no longer needed: `tillit keys retire --data " << data_dir
+            << "` removes them from " << core::MasterKeyPath(data_dir) << "\n";
+  return 0;
+}
+
+int RunKeysRetire(const std::string& data_dir) {
+  auto removed = core::RetireOldKeys(data_dir, Clock::System(), Random::Secure());
+  if (!removed.ok()) {
+    Fail(removed.status().message());
+    return 1;
+  }
+  std::cout << "removed " << *removed << " old master key version" << (*removed == 1 ? "" : "s") << " from "
+            << core::MasterKeyPath(data_dir) << "\n";
   return 0;
 }
 

@@ -23,6 +23,9 @@ int RunServe(const ServeOptions& options);
 int RunKeyCreate(const std::string& data_dir, const std::string& name, const std::string& purposes);
 int RunKeyList(const std::string& data_dir);
 int RunKeyRevoke(const std::string& data_dir, const std::string& name);
+int RunAuditVerify(const std::string& data_dir);
+int RunKeysRotate(const std::string& data_dir, size_t batch, size_t stop_after_batches);
+int RunKeysRetire(const std::string& data_dir);
 int RunVersion();
 
 }  // namespace tillit::cli

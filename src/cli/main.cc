@@ -44,6 +44,21 @@ int main(int argc, char** argv) {
   key_revoke->add_option("NAME", name, "Key name")->required();
   key_revoke->add_option("--data", data_dir, "Data directory")->required();
 
+  auto* audit = app.add_subcommand("audit", "Check the audit log");
+  audit->require_subcommand(1);
+  auto* audit_verify = audit->add_subcommand("verify", "Verify the hash chain and its signed head");
+  audit_verify->add_option("--data", data_dir, "Data directory")->required();
+
+  size_t batch = 500, stop_after = 0;
+  auto* keys = app.add_subcommand("keys", "Manage the master key");
+  keys->require_subcommand(1);
+  auto* keys_rotate = keys->add_subcommand("rotate", "Add a master key version and re-wrap every key under it");
+  keys_rotate->add_option("--data", data_dir, "Data directory")->required();
+  keys_rotate->add_option("--batch", batch, "Keys re-wrapped per commit");
+  keys_rotate->add_option("--stop-after-batches", stop_after, "Stop early (to test resumption)")->group("");
+  auto* keys_retire = keys->add_subcommand("retire", "Remove master key versions no key uses any more");
+  keys_retire->add_option("--data", data_dir, "Data directory")->required();
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -69,6 +84,9 @@ int main(int argc, char** argv) {
   if (*key_create) return RunKeyCreate(data_dir, name, purposes);
   if (*key_list) return RunKeyList(data_dir);
   if (*key_revoke) return RunKeyRevoke(data_dir, name);
+  if (*audit_verify) return RunAuditVerify(data_dir);
+  if (*keys_rotate) return RunKeysRotate(data_dir, batch, stop_after);
+  if (*keys_retire) return RunKeysRetire(data_dir);
   if (*version) return RunVersion();
   return 2;
 }

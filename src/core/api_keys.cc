@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 
+#include "core/audit.h"
 #include "crypto/hashing.h"
 #include "util/hex.h"
 
@@ -51,7 +52,10 @@ Result<std::string> ApiKeys::Create(const std::string& name, const std::vector<s
   row.prefix = secret.substr(0, kShownPrefix);
   row.purposes = purposes;
   row.created_at = ToMicros(clock_.Now());
-  Status s = store_.WriteAndWait([&row](store::WriteTxn& txn) { return txn.InsertApiKey(row); });
+  Status s = store_.WriteAndWait([&row](store::WriteTxn& txn) {
+    TILLIT_RETURN_IF_ERROR(txn.InsertApiKey(row));
+    return AppendAudit(txn, {Actor::Cli(), "", "api_key.create", "", "name=" + row.name}, row.created_at);
+  });
   if (!s.ok()) {
     sodium_memzero(secret.data(), secret.size());
     return s;
@@ -61,7 +65,10 @@ Result<std::string> ApiKeys::Create(const std::string& name, const std::vector<s
 
 Status ApiKeys::Revoke(const std::string& name) {
   const int64_t now = ToMicros(clock_.Now());
-  return store_.WriteAndWait([&name, now](store::WriteTxn& txn) { return txn.RevokeApiKey(name, now); });
+  return store_.WriteAndWait([&name, now](store::WriteTxn& txn) {
+    TILLIT_RETURN_IF_ERROR(txn.RevokeApiKey(name, now));
+    return AppendAudit(txn, {Actor::Cli(), "", "api_key.revoke", "", "name=" + name}, now);
+  });
 }
 
 Result<std::vector<store::ApiKeyRow>> ApiKeys::List() { return store_.ListApiKeys(); }

@@ -6,6 +6,25 @@
 #include <cstring>
 
 namespace tillit::core {
+namespace {
+
+// The secret stored under `label`, created and stored wrapped when absent.
+Result<crypto::SecretKey> LoadOrCreateSecret(store::Store& store, const crypto::Keyring& keyring,
+                                             std::string_view label, Clock& clock, Random& random) {
+  TILLIT_ASSIGN_OR_RETURN(auto row, store.FindSecret(label));
+  if (!row) {
+    crypto::SecretKey fresh = crypto::SecretKey::Random(random);
+    TILLIT_ASSIGN_OR_RETURN(crypto::WrappedKey wrapped, keyring.WrapSecret(label, fresh, random));
+    store::SecretRow insert{std::string(label), wrapped.kek_version, wrapped.wrapped, ToMicros(clock.Now())};
+    Status s = store.WriteAndWait([&insert](store::WriteTxn& txn) { return txn.InsertSecret(insert); });
+    if (!s.ok() && s.code() != StatusCode::kConflict) return s;
+    TILLIT_ASSIGN_OR_RETURN(row, store.FindSecret(label));  // another process may have won the race
+    if (!row) return Status::Internal("secret " + std::string(label) + " vanished after it was stored");
+  }
+  return keyring.UnwrapSecret(label, crypto::WrappedKey{row->kek_version, row->wrapped});
+}
+
+}  // namespace
 
 std::string MasterKeyPath(const std::string& data_dir) { return data_dir + "/master.key"; }
 
@@ -32,16 +51,34 @@ Result<InitReport> InitDataDir(const std::string& data_dir, Random& random) {
   options.readers = 1;
   TILLIT_ASSIGN_OR_RETURN(auto store, store::Store::Open(options));
   TILLIT_ASSIGN_OR_RETURN(report.schema_version, store->SchemaVersion());
+  crypto::Keyring keyring(*key);
+  Clock& clock = Clock::System();
+  for (std::string_view label : {kBlindIndexSecret, kAuditSigningSecret}) {
+    TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey secret, LoadOrCreateSecret(*store, keyring, label, clock, random));
+    (void)secret;
+  }
   store->Close();
   return report;
 }
 
-Result<OpenDataDir> Open(const std::string& data_dir) {
+Result<OpenDataDir> Open(const std::string& data_dir, Clock& clock, Random& random) {
   OpenDataDir out;
   TILLIT_ASSIGN_OR_RETURN(out.master_key, crypto::MasterKey::Load(MasterKeyPath(data_dir)));
+  out.keyring = std::make_unique<crypto::Keyring>(*out.master_key);
   store::StoreOptions options;
   options.data_dir = data_dir;
   TILLIT_ASSIGN_OR_RETURN(out.store, store::Store::Open(options));
+  {
+    TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey root,
+                            LoadOrCreateSecret(*out.store, *out.keyring, kBlindIndexSecret, clock, random));
+    out.indexer = std::make_unique<crypto::BlindIndexer>(root);
+  }
+  {
+    TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey seed,
+                            LoadOrCreateSecret(*out.store, *out.keyring, kAuditSigningSecret, clock, random));
+    out.audit_signer = std::make_unique<AuditSigner>(seed);
+  }
+  out.store->SetCommitHook(CheckpointHook(*out.audit_signer, clock));
   return out;
 }
 

@@ -7,10 +7,15 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/audit.h"
+#include "crypto/blind_index.h"
+#include "crypto/keyring.h"
 #include "crypto/master_key.h"
 #include "store/store.h"
+#include "util/clock.h"
 #include "util/random.h"
 #include "util/status.h"
 
@@ -28,13 +33,23 @@ struct InitReport {
 // Idempotent. PermissionDenied if an existing key file is readable by group or others.
 Result<InitReport> InitDataDir(const std::string& data_dir, Random& random);
 
+// The installation-wide secrets, kept wrapped by the master key in the key store.
+inline constexpr std::string_view kBlindIndexSecret = "blind-index-root";
+inline constexpr std::string_view kAuditSigningSecret = "audit-signing";
+
+// An open data directory. Members are declared so that the store closes first: its commit hook uses the signer.
 struct OpenDataDir {
   std::unique_ptr<crypto::MasterKey> master_key;
+  std::unique_ptr<crypto::Keyring> keyring;
+  std::unique_ptr<crypto::BlindIndexer> indexer;
+  std::unique_ptr<AuditSigner> audit_signer;
   std::unique_ptr<store::Store> store;
 };
 
-// Opens an initialised data directory: loads and checks the master key, opens the store, applies migrations.
-Result<OpenDataDir> Open(const std::string& data_dir);
+// Opens an initialised data directory: loads and checks the master key, opens the store, applies migrations,
+// unwraps the installation's secrets (creating any that are missing) and installs the audit chain's commit hook.
+// `clock` and `random` must outlive the returned store.
+Result<OpenDataDir> Open(const std::string& data_dir, Clock& clock, Random& random);
 
 }  // namespace tillit::core
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/public_view.h"
+#include "core/audit.h"
 #include "crypto/hashing.h"
 #include "util/hex.h"
 
@@ -27,8 +28,11 @@ Result<Published> PublishConfig(store::Store& store, const config::Config& confi
   row.id = VersionOfCanonical(row.config_json);
   row.published_at = ToMicros(clock.Now());
   bool inserted = false;
-  TILLIT_RETURN_IF_ERROR(
-      store.WriteAndWait([&row, &inserted](store::WriteTxn& txn) { return txn.PutConfigSnapshot(row, &inserted); }));
+  TILLIT_RETURN_IF_ERROR(store.WriteAndWait([&row, &inserted](store::WriteTxn& txn) {
+    TILLIT_RETURN_IF_ERROR(txn.PutConfigSnapshot(row, &inserted));
+    // Every load of a configuration is audited, a new version or not.
+    return AppendAudit(txn, {Actor::System(), "", "config.load", "", "policy_version=" + row.id}, row.published_at);
+  }));
   return Published{row.id, inserted};
 }
 

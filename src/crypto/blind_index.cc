@@ -44,9 +44,8 @@ Result<std::string> NormalisePhone(std::string_view raw, std::string_view defaul
   PhoneNumber number;
   if (util.Parse(std::string(raw), region, &number) != PhoneNumberUtil::NO_PARSING_ERROR ||
       !util.IsValidNumber(number)) {
-    // The caller's own input is echoed so they can see what was read; overlong input is not.
-    const std::string shown = raw.size() <= 40 ? "'" + std::string(raw) + "'" : "the value";
-    return Status::InvalidArgument(shown + " is not a valid phone number for region " + region, "invalid_phone");
+    // The number is personal data and a Status message may reach a log, so no part of `raw` is repeated here.
+    return Status::InvalidArgument("the value is not a valid phone number for region " + region, "invalid_phone");
   }
   std::string e164;
   util.Format(number, PhoneNumberUtil::E164, &e164);

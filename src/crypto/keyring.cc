@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "crypto/aad.h"
+
 namespace tillit::crypto {
 namespace {
 
@@ -12,29 +14,19 @@ constexpr size_t kTagSize = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 constexpr size_t kWrappedSize = kNonceSize + SecretKey::kSize + kTagSize;
 static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == SecretKey::kSize);
 
-// Appends `field` with a 4-byte big-endian length in front, so no two field lists encode alike.
-void AppendField(std::string& out, std::string_view field) {
-  const auto n = static_cast<uint32_t>(field.size());
-  out.push_back(static_cast<char>(n >> 24));
-  out.push_back(static_cast<char>(n >> 16));
-  out.push_back(static_cast<char>(n >> 8));
-  out.push_back(static_cast<char>(n));
-  out.append(field);
-}
-
 std::string DataKeyAad(std::string_view subject_id, KeyKind kind) {
   std::string aad;
-  AppendField(aad, "tillit-dek-v1");
+  AppendLengthPrefixed(aad, "tillit-dek-v1");
   const char kind_byte = static_cast<char>(kind);
-  AppendField(aad, std::string_view(&kind_byte, 1));
-  AppendField(aad, subject_id);
+  AppendLengthPrefixed(aad, std::string_view(&kind_byte, 1));
+  AppendLengthPrefixed(aad, subject_id);
   return aad;
 }
 
 std::string SecretAad(std::string_view label) {
   std::string aad;
-  AppendField(aad, "tillit-secret-v1");
-  AppendField(aad, label);
+  AppendLengthPrefixed(aad, "tillit-secret-v1");
+  AppendLengthPrefixed(aad, label);
   return aad;
 }
 

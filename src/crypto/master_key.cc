@@ -79,6 +79,57 @@ Result<std::unique_ptr<MasterKey>> MasterKey::Load(const std::string& path) {
   return key;
 }
 
+Status MasterKey::Save(const std::string& path) const {
+  const std::string tmp = path + ".new";
+  ::unlink(tmp.c_str());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return Status::Unavailable("cannot create " + tmp + ": " + std::strerror(errno));
+  std::string text;
+  for (const auto& [version, key] : versions_) {
+    text += "tillit-kek " + std::to_string(version) + " " + HexEncode(key) + "\n";
+  }
+  const ssize_t written = ::write(fd, text.data(), text.size());
+  const bool synced = ::fsync(fd) == 0;
+  sodium_memzero(text.data(), text.size());
+  ::close(fd);
+  if (written != static_cast<ssize_t>(text.size()) || !synced) {
+    ::unlink(tmp.c_str());
+    return Status::Unavailable("cannot write " + tmp);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return Status::Unavailable("cannot replace " + path + ": " + std::strerror(errno));
+  }
+  // Make the rename itself durable.
+  const std::string dir = path.find('/') == std::string::npos ? "." : path.substr(0, path.rfind('/'));
+  const int dir_fd = ::open(dir.empty() ? "/" : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+  return Status::Ok();
+}
+
+Status MasterKey::AddVersion(const std::string& path, Random& random) {
+  TILLIT_ASSIGN_OR_RETURN(auto key, Load(path));
+  Key256& slot = key->versions_[key->current_version() + 1];
+  random.Fill(slot);
+  return key->Save(path);
+}
+
+Status MasterKey::RetireBelow(const std::string& path, uint32_t oldest_kept) {
+  TILLIT_ASSIGN_OR_RETURN(auto key, Load(path));
+  if (key->current_version() < oldest_kept) {
+    return Status::FailedPrecondition("retiring every version below " + std::to_string(oldest_kept) +
+                                      " would leave no master key");
+  }
+  for (auto it = key->versions_.begin(); it != key->versions_.end() && it->first < oldest_kept;) {
+    sodium_memzero(it->second.data(), it->second.size());
+    it = key->versions_.erase(it);
+  }
+  return key->Save(path);
+}
+
 const Key256* MasterKey::Find(uint32_t version) const {
   auto it = versions_.find(version);
   return it == versions_.end() ? nullptr : &it->second;

@@ -31,12 +31,23 @@ class MasterKey {
   // Loads the file. PermissionDenied if group or others may read it; InvalidArgument naming the line if malformed.
   static Result<std::unique_ptr<MasterKey>> Load(const std::string& path);
 
+  // Adds a fresh key as version current_version() + 1, for rotation. The file is replaced atomically (written
+  // beside it, synced, renamed), so a crash leaves either the old file or the new one.
+  static Status AddVersion(const std::string& path, Random& random);
+  // Removes every version below `oldest_kept` from the file, atomically. FailedPrecondition if none would remain.
+  static Status RetireBelow(const std::string& path, uint32_t oldest_kept);
+
   uint32_t current_version() const { return versions_.rbegin()->first; }
+  uint32_t oldest_version() const { return versions_.begin()->first; }
+  size_t version_count() const { return versions_.size(); }
   // nullptr when the version is not in the file.
   const Key256* Find(uint32_t version) const;
 
  private:
   MasterKey() = default;
+  // Writes every version to `path` through a temporary file and a rename.
+  Status Save(const std::string& path) const;
+
   std::map<uint32_t, Key256> versions_;
 };
 

@@ -2,6 +2,10 @@
 
 #include <sodium.h>
 
+#include <string>
+
+#include "crypto/aad.h"
+
 namespace tillit::crypto {
 namespace {
 
@@ -9,15 +13,6 @@ constexpr size_t kNonceSize = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
 constexpr size_t kTagSize = crypto_aead_xchacha20poly1305_ietf_ABYTES;
 static_assert(kSealOverhead == 1 + kNonceSize + kTagSize);
 static_assert(crypto_aead_xchacha20poly1305_ietf_KEYBYTES == SecretKey::kSize);
-
-void AppendField(std::string& out, std::string_view field) {
-  const auto n = static_cast<uint32_t>(field.size());
-  out.push_back(static_cast<char>(n >> 24));
-  out.push_back(static_cast<char>(n >> 16));
-  out.push_back(static_cast<char>(n >> 8));
-  out.push_back(static_cast<char>(n));
-  out.append(field);
-}
 
 // The AEAD's associated data: the version byte, then the caller's, so the version cannot be changed either.
 std::string FullAad(std::string_view aad) {
@@ -39,8 +34,8 @@ Status OpenFailed() {
 std::string SealAad(std::string_view subject_id, std::string_view field_or_record_id) {
   std::string aad;
   aad.reserve(8 + subject_id.size() + field_or_record_id.size());
-  AppendField(aad, subject_id);
-  AppendField(aad, field_or_record_id);
+  AppendLengthPrefixed(aad, subject_id);
+  AppendLengthPrefixed(aad, field_or_record_id);
   return aad;
 }
 

@@ -87,6 +87,7 @@ Router BuildRouter(const AppContext& app) {
   AddConfig(router, app);
   AddAuthCheck(router, app);
   AddConfigCheck(router, app);
+  if (app.reg != nullptr) AddRegisterRoutes(router, app);
   return router;
 }
 

@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "core/api_keys.h"
+#include "core/register.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "store/store.h"
@@ -22,7 +23,11 @@ struct AppContext {
   core::ApiKeys* api_keys = nullptr;
   Metrics* metrics = nullptr;
   Clock* clock = nullptr;
+  core::Register* reg = nullptr;
 };
+
+// The register's routes (register_routes.cc).
+void AddRegisterRoutes(Router& router, const AppContext& app);
 
 Router BuildRouter(const AppContext& app);
 

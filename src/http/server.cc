@@ -204,7 +204,7 @@ class HttpServer::Impl {
         }
       }
       auto query =
-          restinio::try_parse_query<restinio::parse_query_traits::javascript_compatible>(req->header().query());
+          restinio::try_parse_query<restinio::parse_query_traits::relaxed>(req->header().query());
       if (!query) {
         respond(
             ErrorResponse(Status::InvalidArgument("the query string is not valid percent-encoding", "invalid_query")));

@@ -19,6 +19,84 @@ CREATE TABLE api_keys (
   revoked_at  INTEGER
 ) STRICT;
 )sql"},
+    {2, "the register: subjects, blind indexes, sealed fields, change history, records, audit chain", R"sql(
+CREATE TABLE subjects (
+  subject_id  TEXT PRIMARY KEY,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  source      TEXT NOT NULL,
+  erased_at   INTEGER
+) STRICT;
+CREATE INDEX subjects_by_created ON subjects (created_at, subject_id);
+-- Unique blind indexes (e-mail, customer number, login) are keyed by the index value alone.
+CREATE TABLE unique_index (
+  kind        INTEGER NOT NULL,
+  value       BLOB NOT NULL,
+  subject_id  TEXT NOT NULL,
+  PRIMARY KEY (kind, value)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE shared_index (
+  kind        INTEGER NOT NULL,
+  value       BLOB NOT NULL,
+  subject_id  TEXT NOT NULL,
+  PRIMARY KEY (kind, value, subject_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE subject_fields (
+  subject_id    TEXT NOT NULL,
+  field         TEXT NOT NULL,
+  sealed        BLOB NOT NULL,
+  source        TEXT NOT NULL,
+  collected_at  INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (subject_id, field)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE field_changes (
+  subject_id  TEXT NOT NULL,
+  change_id   TEXT NOT NULL,
+  field       TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  previous    BLOB,
+  at          INTEGER NOT NULL,
+  actor       TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  PRIMARY KEY (subject_id, change_id)
+) STRICT;
+CREATE INDEX field_changes_by_time ON field_changes (subject_id, at);
+CREATE TABLE records (
+  subject_id   TEXT NOT NULL,
+  record_id    TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  categories   TEXT NOT NULL,
+  occurred_at  INTEGER NOT NULL,
+  payload      BLOB NOT NULL,
+  reference    BLOB,
+  created_at   INTEGER NOT NULL,
+  expires_at   INTEGER,
+  PRIMARY KEY (subject_id, record_id)
+) STRICT;
+CREATE INDEX records_by_time ON records (subject_id, occurred_at DESC, record_id DESC);
+CREATE INDEX records_by_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
+CREATE TABLE audit_log (
+  seq         INTEGER PRIMARY KEY,
+  at          INTEGER NOT NULL,
+  actor_kind  TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  purpose     TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  subject_id  TEXT NOT NULL,
+  detail      TEXT NOT NULL,
+  prev_hash   BLOB NOT NULL,
+  hash        BLOB NOT NULL
+) STRICT;
+CREATE INDEX audit_by_subject ON audit_log (subject_id, seq) WHERE subject_id <> '';
+CREATE TABLE audit_checkpoint (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  seq        INTEGER NOT NULL,
+  hash       BLOB NOT NULL,
+  signature  BLOB NOT NULL,
+  at         INTEGER NOT NULL
+) STRICT;
+)sql"},
 };
 
 constexpr Migration kSqliteKeys[] = {
@@ -31,6 +109,15 @@ CREATE TABLE data_keys (
   hold_wrapped_key BLOB,
   created_at   INTEGER NOT NULL
 ) STRICT;
+)sql"},
+    {2, "installation-wide secrets wrapped by the master key", R"sql(
+CREATE TABLE secrets (
+  label        TEXT PRIMARY KEY,
+  kek_version  INTEGER NOT NULL,
+  wrapped      BLOB NOT NULL,
+  created_at   INTEGER NOT NULL
+) STRICT;
+CREATE INDEX data_keys_by_version ON data_keys (kek_version);
 )sql"},
 };
 

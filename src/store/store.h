@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "util/status.h"
@@ -35,6 +36,105 @@ struct ConfigSnapshotRow {
   std::string config_json;  // the canonical configuration
 };
 
+// A subject: a person the register holds data about. The row holds no personal data; that lives in sealed fields.
+struct SubjectRow {
+  std::string id;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  std::string source;  // where the subject came from: "subject", "staff", "import", a configured source id
+  std::optional<int64_t> erased_at;
+};
+
+// A subject's wrapped data key (and legal-hold key once one exists), kept in the key store apart from the data.
+struct DataKeyRow {
+  std::string subject_id;
+  uint32_t kek_version = 0;
+  std::vector<uint8_t> wrapped;
+  std::optional<uint32_t> hold_kek_version;
+  std::vector<uint8_t> hold_wrapped;  // empty when the subject has no legal-hold key
+  int64_t created_at = 0;
+};
+
+// An installation-wide secret (blind-index root, audit signing key), wrapped by the master key.
+struct SecretRow {
+  std::string label;
+  uint32_t kek_version = 0;
+  std::vector<uint8_t> wrapped;
+  int64_t created_at = 0;
+};
+
+// One profile field or identifier of a subject, by category id ("identity.name", "contact.email"), sealed under the
+// subject's data key with associated data (subject id, field).
+struct FieldRow {
+  std::string subject_id;
+  std::string field;
+  std::vector<uint8_t> sealed;
+  std::string source;
+  int64_t collected_at = 0;
+  int64_t updated_at = 0;
+};
+
+// One entry of a subject's change history: the previous value (sealed, bound to (subject id, change id)) of a field
+// that was collected, changed or removed, with who changed it, when and from which source.
+struct FieldChangeRow {
+  std::string subject_id;
+  std::string change_id;
+  std::string field;
+  std::string action;             // "collected" | "changed" | "removed"
+  std::vector<uint8_t> previous;  // sealed previous value; empty for "collected"
+  int64_t at = 0;
+  std::string actor;
+  std::string source;
+};
+
+// One fact of a subject's customer history: an order, a payment, a page view … with its payload sealed.
+struct RecordRow {
+  std::string subject_id;
+  std::string record_id;
+  std::string kind;
+  std::vector<std::string> categories;
+  int64_t occurred_at = 0;
+  std::vector<uint8_t> payload;  // sealed JSON, bound to (subject id, record id)
+  std::vector<uint8_t>
+      reference;  // sealed reference (an order number), bound to (subject id, record id + "#ref"); may be empty
+  int64_t created_at = 0;
+  std::optional<int64_t> expires_at;
+};
+
+// A page of records, newest first. `before_*` is the keyset cursor: the last row of the previous page.
+struct RecordQuery {
+  std::string kind;  // empty: every kind
+  std::optional<int64_t> since;
+  std::optional<int64_t> before_occurred_at;
+  std::string before_record_id;
+  size_t limit = 100;
+};
+
+// One entry of the audit chain. Holds ids, never personal data. hash = H(prev_hash, the entry's fields).
+struct AuditRow {
+  int64_t seq = 0;  // 1, 2, 3 … without gaps
+  int64_t at = 0;
+  std::string actor_kind;  // "api_key" | "staff" | "cli" | "system" | "subject"
+  std::string actor;
+  std::string purpose;
+  std::string action;  // "subject.create", "subject.read" …
+  std::string subject_id;
+  std::string detail;  // ids and category names only
+  std::vector<uint8_t> prev_hash;
+  std::vector<uint8_t> hash;
+};
+
+// The signed head of the audit chain, rewritten at each group commit that appended to the chain.
+struct AuditCheckpointRow {
+  int64_t seq = 0;
+  std::vector<uint8_t> hash;
+  std::vector<uint8_t> signature;
+  int64_t at = 0;
+};
+
+// Which blind index: the values equal crypto::IndexKind's.
+enum class IndexKind : uint8_t { kEmail = 1, kPhone = 2, kCustomerNumber = 3, kSuppression = 4, kLogin = 5 };
+
 // The typed operations available inside one write. Implemented by each backend over its open transaction.
 class WriteTxn {
  public:
@@ -45,6 +145,45 @@ class WriteTxn {
   virtual Status RevokeApiKey(std::string_view name, int64_t revoked_at) = 0;
   // Records a published configuration; a snapshot with the same id is kept as it is. Sets *inserted.
   virtual Status PutConfigSnapshot(const ConfigSnapshotRow& row, bool* inserted) = 0;
+
+  // Runs `fn` in a nested savepoint: if it fails, what it wrote is undone and the rest of the write goes on.
+  virtual Status Nested(const std::function<Status()>& fn) = 0;
+
+  // Conflict "secret_exists" if the label is taken.
+  virtual Status InsertSecret(const SecretRow& row) = 0;
+  virtual Status UpdateSecret(const SecretRow& row) = 0;
+
+  // Conflict "subject_exists" if the id is taken.
+  virtual Status InsertSubject(const SubjectRow& row) = 0;
+  virtual Status TouchSubject(std::string_view subject_id, int64_t updated_at) = 0;
+  virtual Status InsertDataKey(const DataKeyRow& row) = 0;
+  // Replaces the wrappings of an existing key (rotation, adding a legal-hold key).
+  virtual Status UpdateDataKey(const DataKeyRow& row) = 0;
+
+  // Unique indexes (e-mail, customer number, login): Conflict "<kind>_taken" when the value belongs to another
+  // subject; claiming one's own value again is fine.
+  virtual Status ClaimUniqueIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) = 0;
+  virtual Status ReleaseUniqueIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) = 0;
+  // Shared indexes (phone): several subjects may hold the same value.
+  virtual Status AddSharedIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) = 0;
+  virtual Status RemoveSharedIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) = 0;
+
+  // The subject's fields as this write sees them.
+  virtual Result<std::vector<FieldRow>> Fields(std::string_view subject_id) = 0;
+  // Inserts or replaces the field.
+  virtual Status PutField(const FieldRow& row) = 0;
+  virtual Status DeleteField(std::string_view subject_id, std::string_view field) = 0;
+  virtual Status InsertFieldChange(const FieldChangeRow& row) = 0;
+
+  // Conflict "record_exists" if the subject has a record with this id.
+  virtual Status InsertRecord(const RecordRow& row) = 0;
+
+  // The last entry of the audit chain, as this write sees it: seq 0 and an empty hash when the chain is empty.
+  virtual Result<AuditCheckpointRow> AuditTail() = 0;
+  // Appends to the chain. REQUIRES: row.seq is AuditTail().seq + 1 and row.prev_hash its hash.
+  virtual Status AppendAudit(const AuditRow& row) = 0;
+  virtual Result<std::optional<AuditCheckpointRow>> AuditCheckpoint() = 0;
+  virtual Status PutAuditCheckpoint(const AuditCheckpointRow& row) = 0;
 };
 
 struct StoreOptions {
@@ -77,10 +216,45 @@ class Store {
   // Write and wait for the commit. For the CLI and tests; never call it on an I/O thread.
   Status WriteAndWait(WriteFn fn);
 
+  // Runs at the end of every group commit in which a write succeeded, in its own savepoint, before the commit: the
+  // audit chain signs its head here. Set once, before the first write.
+  virtual void SetCommitHook(WriteFn hook) = 0;
+
   virtual Result<std::optional<ApiKeyRow>> FindApiKeyByHash(const std::vector<uint8_t>& key_hash) = 0;
   virtual Result<std::vector<ApiKeyRow>> ListApiKeys() = 0;
   virtual Result<std::optional<ConfigSnapshotRow>> FindConfigSnapshot(std::string_view id) = 0;
   virtual Result<std::vector<ConfigSnapshotRow>> ListConfigSnapshots() = 0;
+
+  virtual Result<std::optional<SecretRow>> FindSecret(std::string_view label) = 0;
+  virtual Result<std::vector<SecretRow>> ListSecrets() = 0;
+
+  virtual Result<std::optional<SubjectRow>> FindSubject(std::string_view subject_id) = 0;
+  // Subjects newest first, after the keyset cursor (created_at, id) of the previous page's last row.
+  virtual Result<std::vector<SubjectRow>> ListSubjects(std::optional<std::pair<int64_t, std::string>> after,
+                                                       size_t limit) = 0;
+  virtual Result<std::optional<DataKeyRow>> FindDataKey(std::string_view subject_id) = 0;
+  // Data keys with a wrapping under a KEK version older than `version`, by subject id after `after_subject_id`.
+  virtual Result<std::vector<DataKeyRow>> ListDataKeysBelow(uint32_t version, std::string_view after_subject_id,
+                                                            size_t limit) = 0;
+
+  // How many data keys have a wrapping under a KEK version older than `version`.
+  virtual Result<int64_t> CountDataKeysBelow(uint32_t version) = 0;
+
+  virtual Result<std::optional<std::string>> FindUniqueIndex(IndexKind kind, const std::vector<uint8_t>& value) = 0;
+  virtual Result<std::vector<std::string>> FindSharedIndex(IndexKind kind, const std::vector<uint8_t>& value) = 0;
+
+  virtual Result<std::vector<FieldRow>> ListFields(std::string_view subject_id) = 0;
+  // Oldest first.
+  virtual Result<std::vector<FieldChangeRow>> ListFieldChanges(std::string_view subject_id) = 0;
+  virtual Result<std::vector<RecordRow>> ListRecords(std::string_view subject_id, const RecordQuery& query) = 0;
+  virtual Result<std::optional<RecordRow>> FindRecord(std::string_view subject_id, std::string_view record_id) = 0;
+
+  // Audit entries with seq > after_seq, in order.
+  virtual Result<std::vector<AuditRow>> ReadAudit(int64_t after_seq, size_t limit) = 0;
+  // A subject's audit entries with seq > after_seq, in order.
+  virtual Result<std::vector<AuditRow>> ReadSubjectAudit(std::string_view subject_id, int64_t after_seq,
+                                                         size_t limit) = 0;
+  virtual Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint() = 0;
 
   // The schema version the data database is at.
   virtual Result<int> SchemaVersion() = 0;

@@ -9,6 +9,9 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
+
+#include "util/status.h"
 
 namespace tillit {
 
@@ -40,6 +43,14 @@ inline TimePoint FromMicros(int64_t us) { return TimePoint(std::chrono::microsec
 
 // RFC 3339 in UTC with second precision: "2026-11-23T13:22:05Z".
 std::string FormatRfc3339(TimePoint t);
+
+// The instant an RFC 3339 date-time names: "2026-11-23T10:00:00Z", "2026-11-23t10:00:00.123456z",
+// "2026-11-23T12:00:00+02:00". The time zone is required ("Z" or a "+hh:mm" / "-hh:mm" offset, which is subtracted to
+// reach UTC); the fraction of a second has 1 to 6 digits. InvalidArgument "invalid_time", with a message that does not
+// repeat `text`, for anything else: a missing or malformed zone, a date that does not exist (2026-02-30), hour 24, a
+// leap second (:60), more than 6 fractional digits, trailing characters, or a year — as written or in UTC — outside
+// 1970..9999. FormatRfc3339(*ParseRfc3339(s)) == s for every accepted "YYYY-MM-DDThh:mm:ssZ" s.
+Result<TimePoint> ParseRfc3339(std::string_view text);
 
 }  // namespace tillit
 

@@ -10,17 +10,17 @@
 namespace tillit::testing {
 namespace {
 
+using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using nlohmann::json;
 
 class HttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
     server_ = std::make_unique<Server>(ExampleConfig("minime"), data_dir_ / "data");
     ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key = RunTillit({"key", "create", "--data", data_dir_ / "data", "--name", "shop", "--purposes",
-                               "customer_service,marketing"});
+    RunResult key = RunTillit(
+        {"key", "create", "--data", data_dir_ / "data", "--name", "shop", "--purposes", "customer_service,marketing"});
     ASSERT_EQ(key.exit_code, 0) << key.err;
     key_ = key.out.substr(0, key.out.size() - 1);
   }
@@ -44,7 +44,7 @@ TEST_F(HttpTest, HealthzReportsThePolicyVersionAndSchema) {
   ASSERT_EQ(r.status, 200);
   json j = json::parse(r.body);
   EXPECT_EQ(j["status"], "ok");
-  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["schema_version"], 2);  // 1: snapshots and keys; 2: the register
   RunResult check = RunTillit({"check", ExampleConfig("minime")});
   EXPECT_THAT(check.out, HasSubstr(j["policy_version"].get<std::string>()));
   EXPECT_FALSE(r.headers["x-request-id"].empty());
@@ -61,8 +61,8 @@ TEST_F(HttpTest, ConfigIsThePublicViewOfTheController) {
   EXPECT_EQ(j["languages"][0], "fi");
   std::vector<std::string> purposes;
   for (const auto& p : j["purposes"]) purposes.push_back(p["id"]);
-  EXPECT_THAT(purposes, ::testing::IsSupersetOf({"contract", "marketing", "accounting", "rights_fulfilment",
-                                                 "legal_claims"}));
+  EXPECT_THAT(purposes,
+              ::testing::IsSupersetOf({"contract", "marketing", "accounting", "rights_fulfilment", "legal_claims"}));
   std::vector<std::string> recipients;
   for (const auto& p : j["recipients"]) recipients.push_back(p["name"]);
   EXPECT_THAT(json(recipients).dump(), HasSubstr("Klarna"));
@@ -77,8 +77,8 @@ TEST_F(HttpTest, ApiKeyRequired) {
   EXPECT_EQ(ErrorOf(r)["code"], "api_key_required");
   EXPECT_EQ(r.headers["www-authenticate"], "Bearer");
 
-  HttpResult wrong = Http("GET", server_->url("/v1/auth/check"), "",
-                          {"Authorization: Bearer tillit_" + std::string(64, '0')});
+  HttpResult wrong =
+      Http("GET", server_->url("/v1/auth/check"), "", {"Authorization: Bearer tillit_" + std::string(64, '0')});
   EXPECT_EQ(wrong.status, 401);
   EXPECT_EQ(ErrorOf(wrong)["code"], "invalid_api_key");
 

@@ -1,4 +1,6 @@
 // The SQLite store's write path: group commit, per-request savepoints, acknowledgement only after commit.
+#include "store/store.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -7,7 +9,6 @@
 #include <thread>
 
 #include "core/data_dir.h"
-#include "store/store.h"
 #include "support/process.h"
 #include "util/random.h"
 
@@ -21,7 +22,7 @@ class StoreTest : public ::testing::Test {
   void SetUp() override {
     SeededRandom random(7);
     ASSERT_TRUE(core::InitDataDir(dir_.path(), random).ok());
-    auto opened = core::Open(dir_.path());
+    auto opened = core::Open(dir_.path(), Clock::System(), Random::Secure());
     ASSERT_TRUE(opened.ok()) << opened.status().ToString();
     store_ = std::move(opened->store);
   }

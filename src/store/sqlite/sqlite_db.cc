@@ -99,7 +99,10 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create) {
   return db;
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+  cache_.clear();
+  sqlite3_close_v2(db_);
+}
 
 Status Db::Exec(std::string_view sql) {
   char* err = nullptr;
@@ -112,6 +115,15 @@ Status Db::Exec(std::string_view sql) {
     return Status(s.code() == StatusCode::kConflict ? Status::Conflict(msg) : Status::Internal("sqlite: " + msg));
   }
   return Status::Ok();
+}
+
+Result<CachedStmt> Db::Cached(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end()) {
+    TILLIT_ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql));
+    it = cache_.emplace(std::string(sql), std::make_unique<Stmt>(std::move(stmt))).first;
+  }
+  return CachedStmt(it->second.get());
 }
 
 Result<Stmt> Db::Prepare(std::string_view sql) {

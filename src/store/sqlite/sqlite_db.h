@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "util/status.h"
@@ -55,6 +56,23 @@ class Stmt {
   sqlite3_stmt* stmt_;
 };
 
+// A statement borrowed from a Db's cache; reset (bindings cleared) when the lease ends.
+class CachedStmt {
+ public:
+  explicit CachedStmt(Stmt* stmt) : stmt_(stmt) {}
+  CachedStmt(CachedStmt&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
+  CachedStmt(const CachedStmt&) = delete;
+  CachedStmt& operator=(const CachedStmt&) = delete;
+  ~CachedStmt() {
+    if (stmt_ != nullptr) stmt_->Reset();
+  }
+  Stmt* operator->() const { return stmt_; }
+  Stmt& operator*() const { return *stmt_; }
+
+ private:
+  Stmt* stmt_;
+};
+
 class Db {
  public:
   // Opens (creating if `create`) the database file with WAL, foreign keys and a busy timeout.
@@ -66,11 +84,14 @@ class Db {
   // Runs one or more statements without results.
   Status Exec(std::string_view sql);
   Result<Stmt> Prepare(std::string_view sql);
+  // A prepared statement kept for reuse, keyed by its text. One user at a time: a Db belongs to one thread at once.
+  Result<CachedStmt> Cached(std::string_view sql);
   sqlite3* raw() const { return db_; }
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;  // destroyed before db_ is closed
 };
 
 }  // namespace tillit::store::sqlite

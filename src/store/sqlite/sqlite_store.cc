@@ -10,6 +10,7 @@
 
 #include "store/migrations.h"
 #include "store/sqlite/sqlite_db.h"
+#include "store/sqlite/sqlite_queries.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -18,15 +19,6 @@ namespace {
 
 using sqlite::Db;
 using sqlite::Stmt;
-
-std::string JoinPurposes(const std::vector<std::string>& purposes) {
-  std::string out;
-  for (const auto& p : purposes) {
-    if (!out.empty()) out += ",";
-    out += p;
-  }
-  return out;
-}
 
 // Applies the migrations `db` lacks, each in its own transaction.
 Status Migrate(Db& db, std::span<const Migration> migrations) {
@@ -61,64 +53,13 @@ Status Migrate(Db& db, std::span<const Migration> migrations) {
   return Status::Ok();
 }
 
-ApiKeyRow ReadApiKey(const Stmt& s) {
-  ApiKeyRow row;
-  row.name = s.Text(0);
-  row.key_hash = s.Blob(1);
-  row.prefix = s.Text(2);
-  row.purposes = SplitList(s.Text(3));
-  row.created_at = s.Int(4);
-  if (!s.IsNull(5)) row.revoked_at = s.Int(5);
-  return row;
-}
-
-constexpr std::string_view kApiKeyColumns = "name, key_hash, prefix, purposes, created_at, revoked_at";
-
-// WriteTxn over the writer's connection, inside its open transaction.
-class SqliteWriteTxn final : public WriteTxn {
- public:
-  explicit SqliteWriteTxn(Db& db) : db_(db) {}
-
-  Status InsertApiKey(const ApiKeyRow& row) override {
-    TILLIT_ASSIGN_OR_RETURN(Stmt stmt, db_.Prepare("INSERT INTO api_keys (name, key_hash, prefix, purposes, "
-                                                   "created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)"));
-    stmt.Bind(1, row.name).Bind(2, row.key_hash).Bind(3, row.prefix).Bind(4, JoinPurposes(row.purposes));
-    stmt.Bind(5, row.created_at).Bind(6, row.revoked_at);
-    Status s = stmt.Run();
-    if (s.code() == StatusCode::kConflict) {
-      return Status::Conflict("an API key named '" + row.name + "' exists already", "api_key_exists");
-    }
-    return s;
-  }
-
-  Status RevokeApiKey(std::string_view name, int64_t revoked_at) override {
-    TILLIT_ASSIGN_OR_RETURN(Stmt stmt,
-                            db_.Prepare("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL"));
-    stmt.Bind(1, revoked_at).Bind(2, name);
-    TILLIT_RETURN_IF_ERROR(stmt.Run());
-    if (sqlite3_changes(db_.raw()) == 0) {
-      return Status::NotFound("no active API key named '" + std::string(name) + "'", "api_key_not_found");
-    }
-    return Status::Ok();
-  }
-
-  Status PutConfigSnapshot(const ConfigSnapshotRow& row, bool* inserted) override {
-    TILLIT_ASSIGN_OR_RETURN(Stmt stmt, db_.Prepare("INSERT INTO config_snapshots (id, published_at, config_json) "
-                                                   "VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING"));
-    stmt.Bind(1, row.id).Bind(2, row.published_at).Bind(3, row.config_json);
-    TILLIT_RETURN_IF_ERROR(stmt.Run());
-    if (inserted != nullptr) *inserted = sqlite3_changes(db_.raw()) > 0;
-    return Status::Ok();
-  }
-
- private:
-  Db& db_;
-};
-
 class SqliteStore final : public Store {
  public:
   SqliteStore(StoreOptions options, std::unique_ptr<Db> writer, std::vector<std::unique_ptr<Db>> readers)
-      : options_(std::move(options)), writer_db_(std::move(writer)), idle_readers_(std::move(readers)) {
+      : options_(std::move(options)),
+        writer_db_(std::move(writer)),
+        writer_txn_(sqlite::NewWriteTxn(*writer_db_)),
+        idle_readers_(std::move(readers)) {
     writer_thread_ = std::thread([this] { WriterLoop(); });
   }
 
@@ -136,58 +77,68 @@ class SqliteStore final : public Store {
     done(Status::Unavailable("the store is shutting down", "shutting_down"));
   }
 
+  void SetCommitHook(WriteFn hook) override { commit_hook_ = std::move(hook); }
+
   Result<std::optional<ApiKeyRow>> FindApiKeyByHash(const std::vector<uint8_t>& key_hash) override {
-    auto lease = AcquireReader();
-    TILLIT_ASSIGN_OR_RETURN(
-        Stmt stmt, lease.db->Prepare("SELECT " + std::string(kApiKeyColumns) + " FROM api_keys WHERE key_hash = ?"));
-    stmt.Bind(1, key_hash);
-    TILLIT_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return std::optional<ApiKeyRow>();
-    return std::optional<ApiKeyRow>(ReadApiKey(stmt));
+    return sqlite::FindApiKeyByHash(*AcquireReader().db, key_hash);
   }
-
-  Result<std::vector<ApiKeyRow>> ListApiKeys() override {
-    auto lease = AcquireReader();
-    TILLIT_ASSIGN_OR_RETURN(
-        Stmt stmt, lease.db->Prepare("SELECT " + std::string(kApiKeyColumns) + " FROM api_keys ORDER BY name"));
-    std::vector<ApiKeyRow> rows;
-    while (true) {
-      TILLIT_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      rows.push_back(ReadApiKey(stmt));
-    }
-    return rows;
-  }
-
+  Result<std::vector<ApiKeyRow>> ListApiKeys() override { return sqlite::ListApiKeys(*AcquireReader().db); }
   Result<std::optional<ConfigSnapshotRow>> FindConfigSnapshot(std::string_view id) override {
-    auto lease = AcquireReader();
-    TILLIT_ASSIGN_OR_RETURN(
-        Stmt stmt, lease.db->Prepare("SELECT id, published_at, config_json FROM config_snapshots WHERE id = ?"));
-    stmt.Bind(1, id);
-    TILLIT_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return std::optional<ConfigSnapshotRow>();
-    return std::optional<ConfigSnapshotRow>(ConfigSnapshotRow{stmt.Text(0), stmt.Int(1), stmt.Text(2)});
+    return sqlite::FindConfigSnapshot(*AcquireReader().db, id);
   }
-
   Result<std::vector<ConfigSnapshotRow>> ListConfigSnapshots() override {
-    auto lease = AcquireReader();
-    TILLIT_ASSIGN_OR_RETURN(Stmt stmt, lease.db->Prepare("SELECT id, published_at, '' FROM config_snapshots "
-                                                         "ORDER BY published_at, id"));
-    std::vector<ConfigSnapshotRow> rows;
-    while (true) {
-      TILLIT_ASSIGN_OR_RETURN(bool row, stmt.Step());
-      if (!row) break;
-      rows.push_back({stmt.Text(0), stmt.Int(1), {}});
-    }
-    return rows;
+    return sqlite::ListConfigSnapshots(*AcquireReader().db);
   }
-
-  Result<int> SchemaVersion() override {
-    auto lease = AcquireReader();
-    TILLIT_ASSIGN_OR_RETURN(Stmt stmt, lease.db->Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-    TILLIT_ASSIGN_OR_RETURN(bool row, stmt.Step());
-    return row ? static_cast<int>(stmt.Int(0)) : 0;
+  Result<std::optional<SecretRow>> FindSecret(std::string_view label) override {
+    return sqlite::FindSecret(*AcquireReader().db, label);
   }
+  Result<std::vector<SecretRow>> ListSecrets() override { return sqlite::ListSecrets(*AcquireReader().db); }
+  Result<std::optional<SubjectRow>> FindSubject(std::string_view subject_id) override {
+    return sqlite::FindSubject(*AcquireReader().db, subject_id);
+  }
+  Result<std::vector<SubjectRow>> ListSubjects(std::optional<std::pair<int64_t, std::string>> after,
+                                               size_t limit) override {
+    return sqlite::ListSubjects(*AcquireReader().db, std::move(after), limit);
+  }
+  Result<std::optional<DataKeyRow>> FindDataKey(std::string_view subject_id) override {
+    return sqlite::FindDataKey(*AcquireReader().db, subject_id);
+  }
+  Result<std::vector<DataKeyRow>> ListDataKeysBelow(uint32_t version, std::string_view after_subject_id,
+                                                    size_t limit) override {
+    return sqlite::ListDataKeysBelow(*AcquireReader().db, version, after_subject_id, limit);
+  }
+  Result<int64_t> CountDataKeysBelow(uint32_t version) override {
+    return sqlite::CountDataKeysBelow(*AcquireReader().db, version);
+  }
+  Result<std::optional<std::string>> FindUniqueIndex(IndexKind kind, const std::vector<uint8_t>& value) override {
+    return sqlite::FindUniqueIndex(*AcquireReader().db, kind, value);
+  }
+  Result<std::vector<std::string>> FindSharedIndex(IndexKind kind, const std::vector<uint8_t>& value) override {
+    return sqlite::FindSharedIndex(*AcquireReader().db, kind, value);
+  }
+  Result<std::vector<FieldRow>> ListFields(std::string_view subject_id) override {
+    return sqlite::ListFields(*AcquireReader().db, subject_id);
+  }
+  Result<std::vector<FieldChangeRow>> ListFieldChanges(std::string_view subject_id) override {
+    return sqlite::ListFieldChanges(*AcquireReader().db, subject_id);
+  }
+  Result<std::vector<RecordRow>> ListRecords(std::string_view subject_id, const RecordQuery& query) override {
+    return sqlite::ListRecords(*AcquireReader().db, subject_id, query);
+  }
+  Result<std::optional<RecordRow>> FindRecord(std::string_view subject_id, std::string_view record_id) override {
+    return sqlite::FindRecord(*AcquireReader().db, subject_id, record_id);
+  }
+  Result<std::vector<AuditRow>> ReadAudit(int64_t after_seq, size_t limit) override {
+    return sqlite::ReadAudit(*AcquireReader().db, after_seq, limit);
+  }
+  Result<std::vector<AuditRow>> ReadSubjectAudit(std::string_view subject_id, int64_t after_seq,
+                                                 size_t limit) override {
+    return sqlite::ReadSubjectAudit(*AcquireReader().db, subject_id, after_seq, limit);
+  }
+  Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint() override {
+    return sqlite::FindAuditCheckpoint(*AcquireReader().db);
+  }
+  Result<int> SchemaVersion() override { return sqlite::SchemaVersion(*AcquireReader().db); }
 
   void Close() override {
     {
@@ -199,6 +150,7 @@ class SqliteStore final : public Store {
     writer_thread_.join();
     std::lock_guard lock(reader_mu_);
     idle_readers_.clear();
+    writer_txn_.reset();
     if (writer_db_) {
       // Fold the WAL back into the database so a clean shutdown leaves one self-contained file.
       (void)writer_db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -255,19 +207,20 @@ class SqliteStore final : public Store {
       for (auto& w : batch) w.done(Status::Unavailable("cannot begin a transaction: " + begin.message()));
       return;
     }
-    SqliteWriteTxn txn(*writer_db_);
+    bool any_ok = false;
     for (size_t i = 0; i < batch.size(); ++i) {
-      Status s = writer_db_->Exec("SAVEPOINT w");
-      if (s.ok()) {
-        try {
-          s = batch[i].fn(txn);
-        } catch (const std::exception& e) {
-          s = Status::Internal(std::string("write failed: ") + e.what());
-        }
-        if (!s.ok()) (void)writer_db_->Exec("ROLLBACK TO w");
-        (void)writer_db_->Exec("RELEASE w");
+      results[i] = RunInSavepoint(batch[i].fn);
+      any_ok = any_ok || results[i].ok();
+    }
+    if (any_ok && commit_hook_) {
+      Status hook = RunInSavepoint(commit_hook_);
+      if (!hook.ok()) {
+        // The hook keeps an invariant over the whole batch (the signed audit head): without it nothing commits.
+        (void)writer_db_->Exec("ROLLBACK");
+        for (auto& w : batch)
+          w.done(Status::Unavailable("commit hook failed: " + hook.message(), "storage_unavailable"));
+        return;
       }
-      results[i] = std::move(s);
     }
     Status commit = writer_db_->Exec("COMMIT");
     if (!commit.ok()) {
@@ -279,8 +232,24 @@ class SqliteStore final : public Store {
     for (size_t i = 0; i < batch.size(); ++i) batch[i].done(results[i]);
   }
 
+  // Runs one write in its own savepoint of the open transaction; a failure undoes only that write.
+  Status RunInSavepoint(const WriteFn& fn) {
+    Status s = writer_db_->Exec("SAVEPOINT w");
+    if (!s.ok()) return s;
+    try {
+      s = fn(*writer_txn_);
+    } catch (const std::exception& e) {
+      s = Status::Internal(std::string("write failed: ") + e.what());
+    }
+    if (!s.ok()) (void)writer_db_->Exec("ROLLBACK TO w");
+    (void)writer_db_->Exec("RELEASE w");
+    return s;
+  }
+
   const StoreOptions options_;
   std::unique_ptr<Db> writer_db_;  // used by the writer thread only, and by Close after it has stopped
+  std::unique_ptr<WriteTxn> writer_txn_;
+  WriteFn commit_hook_;
 
   std::mutex mu_;
   std::condition_variable cv_;
@@ -296,6 +265,12 @@ class SqliteStore final : public Store {
 bool FileExists(const std::string& path) {
   struct stat st;
   return ::stat(path.c_str(), &st) == 0;
+}
+
+Status AttachKeystore(Db& db, const std::string& keys_path) {
+  TILLIT_ASSIGN_OR_RETURN(Stmt attach, db.Prepare("ATTACH DATABASE ? AS keystore"));
+  attach.Bind(1, keys_path);
+  return attach.Run();
 }
 
 }  // namespace
@@ -314,14 +289,11 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options) {
   }
   TILLIT_ASSIGN_OR_RETURN(auto writer, Db::Open(data_path, options.create_if_missing));
   TILLIT_RETURN_IF_ERROR(Migrate(*writer, SqliteDataMigrations()));
-  {
-    TILLIT_ASSIGN_OR_RETURN(Stmt attach, writer->Prepare("ATTACH DATABASE ? AS keystore"));
-    attach.Bind(1, keys_path);
-    TILLIT_RETURN_IF_ERROR(attach.Run());
-  }
+  TILLIT_RETURN_IF_ERROR(AttachKeystore(*writer, keys_path));
   std::vector<std::unique_ptr<Db>> readers;
   for (size_t i = 0; i < std::max<size_t>(1, options.readers); ++i) {
     TILLIT_ASSIGN_OR_RETURN(auto reader, Db::Open(data_path, false));
+    TILLIT_RETURN_IF_ERROR(AttachKeystore(*reader, keys_path));
     readers.push_back(std::move(reader));
   }
   return std::unique_ptr<Store>(new SqliteStore(options, std::move(writer), std::move(readers)));

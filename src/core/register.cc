@@ -1,0 +1,719 @@
+#include "core/register.h"
+
+#include <algorithm>
+#include <charconv>
+
+#include "crypto/sealing.h"
+
+namespace tillit::core {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxFieldBytes = 64 * 1024;
+constexpr size_t kMaxPayloadBytes = 256 * 1024;
+constexpr size_t kMaxIdentifierBytes = 320;
+constexpr size_t kMaxReferenceBytes = 256;
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ",";
+    out += item;
+  }
+  return out;
+}
+
+std::string ReferenceAad(std::string_view subject_id, std::string_view record_id) {
+  return crypto::SealAad(subject_id, std::string(record_id) + "#ref");
+}
+
+const IdentifierSpec* IdentifierOfCategory(std::string_view category) {
+  for (const auto& spec : Identifiers()) {
+    if (spec.category == category) return &spec;
+  }
+  return nullptr;
+}
+
+// The keyset cursor "<created_at>.<id>" (subjects) or "<occurred_at>.<record id>" (records).
+std::string EncodeCursor(int64_t at, std::string_view id) { return std::to_string(at) + "." + std::string(id); }
+
+Result<std::pair<int64_t, std::string>> DecodeCursor(std::string_view cursor) {
+  const size_t dot = cursor.find('.');
+  int64_t at = 0;
+  if (dot != std::string_view::npos) {
+    auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + dot, at);
+    if (ec == std::errc() && end == cursor.data() + dot && dot + 1 < cursor.size()) {
+      return std::make_pair(at, std::string(cursor.substr(dot + 1)));
+    }
+  }
+  return Status::InvalidArgument("the cursor is not one this server gave out; start again without it",
+                                 "invalid_cursor");
+}
+
+}  // namespace
+
+const std::vector<IdentifierSpec>& Identifiers() {
+  static const std::vector<IdentifierSpec> kSpecs = {
+      {"email", "contact.email", store::IndexKind::kEmail, true},
+      {"phone", "contact.phone", store::IndexKind::kPhone, false},
+      {"customer_number", "account.customer_number", store::IndexKind::kCustomerNumber, true},
+      {"login", "account.login", store::IndexKind::kLogin, true},
+  };
+  return kSpecs;
+}
+
+const IdentifierSpec* FindIdentifier(std::string_view name) {
+  for (const auto& spec : Identifiers()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+const std::vector<std::string>& BuiltinSources() {
+  static const std::vector<std::string> kSources = {"subject", "staff", "import", "shop", "observed"};
+  return kSources;
+}
+
+// A new subject, sealed and indexed, ready for one write.
+struct Register::SealedSubject {
+  store::SubjectRow subject;
+  store::DataKeyRow key;
+  std::vector<store::FieldRow> fields;
+  std::vector<std::pair<const IdentifierSpec*, std::vector<uint8_t>>> indexes;
+  std::vector<store::FieldChangeRow> changes;
+  std::vector<std::string> names;
+};
+
+// A stored subject with its data key and its fields opened.
+struct Register::OpenedSubject {
+  store::SubjectRow subject;
+  std::vector<std::pair<store::FieldRow, json>> fields;
+};
+
+Register::Register(std::shared_ptr<const config::Config> config, store::Store& store, const crypto::Keyring& keyring,
+                   const crypto::BlindIndexer& indexer, Clock& clock, Random& random)
+    : config_(std::move(config)), store_(store), keyring_(keyring), indexer_(indexer), clock_(clock), random_(random) {}
+
+Result<const config::Purpose*> Register::PurposeOf(std::string_view purpose) const {
+  const config::Purpose* p = config_->FindPurpose(purpose);
+  if (p == nullptr) {
+    return Status::InvalidArgument("'" + std::string(purpose) + "' is not a purpose of this configuration",
+                                   "unknown_purpose");
+  }
+  return p;
+}
+
+Status Register::CheckSource(std::string_view source) const {
+  if (std::find(BuiltinSources().begin(), BuiltinSources().end(), source) != BuiltinSources().end()) {
+    return Status::Ok();
+  }
+  for (const auto& s : config_->sources) {
+    if (s.id == source) return Status::Ok();
+  }
+  std::string known = Join(BuiltinSources());
+  for (const auto& s : config_->sources) known += "," + s.id;
+  return Status::InvalidArgument("unknown source '" + std::string(source) + "'; use one of " + known, "unknown_source");
+}
+
+// Checks that `category` may be held: it is declared in the configuration.
+static Status CheckCategory(const config::Config& config, std::string_view category, std::string_view where) {
+  if (config.FindCategory(category) != nullptr) return Status::Ok();
+  return Status::InvalidArgument(std::string(where) + ": '" + std::string(category) +
+                                     "' is not a category this shop declares; add it to `categories` in the "
+                                     "configuration or leave it out",
+                                 "unknown_category");
+}
+
+// The value as stored: e-mail lowercased and trimmed, phone in E.164, others trimmed. InvalidArgument when it is
+// not a usable identifier.
+static Result<std::string> NormaliseIdentifier(const IdentifierSpec& spec, std::string_view raw,
+                                               std::string_view region) {
+  if (raw.size() > kMaxIdentifierBytes) {
+    return Status::InvalidArgument("identifiers." + std::string(spec.name) + " is too long", "invalid_identifier");
+  }
+  std::string value;
+  switch (spec.index) {
+    case store::IndexKind::kEmail:
+      value = crypto::NormaliseEmail(raw);
+      if (value.find('@') == std::string::npos || value.front() == '@' || value.back() == '@') {
+        return Status::InvalidArgument("identifiers.email is not an e-mail address", "invalid_email");
+      }
+      return value;
+    case store::IndexKind::kPhone: {
+      auto phone = crypto::NormalisePhone(raw, region);
+      if (!phone.ok()) {
+        return Status::InvalidArgument(
+            "identifiers.phone is not a valid phone number; give it with its country code, e.g. +47 912 34 567",
+            "invalid_phone");
+      }
+      return *phone;
+    }
+    default:
+      value = crypto::NormaliseCustomerNumber(raw);
+      if (value.empty()) {
+        return Status::InvalidArgument("identifiers." + std::string(spec.name) + " is empty", "invalid_identifier");
+      }
+      return value;
+  }
+}
+
+Result<std::vector<uint8_t>> Register::IndexOf(const IdentifierSpec& spec, std::string_view normalised) const {
+  return indexer_.Index(static_cast<crypto::IndexKind>(spec.index), normalised);
+}
+
+Result<Register::SealedSubject> Register::SealNew(const SubjectInput& input) {
+  TILLIT_RETURN_IF_ERROR(CheckSource(input.source));
+  for (const auto& [name, source] : input.sources) {
+    if (FindIdentifier(name) == nullptr && !input.fields.contains(name)) {
+      return Status::InvalidArgument("sources." + name + " names neither an identifier nor a field of this subject",
+                                     "invalid_source");
+    }
+    TILLIT_RETURN_IF_ERROR(CheckSource(source));
+  }
+  if (input.identifiers.empty() && input.fields.empty()) {
+    return Status::InvalidArgument("a subject needs at least one identifier or field", "empty_subject");
+  }
+  const int64_t now = ToMicros(clock_.Now());
+  const int64_t collected = input.collected_at.value_or(now);
+  SealedSubject out;
+  out.subject.id = random_.NewId("sub_");
+  out.subject.created_at = now;
+  out.subject.updated_at = now;
+  out.subject.source = input.source;
+  TILLIT_ASSIGN_OR_RETURN(auto key, keyring_.NewDataKey(out.subject.id, crypto::KeyKind::kData, random_));
+  out.key = {out.subject.id, key.second.kek_version, key.second.wrapped, std::nullopt, {}, now};
+
+  auto add = [&](std::string_view name, std::string_view category, const std::string& plaintext) {
+    auto source_it = input.sources.find(std::string(name));
+    const std::string& source = source_it != input.sources.end() ? source_it->second : input.source;
+    store::FieldRow field{out.subject.id, std::string(category), {}, source, collected, now};
+    field.sealed = crypto::Seal(key.first, crypto::SealAad(out.subject.id, category), plaintext, random_);
+    out.fields.push_back(std::move(field));
+    out.changes.push_back(
+        {out.subject.id, random_.NewId("chg_"), std::string(category), "collected", {}, now, "", source});
+    out.names.emplace_back(category);
+  };
+  for (const auto& [name, raw] : input.identifiers) {
+    const IdentifierSpec* spec = FindIdentifier(name);
+    if (spec == nullptr) {
+      return Status::InvalidArgument("unknown identifier '" + name + "'; use email, phone, customer_number or login",
+                                     "unknown_identifier");
+    }
+    TILLIT_RETURN_IF_ERROR(CheckCategory(*config_, spec->category, "identifiers." + name));
+    TILLIT_ASSIGN_OR_RETURN(std::string value, NormaliseIdentifier(*spec, raw, config_->controller.country));
+    TILLIT_ASSIGN_OR_RETURN(auto index, IndexOf(*spec, value));
+    out.indexes.emplace_back(spec, std::move(index));
+    add(name, spec->category, json(value).dump());
+  }
+  for (const auto& [category, value] : input.fields) {
+    if (const IdentifierSpec* spec = IdentifierOfCategory(category)) {
+      return Status::InvalidArgument(
+          "fields." + category + " is an identifier: send it as identifiers." + std::string(spec->name),
+          "identifier_as_field");
+    }
+    TILLIT_RETURN_IF_ERROR(CheckCategory(*config_, category, "fields." + category));
+    if (value.is_null()) {
+      return Status::InvalidArgument("fields." + category + " is null; leave the field out instead", "invalid_field");
+    }
+    std::string plaintext = value.dump();
+    if (plaintext.size() > kMaxFieldBytes) {
+      return Status::InvalidArgument("fields." + category + " is larger than 64 KiB", "field_too_large");
+    }
+    add(category, category, plaintext);
+  }
+  return out;
+}
+
+void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
+  auto sealed = SealNew(input);
+  if (!sealed.ok()) return done(sealed.status());
+  auto shared = std::make_shared<SealedSubject>(std::move(*sealed));
+  for (auto& change : shared->changes) change.actor = actor.name;
+  const int64_t now = shared->subject.created_at;
+  AuditEvent event{std::move(actor), "", "subject.create", shared->subject.id, "fields=" + Join(shared->names)};
+  store_.Write(
+      [shared, event, now](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(txn.InsertSubject(shared->subject));
+        TILLIT_RETURN_IF_ERROR(txn.InsertDataKey(shared->key));
+        for (const auto& [spec, value] : shared->indexes) {
+          if (spec->unique) {
+            TILLIT_RETURN_IF_ERROR(txn.ClaimUniqueIndex(spec->index, value, shared->subject.id));
+          } else {
+            TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(spec->index, value, shared->subject.id));
+          }
+        }
+        for (const auto& field : shared->fields) TILLIT_RETURN_IF_ERROR(txn.PutField(field));
+        for (const auto& change : shared->changes) TILLIT_RETURN_IF_ERROR(txn.InsertFieldChange(change));
+        return AppendAudit(txn, event, now);
+      },
+      [shared, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        done(shared->subject.id);
+      });
+}
+
+Result<crypto::SecretKey> Register::DataKeyOf(std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto row, store_.FindDataKey(subject_id));
+  if (!row) return Status::NotFound("no subject with this id", "subject_not_found");
+  return keyring_.Unwrap(subject_id, crypto::KeyKind::kData, crypto::WrappedKey{row->kek_version, row->wrapped});
+}
+
+Result<Register::OpenedSubject> Register::OpenSubject(std::string_view id) {
+  TILLIT_ASSIGN_OR_RETURN(auto subject, store_.FindSubject(id));
+  if (!subject || subject->erased_at) return Status::NotFound("no subject with this id", "subject_not_found");
+  TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey key, DataKeyOf(id));
+  TILLIT_ASSIGN_OR_RETURN(auto fields, store_.ListFields(id));
+  OpenedSubject out{std::move(*subject), {}};
+  for (auto& field : fields) {
+    TILLIT_ASSIGN_OR_RETURN(std::string plaintext, crypto::Open(key, crypto::SealAad(id, field.field), field.sealed));
+    json value = json::parse(plaintext, nullptr, false);
+    if (value.is_discarded()) return Status::Internal("a stored field does not hold JSON");
+    out.fields.emplace_back(std::move(field), std::move(value));
+  }
+  return out;
+}
+
+Result<SubjectView> Register::ViewOf(const OpenedSubject& opened, const config::Purpose& purpose) {
+  SubjectView view;
+  view.subject = opened.subject;
+  for (const auto& [row, value] : opened.fields) {
+    if (!purpose.UsesCategory(row.field)) {
+      view.withheld.push_back(row.field);
+      continue;
+    }
+    FieldValue fv{value, row.source, row.collected_at, row.updated_at};
+    if (const IdentifierSpec* spec = IdentifierOfCategory(row.field)) {
+      view.identifiers.emplace(std::string(spec->name), std::move(fv));
+    } else {
+      view.fields.emplace(row.field, std::move(fv));
+    }
+  }
+  return view;
+}
+
+static std::string ShownDetail(const SubjectView& view) {
+  std::vector<std::string> shown;
+  for (const auto& [name, _] : view.identifiers) shown.emplace_back(FindIdentifier(name)->category);
+  for (const auto& [category, _] : view.fields) shown.push_back(category);
+  return "categories=" + Join(shown);
+}
+
+template <typename T>
+void Register::AuditThen(std::vector<AuditEvent> events, T value, Done<T> done) {
+  auto shared = std::make_shared<T>(std::move(value));
+  const int64_t now = ToMicros(clock_.Now());
+  store_.Write(
+      [events = std::move(events), now](store::WriteTxn& txn) -> Status {
+        for (const auto& e : events) TILLIT_RETURN_IF_ERROR(AppendAudit(txn, e, now));
+        return Status::Ok();
+      },
+      [shared, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        done(std::move(*shared));
+      });
+}
+
+void Register::Get(std::string id, Actor actor, std::string purpose, Done<SubjectView> done) {
+  auto p = PurposeOf(purpose);
+  if (!p.ok()) return done(p.status());
+  auto opened = OpenSubject(id);
+  if (!opened.ok()) return done(opened.status());
+  auto view = ViewOf(*opened, **p);
+  if (!view.ok()) return done(view.status());
+  std::vector<AuditEvent> events{{std::move(actor), std::move(purpose), "subject.read", id, ShownDetail(*view)}};
+  AuditThen<SubjectView>(std::move(events), std::move(*view), std::move(done));
+}
+
+void Register::Find(std::string name, std::string value, Actor actor, std::string purpose,
+                    Done<std::vector<SubjectView>> done) {
+  auto p = PurposeOf(purpose);
+  if (!p.ok()) return done(p.status());
+  const IdentifierSpec* spec = FindIdentifier(name);
+  if (spec == nullptr) {
+    return done(Status::InvalidArgument("look up by email, phone, customer_number or login", "unknown_identifier"));
+  }
+  auto normalised = NormaliseIdentifier(*spec, value, config_->controller.country);
+  if (!normalised.ok()) return done(normalised.status());
+  auto index = IndexOf(*spec, *normalised);
+  if (!index.ok()) return done(index.status());
+  std::vector<std::string> ids;
+  if (spec->unique) {
+    auto owner = store_.FindUniqueIndex(spec->index, *index);
+    if (!owner.ok()) return done(owner.status());
+    if (*owner) ids.push_back(**owner);
+  } else {
+    auto owners = store_.FindSharedIndex(spec->index, *index);
+    if (!owners.ok()) return done(owners.status());
+    ids = std::move(*owners);
+  }
+  std::vector<SubjectView> views;
+  std::vector<AuditEvent> events;
+  for (const auto& id : ids) {
+    auto opened = OpenSubject(id);
+    if (!opened.ok()) {
+      if (opened.status().code() == StatusCode::kNotFound) continue;
+      return done(opened.status());
+    }
+    auto view = ViewOf(*opened, **p);
+    if (!view.ok()) return done(view.status());
+    events.push_back({actor, purpose, "subject.find", id, "by=" + name + " " + ShownDetail(*view)});
+    views.push_back(std::move(*view));
+  }
+  if (events.empty()) events.push_back({actor, purpose, "subject.find", "", "by=" + name + " found=0"});
+  AuditThen<std::vector<SubjectView>>(std::move(events), std::move(views), std::move(done));
+}
+
+void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> done) {
+  if (!patch.is_object()) return done(Status::InvalidArgument("the patch must be a JSON object", "invalid_patch"));
+  std::string source = "subject";
+  struct Change {
+    std::string name;      // identifier name or category id
+    std::string category;  // the stored field
+    const IdentifierSpec* spec = nullptr;
+    std::optional<std::string> plaintext;  // nullopt: remove
+    std::vector<uint8_t> index;            // of the new identifier value
+  };
+  std::vector<Change> changes;
+  for (const auto& [key, value] : patch.items()) {
+    if (key == "source") {
+      if (!value.is_string()) return done(Status::InvalidArgument("source must be a string", "invalid_source"));
+      source = value.get<std::string>();
+      if (Status s = CheckSource(source); !s.ok()) return done(s);
+    } else if (key == "identifiers") {
+      if (!value.is_object()) return done(Status::InvalidArgument("identifiers must be an object", "invalid_patch"));
+      for (const auto& [name, v] : value.items()) {
+        const IdentifierSpec* spec = FindIdentifier(name);
+        if (spec == nullptr) {
+          return done(Status::InvalidArgument("unknown identifier '" + name + "'", "unknown_identifier"));
+        }
+        if (Status s = CheckCategory(*config_, spec->category, "identifiers." + name); !s.ok()) return done(s);
+        Change c{name, std::string(spec->category), spec, std::nullopt, {}};
+        if (!v.is_null()) {
+          if (!v.is_string()) {
+            return done(Status::InvalidArgument("identifiers." + name + " must be a string or null", "invalid_patch"));
+          }
+          auto normalised = NormaliseIdentifier(*spec, v.get<std::string>(), config_->controller.country);
+          if (!normalised.ok()) return done(normalised.status());
+          auto index = IndexOf(*spec, *normalised);
+          if (!index.ok()) return done(index.status());
+          c.plaintext = json(*normalised).dump();
+          c.index = std::move(*index);
+        }
+        changes.push_back(std::move(c));
+      }
+    } else if (key == "fields") {
+      if (!value.is_object()) return done(Status::InvalidArgument("fields must be an object", "invalid_patch"));
+      for (const auto& [category, v] : value.items()) {
+        if (const IdentifierSpec* spec = IdentifierOfCategory(category)) {
+          return done(Status::InvalidArgument(
+              "fields." + category + " is an identifier: patch identifiers." + std::string(spec->name),
+              "identifier_as_field"));
+        }
+        if (Status s = CheckCategory(*config_, category, "fields." + category); !s.ok()) return done(s);
+        Change c{category, category, nullptr, std::nullopt, {}};
+        if (!v.is_null()) {
+          c.plaintext = v.dump();
+          if (c.plaintext->size() > kMaxFieldBytes) {
+            return done(Status::InvalidArgument("fields." + category + " is larger than 64 KiB", "field_too_large"));
+          }
+        }
+        changes.push_back(std::move(c));
+      }
+    } else {
+      return done(Status::InvalidArgument("unknown key '" + key + "' in the patch; use identifiers, fields, source",
+                                          "invalid_patch"));
+    }
+  }
+  auto subject = store_.FindSubject(id);
+  if (!subject.ok()) return done(subject.status());
+  if (!*subject || (*subject)->erased_at) return done(Status::NotFound("no subject with this id", "subject_not_found"));
+  auto key = DataKeyOf(id);
+  if (!key.ok()) return done(key.status());
+
+  auto shared_key = std::make_shared<crypto::SecretKey>(std::move(*key));
+  auto result = std::make_shared<PatchResult>();
+  result->id = id;
+  const int64_t now = ToMicros(clock_.Now());
+  result->updated_at = now;
+  // The change is worked out on the writer thread, against the fields as they are at commit time, so two patches
+  // of one subject never record a stale previous value.
+  store_.Write(
+      [this, id, changes = std::move(changes), source, actor, now, shared_key, result](store::WriteTxn& txn) -> Status {
+        TILLIT_ASSIGN_OR_RETURN(auto current, txn.Fields(id));
+        result->changed.clear();
+        for (const Change& c : changes) {
+          auto it = std::find_if(current.begin(), current.end(),
+                                 [&](const store::FieldRow& f) { return f.field == c.category; });
+          std::optional<std::string> old;
+          if (it != current.end()) {
+            TILLIT_ASSIGN_OR_RETURN(std::string plain,
+                                    crypto::Open(*shared_key, crypto::SealAad(id, c.category), it->sealed));
+            old = std::move(plain);
+          }
+          if (old == c.plaintext) continue;  // nothing changes, nothing to record
+          store::FieldChangeRow change{id, random_.NewId("chg_"), c.category, "", {}, now, actor.name, source};
+          if (old) {
+            change.action = c.plaintext ? "changed" : "removed";
+            change.previous = crypto::Seal(*shared_key, crypto::SealAad(id, change.change_id), *old, random_);
+            if (c.spec != nullptr) {
+              json old_value = json::parse(*old, nullptr, false);
+              if (old_value.is_string()) {
+                TILLIT_ASSIGN_OR_RETURN(auto old_index, IndexOf(*c.spec, old_value.get<std::string>()));
+                if (c.spec->unique) {
+                  TILLIT_RETURN_IF_ERROR(txn.ReleaseUniqueIndex(c.spec->index, old_index, id));
+                } else {
+                  TILLIT_RETURN_IF_ERROR(txn.RemoveSharedIndex(c.spec->index, old_index, id));
+                }
+              }
+            }
+          } else {
+            change.action = "collected";
+          }
+          if (c.plaintext) {
+            if (c.spec != nullptr) {
+              if (c.spec->unique) {
+                TILLIT_RETURN_IF_ERROR(txn.ClaimUniqueIndex(c.spec->index, c.index, id));
+              } else {
+                TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(c.spec->index, c.index, id));
+              }
+            }
+            store::FieldRow row{id, c.category, {}, source, old ? it->collected_at : now, now};
+            row.sealed = crypto::Seal(*shared_key, crypto::SealAad(id, c.category), *c.plaintext, random_);
+            TILLIT_RETURN_IF_ERROR(txn.PutField(row));
+          } else {
+            TILLIT_RETURN_IF_ERROR(txn.DeleteField(id, c.category));
+          }
+          TILLIT_RETURN_IF_ERROR(txn.InsertFieldChange(change));
+          result->changed.push_back(c.name);
+        }
+        if (result->changed.empty()) return Status::Ok();
+        TILLIT_RETURN_IF_ERROR(txn.TouchSubject(id, now));
+        std::vector<std::string> categories;
+        for (const auto& name : result->changed) {
+          const IdentifierSpec* spec = FindIdentifier(name);
+          categories.emplace_back(spec != nullptr ? spec->category : name);
+        }
+        return AppendAudit(txn, {actor, "", "subject.update", id, "fields=" + Join(categories)}, now);
+      },
+      [result, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        done(std::move(*result));
+      });
+}
+
+void Register::History(std::string id, Actor actor, std::string purpose, Done<std::vector<ChangeView>> done) {
+  auto p = PurposeOf(purpose);
+  if (!p.ok()) return done(p.status());
+  auto subject = store_.FindSubject(id);
+  if (!subject.ok()) return done(subject.status());
+  if (!*subject || (*subject)->erased_at) return done(Status::NotFound("no subject with this id", "subject_not_found"));
+  auto key = DataKeyOf(id);
+  if (!key.ok()) return done(key.status());
+  auto rows = store_.ListFieldChanges(id);
+  if (!rows.ok()) return done(rows.status());
+  std::vector<ChangeView> changes;
+  std::vector<std::string> shown;
+  for (const auto& row : *rows) {
+    if (!(*p)->UsesCategory(row.field)) continue;
+    ChangeView view{row.change_id, row.field, row.action, std::nullopt, row.at, row.actor, row.source};
+    if (const IdentifierSpec* spec = IdentifierOfCategory(row.field)) view.field = std::string(spec->name);
+    if (!row.previous.empty()) {
+      auto plain = crypto::Open(*key, crypto::SealAad(id, row.change_id), row.previous);
+      if (!plain.ok()) return done(plain.status());
+      json value = json::parse(*plain, nullptr, false);
+      if (!value.is_discarded()) view.previous = std::move(value);
+    }
+    if (std::find(shown.begin(), shown.end(), row.field) == shown.end()) shown.push_back(row.field);
+    changes.push_back(std::move(view));
+  }
+  std::vector<AuditEvent> events{
+      {std::move(actor), std::move(purpose), "subject.history", id, "categories=" + Join(shown)}};
+  AuditThen<std::vector<ChangeView>>(std::move(events), std::move(changes), std::move(done));
+}
+
+Result<SubjectPage> Register::List(std::string_view cursor, size_t limit) {
+  limit = std::clamp<size_t>(limit, 1, 1000);
+  std::optional<std::pair<int64_t, std::string>> after;
+  if (!cursor.empty()) {
+    TILLIT_ASSIGN_OR_RETURN(auto decoded, DecodeCursor(cursor));
+    after = std::move(decoded);
+  }
+  TILLIT_ASSIGN_OR_RETURN(auto rows, store_.ListSubjects(std::move(after), limit));
+  SubjectPage page;
+  for (const auto& row : rows) {
+    page.subjects.push_back({row.id, row.created_at, row.updated_at, row.source, row.erased_at.has_value()});
+  }
+  if (rows.size() == limit) page.next_cursor = EncodeCursor(rows.back().created_at, rows.back().id);
+  return page;
+}
+
+Result<store::RecordRow> Register::SealRecord(const RecordInput& input, const crypto::SecretKey& key, int64_t now) {
+  if (!config_->HasRecordKind(input.kind)) {
+    return Status::InvalidArgument("unknown record kind '" + input.kind + "'; use one of " +
+                                       Join(config_->record_kinds) +
+                                       ", or add it to `record_kinds` in the configuration",
+                                   "unknown_record_kind");
+  }
+  if (input.categories.empty()) {
+    return Status::InvalidArgument("a record needs `categories`: the kinds of personal data it holds",
+                                   "categories_required");
+  }
+  for (const auto& category : input.categories) {
+    TILLIT_RETURN_IF_ERROR(CheckCategory(*config_, category, "categories"));
+  }
+  if (input.payload.is_null()) return Status::InvalidArgument("a record needs a `payload`", "payload_required");
+  std::string payload = input.payload.dump();
+  if (payload.size() > kMaxPayloadBytes) {
+    return Status::InvalidArgument("the payload is larger than 256 KiB", "payload_too_large");
+  }
+  if (input.reference.size() > kMaxReferenceBytes) {
+    return Status::InvalidArgument("the reference is longer than 256 bytes", "invalid_reference");
+  }
+  store::RecordRow row;
+  row.subject_id = input.subject_id;
+  row.record_id = random_.NewId("rec_");
+  row.kind = input.kind;
+  row.categories = input.categories;
+  row.occurred_at = input.occurred_at.value_or(now);
+  row.created_at = now;
+  row.payload = crypto::Seal(key, crypto::SealAad(row.subject_id, row.record_id), payload, random_);
+  if (!input.reference.empty()) {
+    row.reference = crypto::Seal(key, ReferenceAad(row.subject_id, row.record_id), input.reference, random_);
+  }
+  return row;
+}
+
+void Register::AddRecord(RecordInput input, Actor actor, Done<std::string> done) {
+  auto key = DataKeyOf(input.subject_id);
+  if (!key.ok()) return done(key.status());
+  const int64_t now = ToMicros(clock_.Now());
+  auto row = SealRecord(input, *key, now);
+  if (!row.ok()) return done(row.status());
+  auto shared = std::make_shared<store::RecordRow>(std::move(*row));
+  AuditEvent event{std::move(actor), "", "record.create", shared->subject_id,
+                   "record=" + shared->record_id + " kind=" + shared->kind};
+  store_.Write(
+      [shared, event, now](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(txn.InsertRecord(*shared));
+        return AppendAudit(txn, event, now);
+      },
+      [shared, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        done(shared->record_id);
+      });
+}
+
+void Register::AddRecords(std::vector<RecordInput> inputs, Actor actor, Done<BulkReport> done) {
+  const int64_t now = ToMicros(clock_.Now());
+  struct Item {
+    size_t index;
+    store::RecordRow row;
+  };
+  auto items = std::make_shared<std::vector<Item>>();
+  auto report = std::make_shared<BulkReport>();
+  std::map<std::string, std::shared_ptr<Result<crypto::SecretKey>>> keys;  // one unwrap per subject
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    auto& slot = keys[inputs[i].subject_id];
+    if (!slot) slot = std::make_shared<Result<crypto::SecretKey>>(DataKeyOf(inputs[i].subject_id));
+    if (!slot->ok()) {
+      report->errors.push_back({i, slot->status()});
+      continue;
+    }
+    auto row = SealRecord(inputs[i], **slot, now);
+    if (!row.ok()) {
+      report->errors.push_back({i, row.status()});
+      continue;
+    }
+    items->push_back({i, std::move(*row)});
+  }
+  if (items->empty()) return done(std::move(*report));
+  store_.Write(
+      [items, report, actor, now](store::WriteTxn& txn) -> Status {
+        report->record_ids.clear();
+        for (const Item& item : *items) {
+          Status s = txn.Nested([&]() -> Status {
+            TILLIT_RETURN_IF_ERROR(txn.InsertRecord(item.row));
+            return AppendAudit(txn,
+                               {actor, "", "record.create", item.row.subject_id,
+                                "record=" + item.row.record_id + " kind=" + item.row.kind},
+                               now);
+          });
+          if (s.ok()) {
+            report->record_ids.push_back(item.row.record_id);
+          } else {
+            report->errors.push_back({item.index, s});
+          }
+        }
+        return Status::Ok();
+      },
+      [report, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        std::sort(report->errors.begin(), report->errors.end(),
+                  [](const BulkError& a, const BulkError& b) { return a.index < b.index; });
+        done(std::move(*report));
+      });
+}
+
+void Register::ListRecords(std::string id, RecordFilter filter, Actor actor, std::string purpose,
+                           Done<RecordPage> done) {
+  auto p = PurposeOf(purpose);
+  if (!p.ok()) return done(p.status());
+  if (!filter.kind.empty() && !config_->HasRecordKind(filter.kind)) {
+    return done(Status::InvalidArgument("unknown record kind '" + filter.kind + "'", "unknown_record_kind"));
+  }
+  auto key = DataKeyOf(id);
+  if (!key.ok()) return done(key.status());
+  store::RecordQuery query;
+  query.kind = filter.kind;
+  query.since = filter.since;
+  query.limit = std::clamp<size_t>(filter.limit, 1, 1000);
+  if (!filter.cursor.empty()) {
+    auto cursor = DecodeCursor(filter.cursor);
+    if (!cursor.ok()) return done(cursor.status());
+    query.before_occurred_at = cursor->first;
+    query.before_record_id = cursor->second;
+  }
+  auto rows = store_.ListRecords(id, query);
+  if (!rows.ok()) return done(rows.status());
+  RecordPage page;
+  for (const auto& row : *rows) {
+    const bool allowed = std::all_of(row.categories.begin(), row.categories.end(),
+                                     [&](const std::string& c) { return (*p)->UsesCategory(c); });
+    if (!allowed) {
+      ++page.withheld;
+      continue;
+    }
+    auto payload = crypto::Open(*key, crypto::SealAad(id, row.record_id), row.payload);
+    if (!payload.ok()) return done(payload.status());
+    RecordView view{row.record_id,   row.kind,       row.categories,
+                    row.occurred_at, row.created_at, json::parse(*payload, nullptr, false),
+                    std::nullopt};
+    if (!row.reference.empty()) {
+      auto reference = crypto::Open(*key, ReferenceAad(id, row.record_id), row.reference);
+      if (!reference.ok()) return done(reference.status());
+      view.reference = std::move(*reference);
+    }
+    page.records.push_back(std::move(view));
+  }
+  if (rows->size() == query.limit) page.next_cursor = EncodeCursor(rows->back().occurred_at, rows->back().record_id);
+  std::vector<AuditEvent> events{
+      {std::move(actor), std::move(purpose), "record.read", id,
+       "records=" + std::to_string(page.records.size()) + (filter.kind.empty() ? "" : " kind=" + filter.kind)}};
+  AuditThen<RecordPage>(std::move(events), std::move(page), std::move(done));
+}
+
+void Register::AuditTrail(std::string id, Actor actor, std::string purpose, int64_t after_seq, size_t limit,
+                          Done<std::vector<store::AuditRow>> done) {
+  auto p = PurposeOf(purpose);
+  if (!p.ok()) return done(p.status());
+  auto subject = store_.FindSubject(id);
+  if (!subject.ok()) return done(subject.status());
+  if (!*subject) return done(Status::NotFound("no subject with this id", "subject_not_found"));
+  auto rows = store_.ReadSubjectAudit(id, after_seq, std::clamp<size_t>(limit, 1, 1000));
+  if (!rows.ok()) return done(rows.status());
+  std::vector<AuditEvent> events{{std::move(actor), std::move(purpose), "audit.read", id, ""}};
+  AuditThen<std::vector<store::AuditRow>>(std::move(events), std::move(*rows), std::move(done));
+}
+
+}  // namespace tillit::core

@@ -1,0 +1,210 @@
+// Register: the customer register — subjects with their identifiers and profile fields, the change history of each
+// field, and records of the customer history (orders, payments, activity …). Everything personal is sealed under
+// the subject's data key before it reaches the store; identifiers are found through blind indexes. Every read names
+// a purpose and returns only the categories that purpose uses in the configuration; every read and change is an
+// audit entry written in the same group commit, and the answer is given once that commit has completed.
+//
+// The services answer through callbacks, which run on the store's writer thread (or on the caller's thread for an
+// early error): never block in them. Pages, the HTTP routes and the CLI call the same methods.
+//
+// Thread safety: all methods may be called from any thread.
+#ifndef TILLIT_CORE_REGISTER_H_
+#define TILLIT_CORE_REGISTER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "core/audit.h"
+#include "crypto/blind_index.h"
+#include "crypto/keyring.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/random.h"
+#include "util/status.h"
+
+namespace tillit::core {
+
+// An identifier tillit can find a subject by, and the category it belongs to.
+struct IdentifierSpec {
+  std::string_view name;      // "email"
+  std::string_view category;  // "contact.email"
+  store::IndexKind index;
+  bool unique;  // e-mail, customer number and login are unique; a phone may be shared (a family phone)
+};
+const std::vector<IdentifierSpec>& Identifiers();
+const IdentifierSpec* FindIdentifier(std::string_view name);
+
+// Built-in sources of personal data; a configuration may declare more ([[source]]).
+const std::vector<std::string>& BuiltinSources();
+
+struct SubjectInput {
+  std::map<std::string, std::string> identifiers;  // by identifier name
+  std::map<std::string, nlohmann::json> fields;    // by category id
+  std::string source = "subject";                  // where the data came from, for fields without their own
+  std::map<std::string, std::string> sources;      // per identifier name or category id
+  std::optional<int64_t> collected_at;             // when it was collected; now when absent
+};
+
+struct FieldValue {
+  nlohmann::json value;
+  std::string source;
+  int64_t collected_at = 0;
+  int64_t updated_at = 0;
+};
+
+struct SubjectView {
+  store::SubjectRow subject;
+  std::map<std::string, FieldValue> identifiers;  // by identifier name
+  std::map<std::string, FieldValue> fields;       // by category id
+  std::vector<std::string> withheld;              // categories held but not used by the purpose read
+};
+
+struct PatchResult {
+  std::string id;
+  int64_t updated_at = 0;
+  std::vector<std::string> changed;  // identifier names and category ids
+};
+
+struct ChangeView {
+  std::string change_id;
+  std::string field;   // identifier name or category id
+  std::string action;  // "collected" | "changed" | "removed"
+  std::optional<nlohmann::json> previous;
+  int64_t at = 0;
+  std::string actor;
+  std::string source;
+};
+
+struct SubjectSummary {
+  std::string id;
+  int64_t created_at = 0;
+  int64_t updated_at = 0;
+  std::string source;
+  bool erased = false;
+};
+
+struct SubjectPage {
+  std::vector<SubjectSummary> subjects;
+  std::string next_cursor;  // empty on the last page
+};
+
+struct RecordInput {
+  std::string subject_id;
+  std::string kind;
+  std::vector<std::string> categories;
+  std::optional<int64_t> occurred_at;  // now when absent
+  nlohmann::json payload;
+  std::string reference;  // e.g. an order number; may be empty
+};
+
+struct RecordView {
+  std::string id;
+  std::string kind;
+  std::vector<std::string> categories;
+  int64_t occurred_at = 0;
+  int64_t created_at = 0;
+  nlohmann::json payload;
+  std::optional<std::string> reference;
+};
+
+struct RecordFilter {
+  std::string kind;
+  std::optional<int64_t> since;
+  std::string cursor;
+  size_t limit = 100;
+};
+
+struct RecordPage {
+  std::vector<RecordView> records;
+  std::string next_cursor;
+  size_t withheld = 0;  // records on this page whose categories the purpose does not use
+};
+
+struct BulkError {
+  size_t index = 0;  // position in the input
+  Status status;
+};
+
+struct BulkReport {
+  std::vector<std::string> record_ids;  // of the stored records, in input order
+  std::vector<BulkError> errors;
+};
+
+class Register {
+ public:
+  template <typename T>
+  using Done = std::function<void(Result<T>)>;
+
+  // Everything passed in must outlive the Register.
+  Register(std::shared_ptr<const config::Config> config, store::Store& store, const crypto::Keyring& keyring,
+           const crypto::BlindIndexer& indexer, Clock& clock, Random& random);
+
+  // Creates a subject; answers its id. InvalidArgument for bad input, Conflict "email_taken" /
+  // "customer_number_taken" / "login_taken" when another subject has the identifier.
+  void Create(SubjectInput input, Actor actor, Done<std::string> done);
+
+  // The subject as `purpose` may see it. NotFound "subject_not_found".
+  void Get(std::string id, Actor actor, std::string purpose, Done<SubjectView> done);
+
+  // The subjects with identifier `name` = `value` (several for a shared phone; none is an empty list).
+  void Find(std::string name, std::string value, Actor actor, std::string purpose, Done<std::vector<SubjectView>> done);
+
+  // Applies a JSON Merge Patch (RFC 7396) of {"identifiers": {…}, "fields": {…}, "source": "…"}: null removes.
+  // Keeps each previous value in the change history.
+  void Patch(std::string id, nlohmann::json patch, Actor actor, Done<PatchResult> done);
+
+  // The change history, oldest first, with previous values of the categories `purpose` uses.
+  void History(std::string id, Actor actor, std::string purpose, Done<std::vector<ChangeView>> done);
+
+  // Subjects newest first; no personal data, so neither a purpose nor an audit entry. InvalidArgument for a bad
+  // cursor.
+  Result<SubjectPage> List(std::string_view cursor, size_t limit);
+
+  // Stores a record; answers its id.
+  void AddRecord(RecordInput input, Actor actor, Done<std::string> done);
+  // Stores many records, each on its own: a bad one is reported by position and does not stop the others.
+  void AddRecords(std::vector<RecordInput> inputs, Actor actor, Done<BulkReport> done);
+  // A page of the subject's records, newest first, holding only records whose categories `purpose` uses.
+  void ListRecords(std::string id, RecordFilter filter, Actor actor, std::string purpose, Done<RecordPage> done);
+
+  // The subject's audit entries: who accessed or changed their data, when and why.
+  void AuditTrail(std::string id, Actor actor, std::string purpose, int64_t after_seq, size_t limit,
+                  Done<std::vector<store::AuditRow>> done);
+
+  const config::Config& config() const { return *config_; }
+
+ private:
+  struct SealedSubject;
+  struct OpenedSubject;
+
+  Result<const config::Purpose*> PurposeOf(std::string_view purpose) const;
+  Result<SealedSubject> SealNew(const SubjectInput& input);
+  Result<OpenedSubject> OpenSubject(std::string_view id);
+  Result<SubjectView> ViewOf(const OpenedSubject& opened, const config::Purpose& purpose);
+  Result<std::vector<uint8_t>> IndexOf(const IdentifierSpec& spec, std::string_view raw) const;
+  Result<store::RecordRow> SealRecord(const RecordInput& input, const crypto::SecretKey& key, int64_t now);
+  Result<crypto::SecretKey> DataKeyOf(std::string_view subject_id);
+  Status CheckSource(std::string_view source) const;
+  // Appends `events` in one write and then answers `value` (or the write's failure) through `done`.
+  template <typename T>
+  void AuditThen(std::vector<AuditEvent> events, T value, Done<T> done);
+
+  std::shared_ptr<const config::Config> config_;
+  store::Store& store_;
+  const crypto::Keyring& keyring_;
+  const crypto::BlindIndexer& indexer_;
+  Clock& clock_;
+  Random& random_;
+};
+
+}  // namespace tillit::core
+
+#endif  // TILLIT_CORE_REGISTER_H_

@@ -1,0 +1,481 @@
+#include "store/sqlite/sqlite_queries.h"
+
+#include <sqlite3.h>
+
+#include "util/text.h"
+
+namespace tillit::store::sqlite {
+namespace {
+
+std::string JoinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ",";
+    out += item;
+  }
+  return out;
+}
+
+// Steps `stmt` to the end, turning each row into a Row with `read`.
+template <typename Row, typename ReadFn>
+Result<std::vector<Row>> Collect(Stmt& stmt, ReadFn read) {
+  std::vector<Row> rows;
+  while (true) {
+    TILLIT_ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return rows;
+    rows.push_back(read(stmt));
+  }
+}
+
+// The first row through `read`, or nullopt.
+template <typename Row, typename ReadFn>
+Result<std::optional<Row>> First(Stmt& stmt, ReadFn read) {
+  TILLIT_ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<Row>();
+  return std::optional<Row>(read(stmt));
+}
+
+std::optional<int64_t> OptionalInt(const Stmt& s, int col) {
+  return s.IsNull(col) ? std::nullopt : std::optional<int64_t>(s.Int(col));
+}
+
+constexpr const char* kApiKeyColumns = "name, key_hash, prefix, purposes, created_at, revoked_at";
+ApiKeyRow ReadApiKey(const Stmt& s) {
+  return {s.Text(0), s.Blob(1), s.Text(2), SplitList(s.Text(3)), s.Int(4), OptionalInt(s, 5)};
+}
+
+SecretRow ReadSecret(const Stmt& s) { return {s.Text(0), static_cast<uint32_t>(s.Int(1)), s.Blob(2), s.Int(3)}; }
+
+constexpr const char* kSubjectColumns = "subject_id, created_at, updated_at, source, erased_at";
+SubjectRow ReadSubject(const Stmt& s) { return {s.Text(0), s.Int(1), s.Int(2), s.Text(3), OptionalInt(s, 4)}; }
+
+constexpr const char* kDataKeyColumns =
+    "subject_id, kek_version, wrapped_key, hold_kek_version, hold_wrapped_key, created_at";
+DataKeyRow ReadDataKey(const Stmt& s) {
+  DataKeyRow row{s.Text(0), static_cast<uint32_t>(s.Int(1)), s.Blob(2), std::nullopt, s.Blob(4), s.Int(5)};
+  if (!s.IsNull(3)) row.hold_kek_version = static_cast<uint32_t>(s.Int(3));
+  return row;
+}
+
+FieldRow ReadField(const Stmt& s) { return {s.Text(0), s.Text(1), s.Blob(2), s.Text(3), s.Int(4), s.Int(5)}; }
+
+FieldChangeRow ReadFieldChange(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Blob(4), s.Int(5), s.Text(6), s.Text(7)};
+}
+
+constexpr const char* kRecordColumns =
+    "subject_id, record_id, kind, categories, occurred_at, payload, reference, created_at, expires_at";
+RecordRow ReadRecord(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Text(2), SplitList(s.Text(3)), s.Int(4),
+          s.Blob(5), s.Blob(6), s.Int(7),  OptionalInt(s, 8)};
+}
+
+constexpr const char* kAuditColumns =
+    "seq, at, actor_kind, actor, purpose, action, subject_id, detail, prev_hash, hash";
+AuditRow ReadAuditRow(const Stmt& s) {
+  return {s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7), s.Blob(8), s.Blob(9)};
+}
+
+AuditCheckpointRow ReadCheckpoint(const Stmt& s) { return {s.Int(0), s.Blob(1), s.Blob(2), s.Int(3)}; }
+
+std::string_view IndexName(IndexKind kind) {
+  switch (kind) {
+    case IndexKind::kEmail:
+      return "email";
+    case IndexKind::kPhone:
+      return "phone";
+    case IndexKind::kCustomerNumber:
+      return "customer_number";
+    case IndexKind::kSuppression:
+      return "suppression";
+    case IndexKind::kLogin:
+      return "login";
+  }
+  return "identifier";
+}
+
+std::string Sql(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (auto p : parts) out += p;
+  return out;
+}
+
+// WriteTxn over the writer's connection, inside its open transaction.
+class SqliteWriteTxn final : public WriteTxn {
+ public:
+  explicit SqliteWriteTxn(Db& db) : db_(db) {}
+
+  Status InsertApiKey(const ApiKeyRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO api_keys (name, key_hash, prefix, purposes, "
+                                                  "created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)"));
+    stmt->Bind(1, row.name).Bind(2, row.key_hash).Bind(3, row.prefix).Bind(4, JoinList(row.purposes));
+    stmt->Bind(5, row.created_at).Bind(6, row.revoked_at);
+    Status s = stmt->Run();
+    if (s.code() == StatusCode::kConflict) {
+      return Status::Conflict("an API key named '" + row.name + "' exists already", "api_key_exists");
+    }
+    return s;
+  }
+
+  Status RevokeApiKey(std::string_view name, int64_t revoked_at) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                            db_.Cached("UPDATE api_keys SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL"));
+    stmt->Bind(1, revoked_at).Bind(2, name);
+    TILLIT_RETURN_IF_ERROR(stmt->Run());
+    if (sqlite3_changes(db_.raw()) == 0) {
+      return Status::NotFound("no active API key named '" + std::string(name) + "'", "api_key_not_found");
+    }
+    return Status::Ok();
+  }
+
+  Status PutConfigSnapshot(const ConfigSnapshotRow& row, bool* inserted) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO config_snapshots (id, published_at, config_json) "
+                                                  "VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING"));
+    stmt->Bind(1, row.id).Bind(2, row.published_at).Bind(3, row.config_json);
+    TILLIT_RETURN_IF_ERROR(stmt->Run());
+    if (inserted != nullptr) *inserted = sqlite3_changes(db_.raw()) > 0;
+    return Status::Ok();
+  }
+
+  Status Nested(const std::function<Status()>& fn) override {
+    TILLIT_RETURN_IF_ERROR(db_.Exec("SAVEPOINT nested"));
+    Status s = fn();
+    if (!s.ok()) (void)db_.Exec("ROLLBACK TO nested");
+    (void)db_.Exec("RELEASE nested");
+    return s;
+  }
+
+  Status InsertSecret(const SecretRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO keystore.secrets (label, kek_version, wrapped, "
+                                                  "created_at) VALUES (?, ?, ?, ?)"));
+    stmt->Bind(1, row.label).Bind(2, int64_t{row.kek_version}).Bind(3, row.wrapped).Bind(4, row.created_at);
+    Status s = stmt->Run();
+    if (s.code() == StatusCode::kConflict) return Status::Conflict("secret " + row.label + " exists", "secret_exists");
+    return s;
+  }
+
+  Status UpdateSecret(const SecretRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                            db_.Cached("UPDATE keystore.secrets SET kek_version = ?, wrapped = ? WHERE label = ?"));
+    stmt->Bind(1, int64_t{row.kek_version}).Bind(2, row.wrapped).Bind(3, row.label);
+    return ExpectChange(stmt->Run(), "no secret " + row.label, "secret_not_found");
+  }
+
+  Status InsertSubject(const SubjectRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO subjects (subject_id, created_at, updated_at, source, "
+                                                  "erased_at) VALUES (?, ?, ?, ?, ?)"));
+    stmt->Bind(1, row.id).Bind(2, row.created_at).Bind(3, row.updated_at).Bind(4, row.source).Bind(5, row.erased_at);
+    Status s = stmt->Run();
+    if (s.code() == StatusCode::kConflict) return Status::Conflict("the subject exists already", "subject_exists");
+    return s;
+  }
+
+  Status TouchSubject(std::string_view subject_id, int64_t updated_at) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("UPDATE subjects SET updated_at = ? WHERE subject_id = ?"));
+    stmt->Bind(1, updated_at).Bind(2, subject_id);
+    return ExpectChange(stmt->Run(), "no such subject", "subject_not_found");
+  }
+
+  Status InsertDataKey(const DataKeyRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO keystore.data_keys (subject_id, kek_version, "
+                                                  "wrapped_key, hold_kek_version, hold_wrapped_key, created_at) "
+                                                  "VALUES (?, ?, ?, ?, ?, ?)"));
+    BindDataKey(*stmt, row);
+    stmt->Bind(6, row.created_at);
+    return stmt->Run();
+  }
+
+  Status UpdateDataKey(const DataKeyRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                            db_.Cached("UPDATE keystore.data_keys SET kek_version = ?2, wrapped_key = ?3, "
+                                       "hold_kek_version = ?4, hold_wrapped_key = ?5 WHERE subject_id = ?1"));
+    BindDataKey(*stmt, row);
+    return ExpectChange(stmt->Run(), "no data key for the subject", "data_key_not_found");
+  }
+
+  Status ClaimUniqueIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO unique_index (kind, value, subject_id) VALUES (?, ?, ?) "
+                                                  "ON CONFLICT (kind, value) DO NOTHING"));
+    stmt->Bind(1, int64_t{static_cast<uint8_t>(kind)}).Bind(2, value).Bind(3, subject_id);
+    TILLIT_RETURN_IF_ERROR(stmt->Run());
+    if (sqlite3_changes(db_.raw()) > 0) return Status::Ok();
+    TILLIT_ASSIGN_OR_RETURN(auto owner, FindUniqueIndex(db_, kind, value));
+    if (owner && *owner == subject_id) return Status::Ok();
+    const std::string name(IndexName(kind));
+    return Status::Conflict("another subject has this " + name, name + "_taken");
+  }
+
+  Status ReleaseUniqueIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                            db_.Cached("DELETE FROM unique_index WHERE kind = ? AND value = ? AND subject_id = ?"));
+    stmt->Bind(1, int64_t{static_cast<uint8_t>(kind)}).Bind(2, value).Bind(3, subject_id);
+    return stmt->Run();
+  }
+
+  Status AddSharedIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO shared_index (kind, value, subject_id) VALUES (?, ?, ?) "
+                                                  "ON CONFLICT DO NOTHING"));
+    stmt->Bind(1, int64_t{static_cast<uint8_t>(kind)}).Bind(2, value).Bind(3, subject_id);
+    return stmt->Run();
+  }
+
+  Status RemoveSharedIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                            db_.Cached("DELETE FROM shared_index WHERE kind = ? AND value = ? AND subject_id = ?"));
+    stmt->Bind(1, int64_t{static_cast<uint8_t>(kind)}).Bind(2, value).Bind(3, subject_id);
+    return stmt->Run();
+  }
+
+  Result<std::vector<FieldRow>> Fields(std::string_view subject_id) override { return ListFields(db_, subject_id); }
+
+  Status PutField(const FieldRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT OR REPLACE INTO subject_fields (subject_id, field, sealed, "
+                                                  "source, collected_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"));
+    stmt->Bind(1, row.subject_id).Bind(2, row.field).Bind(3, row.sealed).Bind(4, row.source);
+    stmt->Bind(5, row.collected_at).Bind(6, row.updated_at);
+    return stmt->Run();
+  }
+
+  Status DeleteField(std::string_view subject_id, std::string_view field) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("DELETE FROM subject_fields WHERE subject_id = ? AND field = ?"));
+    stmt->Bind(1, subject_id).Bind(2, field);
+    return stmt->Run();
+  }
+
+  Status InsertFieldChange(const FieldChangeRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO field_changes (subject_id, change_id, field, action, "
+                                                  "previous, at, actor, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    stmt->Bind(1, row.subject_id).Bind(2, row.change_id).Bind(3, row.field).Bind(4, row.action);
+    stmt->Bind(5, row.previous).Bind(6, row.at).Bind(7, row.actor).Bind(8, row.source);
+    return stmt->Run();
+  }
+
+  Status InsertRecord(const RecordRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO records (subject_id, record_id, kind, categories, "
+                                                  "occurred_at, payload, reference, created_at, expires_at) "
+                                                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    stmt->Bind(1, row.subject_id).Bind(2, row.record_id).Bind(3, row.kind).Bind(4, JoinList(row.categories));
+    stmt->Bind(5, row.occurred_at).Bind(6, row.payload).Bind(7, row.reference).Bind(8, row.created_at);
+    stmt->Bind(9, row.expires_at);
+    Status s = stmt->Run();
+    if (s.code() == StatusCode::kConflict) return Status::Conflict("the record exists already", "record_exists");
+    return s;
+  }
+
+  Result<AuditCheckpointRow> AuditTail() override { return sqlite::AuditTail(db_); }
+
+  Status AppendAudit(const AuditRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(
+        auto stmt,
+        db_.Cached(Sql({"INSERT INTO audit_log (", kAuditColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
+    stmt->Bind(1, row.seq).Bind(2, row.at).Bind(3, row.actor_kind).Bind(4, row.actor).Bind(5, row.purpose);
+    stmt->Bind(6, row.action).Bind(7, row.subject_id).Bind(8, row.detail).Bind(9, row.prev_hash).Bind(10, row.hash);
+    return stmt->Run();
+  }
+
+  Result<std::optional<AuditCheckpointRow>> AuditCheckpoint() override { return FindAuditCheckpoint(db_); }
+
+  Status PutAuditCheckpoint(const AuditCheckpointRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT OR REPLACE INTO audit_checkpoint (id, seq, hash, signature, "
+                                                  "at) VALUES (1, ?, ?, ?, ?)"));
+    stmt->Bind(1, row.seq).Bind(2, row.hash).Bind(3, row.signature).Bind(4, row.at);
+    return stmt->Run();
+  }
+
+ private:
+  static void BindDataKey(Stmt& stmt, const DataKeyRow& row) {
+    stmt.Bind(1, row.subject_id).Bind(2, int64_t{row.kek_version}).Bind(3, row.wrapped);
+    if (row.hold_kek_version) {
+      stmt.Bind(4, int64_t{*row.hold_kek_version}).Bind(5, row.hold_wrapped);
+    } else {
+      stmt.BindNull(4).BindNull(5);
+    }
+  }
+
+  Status ExpectChange(Status ran, std::string message, std::string reason) {
+    TILLIT_RETURN_IF_ERROR(ran);
+    if (sqlite3_changes(db_.raw()) == 0) return Status::NotFound(std::move(message), std::move(reason));
+    return Status::Ok();
+  }
+
+  Db& db_;
+};
+
+}  // namespace
+
+std::unique_ptr<WriteTxn> NewWriteTxn(Db& db) { return std::make_unique<SqliteWriteTxn>(db); }
+
+Result<std::optional<ApiKeyRow>> FindApiKeyByHash(Db& db, const std::vector<uint8_t>& key_hash) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kApiKeyColumns, " FROM api_keys WHERE key_hash = ?"})));
+  stmt->Bind(1, key_hash);
+  return First<ApiKeyRow>(*stmt, ReadApiKey);
+}
+
+Result<std::vector<ApiKeyRow>> ListApiKeys(Db& db) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kApiKeyColumns, " FROM api_keys ORDER BY name"})));
+  return Collect<ApiKeyRow>(*stmt, ReadApiKey);
+}
+
+Result<std::optional<ConfigSnapshotRow>> FindConfigSnapshot(Db& db, std::string_view id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT id, published_at, config_json FROM config_snapshots "
+                                               "WHERE id = ?"));
+  stmt->Bind(1, id);
+  return First<ConfigSnapshotRow>(*stmt, [](const Stmt& s) {
+    return ConfigSnapshotRow{s.Text(0), s.Int(1), s.Text(2)};
+  });
+}
+
+Result<std::vector<ConfigSnapshotRow>> ListConfigSnapshots(Db& db) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT id, published_at FROM config_snapshots "
+                                               "ORDER BY published_at, id"));
+  return Collect<ConfigSnapshotRow>(*stmt, [](const Stmt& s) { return ConfigSnapshotRow{s.Text(0), s.Int(1), {}}; });
+}
+
+Result<std::optional<SecretRow>> FindSecret(Db& db, std::string_view label) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT label, kek_version, wrapped, created_at FROM keystore.secrets "
+                                               "WHERE label = ?"));
+  stmt->Bind(1, label);
+  return First<SecretRow>(*stmt, ReadSecret);
+}
+
+Result<std::vector<SecretRow>> ListSecrets(Db& db) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT label, kek_version, wrapped, created_at FROM keystore.secrets "
+                                               "ORDER BY label"));
+  return Collect<SecretRow>(*stmt, ReadSecret);
+}
+
+Result<std::optional<SubjectRow>> FindSubject(Db& db, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                          db.Cached(Sql({"SELECT ", kSubjectColumns, " FROM subjects WHERE subject_id = ?"})));
+  stmt->Bind(1, subject_id);
+  return First<SubjectRow>(*stmt, ReadSubject);
+}
+
+Result<std::vector<SubjectRow>> ListSubjects(Db& db, std::optional<std::pair<int64_t, std::string>> after,
+                                             size_t limit) {
+  if (!after) {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kSubjectColumns,
+                                                      " FROM subjects ORDER BY "
+                                                      "created_at DESC, subject_id DESC LIMIT ?"})));
+    stmt->Bind(1, static_cast<int64_t>(limit));
+    return Collect<SubjectRow>(*stmt, ReadSubject);
+  }
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kSubjectColumns,
+                                                    " FROM subjects WHERE "
+                                                    "(created_at, subject_id) < (?, ?) ORDER BY created_at DESC, "
+                                                    "subject_id DESC LIMIT ?"})));
+  stmt->Bind(1, after->first).Bind(2, after->second).Bind(3, static_cast<int64_t>(limit));
+  return Collect<SubjectRow>(*stmt, ReadSubject);
+}
+
+Result<std::optional<DataKeyRow>> FindDataKey(Db& db, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(
+      auto stmt, db.Cached(Sql({"SELECT ", kDataKeyColumns, " FROM keystore.data_keys WHERE subject_id = ?"})));
+  stmt->Bind(1, subject_id);
+  return First<DataKeyRow>(*stmt, ReadDataKey);
+}
+
+Result<std::vector<DataKeyRow>> ListDataKeysBelow(Db& db, uint32_t version, std::string_view after_subject_id,
+                                                  size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kDataKeyColumns,
+                                                    " FROM keystore.data_keys WHERE "
+                                                    "(kek_version < ?1 OR hold_kek_version < ?1) AND subject_id > ?2 "
+                                                    "ORDER BY subject_id LIMIT ?3"})));
+  stmt->Bind(1, int64_t{version}).Bind(2, after_subject_id).Bind(3, static_cast<int64_t>(limit));
+  return Collect<DataKeyRow>(*stmt, ReadDataKey);
+}
+
+Result<int64_t> CountDataKeysBelow(Db& db, uint32_t version) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT COUNT(*) FROM keystore.data_keys WHERE kek_version < ?1 OR "
+                                               "hold_kek_version < ?1"));
+  stmt->Bind(1, int64_t{version});
+  TILLIT_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  return row ? stmt->Int(0) : 0;
+}
+
+Result<std::optional<std::string>> FindUniqueIndex(Db& db, IndexKind kind, const std::vector<uint8_t>& value) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT subject_id FROM unique_index WHERE kind = ? AND value = ?"));
+  stmt->Bind(1, int64_t{static_cast<uint8_t>(kind)}).Bind(2, value);
+  return First<std::string>(*stmt, [](const Stmt& s) { return s.Text(0); });
+}
+
+Result<std::vector<std::string>> FindSharedIndex(Db& db, IndexKind kind, const std::vector<uint8_t>& value) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT subject_id FROM shared_index WHERE kind = ? AND value = ? "
+                                               "ORDER BY subject_id"));
+  stmt->Bind(1, int64_t{static_cast<uint8_t>(kind)}).Bind(2, value);
+  return Collect<std::string>(*stmt, [](const Stmt& s) { return s.Text(0); });
+}
+
+Result<std::vector<FieldRow>> ListFields(Db& db, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT subject_id, field, sealed, source, collected_at, updated_at "
+                                               "FROM subject_fields WHERE subject_id = ? ORDER BY field"));
+  stmt->Bind(1, subject_id);
+  return Collect<FieldRow>(*stmt, ReadField);
+}
+
+Result<std::vector<FieldChangeRow>> ListFieldChanges(Db& db, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT subject_id, change_id, field, action, previous, at, actor, "
+                                               "source FROM field_changes WHERE subject_id = ? ORDER BY at, rowid"));
+  stmt->Bind(1, subject_id);
+  return Collect<FieldChangeRow>(*stmt, ReadFieldChange);
+}
+
+Result<std::vector<RecordRow>> ListRecords(Db& db, std::string_view subject_id, const RecordQuery& query) {
+  // One statement for every combination of filters: a NULL parameter switches its filter off.
+  TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                          db.Cached(Sql({"SELECT ", kRecordColumns,
+                                         " FROM records WHERE subject_id = ?1 "
+                                         "AND (?2 IS NULL OR kind = ?2) AND (?3 IS NULL OR occurred_at >= ?3) "
+                                         "AND (?4 IS NULL OR (occurred_at, record_id) < (?4, ?5)) "
+                                         "ORDER BY occurred_at DESC, record_id DESC LIMIT ?6"})));
+  stmt->Bind(1, subject_id);
+  if (query.kind.empty()) {
+    stmt->BindNull(2);
+  } else {
+    stmt->Bind(2, query.kind);
+  }
+  stmt->Bind(3, query.since).Bind(4, query.before_occurred_at).Bind(5, query.before_record_id);
+  stmt->Bind(6, static_cast<int64_t>(query.limit));
+  return Collect<RecordRow>(*stmt, ReadRecord);
+}
+
+Result<std::optional<RecordRow>> FindRecord(Db& db, std::string_view subject_id, std::string_view record_id) {
+  TILLIT_ASSIGN_OR_RETURN(
+      auto stmt, db.Cached(Sql({"SELECT ", kRecordColumns, " FROM records WHERE subject_id = ? AND record_id = ?"})));
+  stmt->Bind(1, subject_id).Bind(2, record_id);
+  return First<RecordRow>(*stmt, ReadRecord);
+}
+
+Result<std::vector<AuditRow>> ReadAudit(Db& db, int64_t after_seq, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(
+      auto stmt, db.Cached(Sql({"SELECT ", kAuditColumns, " FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?"})));
+  stmt->Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
+  return Collect<AuditRow>(*stmt, ReadAuditRow);
+}
+
+Result<std::vector<AuditRow>> ReadSubjectAudit(Db& db, std::string_view subject_id, int64_t after_seq, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kAuditColumns,
+                                                    " FROM audit_log WHERE subject_id = ? "
+                                                    "AND subject_id <> '' AND seq > ? ORDER BY seq LIMIT ?"})));
+  stmt->Bind(1, subject_id).Bind(2, after_seq).Bind(3, static_cast<int64_t>(limit));
+  return Collect<AuditRow>(*stmt, ReadAuditRow);
+}
+
+Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Db& db) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT seq, hash, signature, at FROM audit_checkpoint WHERE id = 1"));
+  return First<AuditCheckpointRow>(*stmt, ReadCheckpoint);
+}
+
+Result<AuditCheckpointRow> AuditTail(Db& db) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT seq, hash, x'', at FROM audit_log ORDER BY seq DESC LIMIT 1"));
+  TILLIT_ASSIGN_OR_RETURN(auto tail, First<AuditCheckpointRow>(*stmt, ReadCheckpoint));
+  return tail.value_or(AuditCheckpointRow{});
+}
+
+Result<int> SchemaVersion(Db& db) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  TILLIT_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  return row ? static_cast<int>(stmt->Int(0)) : 0;
+}
+
+}  // namespace tillit::store::sqlite
