@@ -14,7 +14,9 @@
 #include "config/taxonomy.h"
 #include "core/api_keys.h"
 #include "core/audit.h"
+#include "core/consents.h"
 #include "core/data_dir.h"
+#include "core/decisions.h"
 #include "core/rotation.h"
 #include "core/snapshots.h"
 #include "http/routes.h"
@@ -128,8 +130,17 @@ int RunServe(const ServeOptions& options) {
   }
   core::ApiKeys api_keys(store, Clock::System(), Random::Secure());
   http::Metrics metrics;
-  core::Register reg(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure());
-  http::AppContext app{config, published->policy_version, &store, &api_keys, &metrics, &Clock::System(), &reg};
+  core::DecisionIndex decisions(config);
+  if (Status s = decisions.Rebuild(store); !s.ok()) {
+    Fail("cannot load the decision index: " + s.message());
+    store.Close();
+    return 1;
+  }
+  core::Register reg(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure(), &decisions);
+  core::Consents consents(config, published->policy_version, store, decisions, *opened->indexer, Clock::System(),
+                          Random::Secure());
+  http::AppContext app{
+      config, published->policy_version, &store, &api_keys, &metrics, &Clock::System(), &reg, &consents, &decisions};
 
   http::ServerOptions server_options;
   server_options.address = address->first;

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/import.h"
 
 int main(int argc, char** argv) {
   // Everything tillit creates (key file, databases, exports) is for its own user only.
@@ -59,6 +60,18 @@ int main(int argc, char** argv) {
   auto* keys_retire = keys->add_subcommand("retire", "Remove master key versions no key uses any more");
   keys_retire->add_option("--data", data_dir, "Data directory")->required();
 
+  tillit::cli::ImportOptions import_options;
+  auto* import_command = app.add_subcommand("import", "Import data from files");
+  import_command->require_subcommand(1);
+  auto* import_subjects = import_command->add_subcommand(
+      "subjects", "Import customers from a CSV (header row) or NDJSON file; rejected rows go to a rejects file");
+  import_subjects->add_option("FILE", import_options.file, "CSV or NDJSON file")->required();
+  import_subjects->add_option("--config", import_options.config_path, "Configuration file")->required();
+  import_subjects->add_option("--data", import_options.data_dir, "Data directory")->required();
+  import_subjects->add_option("--rejects", import_options.rejects_path,
+                              "Where rejected rows go (default: FILE.rejects.csv, or .rejects.ndjson)");
+  import_subjects->add_option("--source", import_options.source, "Source of rows that name none (default: import)");
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -87,6 +100,7 @@ int main(int argc, char** argv) {
   if (*audit_verify) return RunAuditVerify(data_dir);
   if (*keys_rotate) return RunKeysRotate(data_dir, batch, stop_after);
   if (*keys_retire) return RunKeysRetire(data_dir);
+  if (*import_subjects) return RunImportSubjects(import_options);
   if (*version) return RunVersion();
   return 2;
 }

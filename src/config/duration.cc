@@ -1,6 +1,7 @@
 #include "config/duration.h"
 
 #include <charconv>
+#include <chrono>
 #include <vector>
 
 namespace tillit::config {
@@ -59,6 +60,16 @@ std::optional<Duration> ParseDuration(std::string_view text) {
   }
   if (!any) return std::nullopt;
   return d;
+}
+
+TimePoint AddDuration(TimePoint t, const Duration& d) {
+  using namespace std::chrono;
+  const auto day = floor<days>(t);
+  const auto time_of_day = t - day;
+  year_month_day ymd{day};
+  ymd = ymd + months{d.months};
+  if (!ymd.ok()) ymd = ymd.year() / ymd.month() / last;
+  return sys_days{ymd} + days{d.days} + time_of_day;
 }
 
 }  // namespace tillit::config

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/clock.h"
+
 namespace tillit::config {
 
 struct Duration {
@@ -22,6 +24,10 @@ struct Duration {
 // Parses "N unit" where unit is day(s), week(s), month(s), year(s); several parts may follow each other
 // ("1 year 6 months"). N is a non-negative integer. nullopt when the text does not have that form.
 std::optional<Duration> ParseDuration(std::string_view text);
+
+// `t` plus `d` on the UTC calendar: months first (the 31st plus one month is the last day of the next month), then
+// days; the time of day is kept.
+TimePoint AddDuration(TimePoint t, const Duration& d);
 
 }  // namespace tillit::config
 

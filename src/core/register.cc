@@ -10,6 +10,14 @@ namespace {
 
 using nlohmann::json;
 
+// The store's index kinds are the crypto layer's, value for value.
+static_assert(static_cast<int>(store::IndexKind::kEmail) == static_cast<int>(crypto::IndexKind::kEmail));
+static_assert(static_cast<int>(store::IndexKind::kPhone) == static_cast<int>(crypto::IndexKind::kPhone));
+static_assert(static_cast<int>(store::IndexKind::kCustomerNumber) ==
+              static_cast<int>(crypto::IndexKind::kCustomerNumber));
+static_assert(static_cast<int>(store::IndexKind::kSuppression) == static_cast<int>(crypto::IndexKind::kSuppression));
+static_assert(static_cast<int>(store::IndexKind::kLogin) == static_cast<int>(crypto::IndexKind::kLogin));
+
 constexpr size_t kMaxFieldBytes = 64 * 1024;
 constexpr size_t kMaxPayloadBytes = 256 * 1024;
 constexpr size_t kMaxIdentifierBytes = 320;
@@ -92,8 +100,23 @@ struct Register::OpenedSubject {
 };
 
 Register::Register(std::shared_ptr<const config::Config> config, store::Store& store, const crypto::Keyring& keyring,
-                   const crypto::BlindIndexer& indexer, Clock& clock, Random& random)
-    : config_(std::move(config)), store_(store), keyring_(keyring), indexer_(indexer), clock_(clock), random_(random) {}
+                   const crypto::BlindIndexer& indexer, Clock& clock, Random& random, DecisionIndex* decisions)
+    : config_(std::move(config)),
+      store_(store),
+      keyring_(keyring),
+      indexer_(indexer),
+      clock_(clock),
+      random_(random),
+      decisions_(decisions) {}
+
+Status Register::CheckDecision(std::string_view subject_id, std::string_view purpose) const {
+  if (decisions_ == nullptr) return Status::Ok();
+  TILLIT_ASSIGN_OR_RETURN(Decision d, decisions_->Decide(subject_id, purpose, "", clock_.Now()));
+  if (d.allow) return Status::Ok();
+  return Status::FailedPrecondition("the decision for purpose '" + std::string(purpose) +
+                                        "' denies using this subject's data: " + std::string(d.rule),
+                                    std::string(d.rule));
+}
 
 Result<const config::Purpose*> Register::PurposeOf(std::string_view purpose) const {
   const config::Purpose* p = config_->FindPurpose(purpose);
@@ -136,7 +159,9 @@ static Result<std::string> NormaliseIdentifier(const IdentifierSpec& spec, std::
   switch (spec.index) {
     case store::IndexKind::kEmail:
       value = crypto::NormaliseEmail(raw);
-      if (value.find('@') == std::string::npos || value.front() == '@' || value.back() == '@') {
+      if (value.find('@') == std::string::npos || value.front() == '@' || value.back() == '@' ||
+          value.find('@') != value.rfind('@') ||
+          std::any_of(value.begin(), value.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f; })) {
         return Status::InvalidArgument("identifiers.email is not an e-mail address", "invalid_email");
       }
       return value;
@@ -247,8 +272,9 @@ void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
         for (const auto& change : shared->changes) TILLIT_RETURN_IF_ERROR(txn.InsertFieldChange(change));
         return AppendAudit(txn, event, now);
       },
-      [shared, done = std::move(done)](const Status& s) {
+      [this, shared, done = std::move(done)](const Status& s) {
         if (!s.ok()) return done(s);
+        if (decisions_ != nullptr) decisions_->AddSubject(shared->subject.id);
         done(shared->subject.id);
       });
 }
@@ -319,6 +345,7 @@ void Register::Get(std::string id, Actor actor, std::string purpose, Done<Subjec
   if (!p.ok()) return done(p.status());
   auto opened = OpenSubject(id);
   if (!opened.ok()) return done(opened.status());
+  if (Status s = CheckDecision(id, purpose); !s.ok()) return done(s);
   auto view = ViewOf(*opened, **p);
   if (!view.ok()) return done(view.status());
   std::vector<AuditEvent> events{{std::move(actor), std::move(purpose), "subject.read", id, ShownDetail(*view)}};
@@ -349,7 +376,13 @@ void Register::Find(std::string name, std::string value, Actor actor, std::strin
   }
   std::vector<SubjectView> views;
   std::vector<AuditEvent> events;
+  Status denied = Status::Ok();
   for (const auto& id : ids) {
+    if (Status s = CheckDecision(id, purpose); !s.ok()) {
+      if (s.code() != StatusCode::kFailedPrecondition) return done(s);
+      denied = s;  // this subject's data may not be used for the purpose: left out
+      continue;
+    }
     auto opened = OpenSubject(id);
     if (!opened.ok()) {
       if (opened.status().code() == StatusCode::kNotFound) continue;
@@ -360,12 +393,13 @@ void Register::Find(std::string name, std::string value, Actor actor, std::strin
     events.push_back({actor, purpose, "subject.find", id, "by=" + name + " " + ShownDetail(*view)});
     views.push_back(std::move(*view));
   }
+  if (views.empty() && !denied.ok()) return done(denied);
   if (events.empty()) events.push_back({actor, purpose, "subject.find", "", "by=" + name + " found=0"});
   AuditThen<std::vector<SubjectView>>(std::move(events), std::move(views), std::move(done));
 }
 
 void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> done) {
-  if (!patch.is_object()) return done(Status::InvalidArgument("the patch must be a JSON object", "invalid_patch"));
+  if (!patch.is_object()) return done(Status::InvalidArgument("the patch must be a JSON object", "invalid_type"));
   std::string source = "subject";
   struct Change {
     std::string name;      // identifier name or category id
@@ -377,11 +411,11 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
   std::vector<Change> changes;
   for (const auto& [key, value] : patch.items()) {
     if (key == "source") {
-      if (!value.is_string()) return done(Status::InvalidArgument("source must be a string", "invalid_source"));
+      if (!value.is_string()) return done(Status::InvalidArgument("source must be a string", "invalid_type"));
       source = value.get<std::string>();
       if (Status s = CheckSource(source); !s.ok()) return done(s);
     } else if (key == "identifiers") {
-      if (!value.is_object()) return done(Status::InvalidArgument("identifiers must be an object", "invalid_patch"));
+      if (!value.is_object()) return done(Status::InvalidArgument("identifiers must be an object", "invalid_type"));
       for (const auto& [name, v] : value.items()) {
         const IdentifierSpec* spec = FindIdentifier(name);
         if (spec == nullptr) {
@@ -391,7 +425,7 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
         Change c{name, std::string(spec->category), spec, std::nullopt, {}};
         if (!v.is_null()) {
           if (!v.is_string()) {
-            return done(Status::InvalidArgument("identifiers." + name + " must be a string or null", "invalid_patch"));
+            return done(Status::InvalidArgument("identifiers." + name + " must be a string or null", "invalid_type"));
           }
           auto normalised = NormaliseIdentifier(*spec, v.get<std::string>(), config_->controller.country);
           if (!normalised.ok()) return done(normalised.status());
@@ -403,7 +437,7 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
         changes.push_back(std::move(c));
       }
     } else if (key == "fields") {
-      if (!value.is_object()) return done(Status::InvalidArgument("fields must be an object", "invalid_patch"));
+      if (!value.is_object()) return done(Status::InvalidArgument("fields must be an object", "invalid_type"));
       for (const auto& [category, v] : value.items()) {
         if (const IdentifierSpec* spec = IdentifierOfCategory(category)) {
           return done(Status::InvalidArgument(
@@ -422,7 +456,7 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
       }
     } else {
       return done(Status::InvalidArgument("unknown key '" + key + "' in the patch; use identifiers, fields, source",
-                                          "invalid_patch"));
+                                          "unknown_key"));
     }
   }
   auto subject = store_.FindSubject(id);
@@ -508,6 +542,7 @@ void Register::History(std::string id, Actor actor, std::string purpose, Done<st
   auto subject = store_.FindSubject(id);
   if (!subject.ok()) return done(subject.status());
   if (!*subject || (*subject)->erased_at) return done(Status::NotFound("no subject with this id", "subject_not_found"));
+  if (Status s = CheckDecision(id, purpose); !s.ok()) return done(s);
   auto key = DataKeyOf(id);
   if (!key.ok()) return done(key.status());
   auto rows = store_.ListFieldChanges(id);
@@ -664,6 +699,7 @@ void Register::ListRecords(std::string id, RecordFilter filter, Actor actor, std
   }
   auto key = DataKeyOf(id);
   if (!key.ok()) return done(key.status());
+  if (Status s = CheckDecision(id, purpose); !s.ok()) return done(s);
   store::RecordQuery query;
   query.kind = filter.kind;
   query.since = filter.since;

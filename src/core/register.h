@@ -23,6 +23,7 @@
 
 #include "config/config.h"
 #include "core/audit.h"
+#include "core/decisions.h"
 #include "crypto/blind_index.h"
 #include "crypto/keyring.h"
 #include "store/store.h"
@@ -144,8 +145,10 @@ class Register {
   using Done = std::function<void(Result<T>)>;
 
   // Everything passed in must outlive the Register.
+  // With `decisions`, reads pass the decision for their subject and purpose (FailedPrecondition with the rule as
+  // reason when it denies) and new subjects are added to it after their commit.
   Register(std::shared_ptr<const config::Config> config, store::Store& store, const crypto::Keyring& keyring,
-           const crypto::BlindIndexer& indexer, Clock& clock, Random& random);
+           const crypto::BlindIndexer& indexer, Clock& clock, Random& random, DecisionIndex* decisions = nullptr);
 
   // Creates a subject; answers its id. InvalidArgument for bad input, Conflict "email_taken" /
   // "customer_number_taken" / "login_taken" when another subject has the identifier.
@@ -193,6 +196,8 @@ class Register {
   Result<store::RecordRow> SealRecord(const RecordInput& input, const crypto::SecretKey& key, int64_t now);
   Result<crypto::SecretKey> DataKeyOf(std::string_view subject_id);
   Status CheckSource(std::string_view source) const;
+  // Ok when the decision for (subject, purpose) allows; FailedPrecondition with the rule as reason otherwise.
+  Status CheckDecision(std::string_view subject_id, std::string_view purpose) const;
   // Appends `events` in one write and then answers `value` (or the write's failure) through `done`.
   template <typename T>
   void AuditThen(std::vector<AuditEvent> events, T value, Done<T> done);
@@ -203,6 +208,7 @@ class Register {
   const crypto::BlindIndexer& indexer_;
   Clock& clock_;
   Random& random_;
+  DecisionIndex* decisions_;
 };
 
 }  // namespace tillit::core

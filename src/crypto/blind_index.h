@@ -38,6 +38,8 @@ enum class IndexKind : uint8_t {
   kPhone = 2,           // NormalisePhone
   kCustomerNumber = 3,  // NormaliseCustomerNumber
   kSuppression = 4,     // NormaliseEmail of an erased or suppressed subject's address
+  kLogin = 5,           // NormaliseCustomerNumber of a login name
+  kIpAddress = 6,       // the IP address a consent was given from, as text: evidence without the address itself
 };
 
 class BlindIndexer {
@@ -54,7 +56,7 @@ class BlindIndexer {
   std::vector<uint8_t> Index(IndexKind kind, std::string_view normalised) const;
 
  private:
-  static constexpr size_t kKinds = 4;
+  static constexpr size_t kKinds = 6;
   std::array<SecretKey, kKinds> subkeys_;  // [kind - 1]; SecretKey wipes itself
 };
 

@@ -412,7 +412,7 @@ void AddRecordRoutes(Router& router, const AppContext& app) {
       inputs.push_back(std::move(*input));
       line_of.push_back(line);
     }
-    if (line == 0) {
+    if (inputs.empty() && errors.empty()) {
       return respond(
           ErrorResponse(Status::InvalidArgument("the body holds no records: send NDJSON, one per line", "empty_body")));
     }

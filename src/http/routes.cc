@@ -88,6 +88,7 @@ Router BuildRouter(const AppContext& app) {
   AddAuthCheck(router, app);
   AddConfigCheck(router, app);
   if (app.reg != nullptr) AddRegisterRoutes(router, app);
+  if (app.consents != nullptr && app.decisions != nullptr) AddConsentAndDecisionRoutes(router, app);
   return router;
 }
 

@@ -7,6 +7,8 @@
 
 #include "config/config.h"
 #include "core/api_keys.h"
+#include "core/consents.h"
+#include "core/decisions.h"
 #include "core/register.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -24,10 +26,14 @@ struct AppContext {
   Metrics* metrics = nullptr;
   Clock* clock = nullptr;
   core::Register* reg = nullptr;
+  core::Consents* consents = nullptr;
+  core::DecisionIndex* decisions = nullptr;
 };
 
 // The register's routes (register_routes.cc).
 void AddRegisterRoutes(Router& router, const AppContext& app);
+// Consents, objections, restriction and decisions (consent_routes.cc).
+void AddConsentAndDecisionRoutes(Router& router, const AppContext& app);
 
 Router BuildRouter(const AppContext& app);
 

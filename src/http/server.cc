@@ -203,8 +203,7 @@ class HttpServer::Impl {
           if (params->has(name)) request->params.emplace_back(name, std::string((*params)[name]));
         }
       }
-      auto query =
-          restinio::try_parse_query<restinio::parse_query_traits::relaxed>(req->header().query());
+      auto query = restinio::try_parse_query<restinio::parse_query_traits::relaxed>(req->header().query());
       if (!query) {
         respond(
             ErrorResponse(Status::InvalidArgument("the query string is not valid percent-encoding", "invalid_query")));

@@ -97,6 +97,52 @@ CREATE TABLE audit_checkpoint (
   at         INTEGER NOT NULL
 ) STRICT;
 )sql"},
+    {3, "consent events, objections and restrictions", R"sql(
+CREATE TABLE consent_events (
+  subject_id      TEXT NOT NULL,
+  event_id        TEXT NOT NULL,
+  purpose         TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  action          TEXT NOT NULL,
+  method          TEXT NOT NULL,
+  policy_version  TEXT NOT NULL,
+  revision        INTEGER NOT NULL,
+  language        TEXT NOT NULL,
+  user_agent      TEXT NOT NULL,
+  ip_hash         BLOB,
+  unproven        INTEGER NOT NULL,
+  at              INTEGER NOT NULL,
+  actor           TEXT NOT NULL,
+  PRIMARY KEY (subject_id, event_id)
+) STRICT;
+CREATE INDEX consent_events_by_time ON consent_events (subject_id, at);
+CREATE TABLE objections (
+  subject_id    TEXT NOT NULL,
+  objection_id  TEXT NOT NULL,
+  purpose       TEXT NOT NULL,
+  channel       TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  method        TEXT NOT NULL,
+  at            INTEGER NOT NULL,
+  actor         TEXT NOT NULL,
+  reason        TEXT NOT NULL,
+  decided_at    INTEGER,
+  decided_by    TEXT NOT NULL,
+  PRIMARY KEY (subject_id, objection_id)
+) STRICT;
+CREATE TABLE restrictions (
+  subject_id      TEXT NOT NULL,
+  restriction_id  TEXT NOT NULL,
+  reason          TEXT NOT NULL,
+  started_at      INTEGER NOT NULL,
+  actor           TEXT NOT NULL,
+  lifted_at       INTEGER,
+  lift_notice     TEXT NOT NULL,
+  lifted_by       TEXT NOT NULL,
+  PRIMARY KEY (subject_id, restriction_id)
+) STRICT;
+CREATE UNIQUE INDEX restrictions_one_active ON restrictions (subject_id) WHERE lifted_at IS NULL;
+)sql"},
 };
 
 constexpr Migration kSqliteKeys[] = {

@@ -19,6 +19,12 @@ std::span<const Migration> SqliteDataMigrations();
 // Migrations of the key store (keys.db) for SQLite.
 std::span<const Migration> SqliteKeyMigrations();
 
+// The same schema for PostgreSQL (store/postgres/pg_migrations.cc), version for version: a migration added to one
+// backend is added to the other. The data tables live in the connection's default schema, tracked by its
+// schema_migrations; the key store lives in the schema `keystore`, tracked by keystore.schema_migrations.
+std::span<const Migration> PostgresDataMigrations();
+std::span<const Migration> PostgresKeyMigrations();
+
 }  // namespace tillit::store
 
 #endif  // TILLIT_STORE_MIGRATIONS_H_

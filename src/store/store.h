@@ -132,6 +132,51 @@ struct AuditCheckpointRow {
   int64_t at = 0;
 };
 
+// One consent event: append-only; never updated, deleted only by erasure.
+struct ConsentEventRow {
+  std::string subject_id;
+  std::string event_id;
+  std::string purpose;
+  std::string channel;  // "" for every channel
+  std::string action;   // "given" | "withdrawn" | "refused" | "existing_customer"
+  std::string method;   // "web_form" | "portal" | "banner" | "email" | "staff" | "api" | "import" | "checkout"
+  std::string policy_version;
+  int64_t revision = 0;
+  std::string language;
+  std::string user_agent;
+  std::vector<uint8_t> ip_hash;  // keyed hash of the IP address; never the address
+  bool unproven = false;         // imported without evidence
+  int64_t at = 0;
+  std::string actor;
+};
+
+// An objection (Art. 21) to a purpose, to a channel, or to a purpose over a channel, and what became of it.
+struct ObjectionRow {
+  std::string subject_id;
+  std::string objection_id;
+  std::string purpose;  // "" when the objection names only a channel
+  std::string channel;  // "" for every channel
+  std::string status;   // "active" | "overridden" (compelling grounds recorded) | "upheld"
+  std::string method;
+  int64_t at = 0;
+  std::string actor;
+  std::string reason;  // staff's grounds when overridden, told to the subject
+  std::optional<int64_t> decided_at;
+  std::string decided_by;
+};
+
+// A restriction of processing (Art. 18): from started_at until lifted.
+struct RestrictionRow {
+  std::string subject_id;
+  std::string restriction_id;
+  std::string reason;
+  int64_t started_at = 0;
+  std::string actor;
+  std::optional<int64_t> lifted_at;
+  std::string lift_notice;  // what the subject was told when it was lifted
+  std::string lifted_by;
+};
+
 // Which blind index: the values equal crypto::IndexKind's.
 enum class IndexKind : uint8_t { kEmail = 1, kPhone = 2, kCustomerNumber = 3, kSuppression = 4, kLogin = 5 };
 
@@ -178,6 +223,18 @@ class WriteTxn {
   // Conflict "record_exists" if the subject has a record with this id.
   virtual Status InsertRecord(const RecordRow& row) = 0;
 
+  virtual Status InsertConsentEvent(const ConsentEventRow& row) = 0;
+  virtual Status InsertObjection(const ObjectionRow& row) = 0;
+  // Records staff's decision on an active objection. NotFound "objection_not_found"; FailedPrecondition
+  // "objection_decided" when it is no longer active.
+  virtual Status DecideObjection(std::string_view subject_id, std::string_view objection_id, std::string_view status,
+                                 std::string_view reason, int64_t decided_at, std::string_view decided_by) = 0;
+  // Conflict "already_restricted" when the subject has an unlifted restriction.
+  virtual Status InsertRestriction(const RestrictionRow& row) = 0;
+  // Lifts the subject's current restriction. NotFound "not_restricted" when there is none.
+  virtual Status LiftRestriction(std::string_view subject_id, int64_t lifted_at, std::string_view notice,
+                                 std::string_view lifted_by) = 0;
+
   // The last entry of the audit chain, as this write sees it: seq 0 and an empty hash when the chain is empty.
   virtual Result<AuditCheckpointRow> AuditTail() = 0;
   // Appends to the chain. REQUIRES: row.seq is AuditTail().seq + 1 and row.prev_hash its hash.
@@ -189,7 +246,11 @@ class WriteTxn {
 struct StoreOptions {
   // The data directory: tillit.db (data) and keys.db (key store) live here.
   std::string data_dir;
-  // Create the database files if absent (init); otherwise a missing database is an error.
+  // Which backend. Empty: SQLite in data_dir. "postgres://…" or "postgresql://…" (a libpq URI): PostgreSQL, the key
+  // store in the schema `keystore` of the same database; data_dir still holds master.key.
+  std::string url;
+  // Create the database files if absent (init); otherwise a missing database is an error. For PostgreSQL: give an
+  // existing database without tillit's schema the schema; the database itself is never created.
   bool create_if_missing = false;
   // Upper bound of requests in one group commit.
   size_t max_batch = 512;
@@ -207,7 +268,8 @@ class Store {
   Store& operator=(const Store&) = delete;
   virtual ~Store() = default;
 
-  // Opens the SQLite store in options.data_dir and applies pending migrations.
+  // Opens the store options.url names (SQLite in options.data_dir when it is empty) and applies pending migrations.
+  // InvalidArgument if the url is neither empty nor a postgres:// or postgresql:// URI.
   static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
 
   // Queues `fn` for the writer. `done` runs on the writer thread with fn's status once the transaction that holds
@@ -248,6 +310,19 @@ class Store {
   virtual Result<std::vector<FieldChangeRow>> ListFieldChanges(std::string_view subject_id) = 0;
   virtual Result<std::vector<RecordRow>> ListRecords(std::string_view subject_id, const RecordQuery& query) = 0;
   virtual Result<std::optional<RecordRow>> FindRecord(std::string_view subject_id, std::string_view record_id) = 0;
+
+  // A subject's consent events, objections and restrictions, oldest first.
+  virtual Result<std::vector<ConsentEventRow>> ListConsentEvents(std::string_view subject_id) = 0;
+  virtual Result<std::vector<ObjectionRow>> ListObjections(std::string_view subject_id) = 0;
+  virtual Result<std::vector<RestrictionRow>> ListRestrictions(std::string_view subject_id) = 0;
+  // Every subject's consent events / objections / unlifted restrictions, ordered by (subject_id, id), after the
+  // keyset cursor (subject_id, id) of the previous page: what the decision index is rebuilt from at start.
+  virtual Result<std::vector<ConsentEventRow>> ScanConsentEvents(std::string_view after_subject,
+                                                                 std::string_view after_id, size_t limit) = 0;
+  virtual Result<std::vector<ObjectionRow>> ScanObjections(std::string_view after_subject, std::string_view after_id,
+                                                           size_t limit) = 0;
+  virtual Result<std::vector<RestrictionRow>> ScanActiveRestrictions(std::string_view after_subject,
+                                                                     std::string_view after_id, size_t limit) = 0;
 
   // Audit entries with seq > after_seq, in order.
   virtual Result<std::vector<AuditRow>> ReadAudit(int64_t after_seq, size_t limit) = 0;

@@ -76,6 +76,27 @@ AuditRow ReadAuditRow(const Stmt& s) {
   return {s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7), s.Blob(8), s.Blob(9)};
 }
 
+constexpr const char* kConsentColumns =
+    "subject_id, event_id, purpose, channel, action, method, policy_version, revision, language, user_agent, "
+    "ip_hash, unproven, at, actor";
+ConsentEventRow ReadConsent(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3),  s.Text(4),      s.Text(5), s.Text(6),
+          s.Int(7),  s.Text(8), s.Text(9), s.Blob(10), s.Int(11) != 0, s.Int(12), s.Text(13)};
+}
+
+constexpr const char* kObjectionColumns =
+    "subject_id, objection_id, purpose, channel, status, method, at, actor, reason, decided_at, decided_by";
+ObjectionRow ReadObjection(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3),         s.Text(4), s.Text(5),
+          s.Int(6),  s.Text(7), s.Text(8), OptionalInt(s, 9), s.Text(10)};
+}
+
+constexpr const char* kRestrictionColumns =
+    "subject_id, restriction_id, reason, started_at, actor, lifted_at, lift_notice, lifted_by";
+RestrictionRow ReadRestriction(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Text(4), OptionalInt(s, 5), s.Text(6), s.Text(7)};
+}
+
 AuditCheckpointRow ReadCheckpoint(const Stmt& s) { return {s.Int(0), s.Blob(1), s.Blob(2), s.Int(3)}; }
 
 std::string_view IndexName(IndexKind kind) {
@@ -262,6 +283,64 @@ class SqliteWriteTxn final : public WriteTxn {
     return s;
   }
 
+  Status InsertConsentEvent(const ConsentEventRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached(Sql({"INSERT INTO consent_events (", kConsentColumns,
+                                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
+    stmt->Bind(1, row.subject_id).Bind(2, row.event_id).Bind(3, row.purpose).Bind(4, row.channel);
+    stmt->Bind(5, row.action).Bind(6, row.method).Bind(7, row.policy_version).Bind(8, row.revision);
+    stmt->Bind(9, row.language).Bind(10, row.user_agent).Bind(11, row.ip_hash).Bind(12, int64_t{row.unproven});
+    stmt->Bind(13, row.at).Bind(14, row.actor);
+    return stmt->Run();
+  }
+
+  Status InsertObjection(const ObjectionRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(
+        auto stmt,
+        db_.Cached(Sql({"INSERT INTO objections (", kObjectionColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
+    stmt->Bind(1, row.subject_id).Bind(2, row.objection_id).Bind(3, row.purpose).Bind(4, row.channel);
+    stmt->Bind(5, row.status).Bind(6, row.method).Bind(7, row.at).Bind(8, row.actor).Bind(9, row.reason);
+    stmt->Bind(10, row.decided_at).Bind(11, row.decided_by);
+    return stmt->Run();
+  }
+
+  Status DecideObjection(std::string_view subject_id, std::string_view objection_id, std::string_view status,
+                         std::string_view reason, int64_t decided_at, std::string_view decided_by) override {
+    TILLIT_ASSIGN_OR_RETURN(auto find, db_.Cached("SELECT status FROM objections WHERE subject_id = ? AND "
+                                                  "objection_id = ?"));
+    find->Bind(1, subject_id).Bind(2, objection_id);
+    TILLIT_ASSIGN_OR_RETURN(bool found, find->Step());
+    if (!found) return Status::NotFound("no such objection for this subject", "objection_not_found");
+    if (find->Text(0) != "active") {
+      return Status::FailedPrecondition("the objection was decided already", "objection_decided");
+    }
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("UPDATE objections SET status = ?, reason = ?, decided_at = ?, "
+                                                  "decided_by = ? WHERE subject_id = ? AND objection_id = ?"));
+    stmt->Bind(1, status).Bind(2, reason).Bind(3, decided_at).Bind(4, decided_by).Bind(5, subject_id);
+    stmt->Bind(6, objection_id);
+    return stmt->Run();
+  }
+
+  Status InsertRestriction(const RestrictionRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(
+        auto stmt,
+        db_.Cached(Sql({"INSERT INTO restrictions (", kRestrictionColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"})));
+    stmt->Bind(1, row.subject_id).Bind(2, row.restriction_id).Bind(3, row.reason).Bind(4, row.started_at);
+    stmt->Bind(5, row.actor).Bind(6, row.lifted_at).Bind(7, row.lift_notice).Bind(8, row.lifted_by);
+    Status s = stmt->Run();
+    if (s.code() == StatusCode::kConflict) {
+      return Status::Conflict("processing of this subject is restricted already", "already_restricted");
+    }
+    return s;
+  }
+
+  Status LiftRestriction(std::string_view subject_id, int64_t lifted_at, std::string_view notice,
+                         std::string_view lifted_by) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("UPDATE restrictions SET lifted_at = ?, lift_notice = ?, "
+                                                  "lifted_by = ? WHERE subject_id = ? AND lifted_at IS NULL"));
+    stmt->Bind(1, lifted_at).Bind(2, notice).Bind(3, lifted_by).Bind(4, subject_id);
+    return ExpectChange(stmt->Run(), "processing of this subject is not restricted", "not_restricted");
+  }
+
   Result<AuditCheckpointRow> AuditTail() override { return sqlite::AuditTail(db_); }
 
   Status AppendAudit(const AuditRow& row) override {
@@ -444,6 +523,60 @@ Result<std::optional<RecordRow>> FindRecord(Db& db, std::string_view subject_id,
       auto stmt, db.Cached(Sql({"SELECT ", kRecordColumns, " FROM records WHERE subject_id = ? AND record_id = ?"})));
   stmt->Bind(1, subject_id).Bind(2, record_id);
   return First<RecordRow>(*stmt, ReadRecord);
+}
+
+Result<std::vector<ConsentEventRow>> ListConsentEvents(Db& db, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kConsentColumns,
+                                                    " FROM consent_events WHERE "
+                                                    "subject_id = ? ORDER BY at, rowid"})));
+  stmt->Bind(1, subject_id);
+  return Collect<ConsentEventRow>(*stmt, ReadConsent);
+}
+
+Result<std::vector<ObjectionRow>> ListObjections(Db& db, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kObjectionColumns,
+                                                    " FROM objections WHERE "
+                                                    "subject_id = ? ORDER BY at, rowid"})));
+  stmt->Bind(1, subject_id);
+  return Collect<ObjectionRow>(*stmt, ReadObjection);
+}
+
+Result<std::vector<RestrictionRow>> ListRestrictions(Db& db, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kRestrictionColumns,
+                                                    " FROM restrictions WHERE "
+                                                    "subject_id = ? ORDER BY started_at, rowid"})));
+  stmt->Bind(1, subject_id);
+  return Collect<RestrictionRow>(*stmt, ReadRestriction);
+}
+
+Result<std::vector<ConsentEventRow>> ScanConsentEvents(Db& db, std::string_view after_subject,
+                                                       std::string_view after_id, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kConsentColumns,
+                                                    " FROM consent_events WHERE "
+                                                    "(subject_id, event_id) > (?, ?) ORDER BY subject_id, event_id "
+                                                    "LIMIT ?"})));
+  stmt->Bind(1, after_subject).Bind(2, after_id).Bind(3, static_cast<int64_t>(limit));
+  return Collect<ConsentEventRow>(*stmt, ReadConsent);
+}
+
+Result<std::vector<ObjectionRow>> ScanObjections(Db& db, std::string_view after_subject, std::string_view after_id,
+                                                 size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kObjectionColumns,
+                                                    " FROM objections WHERE "
+                                                    "(subject_id, objection_id) > (?, ?) ORDER BY subject_id, "
+                                                    "objection_id LIMIT ?"})));
+  stmt->Bind(1, after_subject).Bind(2, after_id).Bind(3, static_cast<int64_t>(limit));
+  return Collect<ObjectionRow>(*stmt, ReadObjection);
+}
+
+Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Db& db, std::string_view after_subject,
+                                                           std::string_view after_id, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kRestrictionColumns,
+                                                    " FROM restrictions WHERE "
+                                                    "lifted_at IS NULL AND (subject_id, restriction_id) > (?, ?) "
+                                                    "ORDER BY subject_id, restriction_id LIMIT ?"})));
+  stmt->Bind(1, after_subject).Bind(2, after_id).Bind(3, static_cast<int64_t>(limit));
+  return Collect<RestrictionRow>(*stmt, ReadRestriction);
 }
 
 Result<std::vector<AuditRow>> ReadAudit(Db& db, int64_t after_seq, size_t limit) {

@@ -35,6 +35,15 @@ Result<std::vector<FieldRow>> ListFields(Db& db, std::string_view subject_id);
 Result<std::vector<FieldChangeRow>> ListFieldChanges(Db& db, std::string_view subject_id);
 Result<std::vector<RecordRow>> ListRecords(Db& db, std::string_view subject_id, const RecordQuery& query);
 Result<std::optional<RecordRow>> FindRecord(Db& db, std::string_view subject_id, std::string_view record_id);
+Result<std::vector<ConsentEventRow>> ListConsentEvents(Db& db, std::string_view subject_id);
+Result<std::vector<ObjectionRow>> ListObjections(Db& db, std::string_view subject_id);
+Result<std::vector<RestrictionRow>> ListRestrictions(Db& db, std::string_view subject_id);
+Result<std::vector<ConsentEventRow>> ScanConsentEvents(Db& db, std::string_view after_subject,
+                                                       std::string_view after_id, size_t limit);
+Result<std::vector<ObjectionRow>> ScanObjections(Db& db, std::string_view after_subject, std::string_view after_id,
+                                                 size_t limit);
+Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Db& db, std::string_view after_subject,
+                                                           std::string_view after_id, size_t limit);
 Result<std::vector<AuditRow>> ReadAudit(Db& db, int64_t after_seq, size_t limit);
 Result<std::vector<AuditRow>> ReadSubjectAudit(Db& db, std::string_view subject_id, int64_t after_seq, size_t limit);
 Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Db& db);

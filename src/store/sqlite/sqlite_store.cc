@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "store/migrations.h"
+#include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_queries.h"
 #include "util/clock.h"
@@ -127,6 +128,27 @@ class SqliteStore final : public Store {
   }
   Result<std::optional<RecordRow>> FindRecord(std::string_view subject_id, std::string_view record_id) override {
     return sqlite::FindRecord(*AcquireReader().db, subject_id, record_id);
+  }
+  Result<std::vector<ConsentEventRow>> ListConsentEvents(std::string_view subject_id) override {
+    return sqlite::ListConsentEvents(*AcquireReader().db, subject_id);
+  }
+  Result<std::vector<ObjectionRow>> ListObjections(std::string_view subject_id) override {
+    return sqlite::ListObjections(*AcquireReader().db, subject_id);
+  }
+  Result<std::vector<RestrictionRow>> ListRestrictions(std::string_view subject_id) override {
+    return sqlite::ListRestrictions(*AcquireReader().db, subject_id);
+  }
+  Result<std::vector<ConsentEventRow>> ScanConsentEvents(std::string_view after_subject, std::string_view after_id,
+                                                         size_t limit) override {
+    return sqlite::ScanConsentEvents(*AcquireReader().db, after_subject, after_id, limit);
+  }
+  Result<std::vector<ObjectionRow>> ScanObjections(std::string_view after_subject, std::string_view after_id,
+                                                   size_t limit) override {
+    return sqlite::ScanObjections(*AcquireReader().db, after_subject, after_id, limit);
+  }
+  Result<std::vector<RestrictionRow>> ScanActiveRestrictions(std::string_view after_subject, std::string_view after_id,
+                                                             size_t limit) override {
+    return sqlite::ScanActiveRestrictions(*AcquireReader().db, after_subject, after_id, limit);
   }
   Result<std::vector<AuditRow>> ReadAudit(int64_t after_seq, size_t limit) override {
     return sqlite::ReadAudit(*AcquireReader().db, after_seq, limit);
@@ -299,6 +321,15 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options) {
   return std::unique_ptr<Store>(new SqliteStore(options, std::move(writer), std::move(readers)));
 }
 
-Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) { return OpenSqliteStore(options); }
+Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
+  if (options.url.starts_with("postgres://") || options.url.starts_with("postgresql://")) {
+    return OpenPostgresStore(options);
+  }
+  if (!options.url.empty()) {
+    return Status::InvalidArgument("unknown store URL scheme (use postgres:// or postgresql://, or none for SQLite)",
+                                   "invalid_store_url");
+  }
+  return OpenSqliteStore(options);
+}
 
 }  // namespace tillit::store

@@ -1,0 +1,266 @@
+#include "core/consents.h"
+
+#include <algorithm>
+
+namespace tillit::core {
+namespace {
+
+const std::vector<std::string_view> kActions = {"given", "withdrawn", "refused", "existing_customer"};
+const std::vector<std::string_view> kMethods = {"web_form", "portal", "banner",   "email", "staff",
+                                                "api",      "import", "checkout", "phone", "letter"};
+
+bool OneOf(const std::vector<std::string_view>& options, std::string_view value) {
+  return std::find(options.begin(), options.end(), value) != options.end();
+}
+
+std::string JoinViews(const std::vector<std::string_view>& items) {
+  std::string out;
+  for (auto item : items) out += (out.empty() ? "" : ", ") + std::string(item);
+  return out;
+}
+
+Status CheckChannel(std::string_view channel) {
+  if (channel.empty() || config::ParseChannel(channel)) return Status::Ok();
+  return Status::InvalidArgument("unknown channel '" + std::string(channel) + "'; use email, sms, phone or post",
+                                 "unknown_channel");
+}
+
+bool IsDirectMarketing(const config::Purpose& p) { return !p.channels.empty() || p.id == "marketing"; }
+
+}  // namespace
+
+Consents::Consents(std::shared_ptr<const config::Config> config, std::string policy_version, store::Store& store,
+                   DecisionIndex& index, const crypto::BlindIndexer& indexer, Clock& clock, Random& random)
+    : config_(std::move(config)),
+      policy_version_(std::move(policy_version)),
+      store_(store),
+      index_(index),
+      indexer_(indexer),
+      clock_(clock),
+      random_(random) {}
+
+Status Consents::CheckSubject(std::string_view subject_id) const {
+  if (!index_.Contains(subject_id)) return Status::NotFound("no subject with this id", "subject_not_found");
+  return Status::Ok();
+}
+
+void Consents::Record(std::string subject_id, ConsentInput input, Actor actor, Done<store::ConsentEventRow> done) {
+  if (Status s = CheckSubject(subject_id); !s.ok()) return done(s);
+  const config::Purpose* p = config_->FindPurpose(input.purpose);
+  if (p == nullptr) {
+    return done(
+        Status::InvalidArgument("'" + input.purpose + "' is not a purpose of this configuration", "unknown_purpose"));
+  }
+  if (Status s = CheckChannel(input.channel); !s.ok()) return done(s);
+  if (!OneOf(kActions, input.action)) {
+    return done(Status::InvalidArgument("action must be one of " + JoinViews(kActions), "invalid_action"));
+  }
+  if (!OneOf(kMethods, input.method)) {
+    return done(Status::InvalidArgument("method must be one of " + JoinViews(kMethods), "invalid_method"));
+  }
+  if (input.action == "existing_customer" && !IsDirectMarketing(*p)) {
+    return done(
+        Status::InvalidArgument("the existing-customer exception applies only to direct marketing", "invalid_action"));
+  }
+  if (input.at && input.method != "import") {
+    return done(
+        Status::InvalidArgument("only imported consents may carry their own time (method \"import\")", "invalid_time"));
+  }
+  if (input.language.empty()) input.language = config_->default_language();
+  if (std::find(config_->languages.begin(), config_->languages.end(), input.language) == config_->languages.end()) {
+    return done(Status::InvalidArgument("language '" + input.language + "' is not one of the policy's languages",
+                                        "invalid_language"));
+  }
+  const int64_t now = ToMicros(clock_.Now());
+  auto row = std::make_shared<store::ConsentEventRow>();
+  row->subject_id = std::move(subject_id);
+  row->event_id = random_.NewId("con_");
+  row->purpose = input.purpose;
+  row->channel = input.channel;
+  row->action = input.action;
+  row->method = input.method;
+  row->policy_version = policy_version_;
+  row->revision = p->revision;
+  row->language = input.language;
+  row->user_agent = input.user_agent.substr(0, 512);
+  if (!input.ip.empty()) row->ip_hash = indexer_.Index(crypto::IndexKind::kIpAddress, input.ip);
+  // An import without evidence cannot prove the consent: flagged, and listed for renewal.
+  row->unproven = input.unproven || (input.method == "import" && input.user_agent.empty() && input.ip.empty());
+  row->at = input.at.value_or(now);
+  row->actor = actor.name;
+  AuditEvent event{std::move(actor), "", "consent.record", row->subject_id,
+                   "event=" + row->event_id + " purpose=" + row->purpose +
+                       (row->channel.empty() ? "" : " channel=" + row->channel) + " action=" + row->action};
+  store_.Write(
+      [row, event, now](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(txn.InsertConsentEvent(*row));
+        return AppendAudit(txn, event, now);
+      },
+      [this, row, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        index_.ApplyConsent(*row);
+        done(*row);
+      });
+}
+
+Result<ConsentState> Consents::State(std::string_view subject_id) {
+  TILLIT_RETURN_IF_ERROR(CheckSubject(subject_id));
+  ConsentState state;
+  TILLIT_ASSIGN_OR_RETURN(state.history, store_.ListConsentEvents(subject_id));
+  for (const auto& e : state.history) {
+    auto it = std::find_if(state.current.begin(), state.current.end(), [&](const store::ConsentEventRow& c) {
+      return c.purpose == e.purpose && c.channel == e.channel;
+    });
+    if (it == state.current.end()) {
+      state.current.push_back(e);
+    } else if (e.at >= it->at) {
+      *it = e;
+    }
+  }
+  return state;
+}
+
+void Consents::Object(std::string subject_id, ObjectionInput input, Actor actor, Done<store::ObjectionRow> done) {
+  if (Status s = CheckSubject(subject_id); !s.ok()) return done(s);
+  if (input.purpose.empty() && input.channel.empty()) {
+    return done(Status::InvalidArgument("an objection names a purpose, a channel, or both", "purpose_required"));
+  }
+  if (!input.purpose.empty()) {
+    const config::Purpose* p = config_->FindPurpose(input.purpose);
+    if (p == nullptr) {
+      return done(
+          Status::InvalidArgument("'" + input.purpose + "' is not a purpose of this configuration", "unknown_purpose"));
+    }
+  }
+  if (Status s = CheckChannel(input.channel); !s.ok()) return done(s);
+  if (!OneOf(kMethods, input.method)) {
+    return done(Status::InvalidArgument("method must be one of " + JoinViews(kMethods), "invalid_method"));
+  }
+  const int64_t now = ToMicros(clock_.Now());
+  auto row = std::make_shared<store::ObjectionRow>();
+  row->subject_id = std::move(subject_id);
+  row->objection_id = random_.NewId("obj_");
+  row->purpose = input.purpose;
+  row->channel = input.channel;
+  row->status = "active";
+  row->method = input.method;
+  row->at = now;
+  row->actor = actor.name;
+  AuditEvent event{std::move(actor), "", "objection.record", row->subject_id,
+                   "objection=" + row->objection_id + (row->purpose.empty() ? "" : " purpose=" + row->purpose) +
+                       (row->channel.empty() ? "" : " channel=" + row->channel)};
+  store_.Write(
+      [row, event, now](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(txn.InsertObjection(*row));
+        return AppendAudit(txn, event, now);
+      },
+      [this, row, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        index_.ApplyObjection(*row);
+        done(*row);
+      });
+}
+
+void Consents::DecideObjection(std::string subject_id, std::string objection_id, std::string outcome,
+                               std::string reason, Actor actor, Done<store::ObjectionRow> done) {
+  if (Status s = CheckSubject(subject_id); !s.ok()) return done(s);
+  if (outcome != "overridden" && outcome != "upheld") {
+    return done(Status::InvalidArgument("outcome must be \"overridden\" (compelling legitimate grounds) or \"upheld\"",
+                                        "invalid_outcome"));
+  }
+  if (outcome == "overridden" && reason.empty()) {
+    return done(
+        Status::InvalidArgument("overriding an objection needs the compelling grounds as `reason`; the "
+                                "subject is told them",
+                                "reason_required"));
+  }
+  auto objections = store_.ListObjections(subject_id);
+  if (!objections.ok()) return done(objections.status());
+  auto it = std::find_if(objections->begin(), objections->end(),
+                         [&](const store::ObjectionRow& o) { return o.objection_id == objection_id; });
+  if (it == objections->end())
+    return done(Status::NotFound("no such objection for this subject", "objection_not_found"));
+  if (outcome == "overridden") {
+    const config::Purpose* p = it->purpose.empty() ? nullptr : config_->FindPurpose(it->purpose);
+    if (p == nullptr || IsDirectMarketing(*p)) {
+      return done(Status::FailedPrecondition(
+          "an objection to direct marketing, or to a channel, is absolute (Art. 21(3)) and cannot be overridden",
+          "objection_absolute"));
+    }
+  }
+  const int64_t now = ToMicros(clock_.Now());
+  auto row = std::make_shared<store::ObjectionRow>(*it);
+  row->status = outcome;
+  row->reason = reason;
+  row->decided_at = now;
+  row->decided_by = actor.name;
+  AuditEvent event{std::move(actor), "", "objection.decide", row->subject_id,
+                   "objection=" + row->objection_id + " outcome=" + outcome};
+  store_.Write(
+      [row, event, now](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(
+            txn.DecideObjection(row->subject_id, row->objection_id, row->status, row->reason, now, row->decided_by));
+        return AppendAudit(txn, event, now);
+      },
+      [this, row, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        index_.ApplyObjection(*row);
+        done(*row);
+      });
+}
+
+Result<std::vector<store::ObjectionRow>> Consents::Objections(std::string_view subject_id) {
+  TILLIT_RETURN_IF_ERROR(CheckSubject(subject_id));
+  return store_.ListObjections(subject_id);
+}
+
+void Consents::Restrict(std::string subject_id, std::string reason, Actor actor, Done<store::RestrictionRow> done) {
+  if (Status s = CheckSubject(subject_id); !s.ok()) return done(s);
+  if (reason.empty()) {
+    return done(
+        Status::InvalidArgument("a restriction needs a `reason` (e.g. \"accuracy contested\")", "reason_required"));
+  }
+  const int64_t now = ToMicros(clock_.Now());
+  auto row = std::make_shared<store::RestrictionRow>();
+  row->subject_id = std::move(subject_id);
+  row->restriction_id = random_.NewId("res_");
+  row->reason = std::move(reason);
+  row->started_at = now;
+  row->actor = actor.name;
+  AuditEvent event{std::move(actor), "", "restriction.start", row->subject_id, "restriction=" + row->restriction_id};
+  store_.Write(
+      [row, event, now](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(txn.InsertRestriction(*row));
+        return AppendAudit(txn, event, now);
+      },
+      [this, row, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        index_.SetRestricted(row->subject_id, row->started_at);
+        done(*row);
+      });
+}
+
+void Consents::Lift(std::string subject_id, std::string notice, Actor actor, Done<std::string> done) {
+  if (Status s = CheckSubject(subject_id); !s.ok()) return done(s);
+  const int64_t now = ToMicros(clock_.Now());
+  if (notice.empty()) notice = "The restriction of processing of your personal data has been lifted.";
+  auto id = std::make_shared<std::string>(std::move(subject_id));
+  AuditEvent event{actor, "", "restriction.lift", *id, ""};
+  store_.Write(
+      [id, notice, by = actor.name, event, now](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(txn.LiftRestriction(*id, now, notice, by));
+        return AppendAudit(txn, event, now);
+      },
+      [this, id, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        index_.SetRestricted(*id, std::nullopt);
+        done(*id);
+      });
+}
+
+Result<std::vector<store::RestrictionRow>> Consents::Restrictions(std::string_view subject_id) {
+  TILLIT_RETURN_IF_ERROR(CheckSubject(subject_id));
+  return store_.ListRestrictions(subject_id);
+}
+
+}  // namespace tillit::core

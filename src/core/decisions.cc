@@ -1,0 +1,235 @@
+#include "core/decisions.h"
+
+#include <algorithm>
+#include <mutex>
+
+#include "config/countries.h"
+
+namespace tillit::core {
+namespace {
+
+using config::LegalBasis;
+
+constexpr std::string_view kAccounting = "accounting";
+constexpr std::string_view kProfiling = "profiling";
+
+Decision Allow(std::string_view rule, std::string_view basis) { return {true, rule, basis}; }
+Decision Deny(std::string_view rule, std::string_view basis) { return {false, rule, basis}; }
+
+// Direct marketing: a purpose that reaches people over channels, or the purpose named marketing.
+bool IsDirectMarketing(const config::Purpose& p) { return !p.channels.empty() || p.id == "marketing"; }
+
+bool Blocks(std::string_view status) { return status == "active" || status == "upheld"; }
+
+}  // namespace
+
+void DecisionIndex::Merge(SubjectState& state, const store::ConsentEventRow& event) {
+  for (auto& fact : state.consents) {
+    if (fact.purpose == event.purpose && fact.channel == event.channel) {
+      if (event.at >= fact.at) fact = {event.purpose, event.channel, event.action, event.at, event.revision};
+      return;
+    }
+  }
+  state.consents.push_back({event.purpose, event.channel, event.action, event.at, event.revision});
+}
+
+void DecisionIndex::Merge(SubjectState& state, const store::ObjectionRow& objection) {
+  for (auto& fact : state.objections) {
+    if (fact.id == objection.objection_id) {
+      fact.status = objection.status;
+      return;
+    }
+  }
+  state.objections.push_back({objection.objection_id, objection.purpose, objection.channel, objection.status});
+}
+
+Status DecisionIndex::Rebuild(store::Store& store) {
+  std::unordered_map<std::string, SubjectState, Hash, std::equal_to<>> loaded;
+  constexpr size_t kPage = 5000;
+  std::optional<std::pair<int64_t, std::string>> after;
+  while (true) {
+    TILLIT_ASSIGN_OR_RETURN(auto page, store.ListSubjects(after, kPage));
+    for (const auto& s : page) loaded[s.id].erased = s.erased_at.has_value();
+    if (page.size() < kPage) break;
+    after = std::make_pair(page.back().created_at, page.back().id);
+  }
+  std::string subject, id;
+  while (true) {
+    TILLIT_ASSIGN_OR_RETURN(auto page, store.ScanConsentEvents(subject, id, kPage));
+    for (const auto& e : page) Merge(loaded[e.subject_id], e);
+    if (page.size() < kPage) break;
+    subject = page.back().subject_id;
+    id = page.back().event_id;
+  }
+  subject.clear();
+  id.clear();
+  while (true) {
+    TILLIT_ASSIGN_OR_RETURN(auto page, store.ScanObjections(subject, id, kPage));
+    for (const auto& o : page) Merge(loaded[o.subject_id], o);
+    if (page.size() < kPage) break;
+    subject = page.back().subject_id;
+    id = page.back().objection_id;
+  }
+  subject.clear();
+  id.clear();
+  while (true) {
+    TILLIT_ASSIGN_OR_RETURN(auto page, store.ScanActiveRestrictions(subject, id, kPage));
+    for (const auto& r : page) loaded[r.subject_id].restricted_since = r.started_at;
+    if (page.size() < kPage) break;
+    subject = page.back().subject_id;
+    id = page.back().restriction_id;
+  }
+  std::unique_lock lock(mu_);
+  subjects_ = std::move(loaded);
+  return Status::Ok();
+}
+
+void DecisionIndex::AddSubject(const std::string& subject_id) {
+  std::unique_lock lock(mu_);
+  subjects_.try_emplace(subject_id);
+}
+
+void DecisionIndex::ApplyConsent(const store::ConsentEventRow& event) {
+  std::unique_lock lock(mu_);
+  Merge(subjects_[event.subject_id], event);
+}
+
+void DecisionIndex::ApplyObjection(const store::ObjectionRow& objection) {
+  std::unique_lock lock(mu_);
+  Merge(subjects_[objection.subject_id], objection);
+}
+
+void DecisionIndex::SetRestricted(const std::string& subject_id, std::optional<int64_t> since) {
+  std::unique_lock lock(mu_);
+  subjects_[subject_id].restricted_since = since;
+}
+
+void DecisionIndex::SetErased(const std::string& subject_id) {
+  std::unique_lock lock(mu_);
+  SubjectState& state = subjects_[subject_id];
+  state = SubjectState{};
+  state.erased = true;
+}
+
+bool DecisionIndex::Contains(std::string_view subject_id) const {
+  std::shared_lock lock(mu_);
+  return subjects_.find(subject_id) != subjects_.end();
+}
+
+size_t DecisionIndex::size() const {
+  std::shared_lock lock(mu_);
+  return subjects_.size();
+}
+
+Result<Decision> DecisionIndex::Decide(std::string_view subject_id, std::string_view purpose, std::string_view channel,
+                                       TimePoint now) const {
+  const config::Purpose* p = config_->FindPurpose(purpose);
+  if (p == nullptr) {
+    return Status::InvalidArgument("'" + std::string(purpose) + "' is not a purpose of this configuration",
+                                   "unknown_purpose");
+  }
+  if (!channel.empty() && !config::ParseChannel(channel)) {
+    return Status::InvalidArgument("unknown channel '" + std::string(channel) + "'; use email, sms, phone or post",
+                                   "unknown_channel");
+  }
+  std::shared_lock lock(mu_);
+  auto it = subjects_.find(subject_id);
+  if (it == subjects_.end()) return Status::NotFound("no subject with this id", "subject_not_found");
+  return Evaluate(it->second, *p, channel, ToMicros(now));
+}
+
+Decision DecisionIndex::Evaluate(const SubjectState& state, const config::Purpose& p, std::string_view channel,
+                                 int64_t now) const {
+  const std::string_view basis = config::LegalBasisId(p.legal_basis);
+
+  // The latest consent event for (purpose, channel) or (purpose, every channel).
+  auto latest_consent = [&](std::string_view purpose) -> const ConsentFact* {
+    const ConsentFact* best = nullptr;
+    for (const auto& c : state.consents) {
+      if (c.purpose != purpose || (!c.channel.empty() && c.channel != channel)) continue;
+      if (best == nullptr || c.at > best->at || (c.at == best->at && !c.channel.empty())) best = &c;
+    }
+    return best;
+  };
+  auto objected = [&](std::string_view purpose, bool overrides_count) {
+    for (const auto& o : state.objections) {
+      if (o.purpose != purpose || (!o.channel.empty() && o.channel != channel)) continue;
+      if (Blocks(o.status) || (!overrides_count && o.status == "overridden")) return true;
+    }
+    return false;
+  };
+
+  // 1. Erased: only legal-hold data, for the purpose that holds it.
+  if (state.erased) {
+    if (p.id == kAccounting || p.id == config::kLegalClaims) return Allow("legal_hold", basis);
+    return Deny("erased", basis);
+  }
+  // 2. Restricted (Art. 18(2)).
+  if (state.restricted_since) {
+    const ConsentFact* c = latest_consent(p.id);
+    const bool consented_during = c != nullptr && c->action == "given" && c->at >= *state.restricted_since;
+    const bool exempt =
+        p.id == config::kLegalClaims || p.id == config::kRightsFulfilment || p.legal_basis == LegalBasis::kPublicTask;
+    if (!consented_during && !exempt) return Deny("restricted", basis);
+  }
+  // 3. An objection to the channel itself, whatever the purpose.
+  if (!channel.empty()) {
+    for (const auto& o : state.objections) {
+      if (o.purpose.empty() && o.channel == channel && o.status != "overridden") return Deny("objected", basis);
+    }
+    if (!p.channels.empty()) {
+      auto parsed = config::ParseChannel(channel);
+      if (std::find(p.channels.begin(), p.channels.end(), *parsed) == p.channels.end()) {
+        return Deny("channel_not_declared", basis);
+      }
+    }
+  }
+  // Profiling for marketing stops with an objection to direct marketing (Art. 21(3)).
+  if (p.id == kProfiling) {
+    for (const auto& other : config_->purposes) {
+      if (IsDirectMarketing(other) && objected(other.id, /*overrides_count=*/false)) return Deny("objected", basis);
+    }
+  }
+
+  switch (p.legal_basis) {
+    case LegalBasis::kConsent: {
+      const ConsentFact* c = latest_consent(p.id);
+      if (c == nullptr || c->action == "existing_customer") return Deny("no_consent", basis);
+      if (c->action == "withdrawn") return Deny("consent_withdrawn", basis);
+      if (c->action != "given") return Deny("consent_refused", basis);
+      if (c->revision < p.revision) return Deny("consent_outdated", basis);
+      if (p.consent_validity && ToMicros(config::AddDuration(FromMicros(c->at), *p.consent_validity)) <= now) {
+        return Deny("consent_expired", basis);
+      }
+      if (objected(p.id, /*overrides_count=*/false)) return Deny("objected", basis);
+      return Allow("consent", basis);
+    }
+    case LegalBasis::kLegitimateInterest: {
+      const bool marketing = IsDirectMarketing(p);
+      // An objection to direct marketing is absolute; to anything else it holds until compelling grounds.
+      if (objected(p.id, /*overrides_count=*/!marketing)) return Deny("objected", basis);
+      if (marketing && (channel == "email" || channel == "sms")) {
+        const ConsentFact* c = latest_consent(p.id);
+        if (c != nullptr && c->action == "given") return Allow("consent", basis);
+        if (c != nullptr && c->action == "withdrawn") return Deny("consent_withdrawn", basis);
+        if (c != nullptr && c->action == "refused") return Deny("consent_refused", basis);
+        if (c != nullptr && c->action == "existing_customer" && config_->marketing.existing_customer_exception &&
+            p.own_similar_products && config::IsEea(config_->controller.country)) {
+          return Allow("existing_customer", basis);
+        }
+        return Deny("not_existing_customer", basis);
+      }
+      if (marketing) {
+        // A withdrawal recorded for the purpose stops it on every channel.
+        const ConsentFact* c = latest_consent(p.id);
+        if (c != nullptr && c->action == "withdrawn") return Deny("consent_withdrawn", basis);
+        if (c != nullptr && c->action == "refused") return Deny("consent_refused", basis);
+      }
+      return Allow("legitimate_interest", basis);
+    }
+    default:
+      return Allow(basis, basis);
+  }
+}
+
+}  // namespace tillit::core

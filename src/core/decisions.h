@@ -1,0 +1,106 @@
+// Decisions: "may I use this person's data for this purpose, over this channel?" — the hot path, and the only door:
+// every read of personal data and every marketing export asks it. The rules of DESIGN.md run in a fixed order and
+// the first that fails is the answer's rule:
+//   1. erased subject: only the legal-hold purposes (accounting, legal_claims);
+//   2. restricted subject (Art. 18(2)): only legal_claims, rights_fulfilment, public tasks and what the subject
+//      consented to during the restriction;
+//   3. an objection to the channel asked about;
+//   4. consent purposes: the latest consent event for (purpose, channel) or (purpose, any channel) is "given", under
+//      the purpose's current revision, not expired;
+//   5. legitimate-interest purposes: no objection (absolute for direct marketing, and then for profiling too;
+//      otherwise until staff record compelling grounds); e-mail and SMS marketing need consent or the
+//      existing-customer exception;
+//   6. contract, legal obligation, vital interest, public task: allowed.
+// The answer's `basis` is the purpose's legal basis.
+//
+// The state decisions need lives in memory: rebuilt from the store at start, updated after each commit and before
+// the write is acknowledged, so a decision asked right after a write sees it and a restart never changes an answer.
+//
+// Thread safety: all methods may be called from any thread (a shared mutex guards the index).
+#ifndef TILLIT_CORE_DECISIONS_H_
+#define TILLIT_CORE_DECISIONS_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <shared_mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "config/config.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/status.h"
+
+namespace tillit::core {
+
+struct Decision {
+  bool allow = false;
+  std::string_view rule;   // "consent", "legitimate_interest", "existing_customer" … or why not: "no_consent" …
+  std::string_view basis;  // the purpose's legal basis: "consent", "contract" …
+};
+
+class DecisionIndex {
+ public:
+  explicit DecisionIndex(std::shared_ptr<const config::Config> config) : config_(std::move(config)) {}
+
+  DecisionIndex(const DecisionIndex&) = delete;
+  DecisionIndex& operator=(const DecisionIndex&) = delete;
+
+  // Loads every subject, consent event, objection and active restriction from the store.
+  Status Rebuild(store::Store& store);
+
+  // What a committed write changed. Call after the commit and before acknowledging it.
+  void AddSubject(const std::string& subject_id);
+  void ApplyConsent(const store::ConsentEventRow& event);
+  void ApplyObjection(const store::ObjectionRow& objection);
+  void SetRestricted(const std::string& subject_id, std::optional<int64_t> since);
+  void SetErased(const std::string& subject_id);
+
+  // NotFound "subject_not_found" for an unknown subject; InvalidArgument "unknown_purpose" / "unknown_channel".
+  Result<Decision> Decide(std::string_view subject_id, std::string_view purpose, std::string_view channel,
+                          TimePoint now) const;
+
+  bool Contains(std::string_view subject_id) const;
+  size_t size() const;
+
+ private:
+  struct ConsentFact {
+    std::string purpose;
+    std::string channel;
+    std::string action;
+    int64_t at = 0;
+    int64_t revision = 0;
+  };
+  struct ObjectionFact {
+    std::string id;
+    std::string purpose;
+    std::string channel;
+    std::string status;
+  };
+  struct SubjectState {
+    bool erased = false;
+    std::optional<int64_t> restricted_since;
+    std::vector<ConsentFact> consents;  // the latest event per (purpose, channel)
+    std::vector<ObjectionFact> objections;
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+
+  static void Merge(SubjectState& state, const store::ConsentEventRow& event);
+  static void Merge(SubjectState& state, const store::ObjectionRow& objection);
+  Decision Evaluate(const SubjectState& state, const config::Purpose& purpose, std::string_view channel,
+                    int64_t now) const;
+
+  std::shared_ptr<const config::Config> config_;
+  mutable std::shared_mutex mu_;
+  std::unordered_map<std::string, SubjectState, Hash, std::equal_to<>> subjects_;  // guarded by mu_
+};
+
+}  // namespace tillit::core
+
+#endif  // TILLIT_CORE_DECISIONS_H_

@@ -1,0 +1,340 @@
+// Consent, objection, restriction and decision routes. Decode and validate, call Consents or the DecisionIndex,
+// encode.
+#include <nlohmann/json.hpp>
+
+#include "core/consents.h"
+#include "core/decisions.h"
+#include "crypto/blind_index.h"
+#include "http/auth.h"
+#include "http/errors.h"
+#include "http/routes.h"
+#include "util/clock.h"
+#include "util/hex.h"
+
+namespace tillit::http {
+namespace {
+
+using nlohmann::json;
+
+constexpr size_t kMaxBatch = 10000;
+
+json Time(int64_t micros) { return FormatRfc3339(FromMicros(micros)); }
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+Result<json> ParseObject(const HttpRequest& req, bool allow_empty) {
+  if (req.body.empty()) {
+    if (allow_empty) return json::object();
+    return Status::InvalidArgument("the request needs a JSON body", "invalid_json");
+  }
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) return Status::InvalidArgument("the body is not valid JSON", "invalid_json");
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object", "invalid_type");
+  return body;
+}
+
+// Reads the string member `key` into `out`; InvalidArgument when present and not a string.
+Status ReadString(const json& body, const char* key, std::string& out) {
+  auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return Status::Ok();
+  if (!it->is_string()) return Status::InvalidArgument(std::string(key) + " must be a string", "invalid_type");
+  out = it->get<std::string>();
+  return Status::Ok();
+}
+
+Status OnlyKeys(const json& body, std::initializer_list<std::string_view> keys) {
+  for (const auto& [key, value] : body.items()) {
+    if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
+      std::string known;
+      for (auto k : keys) known += (known.empty() ? "" : ", ") + std::string(k);
+      return Status::InvalidArgument("unknown key '" + key + "'; use " + known, "unknown_key");
+    }
+  }
+  return Status::Ok();
+}
+
+json EncodeConsent(const store::ConsentEventRow& e) {
+  json out = {{"id", e.event_id},
+              {"purpose", e.purpose},
+              {"channel", e.channel.empty() ? json(nullptr) : json(e.channel)},
+              {"action", e.action},
+              {"method", e.method},
+              {"policy_version", e.policy_version},
+              {"revision", e.revision},
+              {"language", e.language},
+              {"at", Time(e.at)},
+              {"unproven", e.unproven},
+              {"recorded_by", e.actor}};
+  json evidence = json::object();
+  if (!e.user_agent.empty()) evidence["user_agent"] = e.user_agent;
+  if (!e.ip_hash.empty()) evidence["ip_hash"] = HexEncode(e.ip_hash);
+  out["evidence"] = evidence;
+  return out;
+}
+
+json EncodeObjection(const store::ObjectionRow& o) {
+  json out = {{"id", o.objection_id},
+              {"purpose", o.purpose.empty() ? json(nullptr) : json(o.purpose)},
+              {"channel", o.channel.empty() ? json(nullptr) : json(o.channel)},
+              {"status", o.status},
+              {"method", o.method},
+              {"at", Time(o.at)},
+              {"recorded_by", o.actor}};
+  if (o.decided_at) {
+    out["decided_at"] = Time(*o.decided_at);
+    out["decided_by"] = o.decided_by;
+    out["reason"] = o.reason;
+  }
+  return out;
+}
+
+json EncodeRestriction(const store::RestrictionRow& r) {
+  json out = {{"id", r.restriction_id},
+              {"reason", r.reason},
+              {"started_at", Time(r.started_at)},
+              {"recorded_by", r.actor},
+              {"active", !r.lifted_at.has_value()}};
+  if (r.lifted_at) {
+    out["lifted_at"] = Time(*r.lifted_at);
+    out["notice"] = r.lift_notice;
+    out["lifted_by"] = r.lifted_by;
+  }
+  return out;
+}
+
+json EncodeDecision(const core::Decision& d) {
+  return {{"allow", d.allow}, {"rule", std::string(d.rule)}, {"basis", std::string(d.basis)}};
+}
+
+template <typename T>
+std::function<void(Result<T>)> Answer(Responder respond, int status, std::function<json(const T&)> encode) {
+  return [respond = std::move(respond), status, encode = std::move(encode)](Result<T> result) {
+    if (!result.ok()) return respond(ErrorResponse(result.status()));
+    respond(JsonResponse(status, Dump(encode(*result))));
+  };
+}
+
+core::Actor ActorOf(const core::Principal& p) { return {"api_key", p.key_name}; }
+
+void AddConsentRoutes(Router& router, const AppContext& app) {
+  router.Add("POST", "/v1/subjects/:id/consents", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto body = ParseObject(req, false);
+    if (!body.ok()) return respond(ErrorResponse(body.status()));
+    if (Status s =
+            OnlyKeys(*body, {"purpose", "channel", "action", "method", "language", "evidence", "given_at", "unproven"});
+        !s.ok()) {
+      return respond(ErrorResponse(s));
+    }
+    core::ConsentInput in;
+    for (auto [key, out] :
+         {std::pair{"purpose", &in.purpose}, std::pair{"channel", &in.channel}, std::pair{"action", &in.action},
+          std::pair{"method", &in.method}, std::pair{"language", &in.language}}) {
+      if (Status s = ReadString(*body, key, *out); !s.ok()) return respond(ErrorResponse(s));
+    }
+    if (in.purpose.empty()) {
+      return respond(ErrorResponse(Status::InvalidArgument("purpose is required", "purpose_required")));
+    }
+    if (in.action.empty()) {
+      return respond(
+          ErrorResponse(Status::InvalidArgument("action is required: given, withdrawn or refused", "action_required")));
+    }
+    if (auto ev = body->find("evidence"); ev != body->end() && !ev->is_null()) {
+      if (!ev->is_object())
+        return respond(ErrorResponse(Status::InvalidArgument("evidence must be an object", "invalid_type")));
+      if (Status s = OnlyKeys(*ev, {"user_agent", "ip"}); !s.ok()) return respond(ErrorResponse(s));
+      if (Status s = ReadString(*ev, "user_agent", in.user_agent); !s.ok()) return respond(ErrorResponse(s));
+      if (Status s = ReadString(*ev, "ip", in.ip); !s.ok()) return respond(ErrorResponse(s));
+    }
+    if (auto at = body->find("given_at"); at != body->end() && !at->is_null()) {
+      auto t = at->is_string() ? ParseRfc3339(at->get<std::string>()) : Result<TimePoint>(Status::InvalidArgument(""));
+      if (!t.ok()) {
+        return respond(ErrorResponse(Status::InvalidArgument("given_at must be an RFC 3339 time", "invalid_time")));
+      }
+      in.at = ToMicros(*t);
+    }
+    if (auto u = body->find("unproven"); u != body->end() && !u->is_null()) {
+      if (!u->is_boolean())
+        return respond(ErrorResponse(Status::InvalidArgument("unproven must be true or false", "invalid_type")));
+      in.unproven = u->get<bool>();
+    }
+    app.consents->Record(std::string(req.Param("id")), std::move(in), ActorOf(*principal),
+                         Answer<store::ConsentEventRow>(std::move(respond), 201, EncodeConsent));
+  });
+
+  router.Add("GET", "/v1/subjects/:id/consents", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto purpose = RequirePurpose(req, *principal, *app.config);
+    if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
+    const std::string id(req.Param("id"));
+    auto state = app.consents->State(id);
+    if (!state.ok()) return respond(ErrorResponse(state.status()));
+    json current = json::array(), history = json::array(), purposes = json::array();
+    for (const auto& e : state->current) current.push_back(EncodeConsent(e));
+    for (const auto& e : state->history) history.push_back(EncodeConsent(e));
+    // What each consent-based purpose allows now, so a form or the portal can show the right boxes ticked.
+    for (const auto& p : app.config->purposes) {
+      if (p.legal_basis != config::LegalBasis::kConsent) continue;
+      auto d = app.decisions->Decide(id, p.id, "", app.clock->Now());
+      if (!d.ok()) return respond(ErrorResponse(d.status()));
+      json entry = EncodeDecision(*d);
+      entry["purpose"] = p.id;
+      entry["revision"] = p.revision;
+      purposes.push_back(std::move(entry));
+    }
+    respond(JsonResponse(
+        200, Dump({{"subject_id", id}, {"purposes", purposes}, {"current", current}, {"history", history}})));
+  });
+
+  router.Add("POST", "/v1/subjects/:id/objections", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto body = ParseObject(req, false);
+    if (!body.ok()) return respond(ErrorResponse(body.status()));
+    if (Status s = OnlyKeys(*body, {"purpose", "channel", "method"}); !s.ok()) return respond(ErrorResponse(s));
+    core::ObjectionInput in;
+    for (auto [key, out] :
+         {std::pair{"purpose", &in.purpose}, std::pair{"channel", &in.channel}, std::pair{"method", &in.method}}) {
+      if (Status s = ReadString(*body, key, *out); !s.ok()) return respond(ErrorResponse(s));
+    }
+    app.consents->Object(std::string(req.Param("id")), std::move(in), ActorOf(*principal),
+                         Answer<store::ObjectionRow>(std::move(respond), 201, EncodeObjection));
+  });
+
+  router.Add("GET", "/v1/subjects/:id/objections", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto purpose = RequirePurpose(req, *principal, *app.config);
+    if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
+    auto rows = app.consents->Objections(req.Param("id"));
+    if (!rows.ok()) return respond(ErrorResponse(rows.status()));
+    json list = json::array();
+    for (const auto& o : *rows) list.push_back(EncodeObjection(o));
+    respond(JsonResponse(200, Dump({{"subject_id", req.Param("id")}, {"objections", list}})));
+  });
+
+  router.Add("POST", "/v1/subjects/:id/objections/:oid/decision", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto body = ParseObject(req, false);
+    if (!body.ok()) return respond(ErrorResponse(body.status()));
+    if (Status s = OnlyKeys(*body, {"outcome", "reason"}); !s.ok()) return respond(ErrorResponse(s));
+    std::string outcome, reason;
+    if (Status s = ReadString(*body, "outcome", outcome); !s.ok()) return respond(ErrorResponse(s));
+    if (Status s = ReadString(*body, "reason", reason); !s.ok()) return respond(ErrorResponse(s));
+    app.consents->DecideObjection(std::string(req.Param("id")), std::string(req.Param("oid")), outcome, reason,
+                                  ActorOf(*principal),
+                                  Answer<store::ObjectionRow>(std::move(respond), 200, EncodeObjection));
+  });
+
+  router.Add("POST", "/v1/subjects/:id/restriction", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto body = ParseObject(req, false);
+    if (!body.ok()) return respond(ErrorResponse(body.status()));
+    if (Status s = OnlyKeys(*body, {"reason"}); !s.ok()) return respond(ErrorResponse(s));
+    std::string reason;
+    if (Status s = ReadString(*body, "reason", reason); !s.ok()) return respond(ErrorResponse(s));
+    app.consents->Restrict(std::string(req.Param("id")), reason, ActorOf(*principal),
+                           Answer<store::RestrictionRow>(std::move(respond), 201, EncodeRestriction));
+  });
+
+  router.Add("DELETE", "/v1/subjects/:id/restriction", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto body = ParseObject(req, true);
+    if (!body.ok()) return respond(ErrorResponse(body.status()));
+    if (Status s = OnlyKeys(*body, {"notice"}); !s.ok()) return respond(ErrorResponse(s));
+    std::string notice;
+    if (Status s = ReadString(*body, "notice", notice); !s.ok()) return respond(ErrorResponse(s));
+    app.consents->Lift(std::string(req.Param("id")), notice, ActorOf(*principal),
+                       Answer<std::string>(std::move(respond), 200, [](const std::string& id) {
+                         return json{{"subject_id", id}, {"restricted", false}};
+                       }));
+  });
+
+  router.Add("GET", "/v1/subjects/:id/restriction", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto rows = app.consents->Restrictions(req.Param("id"));
+    if (!rows.ok()) return respond(ErrorResponse(rows.status()));
+    json list = json::array();
+    bool active = false;
+    for (const auto& r : *rows) {
+      list.push_back(EncodeRestriction(r));
+      active = active || !r.lifted_at;
+    }
+    respond(JsonResponse(200, Dump({{"subject_id", req.Param("id")}, {"restricted", active}, {"history", list}})));
+  });
+}
+
+void AddDecisionRoutes(Router& router, const AppContext& app) {
+  // Decisions hold no personal data: counted in metrics, not audited.
+  router.Add("GET", "/v1/decide", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto subject = req.Query("subject");
+    auto purpose = req.Query("purpose");
+    if (!subject || subject->empty() || !purpose || purpose->empty()) {
+      return respond(ErrorResponse(
+          Status::InvalidArgument("ask as /v1/decide?subject=ID&purpose=PURPOSE[&channel=CHANNEL]", "invalid_query")));
+    }
+    const std::string_view channel = req.Query("channel").value_or("");
+    auto d = app.decisions->Decide(*subject, *purpose, channel, app.clock->Now());
+    if (!d.ok()) return respond(ErrorResponse(d.status()));
+    json out = EncodeDecision(*d);
+    out["subject"] = *subject;
+    out["purpose"] = *purpose;
+    out["channel"] = channel.empty() ? json(nullptr) : json(channel);
+    respond(JsonResponse(200, Dump(out)));
+  });
+
+  router.Add("POST", "/v1/decide/batch", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto body = ParseObject(req, false);
+    if (!body.ok()) return respond(ErrorResponse(body.status()));
+    auto checks = body->find("checks");
+    if (checks == body->end() || !checks->is_array()) {
+      return respond(ErrorResponse(Status::InvalidArgument(
+          "send {\"checks\":[{\"subject\":…,\"purpose\":…,\"channel\":…}, …]}", "invalid_type")));
+    }
+    if (checks->size() > kMaxBatch) {
+      return respond(ErrorResponse(Status::TooLarge("at most 10000 checks per batch", "batch_too_large")));
+    }
+    const TimePoint now = app.clock->Now();
+    json results = json::array();
+    for (size_t i = 0; i < checks->size(); ++i) {
+      const json& c = (*checks)[i];
+      std::string subject, purpose, channel;
+      Status s = c.is_object() ? Status::Ok() : Status::InvalidArgument("each check must be an object", "invalid_type");
+      if (s.ok()) s = ReadString(c, "subject", subject);
+      if (s.ok()) s = ReadString(c, "purpose", purpose);
+      if (s.ok()) s = ReadString(c, "channel", channel);
+      if (s.ok() && (subject.empty() || purpose.empty())) {
+        s = Status::InvalidArgument("each check needs subject and purpose", "invalid_query");
+      }
+      json entry = {{"index", i}, {"subject", subject}, {"purpose", purpose}};
+      if (!channel.empty()) entry["channel"] = channel;
+      Result<core::Decision> d =
+          s.ok() ? app.decisions->Decide(subject, purpose, channel, now) : Result<core::Decision>(s);
+      if (d.ok()) {
+        entry.update(EncodeDecision(*d));
+      } else {
+        entry["error"] = {{"code", d.status().reason()}, {"message", d.status().message()}};
+      }
+      results.push_back(std::move(entry));
+    }
+    respond(JsonResponse(200, Dump({{"results", results}})));
+  });
+}
+
+}  // namespace
+
+void AddConsentAndDecisionRoutes(Router& router, const AppContext& app) {
+  AddConsentRoutes(router, app);
+  AddDecisionRoutes(router, app);
+}
+
+}  // namespace tillit::http

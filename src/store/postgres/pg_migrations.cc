@@ -1,0 +1,184 @@
+// The PostgreSQL schema, migration for migration the SQLite one of store/migrations.cc: times are BIGINT
+// microseconds, blobs BYTEA, ids TEXT COLLATE "C" (byte order, as SQLite sorts them, so keyset cursors page the same
+// way). Every per-subject table has subject_id in its primary key so a sharded PostgreSQL (Citus, distributed by
+// subject_id) routes each per-subject operation to one shard; the unique blind indexes are keyed by (kind, value)
+// alone in their own table. Where SQLite orders by rowid (insertion order), a table here has an identity column ord.
+#include "store/migrations.h"
+
+namespace tillit::store {
+namespace {
+
+constexpr Migration kPostgresData[] = {
+    {1, "configuration snapshots and API keys", R"sql(
+CREATE TABLE config_snapshots (
+  id            TEXT COLLATE "C" PRIMARY KEY,
+  published_at  BIGINT NOT NULL,
+  config_json   TEXT NOT NULL
+);
+CREATE TABLE api_keys (
+  name        TEXT COLLATE "C" PRIMARY KEY,
+  key_hash    BYTEA NOT NULL UNIQUE,
+  prefix      TEXT NOT NULL,
+  purposes    TEXT NOT NULL,
+  created_at  BIGINT NOT NULL,
+  revoked_at  BIGINT
+);
+)sql"},
+    {2, "the register: subjects, blind indexes, sealed fields, change history, records, audit chain", R"sql(
+CREATE TABLE subjects (
+  subject_id  TEXT COLLATE "C" PRIMARY KEY,
+  created_at  BIGINT NOT NULL,
+  updated_at  BIGINT NOT NULL,
+  source      TEXT NOT NULL,
+  erased_at   BIGINT
+);
+CREATE INDEX subjects_by_created ON subjects (created_at, subject_id);
+-- Unique blind indexes (e-mail, customer number, login) are keyed by the index value alone.
+CREATE TABLE unique_index (
+  kind        INTEGER NOT NULL,
+  value       BYTEA NOT NULL,
+  subject_id  TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (kind, value)
+);
+CREATE TABLE shared_index (
+  kind        INTEGER NOT NULL,
+  value       BYTEA NOT NULL,
+  subject_id  TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (kind, value, subject_id)
+);
+CREATE TABLE subject_fields (
+  subject_id    TEXT COLLATE "C" NOT NULL,
+  field         TEXT COLLATE "C" NOT NULL,
+  sealed        BYTEA NOT NULL,
+  source        TEXT NOT NULL,
+  collected_at  BIGINT NOT NULL,
+  updated_at    BIGINT NOT NULL,
+  PRIMARY KEY (subject_id, field)
+);
+CREATE TABLE field_changes (
+  subject_id  TEXT COLLATE "C" NOT NULL,
+  change_id   TEXT COLLATE "C" NOT NULL,
+  field       TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  previous    BYTEA,
+  at          BIGINT NOT NULL,
+  actor       TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  ord         BIGINT GENERATED ALWAYS AS IDENTITY,
+  PRIMARY KEY (subject_id, change_id)
+);
+CREATE INDEX field_changes_by_time ON field_changes (subject_id, at, ord);
+CREATE TABLE records (
+  subject_id   TEXT COLLATE "C" NOT NULL,
+  record_id    TEXT COLLATE "C" NOT NULL,
+  kind         TEXT COLLATE "C" NOT NULL,
+  categories   TEXT NOT NULL,
+  occurred_at  BIGINT NOT NULL,
+  payload      BYTEA NOT NULL,
+  reference    BYTEA,
+  created_at   BIGINT NOT NULL,
+  expires_at   BIGINT,
+  PRIMARY KEY (subject_id, record_id)
+);
+CREATE INDEX records_by_time ON records (subject_id, occurred_at DESC, record_id DESC);
+CREATE INDEX records_by_expiry ON records (expires_at) WHERE expires_at IS NOT NULL;
+CREATE TABLE audit_log (
+  seq         BIGINT PRIMARY KEY,
+  at          BIGINT NOT NULL,
+  actor_kind  TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  purpose     TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  subject_id  TEXT COLLATE "C" NOT NULL,
+  detail      TEXT NOT NULL,
+  prev_hash   BYTEA NOT NULL,
+  hash        BYTEA NOT NULL
+);
+CREATE INDEX audit_by_subject ON audit_log (subject_id, seq) WHERE subject_id <> '';
+CREATE TABLE audit_checkpoint (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  seq        BIGINT NOT NULL,
+  hash       BYTEA NOT NULL,
+  signature  BYTEA NOT NULL,
+  at         BIGINT NOT NULL
+);
+)sql"},
+    {3, "consent events, objections and restrictions", R"sql(
+CREATE TABLE consent_events (
+  subject_id      TEXT COLLATE "C" NOT NULL,
+  event_id        TEXT COLLATE "C" NOT NULL,
+  purpose         TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  action          TEXT NOT NULL,
+  method          TEXT NOT NULL,
+  policy_version  TEXT NOT NULL,
+  revision        BIGINT NOT NULL,
+  language        TEXT NOT NULL,
+  user_agent      TEXT NOT NULL,
+  ip_hash         BYTEA,
+  unproven        BOOLEAN NOT NULL,
+  at              BIGINT NOT NULL,
+  actor           TEXT NOT NULL,
+  ord             BIGINT GENERATED ALWAYS AS IDENTITY,
+  PRIMARY KEY (subject_id, event_id)
+);
+CREATE INDEX consent_events_by_time ON consent_events (subject_id, at, ord);
+CREATE TABLE objections (
+  subject_id    TEXT COLLATE "C" NOT NULL,
+  objection_id  TEXT COLLATE "C" NOT NULL,
+  purpose       TEXT NOT NULL,
+  channel       TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  method        TEXT NOT NULL,
+  at            BIGINT NOT NULL,
+  actor         TEXT NOT NULL,
+  reason        TEXT NOT NULL,
+  decided_at    BIGINT,
+  decided_by    TEXT NOT NULL,
+  ord           BIGINT GENERATED ALWAYS AS IDENTITY,
+  PRIMARY KEY (subject_id, objection_id)
+);
+CREATE TABLE restrictions (
+  subject_id      TEXT COLLATE "C" NOT NULL,
+  restriction_id  TEXT COLLATE "C" NOT NULL,
+  reason          TEXT NOT NULL,
+  started_at      BIGINT NOT NULL,
+  actor           TEXT NOT NULL,
+  lifted_at       BIGINT,
+  lift_notice     TEXT NOT NULL,
+  lifted_by       TEXT NOT NULL,
+  ord             BIGINT GENERATED ALWAYS AS IDENTITY,
+  PRIMARY KEY (subject_id, restriction_id)
+);
+CREATE UNIQUE INDEX restrictions_one_active ON restrictions (subject_id) WHERE lifted_at IS NULL;
+)sql"},
+};
+
+constexpr Migration kPostgresKeys[] = {
+    {1, "per-subject data keys wrapped by the master key", R"sql(
+CREATE TABLE keystore.data_keys (
+  subject_id   TEXT COLLATE "C" PRIMARY KEY,
+  kek_version  BIGINT NOT NULL,
+  wrapped_key  BYTEA NOT NULL,
+  hold_kek_version BIGINT,
+  hold_wrapped_key BYTEA,
+  created_at   BIGINT NOT NULL
+);
+)sql"},
+    {2, "installation-wide secrets wrapped by the master key", R"sql(
+CREATE TABLE keystore.secrets (
+  label        TEXT COLLATE "C" PRIMARY KEY,
+  kek_version  BIGINT NOT NULL,
+  wrapped      BYTEA NOT NULL,
+  created_at   BIGINT NOT NULL
+);
+CREATE INDEX data_keys_by_version ON keystore.data_keys (kek_version);
+)sql"},
+};
+
+}  // namespace
+
+std::span<const Migration> PostgresDataMigrations() { return kPostgresData; }
+std::span<const Migration> PostgresKeyMigrations() { return kPostgresKeys; }
+
+}  // namespace tillit::store

@@ -1,0 +1,689 @@
+#include "store/postgres/pg_queries.h"
+
+#include <limits>
+
+#include "util/text.h"
+
+namespace tillit::store::pg {
+namespace {
+
+std::string JoinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += ",";
+    out += item;
+  }
+  return out;
+}
+
+std::string Sql(std::initializer_list<std::string_view> parts) {
+  std::string out;
+  for (auto p : parts) out += p;
+  return out;
+}
+
+// A LIMIT parameter: PostgreSQL rejects a negative one, so "everything" is the largest int64.
+int64_t Limit(size_t limit) {
+  return limit > static_cast<size_t>(std::numeric_limits<int64_t>::max()) ? std::numeric_limits<int64_t>::max()
+                                                                          : static_cast<int64_t>(limit);
+}
+
+int32_t Kind(IndexKind kind) { return static_cast<uint8_t>(kind); }
+
+// Every row of `rows` through `read`.
+template <typename Row, typename ReadFn>
+std::vector<Row> Collect(const Rows& rows, ReadFn read) {
+  std::vector<Row> out;
+  out.reserve(rows.size());
+  for (int i = 0; i < rows.size(); ++i) out.push_back(read(rows, i));
+  return out;
+}
+
+// The first row through `read`, or nullopt.
+template <typename Row, typename ReadFn>
+std::optional<Row> First(const Rows& rows, ReadFn read) {
+  if (rows.empty()) return std::nullopt;
+  return read(rows, 0);
+}
+
+constexpr const char* kApiKeyColumns = "name, key_hash, prefix, purposes, created_at, revoked_at";
+ApiKeyRow ReadApiKey(const Rows& r, int i) {
+  return {r.Text(i, 0), r.Bytes(i, 1), r.Text(i, 2), SplitList(r.Text(i, 3)), r.Int(i, 4), r.OptionalInt(i, 5)};
+}
+
+SecretRow ReadSecret(const Rows& r, int i) {
+  return {r.Text(i, 0), static_cast<uint32_t>(r.Int(i, 1)), r.Bytes(i, 2), r.Int(i, 3)};
+}
+
+constexpr const char* kSubjectColumns = "subject_id, created_at, updated_at, source, erased_at";
+SubjectRow ReadSubject(const Rows& r, int i) {
+  return {r.Text(i, 0), r.Int(i, 1), r.Int(i, 2), r.Text(i, 3), r.OptionalInt(i, 4)};
+}
+
+constexpr const char* kDataKeyColumns =
+    "subject_id, kek_version, wrapped_key, hold_kek_version, hold_wrapped_key, created_at";
+DataKeyRow ReadDataKey(const Rows& r, int i) {
+  DataKeyRow row{r.Text(i, 0), static_cast<uint32_t>(r.Int(i, 1)), r.Bytes(i, 2), std::nullopt, r.Bytes(i, 4),
+                 r.Int(i, 5)};
+  if (!r.IsNull(i, 3)) row.hold_kek_version = static_cast<uint32_t>(r.Int(i, 3));
+  return row;
+}
+
+FieldRow ReadField(const Rows& r, int i) {
+  return {r.Text(i, 0), r.Text(i, 1), r.Bytes(i, 2), r.Text(i, 3), r.Int(i, 4), r.Int(i, 5)};
+}
+
+FieldChangeRow ReadFieldChange(const Rows& r, int i) {
+  return {r.Text(i, 0),  r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),
+          r.Bytes(i, 4), r.Int(i, 5),  r.Text(i, 6), r.Text(i, 7)};
+}
+
+constexpr const char* kRecordColumns =
+    "subject_id, record_id, kind, categories, occurred_at, payload, reference, created_at, expires_at";
+RecordRow ReadRecord(const Rows& r, int i) {
+  return {r.Text(i, 0),  r.Text(i, 1),  r.Text(i, 2), SplitList(r.Text(i, 3)), r.Int(i, 4),
+          r.Bytes(i, 5), r.Bytes(i, 6), r.Int(i, 7),  r.OptionalInt(i, 8)};
+}
+
+constexpr const char* kAuditColumns =
+    "seq, at, actor_kind, actor, purpose, action, subject_id, detail, prev_hash, hash";
+AuditRow ReadAuditRow(const Rows& r, int i) {
+  return {r.Int(i, 0),  r.Int(i, 1),  r.Text(i, 2), r.Text(i, 3),  r.Text(i, 4),
+          r.Text(i, 5), r.Text(i, 6), r.Text(i, 7), r.Bytes(i, 8), r.Bytes(i, 9)};
+}
+
+constexpr const char* kConsentColumns =
+    "subject_id, event_id, purpose, channel, action, method, policy_version, revision, language, user_agent, "
+    "ip_hash, unproven, at, actor";
+ConsentEventRow ReadConsent(const Rows& r, int i) {
+  return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),   r.Text(i, 4),      r.Text(i, 5), r.Text(i, 6),
+          r.Int(i, 7),  r.Text(i, 8), r.Text(i, 9), r.Bytes(i, 10), r.Int(i, 11) != 0, r.Int(i, 12), r.Text(i, 13)};
+}
+
+constexpr const char* kObjectionColumns =
+    "subject_id, objection_id, purpose, channel, status, method, at, actor, reason, decided_at, decided_by";
+ObjectionRow ReadObjection(const Rows& r, int i) {
+  return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),        r.Text(i, 4), r.Text(i, 5),
+          r.Int(i, 6),  r.Text(i, 7), r.Text(i, 8), r.OptionalInt(i, 9), r.Text(i, 10)};
+}
+
+constexpr const char* kRestrictionColumns =
+    "subject_id, restriction_id, reason, started_at, actor, lifted_at, lift_notice, lifted_by";
+RestrictionRow ReadRestriction(const Rows& r, int i) {
+  return {r.Text(i, 0), r.Text(i, 1),        r.Text(i, 2), r.Int(i, 3),
+          r.Text(i, 4), r.OptionalInt(i, 5), r.Text(i, 6), r.Text(i, 7)};
+}
+
+AuditCheckpointRow ReadCheckpoint(const Rows& r, int i) {
+  return {r.Int(i, 0), r.Bytes(i, 1), r.Bytes(i, 2), r.Int(i, 3)};
+}
+
+std::string_view IndexName(IndexKind kind) {
+  switch (kind) {
+    case IndexKind::kEmail:
+      return "email";
+    case IndexKind::kPhone:
+      return "phone";
+    case IndexKind::kCustomerNumber:
+      return "customer_number";
+    case IndexKind::kSuppression:
+      return "suppression";
+    case IndexKind::kLogin:
+      return "login";
+  }
+  return "identifier";
+}
+
+// WriteTxn over the writer's connection, inside its open transaction.
+class PgWriteTxn final : public WriteTxn {
+ public:
+  explicit PgWriteTxn(Conn& conn) : conn_(conn) {}
+
+  Status InsertApiKey(const ApiKeyRow& row) override {
+    Params p;
+    p.Text(row.name).Bytes(row.key_hash).Text(row.prefix).Text(JoinList(row.purposes));
+    p.Int64(row.created_at).Int64(row.revoked_at);
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("INSERT INTO api_keys (name, key_hash, prefix, purposes, "
+                                                   "created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6) "
+                                                   "ON CONFLICT DO NOTHING",
+                                                   p));
+    if (rows.affected() == 0) {
+      return Status::Conflict("an API key named '" + row.name + "' exists already", "api_key_exists");
+    }
+    return Status::Ok();
+  }
+
+  Status RevokeApiKey(std::string_view name, int64_t revoked_at) override {
+    TILLIT_ASSIGN_OR_RETURN(Rows rows,
+                            conn_.Query("UPDATE api_keys SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL",
+                                        Params().Int64(revoked_at).Text(name)));
+    if (rows.affected() == 0) {
+      return Status::NotFound("no active API key named '" + std::string(name) + "'", "api_key_not_found");
+    }
+    return Status::Ok();
+  }
+
+  Status PutConfigSnapshot(const ConfigSnapshotRow& row, bool* inserted) override {
+    TILLIT_ASSIGN_OR_RETURN(Rows rows,
+                            conn_.Query("INSERT INTO config_snapshots (id, published_at, config_json) "
+                                        "VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+                                        Params().Text(row.id).Int64(row.published_at).Text(row.config_json)));
+    if (inserted != nullptr) *inserted = rows.affected() > 0;
+    return Status::Ok();
+  }
+
+  Status Nested(const std::function<Status()>& fn) override { return InSavepoint(conn_, "nested", fn); }
+
+  Status InsertSecret(const SecretRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn_.Query("INSERT INTO keystore.secrets (label, kek_version, wrapped, "
+                    "created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                    Params().Text(row.label).Int64(int64_t{row.kek_version}).Bytes(row.wrapped).Int64(row.created_at)));
+    if (rows.affected() == 0) return Status::Conflict("secret " + row.label + " exists", "secret_exists");
+    return Status::Ok();
+  }
+
+  Status UpdateSecret(const SecretRow& row) override {
+    return ExpectChange(conn_.Query("UPDATE keystore.secrets SET kek_version = $1, wrapped = $2 WHERE label = $3",
+                                    Params().Int64(int64_t{row.kek_version}).Bytes(row.wrapped).Text(row.label)),
+                        "no secret " + row.label, "secret_not_found");
+  }
+
+  Status InsertSubject(const SubjectRow& row) override {
+    Params p;
+    p.Text(row.id).Int64(row.created_at).Int64(row.updated_at).Text(row.source).Int64(row.erased_at);
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("INSERT INTO subjects (subject_id, created_at, updated_at, "
+                                                   "source, erased_at) VALUES ($1, $2, $3, $4, $5) "
+                                                   "ON CONFLICT DO NOTHING",
+                                                   p));
+    if (rows.affected() == 0) return Status::Conflict("the subject exists already", "subject_exists");
+    return Status::Ok();
+  }
+
+  Status TouchSubject(std::string_view subject_id, int64_t updated_at) override {
+    return ExpectChange(conn_.Query("UPDATE subjects SET updated_at = $1 WHERE subject_id = $2",
+                                    Params().Int64(updated_at).Text(subject_id)),
+                        "no such subject", "subject_not_found");
+  }
+
+  Status InsertDataKey(const DataKeyRow& row) override {
+    Params p = DataKeyParams(row);
+    p.Int64(row.created_at);
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("INSERT INTO keystore.data_keys (subject_id, kek_version, "
+                                                   "wrapped_key, hold_kek_version, hold_wrapped_key, created_at) "
+                                                   "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
+                                                   p));
+    if (rows.affected() == 0) return Status::Conflict("the subject has a data key already");
+    return Status::Ok();
+  }
+
+  Status UpdateDataKey(const DataKeyRow& row) override {
+    return ExpectChange(conn_.Query("UPDATE keystore.data_keys SET kek_version = $2, wrapped_key = $3, "
+                                    "hold_kek_version = $4, hold_wrapped_key = $5 WHERE subject_id = $1",
+                                    DataKeyParams(row)),
+                        "no data key for the subject", "data_key_not_found");
+  }
+
+  Status ClaimUniqueIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) override {
+    // One round trip: the claim, or else the current owner. The second SELECT reads the statement's snapshot, so it
+    // sees an owner from before and never the row the claim inserts.
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("WITH claimed AS (INSERT INTO unique_index (kind, value, "
+                                                   "subject_id) VALUES ($1, $2, $3) ON CONFLICT (kind, value) DO "
+                                                   "NOTHING RETURNING subject_id) "
+                                                   "SELECT subject_id FROM claimed UNION ALL "
+                                                   "SELECT subject_id FROM unique_index WHERE kind = $1 AND value = $2",
+                                                   Params().Int32(Kind(kind)).Bytes(value).Text(subject_id)));
+    if (!rows.empty() && rows.Text(0, 0) == subject_id) return Status::Ok();
+    const std::string name(IndexName(kind));
+    return Status::Conflict("another subject has this " + name, name + "_taken");
+  }
+
+  Status ReleaseUniqueIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) override {
+    return conn_
+        .Query("DELETE FROM unique_index WHERE kind = $1 AND value = $2 AND subject_id = $3",
+               Params().Int32(Kind(kind)).Bytes(value).Text(subject_id))
+        .status();
+  }
+
+  Status AddSharedIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) override {
+    return conn_
+        .Query("INSERT INTO shared_index (kind, value, subject_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+               Params().Int32(Kind(kind)).Bytes(value).Text(subject_id))
+        .status();
+  }
+
+  Status RemoveSharedIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) override {
+    return conn_
+        .Query("DELETE FROM shared_index WHERE kind = $1 AND value = $2 AND subject_id = $3",
+               Params().Int32(Kind(kind)).Bytes(value).Text(subject_id))
+        .status();
+  }
+
+  Result<std::vector<FieldRow>> Fields(std::string_view subject_id) override { return ListFields(conn_, subject_id); }
+
+  Status PutField(const FieldRow& row) override {
+    Params p;
+    p.Text(row.subject_id).Text(row.field).Bytes(row.sealed).Text(row.source);
+    p.Int64(row.collected_at).Int64(row.updated_at);
+    // Replaces the whole row, as SQLite's INSERT OR REPLACE does.
+    return conn_
+        .Query(
+            "INSERT INTO subject_fields (subject_id, field, sealed, source, collected_at, updated_at) "
+            "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subject_id, field) DO UPDATE SET "
+            "sealed = EXCLUDED.sealed, source = EXCLUDED.source, collected_at = EXCLUDED.collected_at, "
+            "updated_at = EXCLUDED.updated_at",
+            p)
+        .status();
+  }
+
+  Status DeleteField(std::string_view subject_id, std::string_view field) override {
+    return conn_
+        .Query("DELETE FROM subject_fields WHERE subject_id = $1 AND field = $2", Params().Text(subject_id).Text(field))
+        .status();
+  }
+
+  Status InsertFieldChange(const FieldChangeRow& row) override {
+    Params p;
+    p.Text(row.subject_id).Text(row.change_id).Text(row.field).Text(row.action);
+    p.Bytes(row.previous).Int64(row.at).Text(row.actor).Text(row.source);
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("INSERT INTO field_changes (subject_id, change_id, field, action, "
+                                                   "previous, at, actor, source) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                                                   "$8) ON CONFLICT DO NOTHING",
+                                                   p));
+    if (rows.affected() == 0) return Status::Conflict("the change exists already");
+    return Status::Ok();
+  }
+
+  Status InsertRecord(const RecordRow& row) override {
+    Params p;
+    p.Text(row.subject_id).Text(row.record_id).Text(row.kind).Text(JoinList(row.categories));
+    p.Int64(row.occurred_at).Bytes(row.payload).Bytes(row.reference).Int64(row.created_at).Int64(row.expires_at);
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("INSERT INTO records (subject_id, record_id, kind, categories, "
+                                                   "occurred_at, payload, reference, created_at, expires_at) "
+                                                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                                                   "ON CONFLICT DO NOTHING",
+                                                   p));
+    if (rows.affected() == 0) return Status::Conflict("the record exists already", "record_exists");
+    return Status::Ok();
+  }
+
+  Status InsertConsentEvent(const ConsentEventRow& row) override {
+    Params p;
+    p.Text(row.subject_id).Text(row.event_id).Text(row.purpose).Text(row.channel).Text(row.action).Text(row.method);
+    p.Text(row.policy_version).Int64(row.revision).Text(row.language).Text(row.user_agent).Bytes(row.ip_hash);
+    p.Bool(row.unproven).Int64(row.at).Text(row.actor);
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO consent_events (", kConsentColumns,
+                                                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                                                        "$13, $14) ON CONFLICT DO NOTHING"}),
+                                                   p));
+    if (rows.affected() == 0) return Status::Conflict("the consent event exists already");
+    return Status::Ok();
+  }
+
+  Status InsertObjection(const ObjectionRow& row) override {
+    Params p;
+    p.Text(row.subject_id).Text(row.objection_id).Text(row.purpose).Text(row.channel).Text(row.status);
+    p.Text(row.method).Int64(row.at).Text(row.actor).Text(row.reason).Int64(row.decided_at).Text(row.decided_by);
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO objections (", kObjectionColumns,
+                                                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+                                                        "ON CONFLICT DO NOTHING"}),
+                                                   p));
+    if (rows.affected() == 0) return Status::Conflict("the objection exists already");
+    return Status::Ok();
+  }
+
+  Status DecideObjection(std::string_view subject_id, std::string_view objection_id, std::string_view status,
+                         std::string_view reason, int64_t decided_at, std::string_view decided_by) override {
+    TILLIT_ASSIGN_OR_RETURN(Rows found, conn_.Query("SELECT status FROM objections WHERE subject_id = $1 AND "
+                                                    "objection_id = $2",
+                                                    Params().Text(subject_id).Text(objection_id)));
+    if (found.empty()) return Status::NotFound("no such objection for this subject", "objection_not_found");
+    if (found.Text(0, 0) != "active") {
+      return Status::FailedPrecondition("the objection was decided already", "objection_decided");
+    }
+    Params p;
+    p.Text(status).Text(reason).Int64(decided_at).Text(decided_by).Text(subject_id).Text(objection_id);
+    return conn_
+        .Query(
+            "UPDATE objections SET status = $1, reason = $2, decided_at = $3, decided_by = $4 "
+            "WHERE subject_id = $5 AND objection_id = $6",
+            p)
+        .status();
+  }
+
+  Status InsertRestriction(const RestrictionRow& row) override {
+    Params p;
+    p.Text(row.subject_id).Text(row.restriction_id).Text(row.reason).Int64(row.started_at).Text(row.actor);
+    p.Int64(row.lifted_at).Text(row.lift_notice).Text(row.lifted_by);
+    // No conflict target: both the key and the one-unlifted-restriction index are arbiters.
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO restrictions (", kRestrictionColumns,
+                                                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+                                                        "ON CONFLICT DO NOTHING"}),
+                                                   p));
+    if (rows.affected() == 0) {
+      return Status::Conflict("processing of this subject is restricted already", "already_restricted");
+    }
+    return Status::Ok();
+  }
+
+  Status LiftRestriction(std::string_view subject_id, int64_t lifted_at, std::string_view notice,
+                         std::string_view lifted_by) override {
+    return ExpectChange(conn_.Query("UPDATE restrictions SET lifted_at = $1, lift_notice = $2, lifted_by = $3 "
+                                    "WHERE subject_id = $4 AND lifted_at IS NULL",
+                                    Params().Int64(lifted_at).Text(notice).Text(lifted_by).Text(subject_id)),
+                        "processing of this subject is not restricted", "not_restricted");
+  }
+
+  Result<AuditCheckpointRow> AuditTail() override { return pg::AuditTail(conn_); }
+
+  Status AppendAudit(const AuditRow& row) override {
+    Params p;
+    p.Int64(row.seq).Int64(row.at).Text(row.actor_kind).Text(row.actor).Text(row.purpose);
+    p.Text(row.action).Text(row.subject_id).Text(row.detail).Bytes(row.prev_hash).Bytes(row.hash);
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO audit_log (", kAuditColumns,
+                                                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "
+                                                        "ON CONFLICT DO NOTHING"}),
+                                                   p));
+    if (rows.affected() == 0) return Status::Conflict("audit entry " + std::to_string(row.seq) + " exists already");
+    return Status::Ok();
+  }
+
+  Result<std::optional<AuditCheckpointRow>> AuditCheckpoint() override { return FindAuditCheckpoint(conn_); }
+
+  Status PutAuditCheckpoint(const AuditCheckpointRow& row) override {
+    return conn_
+        .Query(
+            "INSERT INTO audit_checkpoint (id, seq, hash, signature, at) VALUES (1, $1, $2, $3, $4) "
+            "ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, "
+            "signature = EXCLUDED.signature, at = EXCLUDED.at",
+            Params().Int64(row.seq).Bytes(row.hash).Bytes(row.signature).Int64(row.at))
+        .status();
+  }
+
+ private:
+  // $1 subject id, $2 … $5 the wrappings.
+  static Params DataKeyParams(const DataKeyRow& row) {
+    Params p;
+    p.Text(row.subject_id).Int64(int64_t{row.kek_version}).Bytes(row.wrapped);
+    if (row.hold_kek_version) {
+      p.Int64(int64_t{*row.hold_kek_version}).Bytes(row.hold_wrapped);
+    } else {
+      p.Int64(std::nullopt).NullBytes();
+    }
+    return p;
+  }
+
+  static Status ExpectChange(Result<Rows> ran, std::string message, std::string reason) {
+    TILLIT_RETURN_IF_ERROR(ran.status());
+    if (ran->affected() == 0) return Status::NotFound(std::move(message), std::move(reason));
+    return Status::Ok();
+  }
+
+  Conn& conn_;
+};
+
+}  // namespace
+
+std::unique_ptr<WriteTxn> NewWriteTxn(Conn& conn) { return std::make_unique<PgWriteTxn>(conn); }
+
+Status InSavepoint(Conn& conn, std::string_view name, const std::function<Status()>& fn) {
+  const std::string savepoint = "SAVEPOINT " + std::string(name);
+  const auto undo = [&conn, &name] {
+    conn.Defer("ROLLBACK TO SAVEPOINT " + std::string(name));
+    conn.Defer("RELEASE SAVEPOINT " + std::string(name));
+  };
+  conn.Defer(savepoint);
+  Status s;
+  try {
+    s = fn();
+  } catch (...) {
+    if (!conn.Undefer(savepoint)) undo();
+    throw;
+  }
+  if (conn.Undefer(savepoint)) return s;  // fn sent nothing: there is nothing to undo
+  if (s.ok() && conn.InFailedTransaction()) {
+    // A nested savepoint's rollback may still be queued: once it has run, the transaction may be fine again.
+    Status flushed = conn.Flush();
+    if (!flushed.ok() || conn.InFailedTransaction()) {
+      s = Status::Internal("a statement of the write failed, yet the write went on");
+    }
+  }
+  if (s.ok()) {
+    conn.Defer("RELEASE SAVEPOINT " + std::string(name));
+  } else {
+    undo();
+  }
+  return s;
+}
+
+Result<std::optional<ApiKeyRow>> FindApiKeyByHash(Conn& conn, const std::vector<uint8_t>& key_hash) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kApiKeyColumns, " FROM api_keys WHERE key_hash = $1"}),
+                                                Params().Bytes(key_hash)));
+  return First<ApiKeyRow>(rows, ReadApiKey);
+}
+
+Result<std::vector<ApiKeyRow>> ListApiKeys(Conn& conn) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kApiKeyColumns, " FROM api_keys ORDER BY name"})));
+  return Collect<ApiKeyRow>(rows, ReadApiKey);
+}
+
+Result<std::optional<ConfigSnapshotRow>> FindConfigSnapshot(Conn& conn, std::string_view id) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT id, published_at, config_json FROM config_snapshots "
+                                                "WHERE id = $1",
+                                                Params().Text(id)));
+  return First<ConfigSnapshotRow>(rows, [](const Rows& r, int i) {
+    return ConfigSnapshotRow{r.Text(i, 0), r.Int(i, 1), r.Text(i, 2)};
+  });
+}
+
+Result<std::vector<ConfigSnapshotRow>> ListConfigSnapshots(Conn& conn) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT id, published_at FROM config_snapshots "
+                                                "ORDER BY published_at, id"));
+  return Collect<ConfigSnapshotRow>(rows, [](const Rows& r, int i) {
+    return ConfigSnapshotRow{r.Text(i, 0), r.Int(i, 1), {}};
+  });
+}
+
+Result<std::optional<SecretRow>> FindSecret(Conn& conn, std::string_view label) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT label, kek_version, wrapped, created_at "
+                                                "FROM keystore.secrets WHERE label = $1",
+                                                Params().Text(label)));
+  return First<SecretRow>(rows, ReadSecret);
+}
+
+Result<std::vector<SecretRow>> ListSecrets(Conn& conn) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT label, kek_version, wrapped, created_at "
+                                                "FROM keystore.secrets ORDER BY label"));
+  return Collect<SecretRow>(rows, ReadSecret);
+}
+
+Result<std::optional<SubjectRow>> FindSubject(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn.Query(Sql({"SELECT ", kSubjectColumns, " FROM subjects WHERE subject_id = $1"}), Params().Text(subject_id)));
+  return First<SubjectRow>(rows, ReadSubject);
+}
+
+Result<std::vector<SubjectRow>> ListSubjects(Conn& conn, std::optional<std::pair<int64_t, std::string>> after,
+                                             size_t limit) {
+  if (!after) {
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kSubjectColumns,
+                                                       " FROM subjects ORDER BY created_at DESC, subject_id DESC "
+                                                       "LIMIT $1"}),
+                                                  Params().Int64(Limit(limit))));
+    return Collect<SubjectRow>(rows, ReadSubject);
+  }
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kSubjectColumns,
+                                                     " FROM subjects WHERE (created_at, subject_id) < ($1, $2) "
+                                                     "ORDER BY created_at DESC, subject_id DESC LIMIT $3"}),
+                                                Params().Int64(after->first).Text(after->second).Int64(Limit(limit))));
+  return Collect<SubjectRow>(rows, ReadSubject);
+}
+
+Result<std::optional<DataKeyRow>> FindDataKey(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(
+      Rows rows, conn.Query(Sql({"SELECT ", kDataKeyColumns, " FROM keystore.data_keys WHERE subject_id = $1"}),
+                            Params().Text(subject_id)));
+  return First<DataKeyRow>(rows, ReadDataKey);
+}
+
+Result<std::vector<DataKeyRow>> ListDataKeysBelow(Conn& conn, uint32_t version, std::string_view after_subject_id,
+                                                  size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows,
+                          conn.Query(Sql({"SELECT ", kDataKeyColumns,
+                                          " FROM keystore.data_keys WHERE "
+                                          "(kek_version < $1 OR hold_kek_version < $1) AND subject_id > $2 "
+                                          "ORDER BY subject_id LIMIT $3"}),
+                                     Params().Int64(int64_t{version}).Text(after_subject_id).Int64(Limit(limit))));
+  return Collect<DataKeyRow>(rows, ReadDataKey);
+}
+
+Result<int64_t> CountDataKeysBelow(Conn& conn, uint32_t version) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT COUNT(*) FROM keystore.data_keys WHERE kek_version < $1 OR "
+                                                "hold_kek_version < $1",
+                                                Params().Int64(int64_t{version})));
+  return rows.empty() ? 0 : rows.Int(0, 0);
+}
+
+Result<std::optional<std::string>> FindUniqueIndex(Conn& conn, IndexKind kind, const std::vector<uint8_t>& value) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT subject_id FROM unique_index WHERE kind = $1 AND value = $2",
+                                                Params().Int32(Kind(kind)).Bytes(value)));
+  return First<std::string>(rows, [](const Rows& r, int i) { return r.Text(i, 0); });
+}
+
+Result<std::vector<std::string>> FindSharedIndex(Conn& conn, IndexKind kind, const std::vector<uint8_t>& value) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT subject_id FROM shared_index WHERE kind = $1 AND value = $2 "
+                                                "ORDER BY subject_id",
+                                                Params().Int32(Kind(kind)).Bytes(value)));
+  return Collect<std::string>(rows, [](const Rows& r, int i) { return r.Text(i, 0); });
+}
+
+Result<std::vector<FieldRow>> ListFields(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT subject_id, field, sealed, source, collected_at, updated_at "
+                                                "FROM subject_fields WHERE subject_id = $1 ORDER BY field",
+                                                Params().Text(subject_id)));
+  return Collect<FieldRow>(rows, ReadField);
+}
+
+Result<std::vector<FieldChangeRow>> ListFieldChanges(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT subject_id, change_id, field, action, previous, at, actor, "
+                                                "source FROM field_changes WHERE subject_id = $1 ORDER BY at, ord",
+                                                Params().Text(subject_id)));
+  return Collect<FieldChangeRow>(rows, ReadFieldChange);
+}
+
+Result<std::vector<RecordRow>> ListRecords(Conn& conn, std::string_view subject_id, const RecordQuery& query) {
+  // One statement for every combination of filters: a NULL parameter switches its filter off.
+  Params p;
+  p.Text(subject_id);
+  if (query.kind.empty()) {
+    p.NullText();
+  } else {
+    p.Text(query.kind);
+  }
+  p.Int64(query.since).Int64(query.before_occurred_at).Text(query.before_record_id).Int64(Limit(query.limit));
+  TILLIT_ASSIGN_OR_RETURN(Rows rows,
+                          conn.Query(Sql({"SELECT ", kRecordColumns,
+                                          " FROM records WHERE subject_id = $1 "
+                                          "AND ($2 IS NULL OR kind = $2) AND ($3 IS NULL OR occurred_at >= $3) "
+                                          "AND ($4 IS NULL OR (occurred_at, record_id) < ($4, $5)) "
+                                          "ORDER BY occurred_at DESC, record_id DESC LIMIT $6"}),
+                                     p));
+  return Collect<RecordRow>(rows, ReadRecord);
+}
+
+Result<std::optional<RecordRow>> FindRecord(Conn& conn, std::string_view subject_id, std::string_view record_id) {
+  TILLIT_ASSIGN_OR_RETURN(
+      Rows rows, conn.Query(Sql({"SELECT ", kRecordColumns, " FROM records WHERE subject_id = $1 AND record_id = $2"}),
+                            Params().Text(subject_id).Text(record_id)));
+  return First<RecordRow>(rows, ReadRecord);
+}
+
+Result<std::vector<ConsentEventRow>> ListConsentEvents(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kConsentColumns,
+                                                     " FROM consent_events WHERE "
+                                                     "subject_id = $1 ORDER BY at, ord"}),
+                                                Params().Text(subject_id)));
+  return Collect<ConsentEventRow>(rows, ReadConsent);
+}
+
+Result<std::vector<ObjectionRow>> ListObjections(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kObjectionColumns,
+                                                     " FROM objections WHERE "
+                                                     "subject_id = $1 ORDER BY at, ord"}),
+                                                Params().Text(subject_id)));
+  return Collect<ObjectionRow>(rows, ReadObjection);
+}
+
+Result<std::vector<RestrictionRow>> ListRestrictions(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kRestrictionColumns,
+                                                     " FROM restrictions WHERE "
+                                                     "subject_id = $1 ORDER BY started_at, ord"}),
+                                                Params().Text(subject_id)));
+  return Collect<RestrictionRow>(rows, ReadRestriction);
+}
+
+Result<std::vector<ConsentEventRow>> ScanConsentEvents(Conn& conn, std::string_view after_subject,
+                                                       std::string_view after_id, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kConsentColumns,
+                                                     " FROM consent_events WHERE "
+                                                     "(subject_id, event_id) > ($1, $2) ORDER BY subject_id, "
+                                                     "event_id LIMIT $3"}),
+                                                Params().Text(after_subject).Text(after_id).Int64(Limit(limit))));
+  return Collect<ConsentEventRow>(rows, ReadConsent);
+}
+
+Result<std::vector<ObjectionRow>> ScanObjections(Conn& conn, std::string_view after_subject, std::string_view after_id,
+                                                 size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kObjectionColumns,
+                                                     " FROM objections WHERE "
+                                                     "(subject_id, objection_id) > ($1, $2) ORDER BY subject_id, "
+                                                     "objection_id LIMIT $3"}),
+                                                Params().Text(after_subject).Text(after_id).Int64(Limit(limit))));
+  return Collect<ObjectionRow>(rows, ReadObjection);
+}
+
+Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Conn& conn, std::string_view after_subject,
+                                                           std::string_view after_id, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kRestrictionColumns,
+                                                     " FROM restrictions WHERE "
+                                                     "lifted_at IS NULL AND (subject_id, restriction_id) > ($1, $2) "
+                                                     "ORDER BY subject_id, restriction_id LIMIT $3"}),
+                                                Params().Text(after_subject).Text(after_id).Int64(Limit(limit))));
+  return Collect<RestrictionRow>(rows, ReadRestriction);
+}
+
+Result<std::vector<AuditRow>> ReadAudit(Conn& conn, int64_t after_seq, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(
+      Rows rows, conn.Query(Sql({"SELECT ", kAuditColumns, " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"}),
+                            Params().Int64(after_seq).Int64(Limit(limit))));
+  return Collect<AuditRow>(rows, ReadAuditRow);
+}
+
+Result<std::vector<AuditRow>> ReadSubjectAudit(Conn& conn, std::string_view subject_id, int64_t after_seq,
+                                               size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kAuditColumns,
+                                                     " FROM audit_log WHERE subject_id = $1 AND subject_id <> '' "
+                                                     "AND seq > $2 ORDER BY seq LIMIT $3"}),
+                                                Params().Text(subject_id).Int64(after_seq).Int64(Limit(limit))));
+  return Collect<AuditRow>(rows, ReadAuditRow);
+}
+
+Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Conn& conn) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT seq, hash, signature, at FROM audit_checkpoint WHERE id = 1"));
+  return First<AuditCheckpointRow>(rows, ReadCheckpoint);
+}
+
+Result<AuditCheckpointRow> AuditTail(Conn& conn) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows,
+                          conn.Query("SELECT seq, hash, ''::bytea, at FROM audit_log ORDER BY seq DESC LIMIT 1"));
+  return First<AuditCheckpointRow>(rows, ReadCheckpoint).value_or(AuditCheckpointRow{});
+}
+
+Result<int> SchemaVersion(Conn& conn) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  return rows.empty() ? 0 : static_cast<int>(rows.Int(0, 0));
+}
+
+}  // namespace tillit::store::pg

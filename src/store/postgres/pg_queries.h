@@ -1,0 +1,66 @@
+// The SQL of the PostgreSQL backend's typed operations, as free functions over a connection: reads run on a
+// reader's connection, each in its own short transaction (one statement); writes run on the writer's connection
+// inside its open transaction (PgWriteTxn). The key store lives in the schema `keystore`.
+//
+// Writes that may meet an existing row use ON CONFLICT DO NOTHING and report Conflict from the row count, so an
+// expected conflict does not put the transaction into the failed state: the write that met it may go on, as with
+// SQLite.
+//
+// Thread safety: as the Conn passed in, which one thread uses at a time.
+#ifndef TILLIT_STORE_POSTGRES_PG_QUERIES_H_
+#define TILLIT_STORE_POSTGRES_PG_QUERIES_H_
+
+#include <functional>
+#include <memory>
+
+#include "store/postgres/pg_conn.h"
+#include "store/store.h"
+
+namespace tillit::store::pg {
+
+// The WriteTxn of the writer's connection. REQUIRES: a transaction is open on `conn` while it is used.
+std::unique_ptr<WriteTxn> NewWriteTxn(Conn& conn);
+
+// Runs `fn` in the savepoint `name` of the open transaction: if fn fails, or returns ok although one of its
+// statements failed, what it wrote is undone (and the latter becomes Internal). The SAVEPOINT is sent with fn's
+// first statement, and never if fn sends none. An exception from fn is rethrown after the rollback is queued.
+Status InSavepoint(Conn& conn, std::string_view name, const std::function<Status()>& fn);
+
+Result<std::optional<ApiKeyRow>> FindApiKeyByHash(Conn& conn, const std::vector<uint8_t>& key_hash);
+Result<std::vector<ApiKeyRow>> ListApiKeys(Conn& conn);
+Result<std::optional<ConfigSnapshotRow>> FindConfigSnapshot(Conn& conn, std::string_view id);
+Result<std::vector<ConfigSnapshotRow>> ListConfigSnapshots(Conn& conn);
+Result<std::optional<SecretRow>> FindSecret(Conn& conn, std::string_view label);
+Result<std::vector<SecretRow>> ListSecrets(Conn& conn);
+Result<std::optional<SubjectRow>> FindSubject(Conn& conn, std::string_view subject_id);
+Result<std::vector<SubjectRow>> ListSubjects(Conn& conn, std::optional<std::pair<int64_t, std::string>> after,
+                                             size_t limit);
+Result<std::optional<DataKeyRow>> FindDataKey(Conn& conn, std::string_view subject_id);
+Result<std::vector<DataKeyRow>> ListDataKeysBelow(Conn& conn, uint32_t version, std::string_view after_subject_id,
+                                                  size_t limit);
+Result<int64_t> CountDataKeysBelow(Conn& conn, uint32_t version);
+Result<std::optional<std::string>> FindUniqueIndex(Conn& conn, IndexKind kind, const std::vector<uint8_t>& value);
+Result<std::vector<std::string>> FindSharedIndex(Conn& conn, IndexKind kind, const std::vector<uint8_t>& value);
+Result<std::vector<FieldRow>> ListFields(Conn& conn, std::string_view subject_id);
+Result<std::vector<FieldChangeRow>> ListFieldChanges(Conn& conn, std::string_view subject_id);
+Result<std::vector<RecordRow>> ListRecords(Conn& conn, std::string_view subject_id, const RecordQuery& query);
+Result<std::optional<RecordRow>> FindRecord(Conn& conn, std::string_view subject_id, std::string_view record_id);
+Result<std::vector<ConsentEventRow>> ListConsentEvents(Conn& conn, std::string_view subject_id);
+Result<std::vector<ObjectionRow>> ListObjections(Conn& conn, std::string_view subject_id);
+Result<std::vector<RestrictionRow>> ListRestrictions(Conn& conn, std::string_view subject_id);
+Result<std::vector<ConsentEventRow>> ScanConsentEvents(Conn& conn, std::string_view after_subject,
+                                                       std::string_view after_id, size_t limit);
+Result<std::vector<ObjectionRow>> ScanObjections(Conn& conn, std::string_view after_subject, std::string_view after_id,
+                                                 size_t limit);
+Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Conn& conn, std::string_view after_subject,
+                                                           std::string_view after_id, size_t limit);
+Result<std::vector<AuditRow>> ReadAudit(Conn& conn, int64_t after_seq, size_t limit);
+Result<std::vector<AuditRow>> ReadSubjectAudit(Conn& conn, std::string_view subject_id, int64_t after_seq,
+                                               size_t limit);
+Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Conn& conn);
+Result<AuditCheckpointRow> AuditTail(Conn& conn);
+Result<int> SchemaVersion(Conn& conn);
+
+}  // namespace tillit::store::pg
+
+#endif  // TILLIT_STORE_POSTGRES_PG_QUERIES_H_
