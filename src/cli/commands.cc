@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -28,6 +29,11 @@
 
 namespace tillit::cli {
 namespace {
+
+std::string& StoreUrlFlag() {
+  static std::string url;
+  return url;
+}
 
 void Fail(const std::string& message) { std::cerr << "tillit: " << message << "\n"; }
 
@@ -53,6 +59,14 @@ std::string FormatTime(int64_t micros) { return FormatRfc3339(FromMicros(micros)
 
 }  // namespace
 
+void SetStoreUrl(std::string url) { StoreUrlFlag() = std::move(url); }
+
+std::string StoreUrl() {
+  if (!StoreUrlFlag().empty()) return StoreUrlFlag();
+  const char* env = std::getenv("TILLIT_STORE");
+  return env != nullptr ? env : "";
+}
+
 int RunCheck(const std::string& config_path, bool list_categories) {
   if (list_categories) {
     for (const auto& c : config::BuiltinCategories()) {
@@ -72,12 +86,12 @@ int RunCheck(const std::string& config_path, bool list_categories) {
 int RunInit(const std::string& config_path, const std::string& data_dir) {
   auto config = LoadAndReport(config_path);
   if (!config) return 1;
-  auto report = core::InitDataDir(data_dir, Random::Secure());
+  auto report = core::InitDataDir(data_dir, Random::Secure(), StoreUrl());
   if (!report.ok()) {
     Fail(report.status().message());
     return 1;
   }
-  auto opened = core::Open(data_dir, Clock::System(), Random::Secure());
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 1;
@@ -116,7 +130,7 @@ int RunServe(const ServeOptions& options) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
-  auto opened = core::Open(options.data_dir, Clock::System(), Random::Secure());
+  auto opened = core::Open(options.data_dir, Clock::System(), Random::Secure(), StoreUrl());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 1;
@@ -174,7 +188,7 @@ int RunServe(const ServeOptions& options) {
 }
 
 int RunKeyCreate(const std::string& data_dir, const std::string& name, const std::string& purposes) {
-  auto opened = core::Open(data_dir, Clock::System(), Random::Secure());
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 1;
@@ -197,7 +211,7 @@ int RunKeyCreate(const std::string& data_dir, const std::string& name, const std
 }
 
 int RunKeyList(const std::string& data_dir) {
-  auto opened = core::Open(data_dir, Clock::System(), Random::Secure());
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 1;
@@ -220,7 +234,7 @@ int RunKeyList(const std::string& data_dir) {
 }
 
 int RunKeyRevoke(const std::string& data_dir, const std::string& name) {
-  auto opened = core::Open(data_dir, Clock::System(), Random::Secure());
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 1;
@@ -237,7 +251,7 @@ int RunKeyRevoke(const std::string& data_dir, const std::string& name) {
 }
 
 int RunAuditVerify(const std::string& data_dir) {
-  auto opened = core::Open(data_dir, Clock::System(), Random::Secure());
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 1;
@@ -261,6 +275,7 @@ int RunAuditVerify(const std::string& data_dir) {
 int RunKeysRotate(const std::string& data_dir, size_t batch, size_t stop_after_batches) {
   ProgressBar bar("re-wrapping data keys");
   core::RotationOptions options;
+  options.store_url = StoreUrl();
   options.batch = batch == 0 ? 500 : batch;
   options.stop_after_batches = stop_after_batches;
   options.progress = [&bar](int64_t done, int64_t total) {
@@ -281,7 +296,7 @@ int RunKeysRotate(const std::string& data_dir, size_t batch, size_t stop_after_b
 }
 
 int RunKeysRetire(const std::string& data_dir) {
-  auto removed = core::RetireOldKeys(data_dir, Clock::System(), Random::Secure());
+  auto removed = core::RetireOldKeys(data_dir, Clock::System(), Random::Secure(), StoreUrl());
   if (!removed.ok()) {
     Fail(removed.status().message());
     return 1;

@@ -8,6 +8,11 @@
 
 namespace tillit::cli {
 
+// The store every command opens: the --store flag, else the TILLIT_STORE environment variable, else "" (SQLite in
+// the data directory). "postgres://…" selects PostgreSQL.
+void SetStoreUrl(std::string url);
+std::string StoreUrl();
+
 int RunCheck(const std::string& config_path, bool list_categories);
 int RunInit(const std::string& config_path, const std::string& data_dir);
 

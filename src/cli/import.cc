@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "cli/commands.h"
 #include "cli/progress.h"
 #include "config/loader.h"
 #include "config/taxonomy.h"
@@ -554,7 +555,7 @@ int RunImportSubjects(const ImportOptions& options) {
     return 2;
   }
 
-  auto opened = core::Open(options.data_dir, Clock::System(), Random::Secure());
+  auto opened = core::Open(options.data_dir, Clock::System(), Random::Secure(), StoreUrl());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 2;

@@ -13,7 +13,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
 
-  std::string config_path, data_dir, listen, name, purposes;
+  std::string config_path, data_dir, listen, name, purposes, store_url;
+  constexpr const char* kStoreHelp = "Store URL: postgres://… for PostgreSQL (default: SQLite in the data directory; "
+                                     "or set TILLIT_STORE)";
   bool list_categories = false;
 
   auto* check = app.add_subcommand("check", "Validate a configuration file");
@@ -23,12 +25,14 @@ int main(int argc, char** argv) {
   auto* init = app.add_subcommand("init", "Create a data directory: master key, databases, migrations");
   init->add_option("--config", config_path, "Configuration file")->required();
   init->add_option("--data", data_dir, "Data directory")->required();
+  init->add_option("--store", store_url, kStoreHelp);
 
   tillit::cli::ServeOptions serve_options;
   bool no_access_log = false;
   auto* serve = app.add_subcommand("serve", "Run the HTTP server");
   serve->add_option("--config", serve_options.config_path, "Configuration file")->required();
   serve->add_option("--data", serve_options.data_dir, "Data directory")->required();
+  serve->add_option("--store", store_url, kStoreHelp);
   serve->add_option("--listen", serve_options.listen, "Address to listen on (default from config: 127.0.0.1:8080)");
   serve->add_option("--threads", serve_options.threads, "HTTP threads (default: one per core, at least 2)");
   serve->add_flag("--no-access-log", no_access_log, "Do not write a log line per request");
@@ -37,28 +41,34 @@ int main(int argc, char** argv) {
   key->require_subcommand(1);
   auto* key_create = key->add_subcommand("create", "Create an API key; prints it once");
   key_create->add_option("--data", data_dir, "Data directory")->required();
+  key_create->add_option("--store", store_url, kStoreHelp);
   key_create->add_option("--name", name, "Key name")->required();
   key_create->add_option("--purposes", purposes, "Purposes the key may use, comma-separated")->required();
   auto* key_list = key->add_subcommand("list", "List API keys");
   key_list->add_option("--data", data_dir, "Data directory")->required();
+  key_list->add_option("--store", store_url, kStoreHelp);
   auto* key_revoke = key->add_subcommand("revoke", "Revoke an API key");
   key_revoke->add_option("NAME", name, "Key name")->required();
   key_revoke->add_option("--data", data_dir, "Data directory")->required();
+  key_revoke->add_option("--store", store_url, kStoreHelp);
 
   auto* audit = app.add_subcommand("audit", "Check the audit log");
   audit->require_subcommand(1);
   auto* audit_verify = audit->add_subcommand("verify", "Verify the hash chain and its signed head");
   audit_verify->add_option("--data", data_dir, "Data directory")->required();
+  audit_verify->add_option("--store", store_url, kStoreHelp);
 
   size_t batch = 500, stop_after = 0;
   auto* keys = app.add_subcommand("keys", "Manage the master key");
   keys->require_subcommand(1);
   auto* keys_rotate = keys->add_subcommand("rotate", "Add a master key version and re-wrap every key under it");
   keys_rotate->add_option("--data", data_dir, "Data directory")->required();
+  keys_rotate->add_option("--store", store_url, kStoreHelp);
   keys_rotate->add_option("--batch", batch, "Keys re-wrapped per commit");
   keys_rotate->add_option("--stop-after-batches", stop_after, "Stop early (to test resumption)")->group("");
   auto* keys_retire = keys->add_subcommand("retire", "Remove master key versions no key uses any more");
   keys_retire->add_option("--data", data_dir, "Data directory")->required();
+  keys_retire->add_option("--store", store_url, kStoreHelp);
 
   tillit::cli::ImportOptions import_options;
   auto* import_command = app.add_subcommand("import", "Import data from files");
@@ -68,6 +78,7 @@ int main(int argc, char** argv) {
   import_subjects->add_option("FILE", import_options.file, "CSV or NDJSON file")->required();
   import_subjects->add_option("--config", import_options.config_path, "Configuration file")->required();
   import_subjects->add_option("--data", import_options.data_dir, "Data directory")->required();
+  import_subjects->add_option("--store", store_url, kStoreHelp);
   import_subjects->add_option("--rejects", import_options.rejects_path,
                               "Where rejected rows go (default: FILE.rejects.csv, or .rejects.ndjson)");
   import_subjects->add_option("--source", import_options.source, "Source of rows that name none (default: import)");
@@ -82,6 +93,7 @@ int main(int argc, char** argv) {
   }
 
   using namespace tillit::cli;
+  if (!store_url.empty()) SetStoreUrl(store_url);
   if (*check) {
     if (config_path.empty() && !list_categories) {
       std::cerr << "tillit check: name the configuration file, e.g. `tillit check tillit.toml`\n";

@@ -28,7 +28,7 @@ Result<crypto::SecretKey> LoadOrCreateSecret(store::Store& store, const crypto::
 
 std::string MasterKeyPath(const std::string& data_dir) { return data_dir + "/master.key"; }
 
-Result<InitReport> InitDataDir(const std::string& data_dir, Random& random) {
+Result<InitReport> InitDataDir(const std::string& data_dir, Random& random, const std::string& store_url) {
   InitReport report;
   struct stat st;
   if (::stat(data_dir.c_str(), &st) != 0) {
@@ -47,6 +47,7 @@ Result<InitReport> InitDataDir(const std::string& data_dir, Random& random) {
   TILLIT_ASSIGN_OR_RETURN(auto key, crypto::MasterKey::Load(key_path));  // refuses a key others may read
   store::StoreOptions options;
   options.data_dir = data_dir;
+  options.url = store_url;
   options.create_if_missing = true;
   options.readers = 1;
   TILLIT_ASSIGN_OR_RETURN(auto store, store::Store::Open(options));
@@ -61,12 +62,13 @@ Result<InitReport> InitDataDir(const std::string& data_dir, Random& random) {
   return report;
 }
 
-Result<OpenDataDir> Open(const std::string& data_dir, Clock& clock, Random& random) {
+Result<OpenDataDir> Open(const std::string& data_dir, Clock& clock, Random& random, const std::string& store_url) {
   OpenDataDir out;
   TILLIT_ASSIGN_OR_RETURN(out.master_key, crypto::MasterKey::Load(MasterKeyPath(data_dir)));
   out.keyring = std::make_unique<crypto::Keyring>(*out.master_key);
   store::StoreOptions options;
   options.data_dir = data_dir;
+  options.url = store_url;
   TILLIT_ASSIGN_OR_RETURN(out.store, store::Store::Open(options));
   {
     TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey root,

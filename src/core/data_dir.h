@@ -31,7 +31,9 @@ struct InitReport {
 
 // Creates the directory (mode 0700), the master key if absent, and the databases, and applies migrations.
 // Idempotent. PermissionDenied if an existing key file is readable by group or others.
-Result<InitReport> InitDataDir(const std::string& data_dir, Random& random);
+// `store_url` selects the store: empty for SQLite in the data directory, "postgres://…" for PostgreSQL (the master
+// key stays in the data directory either way).
+Result<InitReport> InitDataDir(const std::string& data_dir, Random& random, const std::string& store_url = "");
 
 // The installation-wide secrets, kept wrapped by the master key in the key store.
 inline constexpr std::string_view kBlindIndexSecret = "blind-index-root";
@@ -49,7 +51,8 @@ struct OpenDataDir {
 // Opens an initialised data directory: loads and checks the master key, opens the store, applies migrations,
 // unwraps the installation's secrets (creating any that are missing) and installs the audit chain's commit hook.
 // `clock` and `random` must outlive the returned store.
-Result<OpenDataDir> Open(const std::string& data_dir, Clock& clock, Random& random);
+Result<OpenDataDir> Open(const std::string& data_dir, Clock& clock, Random& random,
+                         const std::string& store_url = "");
 
 }  // namespace tillit::core
 

@@ -23,12 +23,12 @@ Result<bool> Unfinished(OpenDataDir& dir) {
 Result<RotationReport> RotateKeys(const std::string& data_dir, const RotationOptions& options, Clock& clock,
                                   Random& random) {
   RotationReport report;
-  TILLIT_ASSIGN_OR_RETURN(OpenDataDir dir, Open(data_dir, clock, random));
+  TILLIT_ASSIGN_OR_RETURN(OpenDataDir dir, Open(data_dir, clock, random, options.store_url));
   TILLIT_ASSIGN_OR_RETURN(report.resumed, Unfinished(dir));
   if (!report.resumed) {
     dir.store->Close();
     TILLIT_RETURN_IF_ERROR(crypto::MasterKey::AddVersion(MasterKeyPath(data_dir), random));
-    TILLIT_ASSIGN_OR_RETURN(dir, Open(data_dir, clock, random));
+    TILLIT_ASSIGN_OR_RETURN(dir, Open(data_dir, clock, random, options.store_url));
   }
   const uint32_t current = dir.master_key->current_version();
   report.version = current;
@@ -90,8 +90,8 @@ Result<RotationReport> RotateKeys(const std::string& data_dir, const RotationOpt
   return report;
 }
 
-Result<int> RetireOldKeys(const std::string& data_dir, Clock& clock, Random& random) {
-  TILLIT_ASSIGN_OR_RETURN(OpenDataDir dir, Open(data_dir, clock, random));
+Result<int> RetireOldKeys(const std::string& data_dir, Clock& clock, Random& random, const std::string& store_url) {
+  TILLIT_ASSIGN_OR_RETURN(OpenDataDir dir, Open(data_dir, clock, random, store_url));
   TILLIT_ASSIGN_OR_RETURN(bool unfinished, Unfinished(dir));
   if (unfinished) {
     dir.store->Close();

@@ -19,6 +19,7 @@
 namespace tillit::core {
 
 struct RotationOptions {
+  std::string store_url;  // as core::Open's
   size_t batch = 500;
   // Called after each batch with (re-wrapped so far, total to re-wrap).
   std::function<void(int64_t, int64_t)> progress;
@@ -38,7 +39,8 @@ Result<RotationReport> RotateKeys(const std::string& data_dir, const RotationOpt
 
 // Removes master key versions no stored key uses any more. FailedPrecondition while a rotation is unfinished.
 // Returns the number of versions removed.
-Result<int> RetireOldKeys(const std::string& data_dir, Clock& clock, Random& random);
+Result<int> RetireOldKeys(const std::string& data_dir, Clock& clock, Random& random,
+                          const std::string& store_url = "");
 
 }  // namespace tillit::core
 

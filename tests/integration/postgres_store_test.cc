@@ -17,6 +17,7 @@
 #include "store/migrations.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_store.h"
+#include "support/process.h"
 
 namespace tillit::store {
 namespace {
@@ -62,8 +63,8 @@ Status ServerSideFailure(WriteTxn& txn) { return txn.InsertApiKey(Key("bad\xff")
 class PostgresStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const char* server = std::getenv("TILLIT_TEST_POSTGRES");
-    if (server == nullptr || *server == '\0') {
+    const std::string server = testing::PostgresServerUrl();
+    if (server.empty()) {
       GTEST_SKIP() << "set TILLIT_TEST_POSTGRES to a PostgreSQL URL where databases may be created, e.g. the one "
                       "`scripts/pg-test-cluster start /tmp/pgt 55432` prints";
     }

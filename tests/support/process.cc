@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <libpq-fe.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -10,6 +11,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -27,18 +30,39 @@ std::vector<char*> Argv(std::vector<std::string>& args) {
   return argv;
 }
 
+// The value after `--data` in `args`, or "".
+std::string DataDirOf(const std::vector<std::string>& args) {
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--data") return args[i + 1];
+  }
+  return "";
+}
+
+// The environment for a child: ours, plus TILLIT_STORE for the data directory's database on PostgreSQL.
+std::vector<std::string> ChildEnvironment(const std::vector<std::string>& args) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (std::string_view(*e).substr(0, 13) != "TILLIT_STORE=") env.emplace_back(*e);
+  }
+  const std::string data_dir = DataDirOf(args);
+  if (UsingPostgres() && !data_dir.empty()) env.push_back("TILLIT_STORE=" + StoreUrlFor(data_dir));
+  return env;
+}
+
 // Starts tillit with stdout and stderr sent to files.
 pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
   std::vector<std::string> full = {TillitBinary()};
   full.insert(full.end(), args.begin(), args.end());
   auto argv = Argv(full);
+  std::vector<std::string> env_strings = ChildEnvironment(args);
+  auto envp = Argv(env_strings);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
   pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + full[0]);
   return pid;
@@ -71,6 +95,67 @@ size_t CollectHeader(char* data, size_t size, size_t n, void* out) {
 }
 
 }  // namespace
+
+std::string PostgresServerUrl() {
+  static const std::string url = [] {
+    if (const char* env = std::getenv("TILLIT_TEST_POSTGRES"); env != nullptr && *env != '\0') {
+      return std::string(env);
+    }
+    if (const char* file = std::getenv("TILLIT_TEST_POSTGRES_FILE"); file != nullptr && *file != '\0') {
+      // The URL on the first line; the cluster's directory, if known, on the second.
+      std::istringstream lines(ReadFile(file));
+      std::string url;
+      std::getline(lines, url);
+      if (url.empty()) throw std::runtime_error(std::string("no PostgreSQL URL in ") + file);
+      return url;
+    }
+    return std::string();
+  }();
+  return url;
+}
+
+bool UsingPostgres() { return !PostgresServerUrl().empty(); }
+
+std::string PostgresClusterDir() {
+  if (const char* dir = std::getenv("TILLIT_TEST_POSTGRES_DIR"); dir != nullptr) return dir;
+  if (const char* file = std::getenv("TILLIT_TEST_POSTGRES_FILE"); file != nullptr && *file != '\0') {
+    std::istringstream lines(ReadFile(file));
+    std::string url, dir;
+    std::getline(lines, url);
+    std::getline(lines, dir);
+    return dir;
+  }
+  return "";
+}
+
+std::string StoreUrlFor(const std::string& data_dir) {
+  if (!UsingPostgres()) return "";
+  static std::mutex mu;
+  static std::set<std::string> created;
+  const std::string absolute = std::filesystem::absolute(data_dir).lexically_normal().string();
+  // A database name from the directory's path: stable for the directory, distinct between directories.
+  const std::string name = "t_" + std::to_string(std::hash<std::string>{}(absolute) % 1000000000000ULL) + "_" +
+                           std::to_string(::getpid());
+  const std::string server = PostgresServerUrl();
+  const size_t slash = server.rfind('/');
+  const std::string url = server.substr(0, slash + 1) + name;
+  std::lock_guard lock(mu);
+  if (created.insert(name).second) {
+    PGconn* conn = PQconnectdb(server.c_str());
+    if (PQstatus(conn) != CONNECTION_OK) {
+      const std::string error = PQerrorMessage(conn);
+      PQfinish(conn);
+      throw std::runtime_error("cannot reach the test PostgreSQL server: " + error);
+    }
+    PGresult* res = PQexec(conn, ("CREATE DATABASE " + name).c_str());
+    const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+    const std::string error = PQerrorMessage(conn);
+    PQclear(res);
+    PQfinish(conn);
+    if (!ok) throw std::runtime_error("cannot create the test database " + name + ": " + error);
+  }
+  return url;
+}
 
 std::string TillitBinary() { return TILLIT_BINARY; }
 std::string SourceDir() { return TILLIT_SOURCE_DIR; }

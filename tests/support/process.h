@@ -16,6 +16,18 @@ std::string TillitBinary();
 std::string SourceDir();
 std::string ExampleConfig(const std::string& name);  // "minimagi" → SOURCE/examples/minimagi.toml
 
+// The backend the suite runs against. The same tests run twice under ctest: on SQLite, and on PostgreSQL when
+// TILLIT_TEST_POSTGRES (a server URL where databases may be created) or TILLIT_TEST_POSTGRES_FILE (a file holding
+// that URL) is set. Then every data directory a test uses gets its own fresh database, and every tillit the tests
+// start is pointed at it through TILLIT_STORE.
+std::string PostgresServerUrl();  // "" when the suite runs on SQLite
+bool UsingPostgres();
+// The store URL of `data_dir`'s database ("" on SQLite); the database is created on first use.
+std::string StoreUrlFor(const std::string& data_dir);
+// The PostgreSQL cluster's own directory (TILLIT_TEST_POSTGRES_DIR, or the second line of the URL file), to look at
+// its files; "" when unknown.
+std::string PostgresClusterDir();
+
 // A fresh directory under the system temp dir, removed when the object dies.
 class TempDir {
  public:
