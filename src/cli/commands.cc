@@ -14,10 +14,12 @@
 #include "config/loader.h"
 #include "config/taxonomy.h"
 #include "core/api_keys.h"
+#include "core/audience.h"
 #include "core/audit.h"
 #include "core/consents.h"
 #include "core/data_dir.h"
 #include "core/decisions.h"
+#include "core/migrate.h"
 #include "core/rotation.h"
 #include "core/snapshots.h"
 #include "http/routes.h"
@@ -62,6 +64,7 @@ std::string FormatTime(int64_t micros) { return FormatRfc3339(FromMicros(micros)
 void SetStoreUrl(std::string url) { StoreUrlFlag() = std::move(url); }
 
 std::string StoreUrl() {
+  if (StoreUrlFlag() == "sqlite") return "";  // SQLite explicitly, whatever TILLIT_STORE says
   if (!StoreUrlFlag().empty()) return StoreUrlFlag();
   const char* env = std::getenv("TILLIT_STORE");
   return env != nullptr ? env : "";
@@ -153,8 +156,10 @@ int RunServe(const ServeOptions& options) {
   core::Register reg(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure(), &decisions);
   core::Consents consents(config, published->policy_version, store, decisions, *opened->indexer, Clock::System(),
                           Random::Secure());
+  core::Audiences audiences(config, store, *opened->keyring, decisions, Clock::System());
   http::AppContext app{
       config, published->policy_version, &store, &api_keys, &metrics, &Clock::System(), &reg, &consents, &decisions};
+  app.audiences = &audiences;
 
   http::ServerOptions server_options;
   server_options.address = address->first;
@@ -303,6 +308,45 @@ int RunKeysRetire(const std::string& data_dir) {
   }
   std::cout << "removed " << *removed << " old master key version" << (*removed == 1 ? "" : "s") << " from "
             << core::MasterKeyPath(data_dir) << "\n";
+  return 0;
+}
+
+int RunMigrate(const std::string& from, const std::string& to, const std::string& data_dir) {
+  core::MigrateOptions options;
+  options.data_dir = data_dir;
+  // "sqlite:DIR" names the SQLite store of a data directory, which also holds the master key.
+  auto side = [&options](const std::string& spec, std::string& url) -> bool {
+    if (spec.rfind("sqlite:", 0) == 0) {
+      const std::string dir = spec.substr(7);
+      if (!options.data_dir.empty() && options.data_dir != dir) return false;
+      options.data_dir = dir;
+      url.clear();
+      return true;
+    }
+    url = spec;
+    return spec.rfind("postgres://", 0) == 0 || spec.rfind("postgresql://", 0) == 0;
+  };
+  if (!side(from, options.from_url) || !side(to, options.to_url) || options.data_dir.empty()) {
+    std::cerr << "tillit migrate: name each side as sqlite:DIR or postgres://…, e.g. `tillit migrate --from "
+                 "sqlite:/var/lib/tillit --to postgresql://tillit@db/tillit`; with two PostgreSQL stores add --data "
+                 "DIR for the master key\n";
+    return 2;
+  }
+  ProgressBar bar("copying subjects");
+  options.progress = [&bar](int64_t done, int64_t total) {
+    bar.set_total(total);
+    bar.Update(done);
+  };
+  auto report = core::MigrateStore(options, Clock::System(), Random::Secure());
+  if (!report.ok()) {
+    Fail(report.status().message());
+    return 1;
+  }
+  std::cout << "migrated " << report->subjects << " subjects, " << report->records << " records, "
+            << report->consent_events << " consent events, " << report->api_keys << " API keys and "
+            << report->audit_entries << " audit entries; counts match and the audit chain verifies in the target\n"
+            << "start tillit with --store " << (options.to_url.empty() ? "sqlite" : "<the target URL>")
+            << " from now on\n";
   return 0;
 }
 

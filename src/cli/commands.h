@@ -31,6 +31,8 @@ int RunKeyRevoke(const std::string& data_dir, const std::string& name);
 int RunAuditVerify(const std::string& data_dir);
 int RunKeysRotate(const std::string& data_dir, size_t batch, size_t stop_after_batches);
 int RunKeysRetire(const std::string& data_dir);
+// `from` and `to` are "sqlite:DIR" or a postgres:// URL; `data_dir` is needed when neither names SQLite.
+int RunMigrate(const std::string& from, const std::string& to, const std::string& data_dir);
 int RunVersion();
 
 }  // namespace tillit::cli

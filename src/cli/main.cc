@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/audience.h"
 #include "cli/commands.h"
 #include "cli/import.h"
 
@@ -14,8 +15,8 @@ int main(int argc, char** argv) {
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
 
   std::string config_path, data_dir, listen, name, purposes, store_url;
-  constexpr const char* kStoreHelp = "Store URL: postgres://… for PostgreSQL (default: SQLite in the data directory; "
-                                     "or set TILLIT_STORE)";
+  constexpr const char* kStoreHelp =
+      "Store: postgres://… for PostgreSQL, or sqlite (the default, in the data directory; or set TILLIT_STORE)";
   bool list_categories = false;
 
   auto* check = app.add_subcommand("check", "Validate a configuration file");
@@ -83,6 +84,25 @@ int main(int argc, char** argv) {
                               "Where rejected rows go (default: FILE.rejects.csv, or .rejects.ndjson)");
   import_subjects->add_option("--source", import_options.source, "Source of rows that name none (default: import)");
 
+  tillit::cli::AudienceOptions audience_options;
+  auto* audience = app.add_subcommand(
+      "audience", "Write the subjects who may be contacted now for a purpose (over a channel) as NDJSON");
+  audience->add_option("--config", audience_options.config_path, "Configuration file")->required();
+  audience->add_option("--data", audience_options.data_dir, "Data directory")->required();
+  audience->add_option("--store", store_url, kStoreHelp);
+  audience->add_option("--purpose", audience_options.purpose, "Purpose, e.g. marketing")->required();
+  audience->add_option("--channel", audience_options.channel,
+                       "Channel: email, sms, phone or post (default: none, ids only)");
+  audience->add_flag("--ids-only", audience_options.ids_only, "Subject ids only: no contact field is decrypted");
+  audience->add_option("--limit", audience_options.limit, "At most this many subjects (default: all)");
+  audience->add_option("--out", audience_options.out_path, "Output file (default: stdout)");
+
+  std::string migrate_from, migrate_to;
+  auto* migrate = app.add_subcommand("migrate", "Copy the register, keys and audit chain into another, empty store");
+  migrate->add_option("--from", migrate_from, "sqlite:DIR or postgres://…")->required();
+  migrate->add_option("--to", migrate_to, "postgres://… or sqlite:DIR")->required();
+  migrate->add_option("--data", data_dir, "Data directory with the master key (when neither side is sqlite:DIR)");
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -113,6 +133,8 @@ int main(int argc, char** argv) {
   if (*keys_rotate) return RunKeysRotate(data_dir, batch, stop_after);
   if (*keys_retire) return RunKeysRetire(data_dir);
   if (*import_subjects) return RunImportSubjects(import_options);
+  if (*audience) return RunAudience(audience_options);
+  if (*migrate) return RunMigrate(migrate_from, migrate_to, data_dir);
   if (*version) return RunVersion();
   return 2;
 }

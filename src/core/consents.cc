@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include "core/receipts.h"
+#include "util/hex.h"
+
 namespace tillit::core {
 namespace {
 
@@ -26,6 +29,17 @@ Status CheckChannel(std::string_view channel) {
 }
 
 bool IsDirectMarketing(const config::Purpose& p) { return !p.channels.empty() || p.id == "marketing"; }
+
+Status CheckVisitorId(std::string_view id) {
+  const bool ok =
+      id.size() >= 8 && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      });
+  if (ok) return Status::Ok();
+  return Status::InvalidArgument("a visitor id is 8 to 128 characters of A-Z, a-z, 0-9, _ and -", "invalid_visitor_id");
+}
+
+std::string_view Choice(bool accepted) { return accepted ? "given" : "refused"; }
 
 }  // namespace
 
@@ -261,6 +275,137 @@ void Consents::Lift(std::string subject_id, std::string notice, Actor actor, Don
 Result<std::vector<store::RestrictionRow>> Consents::Restrictions(std::string_view subject_id) {
   TILLIT_RETURN_IF_ERROR(CheckSubject(subject_id));
   return store_.ListRestrictions(subject_id);
+}
+
+Result<nlohmann::json> Consents::Receipt(std::string_view subject_id, std::string_view event_id) {
+  TILLIT_RETURN_IF_ERROR(CheckSubject(subject_id));
+  TILLIT_ASSIGN_OR_RETURN(auto events, store_.ListConsentEvents(subject_id));
+  auto it = std::find_if(events.begin(), events.end(),
+                         [&](const store::ConsentEventRow& e) { return e.event_id == event_id; });
+  if (it == events.end()) return Status::NotFound("no such consent event for this subject", "consent_event_not_found");
+  if (it->action == "existing_customer") {
+    return Status::FailedPrecondition(
+        "this event records the existing-customer exception, which is not a consent; it has no consent receipt",
+        "not_a_consent");
+  }
+  return ConsentReceipt(*config_, *it);
+}
+
+Result<RenewalPage> Consents::Renewals(std::string_view cursor, size_t limit) {
+  // The cursor is the hex of "subject\npurpose\nchannel": opaque to clients, and any id survives it.
+  std::optional<RenewalKey> after;
+  if (!cursor.empty()) {
+    auto bytes = HexDecode(cursor);
+    const std::string text = bytes ? std::string(bytes->begin(), bytes->end()) : std::string();
+    const size_t first = text.find('\n');
+    const size_t second = first == std::string::npos ? first : text.find('\n', first + 1);
+    if (second == std::string::npos || text.find('\n', second + 1) != std::string::npos) {
+      return Status::InvalidArgument("the cursor is not one this server gave out; start again without it",
+                                     "invalid_cursor");
+    }
+    after = RenewalKey{text.substr(0, first), text.substr(first + 1, second - first - 1), text.substr(second + 1)};
+  }
+  constexpr config::Duration kExpiringWithin{0, 30};
+  RenewalPage page;
+  page.items = index_.Renewals(after, limit, clock_.Now(), kExpiringWithin);
+  if (limit > 0 && page.items.size() == limit) {
+    const Renewal& last = page.items.back();
+    const std::string key = last.subject_id + "\n" + last.purpose + "\n" + last.channel;
+    page.next_cursor = HexEncode(std::span(reinterpret_cast<const uint8_t*>(key.data()), key.size()));
+  }
+  return page;
+}
+
+void Consents::RecordVisitor(std::string visitor_id, VisitorConsentInput input, Actor actor,
+                             Done<store::VisitorConsentRow> done) {
+  if (Status s = CheckVisitorId(visitor_id); !s.ok()) return done(s);
+  auto row = std::make_shared<store::VisitorConsentRow>();
+  for (const auto& [category, accepted] : input.categories) {
+    if (category == config::CookieCategoryId(config::CookieCategory::kPreferences)) {
+      row->preferences = accepted;
+    } else if (category == config::CookieCategoryId(config::CookieCategory::kStatistics)) {
+      row->statistics = accepted;
+    } else if (category == config::CookieCategoryId(config::CookieCategory::kMarketing)) {
+      row->marketing = accepted;
+    } else if (category != config::CookieCategoryId(config::CookieCategory::kNecessary)) {
+      // Necessary cookies need no consent: they are on whatever the banner sends.
+      return done(Status::InvalidArgument(
+          "unknown cookie category '" + category + "'; use necessary, preferences, statistics or marketing",
+          "unknown_cookie_category"));
+    }
+  }
+  if (input.banner_version.empty() || input.banner_version.size() > 128) {
+    return done(Status::InvalidArgument("banner_version (up to 128 characters) names the banner text that was shown",
+                                        "banner_version_required"));
+  }
+  if (input.language.empty()) input.language = config_->default_language();
+  if (std::find(config_->languages.begin(), config_->languages.end(), input.language) == config_->languages.end()) {
+    return done(Status::InvalidArgument("language '" + input.language + "' is not one of the policy's languages",
+                                        "invalid_language"));
+  }
+  // Global Privacy Control is an opt-out signal: it refuses tracking whatever the banner says.
+  if (input.gpc) row->statistics = row->marketing = false;
+  const int64_t now = ToMicros(clock_.Now());
+  row->visitor_id = std::move(visitor_id);
+  row->event_id = random_.NewId("vcn_");
+  row->gpc = input.gpc;
+  row->banner_version = std::move(input.banner_version);
+  row->language = std::move(input.language);
+  row->policy_version = policy_version_;
+  row->at = now;
+  row->actor = actor.name;
+  // Ids and choices only: the visitor id stays out of the audit chain.
+  AuditEvent event{std::move(actor), "", "visitor_consent.record", "",
+                   "event=" + row->event_id + " preferences=" + std::string(Choice(row->preferences)) +
+                       " statistics=" + std::string(Choice(row->statistics)) +
+                       " marketing=" + std::string(Choice(row->marketing)) + (row->gpc ? " gpc=on" : " gpc=off")};
+  store_.Write(
+      [row, event, now](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(txn.InsertVisitorConsent(*row));
+        return AppendAudit(txn, event, now);
+      },
+      [row, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        done(*row);
+      });
+}
+
+Result<VisitorConsentState> Consents::Visitor(std::string_view visitor_id) {
+  TILLIT_RETURN_IF_ERROR(CheckVisitorId(visitor_id));
+  VisitorConsentState state;
+  TILLIT_ASSIGN_OR_RETURN(state.history, store_.ListVisitorConsents(visitor_id));
+  if (state.history.empty()) return Status::NotFound("no cookie choice recorded for this visitor", "visitor_not_found");
+  TILLIT_ASSIGN_OR_RETURN(state.links, store_.ListVisitorLinks(visitor_id));
+  return state;
+}
+
+void Consents::LinkVisitor(std::string visitor_id, std::string subject_id, Actor actor,
+                           Done<store::VisitorLinkRow> done) {
+  if (Status s = CheckVisitorId(visitor_id); !s.ok()) return done(s);
+  if (subject_id.empty()) return done(Status::InvalidArgument("subject_id is required", "subject_required"));
+  if (Status s = CheckSubject(subject_id); !s.ok()) return done(s);
+  auto history = store_.ListVisitorConsents(visitor_id);
+  if (!history.ok()) return done(history.status());
+  if (history->empty()) {
+    return done(Status::NotFound("no cookie choice recorded for this visitor", "visitor_not_found"));
+  }
+  const int64_t now = ToMicros(clock_.Now());
+  auto row = std::make_shared<store::VisitorLinkRow>();
+  row->visitor_id = std::move(visitor_id);
+  row->subject_id = std::move(subject_id);
+  row->linked_at = now;
+  row->actor = actor.name;
+  AuditEvent event{std::move(actor), "", "visitor.link", row->subject_id, "visitor_event=" + history->back().event_id};
+  // The decision index is not told: a cookie choice never becomes consent for a purpose.
+  store_.Write(
+      [row, event, now](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(txn.LinkVisitor(*row));
+        return AppendAudit(txn, event, now);
+      },
+      [row, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        done(*row);
+      });
 }
 
 }  // namespace tillit::core

@@ -11,8 +11,10 @@
 
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/config.h"
@@ -44,10 +46,31 @@ struct ObjectionInput {
   std::string method = "api";
 };
 
+// A visitor's choice in the cookie banner. `categories` maps cookie categories ("necessary", "preferences",
+// "statistics", "marketing") to whether they were accepted; a category left out is refused.
+struct VisitorConsentInput {
+  std::vector<std::pair<std::string, bool>> categories;
+  std::string banner_version;  // the version of the banner text that was shown
+  bool gpc = false;            // the browser sent Global Privacy Control
+  std::string language;        // the controller's default language when empty
+};
+
+// What a visitor chose, oldest first (the last is the current choice), and the subjects it was linked to.
+struct VisitorConsentState {
+  std::vector<store::VisitorConsentRow> history;
+  std::vector<store::VisitorLinkRow> links;
+};
+
 // A subject's consent state: the latest event per (purpose, channel) and every event.
 struct ConsentState {
   std::vector<store::ConsentEventRow> current;
   std::vector<store::ConsentEventRow> history;
+};
+
+// A page of consents to renew; next_cursor is "" on the last page.
+struct RenewalPage {
+  std::vector<Renewal> items;
+  std::string next_cursor;
 };
 
 class Consents {
@@ -73,6 +96,26 @@ class Consents {
   void Restrict(std::string subject_id, std::string reason, Actor actor, Done<store::RestrictionRow> done);
   void Lift(std::string subject_id, std::string notice, Actor actor, Done<std::string> done);
   Result<std::vector<store::RestrictionRow>> Restrictions(std::string_view subject_id);
+
+  // The receipt of one consent event (core/receipts.h). NotFound "subject_not_found" / "consent_event_not_found";
+  // FailedPrecondition "not_a_consent" for an existing-customer event, which records no consent.
+  Result<nlohmann::json> Receipt(std::string_view subject_id, std::string_view event_id);
+
+  // The consents that need renewing now (DecisionIndex::Renewals), "expiring" meaning within 30 days: up to `limit`
+  // after `cursor`, a next_cursor of an earlier page ("" for the first). InvalidArgument "invalid_cursor".
+  Result<RenewalPage> Renewals(std::string_view cursor, size_t limit);
+
+  // Cookie-banner choices of visitors, who are known only by the banner's opaque id (8 to 128 characters of
+  // A-Z a-z 0-9 _ -). They are kept apart from subjects' consent events and never count as consent for a purpose,
+  // not even once the visitor is linked to a subject: the decision index never learns of them (DESIGN.md, rule 3).
+  // With Global Privacy Control on, statistics and marketing are stored as refused whatever was sent.
+  // InvalidArgument "invalid_visitor_id", "unknown_cookie_category", "banner_version_required", "invalid_language".
+  void RecordVisitor(std::string visitor_id, VisitorConsentInput input, Actor actor,
+                     Done<store::VisitorConsentRow> done);
+  // NotFound "visitor_not_found" when the visitor has made no choice.
+  Result<VisitorConsentState> Visitor(std::string_view visitor_id);
+  // Links a visitor who logged in to the subject. NotFound "visitor_not_found" / "subject_not_found".
+  void LinkVisitor(std::string visitor_id, std::string subject_id, Actor actor, Done<store::VisitorLinkRow> done);
 
  private:
   Status CheckSubject(std::string_view subject_id) const;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <mutex>
+#include <tuple>
 
 #include "config/countries.h"
 
@@ -24,13 +25,14 @@ bool Blocks(std::string_view status) { return status == "active" || status == "u
 }  // namespace
 
 void DecisionIndex::Merge(SubjectState& state, const store::ConsentEventRow& event) {
-  for (auto& fact : state.consents) {
-    if (fact.purpose == event.purpose && fact.channel == event.channel) {
-      if (event.at >= fact.at) fact = {event.purpose, event.channel, event.action, event.at, event.revision};
+  ConsentFact fact{event.purpose, event.channel, event.action, event.at, event.revision, event.unproven};
+  for (auto& known : state.consents) {
+    if (known.purpose == event.purpose && known.channel == event.channel) {
+      if (event.at >= known.at) known = std::move(fact);
       return;
     }
   }
-  state.consents.push_back({event.purpose, event.channel, event.action, event.at, event.revision});
+  state.consents.push_back(std::move(fact));
 }
 
 void DecisionIndex::Merge(SubjectState& state, const store::ObjectionRow& objection) {
@@ -136,6 +138,83 @@ Result<Decision> DecisionIndex::Decide(std::string_view subject_id, std::string_
   auto it = subjects_.find(subject_id);
   if (it == subjects_.end()) return Status::NotFound("no subject with this id", "subject_not_found");
   return Evaluate(it->second, *p, channel, ToMicros(now));
+}
+
+Result<std::vector<std::string>> DecisionIndex::Allowed(std::string_view purpose, std::string_view channel,
+                                                        TimePoint now) const {
+  const config::Purpose* p = config_->FindPurpose(purpose);
+  if (p == nullptr) {
+    return Status::InvalidArgument("'" + std::string(purpose) + "' is not a purpose of this configuration",
+                                   "unknown_purpose");
+  }
+  if (!channel.empty() && !config::ParseChannel(channel)) {
+    return Status::InvalidArgument("unknown channel '" + std::string(channel) + "'; use email, sms, phone or post",
+                                   "unknown_channel");
+  }
+  const int64_t at = ToMicros(now);
+  std::vector<std::string> ids;
+  std::shared_lock lock(mu_);
+  for (const auto& [id, state] : subjects_) {
+    if (Evaluate(state, *p, channel, at).allow) ids.push_back(id);
+  }
+  return ids;
+}
+
+std::vector<Renewal> DecisionIndex::Renewals(const std::optional<RenewalKey>& after, size_t limit, TimePoint now,
+                                             const config::Duration& horizon) const {
+  const int64_t at = ToMicros(now);
+  const int64_t soon = ToMicros(config::AddDuration(now, horizon));
+  const auto key_less = [](const Renewal& a, const Renewal& b) {
+    return std::tie(a.subject_id, a.purpose, a.channel) < std::tie(b.subject_id, b.purpose, b.channel);
+  };
+  // A max-heap of the `limit` smallest keys after `after`: a page costs one walk of the index, whatever its place.
+  std::vector<Renewal> page;
+  if (limit == 0) return page;
+  std::shared_lock lock(mu_);
+  for (const auto& [id, state] : subjects_) {
+    if (state.erased) continue;
+    if (after && id < after->subject_id) continue;
+    for (const ConsentFact& c : state.consents) {
+      if (c.action != "given") continue;
+      const config::Purpose* p = config_->FindPurpose(c.purpose);
+      if (p == nullptr || p->legal_basis != LegalBasis::kConsent) continue;
+      if (after && std::tie(id, c.purpose, c.channel) <= std::tie(after->subject_id, after->purpose, after->channel)) {
+        continue;
+      }
+      if (!page.empty() && page.size() >= limit &&
+          std::tie(id, c.purpose, c.channel) >=
+              std::tie(page.front().subject_id, page.front().purpose, page.front().channel)) {
+        continue;
+      }
+      // A consent for one channel is not current when a later event for every channel replaced it.
+      const bool replaced =
+          !c.channel.empty() && std::any_of(state.consents.begin(), state.consents.end(), [&](const ConsentFact& o) {
+            return o.purpose == c.purpose && o.channel.empty() && o.at > c.at;
+          });
+      if (replaced) continue;
+      std::optional<int64_t> expires;
+      if (p->consent_validity) expires = ToMicros(config::AddDuration(FromMicros(c.at), *p->consent_validity));
+      const Decision d = Evaluate(state, *p, c.channel, at);
+      std::string_view reason;
+      if (d.rule == "consent_outdated" || d.rule == "consent_expired") {
+        reason = d.rule;
+      } else if (d.allow && d.rule == "consent" && expires && *expires <= soon) {
+        reason = "expiring";
+      } else if (d.allow && d.rule == "consent" && c.unproven) {
+        reason = "unproven";
+      } else {
+        continue;
+      }
+      page.push_back({id, c.purpose, c.channel, reason, c.at, expires});
+      std::push_heap(page.begin(), page.end(), key_less);
+      if (page.size() > limit) {
+        std::pop_heap(page.begin(), page.end(), key_less);
+        page.pop_back();
+      }
+    }
+  }
+  std::sort_heap(page.begin(), page.end(), key_less);
+  return page;
 }
 
 Decision DecisionIndex::Evaluate(const SubjectState& state, const config::Purpose& p, std::string_view channel,

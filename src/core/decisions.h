@@ -42,6 +42,23 @@ struct Decision {
   std::string_view basis;  // the purpose's legal basis: "consent", "contract" …
 };
 
+// A subject's current consent for a consent-based purpose that needs renewing (DecisionIndex::Renewals).
+struct Renewal {
+  std::string subject_id;
+  std::string purpose;
+  std::string channel;      // "" for every channel
+  std::string_view reason;  // "consent_outdated" | "consent_expired" | "expiring" | "unproven"
+  int64_t given_at = 0;     // microseconds since the epoch
+  std::optional<int64_t> expires_at;
+};
+
+// A keyset position in the renewals list: the key of the previous page's last item.
+struct RenewalKey {
+  std::string subject_id;
+  std::string purpose;
+  std::string channel;
+};
+
 class DecisionIndex {
  public:
   explicit DecisionIndex(std::shared_ptr<const config::Config> config) : config_(std::move(config)) {}
@@ -63,6 +80,18 @@ class DecisionIndex {
   Result<Decision> Decide(std::string_view subject_id, std::string_view purpose, std::string_view channel,
                           TimePoint now) const;
 
+  // The ids of every subject whose decision for (purpose, channel) allows at `now`, in no particular order: the
+  // audience of a marketing export. Errors as Decide.
+  Result<std::vector<std::string>> Allowed(std::string_view purpose, std::string_view channel, TimePoint now) const;
+
+  // The consents to renew at `now`, ordered by (subject_id, purpose, channel), at most `limit` after `after`: every
+  // latest "given" event for a consent-based purpose whose decision is `consent_outdated` (given under an older
+  // revision) or `consent_expired`, or that still allows but expires within `horizon` ("expiring") or was imported
+  // without evidence ("unproven") — the first of these that applies. Subjects whose decision is denied for another
+  // reason (withdrawn later, objected, restricted, erased) are not listed. Walks the index, not the store.
+  std::vector<Renewal> Renewals(const std::optional<RenewalKey>& after, size_t limit, TimePoint now,
+                                const config::Duration& horizon) const;
+
   bool Contains(std::string_view subject_id) const;
   size_t size() const;
 
@@ -73,6 +102,7 @@ class DecisionIndex {
     std::string action;
     int64_t at = 0;
     int64_t revision = 0;
+    bool unproven = false;  // imported without evidence
   };
   struct ObjectionFact {
     std::string id;

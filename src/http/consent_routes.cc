@@ -1,5 +1,6 @@
 // Consent, objection, restriction and decision routes. Decode and validate, call Consents or the DecisionIndex,
 // encode.
+#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "core/consents.h"
@@ -101,6 +102,39 @@ json EncodeRestriction(const store::RestrictionRow& r) {
   return out;
 }
 
+json EncodeVisitorConsent(const store::VisitorConsentRow& v) {
+  return {
+      {"id", v.event_id},
+      {"categories",
+       {{"necessary", true}, {"preferences", v.preferences}, {"statistics", v.statistics}, {"marketing", v.marketing}}},
+      {"gpc", v.gpc},
+      {"banner_version", v.banner_version},
+      {"language", v.language},
+      {"policy_version", v.policy_version},
+      {"at", Time(v.at)}};
+}
+
+json EncodeRenewal(const core::Renewal& r) {
+  return {{"subject_id", r.subject_id},
+          {"purpose", r.purpose},
+          {"channel", r.channel.empty() ? json(nullptr) : json(r.channel)},
+          {"reason", std::string(r.reason)},
+          {"given_at", Time(r.given_at)},
+          {"expires_at", r.expires_at ? Time(*r.expires_at) : json(nullptr)}};
+}
+
+// The page size of `?limit=`, `fallback` when absent. InvalidArgument unless 1 to 1000.
+Result<size_t> LimitOf(const HttpRequest& req, size_t fallback) {
+  auto raw = req.Query("limit");
+  if (!raw) return fallback;
+  size_t limit = 0;
+  auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), limit);
+  if (ec != std::errc() || end != raw->data() + raw->size() || limit == 0 || limit > 1000) {
+    return Status::InvalidArgument("limit must be a number from 1 to 1000", "invalid_limit");
+  }
+  return limit;
+}
+
 json EncodeDecision(const core::Decision& d) {
   return {{"allow", d.allow}, {"rule", std::string(d.rule)}, {"basis", std::string(d.basis)}};
 }
@@ -185,6 +219,95 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
     }
     respond(JsonResponse(
         200, Dump({{"subject_id", id}, {"purposes", purposes}, {"current", current}, {"history", history}})));
+  });
+
+  router.Add("GET", "/v1/subjects/:id/consents/:event/receipt", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto purpose = RequirePurpose(req, *principal, *app.config);
+    if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
+    auto receipt = app.consents->Receipt(req.Param("id"), req.Param("event"));
+    if (!receipt.ok()) return respond(ErrorResponse(receipt.status()));
+    respond(JsonResponse(200, Dump(*receipt)));
+  });
+
+  // Consents that need renewing: outdated, expired or expiring within 30 days, or unproven.
+  router.Add("GET", "/v1/consents/renewals", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto limit = LimitOf(req, 100);
+    if (!limit.ok()) return respond(ErrorResponse(limit.status()));
+    auto page = app.consents->Renewals(req.Query("cursor").value_or(""), *limit);
+    if (!page.ok()) return respond(ErrorResponse(page.status()));
+    json items = json::array();
+    for (const auto& r : page->items) items.push_back(EncodeRenewal(r));
+    respond(JsonResponse(200,
+                         Dump({{"renewals", items},
+                               {"next_cursor", page->next_cursor.empty() ? json(nullptr) : json(page->next_cursor)}})));
+  });
+
+  // The cookie banner's choices, by the banner's opaque visitor id. They never count as consent for a purpose.
+  router.Add("POST", "/v1/visitors/:visitor_id/consents", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto body = ParseObject(req, false);
+    if (!body.ok()) return respond(ErrorResponse(body.status()));
+    if (Status s = OnlyKeys(*body, {"categories", "banner_version", "gpc", "language"}); !s.ok()) {
+      return respond(ErrorResponse(s));
+    }
+    core::VisitorConsentInput in;
+    auto categories = body->find("categories");
+    if (categories == body->end() || !categories->is_object()) {
+      return respond(ErrorResponse(Status::InvalidArgument(
+          "categories is required: {\"necessary\":true,\"preferences\":…,\"statistics\":…,\"marketing\":…}",
+          "categories_required")));
+    }
+    for (const auto& [name, accepted] : categories->items()) {
+      if (!accepted.is_boolean()) {
+        return respond(
+            ErrorResponse(Status::InvalidArgument("categories." + name + " must be true or false", "invalid_type")));
+      }
+      in.categories.emplace_back(name, accepted.get<bool>());
+    }
+    if (Status s = ReadString(*body, "banner_version", in.banner_version); !s.ok()) return respond(ErrorResponse(s));
+    if (Status s = ReadString(*body, "language", in.language); !s.ok()) return respond(ErrorResponse(s));
+    if (auto gpc = body->find("gpc"); gpc != body->end() && !gpc->is_null()) {
+      if (!gpc->is_boolean()) {
+        return respond(ErrorResponse(Status::InvalidArgument("gpc must be true or false", "invalid_type")));
+      }
+      in.gpc = gpc->get<bool>();
+    }
+    app.consents->RecordVisitor(std::string(req.Param("visitor_id")), std::move(in), ActorOf(*principal),
+                                Answer<store::VisitorConsentRow>(std::move(respond), 201, EncodeVisitorConsent));
+  });
+
+  router.Add("GET", "/v1/visitors/:visitor_id/consents", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto state = app.consents->Visitor(req.Param("visitor_id"));
+    if (!state.ok()) return respond(ErrorResponse(state.status()));
+    json history = json::array(), subjects = json::array();
+    for (const auto& v : state->history) history.push_back(EncodeVisitorConsent(v));
+    for (const auto& l : state->links) subjects.push_back(l.subject_id);
+    respond(JsonResponse(200, Dump({{"visitor_id", req.Param("visitor_id")},
+                                    {"current", history.back()},
+                                    {"history", history},
+                                    {"linked_subjects", subjects}})));
+  });
+
+  router.Add("POST", "/v1/visitors/:visitor_id/link", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto body = ParseObject(req, false);
+    if (!body.ok()) return respond(ErrorResponse(body.status()));
+    if (Status s = OnlyKeys(*body, {"subject_id"}); !s.ok()) return respond(ErrorResponse(s));
+    std::string subject_id;
+    if (Status s = ReadString(*body, "subject_id", subject_id); !s.ok()) return respond(ErrorResponse(s));
+    app.consents->LinkVisitor(
+        std::string(req.Param("visitor_id")), std::move(subject_id), ActorOf(*principal),
+        Answer<store::VisitorLinkRow>(std::move(respond), 200, [](const store::VisitorLinkRow& l) {
+          return json{{"visitor_id", l.visitor_id}, {"subject_id", l.subject_id}, {"linked", true}};
+        }));
   });
 
   router.Add("POST", "/v1/subjects/:id/objections", [app](const HttpRequest& req, Responder respond) {

@@ -89,6 +89,7 @@ Router BuildRouter(const AppContext& app) {
   AddConfigCheck(router, app);
   if (app.reg != nullptr) AddRegisterRoutes(router, app);
   if (app.consents != nullptr && app.decisions != nullptr) AddConsentAndDecisionRoutes(router, app);
+  if (app.audiences != nullptr) AddAudienceRoutes(router, app);
   return router;
 }
 

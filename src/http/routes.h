@@ -7,6 +7,7 @@
 
 #include "config/config.h"
 #include "core/api_keys.h"
+#include "core/audience.h"
 #include "core/consents.h"
 #include "core/decisions.h"
 #include "core/register.h"
@@ -28,12 +29,15 @@ struct AppContext {
   core::Register* reg = nullptr;
   core::Consents* consents = nullptr;
   core::DecisionIndex* decisions = nullptr;
+  core::Audiences* audiences = nullptr;
 };
 
 // The register's routes (register_routes.cc).
 void AddRegisterRoutes(Router& router, const AppContext& app);
 // Consents, objections, restriction and decisions (consent_routes.cc).
 void AddConsentAndDecisionRoutes(Router& router, const AppContext& app);
+// Marketing audiences (audience_routes.cc).
+void AddAudienceRoutes(Router& router, const AppContext& app);
 
 Router BuildRouter(const AppContext& app);
 

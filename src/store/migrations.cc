@@ -143,6 +143,32 @@ CREATE TABLE restrictions (
 ) STRICT;
 CREATE UNIQUE INDEX restrictions_one_active ON restrictions (subject_id) WHERE lifted_at IS NULL;
 )sql"},
+    {4, "cookie-banner choices of visitors and their links to subjects", R"sql(
+-- Per visitor, keyed by visitor_id first: a sharded database distributes these tables by visitor_id.
+CREATE TABLE visitor_consents (
+  visitor_id      TEXT NOT NULL,
+  event_id        TEXT NOT NULL,
+  preferences     INTEGER NOT NULL,
+  statistics      INTEGER NOT NULL,
+  marketing       INTEGER NOT NULL,
+  gpc             INTEGER NOT NULL,
+  banner_version  TEXT NOT NULL,
+  language        TEXT NOT NULL,
+  policy_version  TEXT NOT NULL,
+  at              INTEGER NOT NULL,
+  actor           TEXT NOT NULL,
+  PRIMARY KEY (visitor_id, event_id)
+) STRICT;
+CREATE INDEX visitor_consents_by_time ON visitor_consents (visitor_id, at);
+CREATE TABLE visitor_links (
+  visitor_id  TEXT NOT NULL,
+  subject_id  TEXT NOT NULL,
+  linked_at   INTEGER NOT NULL,
+  actor       TEXT NOT NULL,
+  PRIMARY KEY (visitor_id, subject_id)
+) STRICT;
+CREATE INDEX visitor_links_by_subject ON visitor_links (subject_id, visitor_id);
+)sql"},
 };
 
 constexpr Migration kSqliteKeys[] = {

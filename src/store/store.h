@@ -177,6 +177,31 @@ struct RestrictionRow {
   std::string lifted_by;
 };
 
+// One choice a website visitor made in the cookie banner, before anyone knows who they are: which cookie categories
+// they accepted under which banner text, and whether Global Privacy Control was on. Append-only. It never counts as
+// consent for a purpose (DESIGN.md, rule 3), not even once the visitor is linked to a subject.
+struct VisitorConsentRow {
+  std::string visitor_id;  // the banner's opaque id for the browser
+  std::string event_id;
+  bool preferences = false;  // necessary cookies need no consent and are always on
+  bool statistics = false;
+  bool marketing = false;
+  bool gpc = false;  // Global Privacy Control was on: statistics and marketing are refused whatever was sent
+  std::string banner_version;
+  std::string language;
+  std::string policy_version;
+  int64_t at = 0;
+  std::string actor;
+};
+
+// A visitor who logged in as a subject.
+struct VisitorLinkRow {
+  std::string visitor_id;
+  std::string subject_id;
+  int64_t linked_at = 0;
+  std::string actor;
+};
+
 // Which blind index: the values equal crypto::IndexKind's.
 enum class IndexKind : uint8_t { kEmail = 1, kPhone = 2, kCustomerNumber = 3, kSuppression = 4, kLogin = 5 };
 
@@ -234,6 +259,10 @@ class WriteTxn {
   // Lifts the subject's current restriction. NotFound "not_restricted" when there is none.
   virtual Status LiftRestriction(std::string_view subject_id, int64_t lifted_at, std::string_view notice,
                                  std::string_view lifted_by) = 0;
+
+  virtual Status InsertVisitorConsent(const VisitorConsentRow& row) = 0;
+  // Links the visitor to the subject; linking a pair again keeps the first link.
+  virtual Status LinkVisitor(const VisitorLinkRow& row) = 0;
 
   // The last entry of the audit chain, as this write sees it: seq 0 and an empty hash when the chain is empty.
   virtual Result<AuditCheckpointRow> AuditTail() = 0;
@@ -323,6 +352,10 @@ class Store {
                                                            size_t limit) = 0;
   virtual Result<std::vector<RestrictionRow>> ScanActiveRestrictions(std::string_view after_subject,
                                                                      std::string_view after_id, size_t limit) = 0;
+
+  // A visitor's cookie-banner choices and the subjects it was linked to, oldest first.
+  virtual Result<std::vector<VisitorConsentRow>> ListVisitorConsents(std::string_view visitor_id) = 0;
+  virtual Result<std::vector<VisitorLinkRow>> ListVisitorLinks(std::string_view visitor_id) = 0;
 
   // Audit entries with seq > after_seq, in order.
   virtual Result<std::vector<AuditRow>> ReadAudit(int64_t after_seq, size_t limit) = 0;

@@ -44,7 +44,8 @@ TEST_F(HttpTest, HealthzReportsThePolicyVersionAndSchema) {
   ASSERT_EQ(r.status, 200);
   json j = json::parse(r.body);
   EXPECT_EQ(j["status"], "ok");
-  EXPECT_EQ(j["schema_version"], 3);  // 1: snapshots and keys; 2: the register; 3: consents
+  // 1: snapshots and keys; 2: the register; 3: consents; 4: visitors' cookie choices
+  EXPECT_EQ(j["schema_version"], 4);
   RunResult check = RunTillit({"check", ExampleConfig("minime")});
   EXPECT_THAT(check.out, HasSubstr(j["policy_version"].get<std::string>()));
   EXPECT_FALSE(r.headers["x-request-id"].empty());

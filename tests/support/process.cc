@@ -194,9 +194,12 @@ RunResult RunTillit(const std::vector<std::string>& args) {
   return r;
 }
 
-Server::Server(const std::string& config, const std::string& data_dir, bool init) {
+Server::Server(const std::string& config, const std::string& data_dir, bool init,
+               const std::vector<std::string>& extra) {
   if (init) {
-    RunResult r = RunTillit({"init", "--config", config, "--data", data_dir});
+    std::vector<std::string> args = {"init", "--config", config, "--data", data_dir};
+    args.insert(args.end(), extra.begin(), extra.end());
+    RunResult r = RunTillit(args);
     if (r.exit_code != 0) throw std::runtime_error("tillit init failed: " + r.err);
   }
   char name[] = "/tmp/tillit-serve-XXXXXX";
@@ -205,7 +208,9 @@ Server::Server(const std::string& config, const std::string& data_dir, bool init
   out_path_ = std::string(name) + ".out";
   err_path_ = std::string(name) + ".err";
   unlink(name);
-  pid_ = Spawn({"serve", "--config", config, "--data", data_dir, "--listen", "127.0.0.1:0"}, out_path_, err_path_);
+  std::vector<std::string> args = {"serve", "--config", config, "--data", data_dir, "--listen", "127.0.0.1:0"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  pid_ = Spawn(args, out_path_, err_path_);
   const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
   for (int i = 0; i < 300 && port_ == 0; ++i) {  // up to 30 s: sanitizer builds start slowly
     std::smatch m;

@@ -55,8 +55,10 @@ RunResult RunTillit(const std::vector<std::string>& args);
 // A `tillit serve` on a free loopback port; stopped (SIGTERM, then waited for) when the object dies.
 class Server {
  public:
-  // Runs `tillit init` for `config` into `data_dir` first unless `init` is false.
-  Server(const std::string& config, const std::string& data_dir, bool init = true);
+  // Runs `tillit init` for `config` into `data_dir` first unless `init` is false. `extra` is added to both command
+  // lines (e.g. {"--store", "sqlite"}).
+  Server(const std::string& config, const std::string& data_dir, bool init = true,
+         const std::vector<std::string>& extra = {});
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -152,6 +152,34 @@ CREATE TABLE restrictions (
 );
 CREATE UNIQUE INDEX restrictions_one_active ON restrictions (subject_id) WHERE lifted_at IS NULL;
 )sql"},
+    {4, "cookie-banner choices of visitors and their links to subjects", R"sql(
+-- Per visitor, keyed by visitor_id first: a sharded database distributes these tables by visitor_id.
+CREATE TABLE visitor_consents (
+  visitor_id      TEXT COLLATE "C" NOT NULL,
+  event_id        TEXT COLLATE "C" NOT NULL,
+  preferences     BOOLEAN NOT NULL,
+  statistics      BOOLEAN NOT NULL,
+  marketing       BOOLEAN NOT NULL,
+  gpc             BOOLEAN NOT NULL,
+  banner_version  TEXT NOT NULL,
+  language        TEXT NOT NULL,
+  policy_version  TEXT NOT NULL,
+  at              BIGINT NOT NULL,
+  actor           TEXT NOT NULL,
+  ord             BIGINT GENERATED ALWAYS AS IDENTITY,
+  PRIMARY KEY (visitor_id, event_id)
+);
+CREATE INDEX visitor_consents_by_time ON visitor_consents (visitor_id, at, ord);
+CREATE TABLE visitor_links (
+  visitor_id  TEXT COLLATE "C" NOT NULL,
+  subject_id  TEXT COLLATE "C" NOT NULL,
+  linked_at   BIGINT NOT NULL,
+  actor       TEXT NOT NULL,
+  ord         BIGINT GENERATED ALWAYS AS IDENTITY,
+  PRIMARY KEY (visitor_id, subject_id)
+);
+CREATE INDEX visitor_links_by_subject ON visitor_links (subject_id, visitor_id);
+)sql"},
 };
 
 constexpr Migration kPostgresKeys[] = {

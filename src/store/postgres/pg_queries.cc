@@ -114,6 +114,14 @@ RestrictionRow ReadRestriction(const Rows& r, int i) {
           r.Text(i, 4), r.OptionalInt(i, 5), r.Text(i, 6), r.Text(i, 7)};
 }
 
+constexpr const char* kVisitorConsentColumns =
+    "visitor_id, event_id, preferences, statistics, marketing, gpc, banner_version, language, policy_version, at, "
+    "actor";
+VisitorConsentRow ReadVisitorConsent(const Rows& r, int i) {
+  return {r.Text(i, 0), r.Text(i, 1), r.Int(i, 2) != 0, r.Int(i, 3) != 0, r.Int(i, 4) != 0, r.Int(i, 5) != 0,
+          r.Text(i, 6), r.Text(i, 7), r.Text(i, 8),     r.Int(i, 9),      r.Text(i, 10)};
+}
+
 AuditCheckpointRow ReadCheckpoint(const Rows& r, int i) {
   return {r.Int(i, 0), r.Bytes(i, 1), r.Bytes(i, 2), r.Int(i, 3)};
 }
@@ -373,6 +381,28 @@ class PgWriteTxn final : public WriteTxn {
                                     "WHERE subject_id = $4 AND lifted_at IS NULL",
                                     Params().Int64(lifted_at).Text(notice).Text(lifted_by).Text(subject_id)),
                         "processing of this subject is not restricted", "not_restricted");
+  }
+
+  Status InsertVisitorConsent(const VisitorConsentRow& row) override {
+    Params p;
+    p.Text(row.visitor_id).Text(row.event_id).Bool(row.preferences).Bool(row.statistics).Bool(row.marketing);
+    p.Bool(row.gpc).Text(row.banner_version).Text(row.language).Text(row.policy_version).Int64(row.at);
+    p.Text(row.actor);
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO visitor_consents (", kVisitorConsentColumns,
+                                                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
+                                                        "ON CONFLICT DO NOTHING"}),
+                                                   p));
+    if (rows.affected() == 0) return Status::Conflict("the visitor consent event exists already");
+    return Status::Ok();
+  }
+
+  Status LinkVisitor(const VisitorLinkRow& row) override {
+    return conn_
+        .Query(
+            "INSERT INTO visitor_links (visitor_id, subject_id, linked_at, actor) VALUES ($1, $2, $3, $4) "
+            "ON CONFLICT DO NOTHING",
+            Params().Text(row.visitor_id).Text(row.subject_id).Int64(row.linked_at).Text(row.actor))
+        .status();
   }
 
   Result<AuditCheckpointRow> AuditTail() override { return pg::AuditTail(conn_); }
@@ -652,6 +682,23 @@ Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Conn& conn, std::stri
                                                      "ORDER BY subject_id, restriction_id LIMIT $3"}),
                                                 Params().Text(after_subject).Text(after_id).Int64(Limit(limit))));
   return Collect<RestrictionRow>(rows, ReadRestriction);
+}
+
+Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Conn& conn, std::string_view visitor_id) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kVisitorConsentColumns,
+                                                     " FROM visitor_consents WHERE "
+                                                     "visitor_id = $1 ORDER BY at, ord"}),
+                                                Params().Text(visitor_id)));
+  return Collect<VisitorConsentRow>(rows, ReadVisitorConsent);
+}
+
+Result<std::vector<VisitorLinkRow>> ListVisitorLinks(Conn& conn, std::string_view visitor_id) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT visitor_id, subject_id, linked_at, actor FROM visitor_links "
+                                                "WHERE visitor_id = $1 ORDER BY linked_at, ord",
+                                                Params().Text(visitor_id)));
+  return Collect<VisitorLinkRow>(rows, [](const Rows& r, int i) {
+    return VisitorLinkRow{r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Text(i, 3)};
+  });
 }
 
 Result<std::vector<AuditRow>> ReadAudit(Conn& conn, int64_t after_seq, size_t limit) {

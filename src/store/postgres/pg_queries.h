@@ -54,6 +54,8 @@ Result<std::vector<ObjectionRow>> ScanObjections(Conn& conn, std::string_view af
                                                  size_t limit);
 Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Conn& conn, std::string_view after_subject,
                                                            std::string_view after_id, size_t limit);
+Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Conn& conn, std::string_view visitor_id);
+Result<std::vector<VisitorLinkRow>> ListVisitorLinks(Conn& conn, std::string_view visitor_id);
 Result<std::vector<AuditRow>> ReadAudit(Conn& conn, int64_t after_seq, size_t limit);
 Result<std::vector<AuditRow>> ReadSubjectAudit(Conn& conn, std::string_view subject_id, int64_t after_seq,
                                                size_t limit);

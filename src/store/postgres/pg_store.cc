@@ -179,6 +179,12 @@ class PgStore final : public Store {
                                                              size_t limit) override {
     return Read([&](Conn& c) { return pg::ScanActiveRestrictions(c, after_subject, after_id, limit); });
   }
+  Result<std::vector<VisitorConsentRow>> ListVisitorConsents(std::string_view visitor_id) override {
+    return Read([&](Conn& c) { return pg::ListVisitorConsents(c, visitor_id); });
+  }
+  Result<std::vector<VisitorLinkRow>> ListVisitorLinks(std::string_view visitor_id) override {
+    return Read([&](Conn& c) { return pg::ListVisitorLinks(c, visitor_id); });
+  }
   Result<std::vector<AuditRow>> ReadAudit(int64_t after_seq, size_t limit) override {
     return Read([&](Conn& c) { return pg::ReadAudit(c, after_seq, limit); });
   }

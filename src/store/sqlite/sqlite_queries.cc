@@ -97,6 +97,14 @@ RestrictionRow ReadRestriction(const Stmt& s) {
   return {s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Text(4), OptionalInt(s, 5), s.Text(6), s.Text(7)};
 }
 
+constexpr const char* kVisitorConsentColumns =
+    "visitor_id, event_id, preferences, statistics, marketing, gpc, banner_version, language, policy_version, at, "
+    "actor";
+VisitorConsentRow ReadVisitorConsent(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Int(2) != 0, s.Int(3) != 0, s.Int(4) != 0, s.Int(5) != 0,
+          s.Text(6), s.Text(7), s.Text(8),     s.Int(9),      s.Text(10)};
+}
+
 AuditCheckpointRow ReadCheckpoint(const Stmt& s) { return {s.Int(0), s.Blob(1), s.Blob(2), s.Int(3)}; }
 
 std::string_view IndexName(IndexKind kind) {
@@ -341,6 +349,24 @@ class SqliteWriteTxn final : public WriteTxn {
     return ExpectChange(stmt->Run(), "processing of this subject is not restricted", "not_restricted");
   }
 
+  Status InsertVisitorConsent(const VisitorConsentRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached(Sql({"INSERT INTO visitor_consents (", kVisitorConsentColumns,
+                                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
+    stmt->Bind(1, row.visitor_id).Bind(2, row.event_id).Bind(3, int64_t{row.preferences});
+    stmt->Bind(4, int64_t{row.statistics}).Bind(5, int64_t{row.marketing}).Bind(6, int64_t{row.gpc});
+    stmt->Bind(7, row.banner_version).Bind(8, row.language).Bind(9, row.policy_version).Bind(10, row.at);
+    stmt->Bind(11, row.actor);
+    return stmt->Run();
+  }
+
+  Status LinkVisitor(const VisitorLinkRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                            db_.Cached("INSERT INTO visitor_links (visitor_id, subject_id, linked_at, actor) "
+                                       "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    stmt->Bind(1, row.visitor_id).Bind(2, row.subject_id).Bind(3, row.linked_at).Bind(4, row.actor);
+    return stmt->Run();
+  }
+
   Result<AuditCheckpointRow> AuditTail() override { return sqlite::AuditTail(db_); }
 
   Status AppendAudit(const AuditRow& row) override {
@@ -577,6 +603,23 @@ Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Db& db, std::string_v
                                                     "ORDER BY subject_id, restriction_id LIMIT ?"})));
   stmt->Bind(1, after_subject).Bind(2, after_id).Bind(3, static_cast<int64_t>(limit));
   return Collect<RestrictionRow>(*stmt, ReadRestriction);
+}
+
+Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Db& db, std::string_view visitor_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kVisitorConsentColumns,
+                                                    " FROM visitor_consents WHERE "
+                                                    "visitor_id = ? ORDER BY at, rowid"})));
+  stmt->Bind(1, visitor_id);
+  return Collect<VisitorConsentRow>(*stmt, ReadVisitorConsent);
+}
+
+Result<std::vector<VisitorLinkRow>> ListVisitorLinks(Db& db, std::string_view visitor_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT visitor_id, subject_id, linked_at, actor FROM visitor_links "
+                                               "WHERE visitor_id = ? ORDER BY linked_at, rowid"));
+  stmt->Bind(1, visitor_id);
+  return Collect<VisitorLinkRow>(*stmt, [](const Stmt& s) {
+    return VisitorLinkRow{s.Text(0), s.Text(1), s.Int(2), s.Text(3)};
+  });
 }
 
 Result<std::vector<AuditRow>> ReadAudit(Db& db, int64_t after_seq, size_t limit) {

@@ -44,6 +44,8 @@ Result<std::vector<ObjectionRow>> ScanObjections(Db& db, std::string_view after_
                                                  size_t limit);
 Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Db& db, std::string_view after_subject,
                                                            std::string_view after_id, size_t limit);
+Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Db& db, std::string_view visitor_id);
+Result<std::vector<VisitorLinkRow>> ListVisitorLinks(Db& db, std::string_view visitor_id);
 Result<std::vector<AuditRow>> ReadAudit(Db& db, int64_t after_seq, size_t limit);
 Result<std::vector<AuditRow>> ReadSubjectAudit(Db& db, std::string_view subject_id, int64_t after_seq, size_t limit);
 Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Db& db);

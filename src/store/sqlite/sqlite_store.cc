@@ -150,6 +150,12 @@ class SqliteStore final : public Store {
                                                              size_t limit) override {
     return sqlite::ScanActiveRestrictions(*AcquireReader().db, after_subject, after_id, limit);
   }
+  Result<std::vector<VisitorConsentRow>> ListVisitorConsents(std::string_view visitor_id) override {
+    return sqlite::ListVisitorConsents(*AcquireReader().db, visitor_id);
+  }
+  Result<std::vector<VisitorLinkRow>> ListVisitorLinks(std::string_view visitor_id) override {
+    return sqlite::ListVisitorLinks(*AcquireReader().db, visitor_id);
+  }
   Result<std::vector<AuditRow>> ReadAudit(int64_t after_seq, size_t limit) override {
     return sqlite::ReadAudit(*AcquireReader().db, after_seq, limit);
   }
