@@ -3,6 +3,8 @@
 JOBS ?= $(shell nproc)
 BUILD ?= build
 TEST_BUILD ?= build/asan
+BENCH_BUILD ?= build/release
+BENCH_ARGS ?=
 DEMO_CONFIG ?= examples/minimagi.toml
 DEMO_DATA ?= demo-data
 LISTEN ?= 127.0.0.1:8080
@@ -26,8 +28,14 @@ test: deps
 	@cmake --build $(TEST_BUILD) -j $(JOBS)
 	@cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# Release build of tillit and the benchmark programs, then bench/run: prints the table and rewrites docs/BENCHMARKS.md.
+# BENCH_ARGS passes options on, e.g. `make bench BENCH_ARGS=--smoke` (about a minute) or `BENCH_ARGS="--only decide"`.
+# -Wno-restrict: GCC 12 at -O3 reports a false -Wrestrict in std::string concatenation (GCC bug 105329).
 bench: deps
-	@echo "bench: no benchmarks yet"
+	@cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DTILLIT_BENCH=ON -DTILLIT_TESTS=OFF \
+	  -DCMAKE_CXX_FLAGS=-Wno-restrict >/dev/null
+	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target tillit decide_bench baseline_server sqlite_raw
+	@bench/run --build $(BENCH_BUILD) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -18,6 +18,7 @@
 #include "core/audit.h"
 #include "core/consents.h"
 #include "core/data_dir.h"
+#include "core/decision_sync.h"
 #include "core/decisions.h"
 #include "core/migrate.h"
 #include "core/rotation.h"
@@ -148,11 +149,16 @@ int RunServe(const ServeOptions& options) {
   core::ApiKeys api_keys(store, Clock::System(), Random::Secure());
   http::Metrics metrics;
   core::DecisionIndex decisions(config);
-  if (Status s = decisions.Rebuild(store); !s.ok()) {
-    Fail("cannot load the decision index: " + s.message());
+  // The feed's end is read before the index is loaded, so a change made meanwhile by another server is applied.
+  auto feed_end = store.LastDecisionChange();
+  Status loaded = feed_end.ok() ? decisions.Rebuild(store) : feed_end.status();
+  if (!loaded.ok()) {
+    Fail("cannot load the decision index: " + loaded.message());
     store.Close();
     return 1;
   }
+  core::DecisionSync sync(decisions, store, std::chrono::milliseconds(200));
+  sync.Start(*feed_end);
   core::Register reg(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure(), &decisions);
   core::Consents consents(config, published->policy_version, store, decisions, *opened->indexer, Clock::System(),
                           Random::Secure());
@@ -170,6 +176,7 @@ int RunServe(const ServeOptions& options) {
   http::HttpServer server(http::BuildRouter(app), metrics, server_options);
   if (Status s = server.Start(); !s.ok()) {
     Fail(s.message());
+    sync.Stop();
     store.Close();
     return 1;
   }
@@ -187,6 +194,7 @@ int RunServe(const ServeOptions& options) {
   spdlog::info(R"({{"event":"stopping","signal":{}}})", signal_number);
   const bool drained = server.Drain(std::chrono::seconds(10));
   server.Stop();
+  sync.Stop();
   store.Close();
   spdlog::info(R"({{"event":"stopped","drained":{}}})", drained ? "true" : "false");
   return 0;

@@ -6,6 +6,7 @@
 #include "cli/audience.h"
 #include "cli/commands.h"
 #include "cli/import.h"
+#include "cli/policy.h"
 
 int main(int argc, char** argv) {
   // Everything tillit creates (key file, databases, exports) is for its own user only.
@@ -103,6 +104,20 @@ int main(int argc, char** argv) {
   migrate->add_option("--to", migrate_to, "postgres://… or sqlite:DIR")->required();
   migrate->add_option("--data", data_dir, "Data directory with the master key (when neither side is sqlite:DIR)");
 
+  tillit::cli::PolicyRenderOptions policy_options;
+  auto* policy = app.add_subcommand("policy", "The generated privacy policy");
+  policy->require_subcommand(1);
+  auto* policy_render = policy->add_subcommand(
+      "render", "Write the privacy policy of a configuration in one of its languages (as served at /privacy/LANG)");
+  policy_render->add_option("--config", policy_options.config_path, "Configuration file")->required();
+  policy_render->add_option("--lang", policy_options.lang, "Language: en, sv, nb or fi, one the configuration lists")
+      ->required();
+  policy_render->add_option("--format", policy_options.format, "html (default) or md");
+  policy_render->add_option("--out", policy_options.out_path, "Output file (default: stdout)");
+  policy_render->add_option("--date", policy_options.date, "Date the policy states, YYYY-MM-DD (default: today)");
+  policy_render->add_flag("--processors", policy_options.processors,
+                          "The overview of processors and other recipients instead of the policy");
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -134,6 +149,7 @@ int main(int argc, char** argv) {
   if (*keys_retire) return RunKeysRetire(data_dir);
   if (*import_subjects) return RunImportSubjects(import_options);
   if (*audience) return RunAudience(audience_options);
+  if (*policy_render) return RunPolicyRender(policy_options);
   if (*migrate) return RunMigrate(migrate_from, migrate_to, data_dir);
   if (*version) return RunVersion();
   return 2;

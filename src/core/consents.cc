@@ -108,6 +108,7 @@ void Consents::Record(std::string subject_id, ConsentInput input, Actor actor, D
   store_.Write(
       [row, event, now](store::WriteTxn& txn) -> Status {
         TILLIT_RETURN_IF_ERROR(txn.InsertConsentEvent(*row));
+        TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(event.subject_id, now));
         return AppendAudit(txn, event, now);
       },
       [this, row, done = std::move(done)](const Status& s) {
@@ -166,6 +167,7 @@ void Consents::Object(std::string subject_id, ObjectionInput input, Actor actor,
   store_.Write(
       [row, event, now](store::WriteTxn& txn) -> Status {
         TILLIT_RETURN_IF_ERROR(txn.InsertObjection(*row));
+        TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(event.subject_id, now));
         return AppendAudit(txn, event, now);
       },
       [this, row, done = std::move(done)](const Status& s) {
@@ -214,6 +216,7 @@ void Consents::DecideObjection(std::string subject_id, std::string objection_id,
       [row, event, now](store::WriteTxn& txn) -> Status {
         TILLIT_RETURN_IF_ERROR(
             txn.DecideObjection(row->subject_id, row->objection_id, row->status, row->reason, now, row->decided_by));
+        TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(event.subject_id, now));
         return AppendAudit(txn, event, now);
       },
       [this, row, done = std::move(done)](const Status& s) {
@@ -245,6 +248,7 @@ void Consents::Restrict(std::string subject_id, std::string reason, Actor actor,
   store_.Write(
       [row, event, now](store::WriteTxn& txn) -> Status {
         TILLIT_RETURN_IF_ERROR(txn.InsertRestriction(*row));
+        TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(event.subject_id, now));
         return AppendAudit(txn, event, now);
       },
       [this, row, done = std::move(done)](const Status& s) {
@@ -263,6 +267,7 @@ void Consents::Lift(std::string subject_id, std::string notice, Actor actor, Don
   store_.Write(
       [id, notice, by = actor.name, event, now](store::WriteTxn& txn) -> Status {
         TILLIT_RETURN_IF_ERROR(txn.LiftRestriction(*id, now, notice, by));
+        TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(event.subject_id, now));
         return AppendAudit(txn, event, now);
       },
       [this, id, done = std::move(done)](const Status& s) {

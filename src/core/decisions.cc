@@ -86,31 +86,72 @@ Status DecisionIndex::Rebuild(store::Store& store) {
   return Status::Ok();
 }
 
+Status DecisionIndex::Refresh(store::Store& store, const std::string& subject_id) {
+  uint32_t seen = 0;
+  {
+    std::shared_lock lock(mu_);
+    auto it = subjects_.find(subject_id);
+    if (it != subjects_.end()) seen = it->second.version;
+  }
+  TILLIT_ASSIGN_OR_RETURN(auto subject, store.FindSubject(subject_id));
+  SubjectState state;
+  if (subject) {
+    state.erased = subject->erased_at.has_value();
+    TILLIT_ASSIGN_OR_RETURN(auto consents, store.ListConsentEvents(subject_id));
+    for (const auto& e : consents) Merge(state, e);
+    TILLIT_ASSIGN_OR_RETURN(auto objections, store.ListObjections(subject_id));
+    for (const auto& o : objections) Merge(state, o);
+    TILLIT_ASSIGN_OR_RETURN(auto restrictions, store.ListRestrictions(subject_id));
+    for (const auto& r : restrictions) {
+      if (!r.lifted_at) state.restricted_since = r.started_at;
+    }
+  }
+  std::unique_lock lock(mu_);
+  auto it = subjects_.find(subject_id);
+  // A change applied here while the store was read is newer than what was read: keep it.
+  if (it != subjects_.end() && it->second.version != seen) return Status::Ok();
+  if (!subject) {
+    if (it != subjects_.end()) subjects_.erase(it);
+    return Status::Ok();
+  }
+  state.version = seen;
+  subjects_[subject_id] = std::move(state);
+  return Status::Ok();
+}
+
 void DecisionIndex::AddSubject(const std::string& subject_id) {
   std::unique_lock lock(mu_);
-  subjects_.try_emplace(subject_id);
+  ++subjects_[subject_id].version;
 }
 
 void DecisionIndex::ApplyConsent(const store::ConsentEventRow& event) {
   std::unique_lock lock(mu_);
-  Merge(subjects_[event.subject_id], event);
+  SubjectState& state = subjects_[event.subject_id];
+  Merge(state, event);
+  ++state.version;
 }
 
 void DecisionIndex::ApplyObjection(const store::ObjectionRow& objection) {
   std::unique_lock lock(mu_);
-  Merge(subjects_[objection.subject_id], objection);
+  SubjectState& state = subjects_[objection.subject_id];
+  Merge(state, objection);
+  ++state.version;
 }
 
 void DecisionIndex::SetRestricted(const std::string& subject_id, std::optional<int64_t> since) {
   std::unique_lock lock(mu_);
-  subjects_[subject_id].restricted_since = since;
+  SubjectState& state = subjects_[subject_id];
+  state.restricted_since = since;
+  ++state.version;
 }
 
 void DecisionIndex::SetErased(const std::string& subject_id) {
   std::unique_lock lock(mu_);
   SubjectState& state = subjects_[subject_id];
+  const uint32_t version = state.version + 1;
   state = SubjectState{};
   state.erased = true;
+  state.version = version;
 }
 
 bool DecisionIndex::Contains(std::string_view subject_id) const {

@@ -68,6 +68,9 @@ class DecisionIndex {
 
   // Loads every subject, consent event, objection and active restriction from the store.
   Status Rebuild(store::Store& store);
+  // Reloads one subject's state from the store: what another server on the same database changed, or a
+  // read-through for a decision that must see the database (`consistent=true`).
+  Status Refresh(store::Store& store, const std::string& subject_id);
 
   // What a committed write changed. Call after the commit and before acknowledging it.
   void AddSubject(const std::string& subject_id);
@@ -112,6 +115,9 @@ class DecisionIndex {
   };
   struct SubjectState {
     bool erased = false;
+    // Raised by every change this server applies, so a refresh loaded meanwhile does not overwrite a newer state
+    // (the feed brings the subject round again).
+    uint32_t version = 0;
     std::optional<int64_t> restricted_since;
     std::vector<ConsentFact> consents;  // the latest event per (purpose, channel)
     std::vector<ObjectionFact> objections;

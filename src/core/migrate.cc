@@ -44,8 +44,8 @@ Result<SubjectCopy> ReadSubject(store::Store& from, const OpenDataDir& dir, cons
   }
   // The blind indexes are not copied but recomputed from the identifiers, under the same (copied) index key.
   if (copy.key && !subject.erased_at) {
-    TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey key,
-                            dir.keyring->Unwrap(id, crypto::KeyKind::kData, {copy.key->kek_version, copy.key->wrapped}));
+    TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey key, dir.keyring->Unwrap(id, crypto::KeyKind::kData,
+                                                                       {copy.key->kek_version, copy.key->wrapped}));
     for (const auto& field : copy.fields) {
       const IdentifierSpec* spec = nullptr;
       for (const auto& s : Identifiers()) {
@@ -55,8 +55,8 @@ Result<SubjectCopy> ReadSubject(store::Store& from, const OpenDataDir& dir, cons
       TILLIT_ASSIGN_OR_RETURN(std::string plain, crypto::Open(key, crypto::SealAad(id, field.field), field.sealed));
       nlohmann::json value = nlohmann::json::parse(plain, nullptr, false);
       if (!value.is_string()) return Status::Internal("a stored identifier is not a string");
-      copy.indexes.emplace_back(spec, dir.indexer->Index(static_cast<crypto::IndexKind>(spec->index),
-                                                         value.get<std::string>()));
+      copy.indexes.emplace_back(
+          spec, dir.indexer->Index(static_cast<crypto::IndexKind>(spec->index), value.get<std::string>()));
     }
   }
   return copy;
@@ -184,8 +184,8 @@ Result<MigrateReport> MigrateStore(const MigrateOptions& options, Clock& clock, 
   close_both();
   if (copied != total || !chain.ok || chain.entries != report.audit_entries) {
     return Status::Internal("the copy does not match the source: " + std::to_string(copied) + " of " +
-                                std::to_string(total) + " subjects; audit chain: " +
-                                (chain.ok ? "intact" : chain.problem),
+                                std::to_string(total) +
+                                " subjects; audit chain: " + (chain.ok ? "intact" : chain.problem),
                             "migration_mismatch");
   }
   return report;

@@ -270,6 +270,7 @@ void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
         }
         for (const auto& field : shared->fields) TILLIT_RETURN_IF_ERROR(txn.PutField(field));
         for (const auto& change : shared->changes) TILLIT_RETURN_IF_ERROR(txn.InsertFieldChange(change));
+        TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(shared->subject.id, now));
         return AppendAudit(txn, event, now);
       },
       [this, shared, done = std::move(done)](const Status& s) {

@@ -404,6 +404,16 @@ void AddDecisionRoutes(Router& router, const AppContext& app) {
           Status::InvalidArgument("ask as /v1/decide?subject=ID&purpose=PURPOSE[&channel=CHANNEL]", "invalid_query")));
     }
     const std::string_view channel = req.Query("channel").value_or("");
+    // consistent=true reads the subject through to the database first: for a decision that must reflect a write
+    // made through another server this instant.
+    if (auto consistent = req.Query("consistent"); consistent && *consistent != "false") {
+      if (*consistent != "true") {
+        return respond(ErrorResponse(Status::InvalidArgument("consistent must be true or false", "invalid_query")));
+      }
+      if (Status s = app.decisions->Refresh(*app.store, std::string(*subject)); !s.ok()) {
+        return respond(ErrorResponse(s));
+      }
+    }
     auto d = app.decisions->Decide(*subject, *purpose, channel, app.clock->Now());
     if (!d.ok()) return respond(ErrorResponse(d.status()));
     json out = EncodeDecision(*d);

@@ -87,6 +87,7 @@ Router BuildRouter(const AppContext& app) {
   AddConfig(router, app);
   AddAuthCheck(router, app);
   AddConfigCheck(router, app);
+  AddPolicyRoutes(router, app);
   if (app.reg != nullptr) AddRegisterRoutes(router, app);
   if (app.consents != nullptr && app.decisions != nullptr) AddConsentAndDecisionRoutes(router, app);
   if (app.audiences != nullptr) AddAudienceRoutes(router, app);

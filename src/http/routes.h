@@ -38,6 +38,9 @@ void AddRegisterRoutes(Router& router, const AppContext& app);
 void AddConsentAndDecisionRoutes(Router& router, const AppContext& app);
 // Marketing audiences (audience_routes.cc).
 void AddAudienceRoutes(Router& router, const AppContext& app);
+// The published privacy policy and processor overview, /privacy/{lang} (policy_routes.cc). Renders every page of
+// the configuration's languages when called.
+void AddPolicyRoutes(Router& router, const AppContext& app);
 
 Router BuildRouter(const AppContext& app);
 

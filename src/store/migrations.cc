@@ -169,6 +169,13 @@ CREATE TABLE visitor_links (
 ) STRICT;
 CREATE INDEX visitor_links_by_subject ON visitor_links (subject_id, visitor_id);
 )sql"},
+    {5, "the feed of decision changes that keeps several servers' decision indexes in step", R"sql(
+CREATE TABLE decision_changes (
+  seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+  subject_id  TEXT NOT NULL,
+  at          INTEGER NOT NULL
+) STRICT;
+)sql"},
 };
 
 constexpr Migration kSqliteKeys[] = {

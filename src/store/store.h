@@ -264,6 +264,10 @@ class WriteTxn {
   // Links the visitor to the subject; linking a pair again keeps the first link.
   virtual Status LinkVisitor(const VisitorLinkRow& row) = 0;
 
+  // Notes that a decision input of the subject changed (a subject created, a consent, an objection, a restriction
+  // …), so other servers on the same database refresh it in their decision index.
+  virtual Status AppendDecisionChange(std::string_view subject_id, int64_t at) = 0;
+
   // The last entry of the audit chain, as this write sees it: seq 0 and an empty hash when the chain is empty.
   virtual Result<AuditCheckpointRow> AuditTail() = 0;
   // Appends to the chain. REQUIRES: row.seq is AuditTail().seq + 1 and row.prev_hash its hash.
@@ -356,6 +360,13 @@ class Store {
   // A visitor's cookie-banner choices and the subjects it was linked to, oldest first.
   virtual Result<std::vector<VisitorConsentRow>> ListVisitorConsents(std::string_view visitor_id) = 0;
   virtual Result<std::vector<VisitorLinkRow>> ListVisitorLinks(std::string_view visitor_id) = 0;
+
+  // The decision changes after `after_seq`, in order: (seq, subject id). Seqs become visible in order, since every
+  // write transaction holds the store's writer lock.
+  virtual Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq,
+                                                                                   size_t limit) = 0;
+  // The seq of the last decision change, 0 when none.
+  virtual Result<int64_t> LastDecisionChange() = 0;
 
   // Audit entries with seq > after_seq, in order.
   virtual Result<std::vector<AuditRow>> ReadAudit(int64_t after_seq, size_t limit) = 0;

@@ -10,8 +10,8 @@
 namespace tillit::testing {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 
 TEST(MigrateTest, SqliteToPostgresKeepsDataDecisionsAndTheAuditChain) {
   if (!UsingPostgres()) GTEST_SKIP() << "needs the PostgreSQL pass of the suite";
@@ -29,29 +29,30 @@ TEST(MigrateTest, SqliteToPostgresKeepsDataDecisionsAndTheAuditChain) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
     HttpResult r = Http("POST", server->url("/v1/subjects"),
-                        json{{"identifiers", {{"email", "m" + std::to_string(i) + "@example.no"},
-                                              {"phone", "+47 912 34 5" + std::to_string(i) + "0"}}},
+                        json{{"identifiers",
+                              {{"email", "m" + std::to_string(i) + "@example.no"},
+                               {"phone", "+47 912 34 5" + std::to_string(i) + "0"}}},
                              {"fields", {{"identity.name", "Migrant " + std::to_string(i)}}}}
                             .dump(),
                         auth);
     ASSERT_EQ(r.status, 201) << r.body;
     ids.push_back(json::parse(r.body)["id"]);
   }
-  ASSERT_EQ(Http("POST", server->url("/v1/subjects/" + ids[0] + "/records"),
-                 R"({"kind":"order","categories":["customer.order"],"payload":{"total":"10.00"},"reference":"O-1"})",
-                 auth)
-                .status,
-            201);
+  ASSERT_EQ(
+      Http("POST", server->url("/v1/subjects/" + ids[0] + "/records"),
+           R"({"kind":"order","categories":["customer.order"],"payload":{"total":"10.00"},"reference":"O-1"})", auth)
+          .status,
+      201);
   ASSERT_EQ(Http("POST", server->url("/v1/subjects/" + ids[1] + "/consents"),
                  R"({"purpose":"profiling","action":"given","method":"web_form"})", auth)
                 .status,
             201);
-  ASSERT_EQ(Http("PATCH", server->url("/v1/subjects/" + ids[2]), R"({"fields":{"identity.name":"Renamed"}})", auth)
-                .status,
-            200);
-  ASSERT_EQ(Http("POST", server->url("/v1/subjects/" + ids[3] + "/objections"), R"({"purpose":"analytics"})", auth)
-                .status,
-            201);
+  ASSERT_EQ(
+      Http("PATCH", server->url("/v1/subjects/" + ids[2]), R"({"fields":{"identity.name":"Renamed"}})", auth).status,
+      200);
+  ASSERT_EQ(
+      Http("POST", server->url("/v1/subjects/" + ids[3] + "/objections"), R"({"purpose":"analytics"})", auth).status,
+      201);
   ASSERT_EQ(server->Stop(), 0);
 
   const std::string target = StoreUrlFor(data);  // the suite's fresh database for this directory

@@ -16,8 +16,8 @@ namespace {
 
 // Tables that name subjects without belonging to one: blind indexes are keyed by the index value (a distributed
 // table's unique index must contain the distribution column, so these are reference tables), and the audit chain
-// is global by design.
-const std::set<std::string> kGlobalTables = {"unique_index", "audit_log"};
+// is global by design, as is the feed of decision changes that servers read to stay in step.
+const std::set<std::string> kGlobalTables = {"unique_index", "audit_log", "decision_changes"};
 
 struct TableInfo {
   bool has_subject_id = false;
@@ -29,10 +29,11 @@ std::map<std::string, TableInfo> SqliteSchema(const std::string& path) {
   sqlite3* db = nullptr;
   EXPECT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   sqlite3_stmt* list = nullptr;
-  sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", -1,
-                     &list, nullptr);
+  sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'", -1, &list,
+                     nullptr);
   std::vector<std::string> names;
-  while (sqlite3_step(list) == SQLITE_ROW) names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(list, 0)));
+  while (sqlite3_step(list) == SQLITE_ROW)
+    names.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(list, 0)));
   sqlite3_finalize(list);
   for (const auto& name : names) {
     sqlite3_stmt* info = nullptr;

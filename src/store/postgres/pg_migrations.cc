@@ -180,6 +180,14 @@ CREATE TABLE visitor_links (
 );
 CREATE INDEX visitor_links_by_subject ON visitor_links (subject_id, visitor_id);
 )sql"},
+    {5, "the feed of decision changes that keeps several servers' decision indexes in step", R"sql(
+-- Global, ordered by seq: every server reads it to refresh the subjects others changed.
+CREATE TABLE decision_changes (
+  seq         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  subject_id  TEXT COLLATE "C" NOT NULL,
+  at          BIGINT NOT NULL
+);
+)sql"},
 };
 
 constexpr Migration kPostgresKeys[] = {

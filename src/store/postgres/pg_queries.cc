@@ -405,6 +405,12 @@ class PgWriteTxn final : public WriteTxn {
         .status();
   }
 
+  Status AppendDecisionChange(std::string_view subject_id, int64_t at) override {
+    return conn_
+        .Query("INSERT INTO decision_changes (subject_id, at) VALUES ($1, $2)", Params().Text(subject_id).Int64(at))
+        .status();
+  }
+
   Result<AuditCheckpointRow> AuditTail() override { return pg::AuditTail(conn_); }
 
   Status AppendAudit(const AuditRow& row) override {
@@ -726,6 +732,19 @@ Result<AuditCheckpointRow> AuditTail(Conn& conn) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows,
                           conn.Query("SELECT seq, hash, ''::bytea, at FROM audit_log ORDER BY seq DESC LIMIT 1"));
   return First<AuditCheckpointRow>(rows, ReadCheckpoint).value_or(AuditCheckpointRow{});
+}
+
+Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(Conn& conn, int64_t after_seq, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT seq, subject_id FROM decision_changes WHERE seq > $1 ORDER BY "
+                                                "seq LIMIT $2",
+                                                Params().Int64(after_seq).Int64(Limit(limit))));
+  return Collect<std::pair<int64_t, std::string>>(
+      rows, [](const Rows& r, int i) { return std::make_pair(r.Int(i, 0), r.Text(i, 1)); });
+}
+
+Result<int64_t> LastDecisionChange(Conn& conn) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT COALESCE(MAX(seq), 0) FROM decision_changes"));
+  return rows.empty() ? 0 : rows.Int(0, 0);
 }
 
 Result<int> SchemaVersion(Conn& conn) {

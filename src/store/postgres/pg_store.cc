@@ -195,6 +195,12 @@ class PgStore final : public Store {
   Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint() override {
     return Read([&](Conn& c) { return pg::FindAuditCheckpoint(c); });
   }
+  Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq, size_t limit) override {
+    return Read([&](Conn& c) { return pg::ReadDecisionChanges(c, after_seq, limit); });
+  }
+  Result<int64_t> LastDecisionChange() override {
+    return Read([&](Conn& c) { return pg::LastDecisionChange(c); });
+  }
   Result<int> SchemaVersion() override {
     return Read([&](Conn& c) { return pg::SchemaVersion(c); });
   }

@@ -367,6 +367,12 @@ class SqliteWriteTxn final : public WriteTxn {
     return stmt->Run();
   }
 
+  Status AppendDecisionChange(std::string_view subject_id, int64_t at) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO decision_changes (subject_id, at) VALUES (?, ?)"));
+    stmt->Bind(1, subject_id).Bind(2, at);
+    return stmt->Run();
+  }
+
   Result<AuditCheckpointRow> AuditTail() override { return sqlite::AuditTail(db_); }
 
   Status AppendAudit(const AuditRow& row) override {
@@ -646,6 +652,20 @@ Result<AuditCheckpointRow> AuditTail(Db& db) {
   TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT seq, hash, x'', at FROM audit_log ORDER BY seq DESC LIMIT 1"));
   TILLIT_ASSIGN_OR_RETURN(auto tail, First<AuditCheckpointRow>(*stmt, ReadCheckpoint));
   return tail.value_or(AuditCheckpointRow{});
+}
+
+Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(Db& db, int64_t after_seq, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT seq, subject_id FROM decision_changes WHERE seq > ? ORDER BY "
+                                               "seq LIMIT ?"));
+  stmt->Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
+  return Collect<std::pair<int64_t, std::string>>(*stmt,
+                                                  [](const Stmt& s) { return std::make_pair(s.Int(0), s.Text(1)); });
+}
+
+Result<int64_t> LastDecisionChange(Db& db) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT COALESCE(MAX(seq), 0) FROM decision_changes"));
+  TILLIT_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  return row ? stmt->Int(0) : 0;
 }
 
 Result<int> SchemaVersion(Db& db) {

@@ -166,6 +166,10 @@ class SqliteStore final : public Store {
   Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint() override {
     return sqlite::FindAuditCheckpoint(*AcquireReader().db);
   }
+  Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq, size_t limit) override {
+    return sqlite::ReadDecisionChanges(*AcquireReader().db, after_seq, limit);
+  }
+  Result<int64_t> LastDecisionChange() override { return sqlite::LastDecisionChange(*AcquireReader().db); }
   Result<int> SchemaVersion() override { return sqlite::SchemaVersion(*AcquireReader().db); }
 
   void Close() override {

@@ -1,0 +1,101 @@
+// The published privacy policy, public and without authentication:
+//   GET /privacy                       → 302 to the policy in the configuration's default language
+//   GET /privacy/{lang}                → the policy as one self-contained HTML page
+//   GET /privacy/{lang}/processors     → the overview of processors and other recipients
+// The configuration cannot change while the server runs, so every page is rendered once, here, when the routes are
+// built; a request only looks its page up. A language the configuration does not offer is a 404.
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "http/errors.h"
+#include "http/routes.h"
+#include "policy/policy.h"
+
+namespace tillit::http {
+namespace {
+
+// What a browser may load for the page: nothing but its own inline style.
+constexpr const char* kContentSecurityPolicy =
+    "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; "
+    "frame-ancestors 'none'";
+
+using PageMap = std::map<std::string, Result<std::string>, std::less<>>;  // by language
+
+struct Pages {
+  PageMap policy;
+  PageMap processors;
+  std::vector<std::string> languages;
+};
+
+// The policy is dated by the day its configuration was first published; today if the store cannot say.
+TimePoint PolicyDate(const AppContext& app) {
+  if (app.store != nullptr) {
+    auto snapshot = app.store->FindConfigSnapshot(app.policy_version);
+    if (snapshot.ok() && snapshot->has_value()) return FromMicros((*snapshot)->published_at);
+  }
+  return app.clock != nullptr ? app.clock->Now() : Clock::System().Now();
+}
+
+std::shared_ptr<const Pages> RenderPages(const AppContext& app) {
+  auto pages = std::make_shared<Pages>();
+  policy::RenderOptions options;
+  options.date = PolicyDate(app);
+  for (const auto& lang : app.config->languages) {
+    pages->languages.push_back(lang);
+    pages->policy.emplace(lang,
+                          policy::RenderPolicy(*app.config, app.policy_version, lang, policy::Format::kHtml, options));
+    pages->processors.emplace(
+        lang, policy::RenderProcessors(*app.config, app.policy_version, lang, policy::Format::kHtml, options));
+  }
+  return pages;
+}
+
+HttpResponse Page(const Result<std::string>& html, std::string_view lang) {
+  if (!html.ok()) return ErrorResponse(html.status());
+  HttpResponse r;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = *html;
+  r.headers.emplace_back("Content-Language", std::string(lang));
+  r.headers.emplace_back("Content-Security-Policy", kContentSecurityPolicy);
+  r.headers.emplace_back("X-Content-Type-Options", "nosniff");
+  return r;
+}
+
+HttpResponse LanguageNotOffered(const Pages& pages, std::string_view lang) {
+  nlohmann::json details = {{"languages", pages.languages}};
+  return ErrorResponse(Status::NotFound("the privacy policy is not published in '" + std::string(lang) +
+                                            "'; it is available in the languages listed in details",
+                                        "language_not_offered"),
+                       details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+void Serve(const Pages& pages, const PageMap& table, const HttpRequest& req, const Responder& respond) {
+  const std::string_view lang = req.Param("lang");
+  auto it = table.find(lang);
+  if (it == table.end()) return respond(LanguageNotOffered(pages, lang));
+  respond(Page(it->second, lang));
+}
+
+}  // namespace
+
+void AddPolicyRoutes(Router& router, const AppContext& app) {
+  std::shared_ptr<const Pages> pages = RenderPages(app);
+  const std::string default_path = "/privacy/" + app.config->default_language();
+  router.Add("GET", "/privacy", [default_path](const HttpRequest&, Responder respond) {
+    HttpResponse r;
+    r.status = 302;
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = "See " + default_path + "\n";
+    r.headers.emplace_back("Location", default_path);
+    respond(std::move(r));
+  });
+  router.Add("GET", "/privacy/:lang",
+             [pages](const HttpRequest& req, Responder respond) { Serve(*pages, pages->policy, req, respond); });
+  router.Add("GET", "/privacy/:lang/processors",
+             [pages](const HttpRequest& req, Responder respond) { Serve(*pages, pages->processors, req, respond); });
+}
+
+}  // namespace tillit::http
