@@ -351,8 +351,9 @@ int RunMigrate(const std::string& from, const std::string& to, const std::string
     return 1;
   }
   std::cout << "migrated " << report->subjects << " subjects, " << report->records << " records, "
-            << report->consent_events << " consent events, " << report->api_keys << " API keys and "
-            << report->audit_entries << " audit entries; counts match and the audit chain verifies in the target\n"
+            << report->consent_events << " consent events, " << report->visitor_choices << " visitor choices, "
+            << report->api_keys << " API keys and " << report->audit_entries
+            << " audit entries; counts match and the audit chain verifies in the target\n"
             << "start tillit with --store " << (options.to_url.empty() ? "sqlite" : "<the target URL>")
             << " from now on\n";
   return 0;

@@ -161,6 +161,28 @@ Result<MigrateReport> MigrateStore(const MigrateOptions& options, Clock& clock, 
     after = std::make_pair(page.back().created_at, page.back().id);
   }
 
+  // The cookie banner's visitor choices and their links to subjects.
+  std::string after_visitor;
+  while (true) {
+    TILLIT_ASSIGN_OR_RETURN(auto visitors, from.ListVisitorIds(after_visitor, 500));
+    if (visitors.empty()) break;
+    std::vector<store::VisitorConsentRow> choices;
+    std::vector<store::VisitorLinkRow> links;
+    for (const auto& v : visitors) {
+      TILLIT_ASSIGN_OR_RETURN(auto c, from.ListVisitorConsents(v));
+      TILLIT_ASSIGN_OR_RETURN(auto l, from.ListVisitorLinks(v));
+      choices.insert(choices.end(), c.begin(), c.end());
+      links.insert(links.end(), l.begin(), l.end());
+    }
+    report.visitor_choices += static_cast<int64_t>(choices.size());
+    TILLIT_RETURN_IF_ERROR(to->WriteAndWait([&](store::WriteTxn& txn) -> Status {
+      for (const auto& c : choices) TILLIT_RETURN_IF_ERROR(txn.InsertVisitorConsent(c));
+      for (const auto& l : links) TILLIT_RETURN_IF_ERROR(txn.LinkVisitor(l));
+      return Status::Ok();
+    }));
+    after_visitor = visitors.back();
+  }
+
   // The audit chain, entry by entry in order with its hashes, then its signed head.
   int64_t seq = 0;
   while (true) {

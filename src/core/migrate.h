@@ -1,6 +1,7 @@
 // Moving a shop's register from one store to another (`tillit migrate --from sqlite:DIR --to postgres://…`): the
 // installation's secrets, configuration snapshots, API keys, every subject with its data key, sealed fields, change
-// history, records, consents, objections and restrictions, and the audit chain with its signed head, copied as they
+// history, records, consents, objections and restrictions, the cookie banner's visitor choices and links, and the
+// audit chain with its signed head, copied as they
 // are (nothing is decrypted except the identifiers, to rebuild the blind indexes under the same key). The target
 // must be empty. Afterwards the counts are compared and the audit chain is verified in the target.
 //
@@ -33,6 +34,7 @@ struct MigrateReport {
   int64_t consent_events = 0;
   int64_t audit_entries = 0;
   int64_t api_keys = 0;
+  int64_t visitor_choices = 0;
 };
 
 // FailedPrecondition "target_not_empty" when the target holds subjects or audit entries already; Internal

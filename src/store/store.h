@@ -360,6 +360,8 @@ class Store {
   // A visitor's cookie-banner choices and the subjects it was linked to, oldest first.
   virtual Result<std::vector<VisitorConsentRow>> ListVisitorConsents(std::string_view visitor_id) = 0;
   virtual Result<std::vector<VisitorLinkRow>> ListVisitorLinks(std::string_view visitor_id) = 0;
+  // Every visitor id with a choice or a link, in order, after `after` (a keyset cursor).
+  virtual Result<std::vector<std::string>> ListVisitorIds(std::string_view after, size_t limit) = 0;
 
   // The decision changes after `after_seq`, in order: (seq, subject id). Seqs become visible in order, since every
   // write transaction holds the store's writer lock.

@@ -53,6 +53,12 @@ TEST(MigrateTest, SqliteToPostgresKeepsDataDecisionsAndTheAuditChain) {
   ASSERT_EQ(
       Http("POST", server->url("/v1/subjects/" + ids[3] + "/objections"), R"({"purpose":"analytics"})", auth).status,
       201);
+  ASSERT_EQ(Http("POST", server->url("/v1/visitors/visitor-0001/consents"),
+                 R"({"categories":{"necessary":true,"statistics":true,"marketing":false},"banner_version":"b1",)"
+                 R"("gpc":false,"language":"en"})",
+                 auth)
+                .status,
+            201);
   ASSERT_EQ(server->Stop(), 0);
 
   const std::string target = StoreUrlFor(data);  // the suite's fresh database for this directory
@@ -81,6 +87,9 @@ TEST(MigrateTest, SqliteToPostgresKeepsDataDecisionsAndTheAuditChain) {
   EXPECT_EQ(decide(ids[1], "profiling"), "consent");
   EXPECT_EQ(decide(ids[0], "profiling"), "no_consent");
   EXPECT_EQ(decide(ids[3], "analytics"), "objected");
+  HttpResult visitor = Http("GET", server->url("/v1/visitors/visitor-0001/consents"), "", auth);
+  EXPECT_EQ(visitor.status, 200) << visitor.body;
+  EXPECT_THAT(visitor.body, HasSubstr("b1"));
   ASSERT_EQ(server->Stop(), 0);
   RunResult verify = RunTillit({"audit", "verify", "--data", data});
   EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;

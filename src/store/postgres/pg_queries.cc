@@ -698,6 +698,14 @@ Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Conn& conn, std::stri
   return Collect<VisitorConsentRow>(rows, ReadVisitorConsent);
 }
 
+Result<std::vector<std::string>> ListVisitorIds(Conn& conn, std::string_view after, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT visitor_id FROM visitor_consents WHERE visitor_id > $1 UNION "
+                                                "SELECT visitor_id FROM visitor_links WHERE visitor_id > $1 "
+                                                "ORDER BY 1 LIMIT $2",
+                                                Params().Text(after).Int64(Limit(limit))));
+  return Collect<std::string>(rows, [](const Rows& r, int i) { return r.Text(i, 0); });
+}
+
 Result<std::vector<VisitorLinkRow>> ListVisitorLinks(Conn& conn, std::string_view visitor_id) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT visitor_id, subject_id, linked_at, actor FROM visitor_links "
                                                 "WHERE visitor_id = $1 ORDER BY linked_at, ord",

@@ -182,6 +182,9 @@ class PgStore final : public Store {
   Result<std::vector<VisitorConsentRow>> ListVisitorConsents(std::string_view visitor_id) override {
     return Read([&](Conn& c) { return pg::ListVisitorConsents(c, visitor_id); });
   }
+  Result<std::vector<std::string>> ListVisitorIds(std::string_view after, size_t limit) override {
+    return Read([&](Conn& c) { return pg::ListVisitorIds(c, after, limit); });
+  }
   Result<std::vector<VisitorLinkRow>> ListVisitorLinks(std::string_view visitor_id) override {
     return Read([&](Conn& c) { return pg::ListVisitorLinks(c, visitor_id); });
   }

@@ -619,6 +619,14 @@ Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Db& db, std::string_v
   return Collect<VisitorConsentRow>(*stmt, ReadVisitorConsent);
 }
 
+Result<std::vector<std::string>> ListVisitorIds(Db& db, std::string_view after, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT visitor_id FROM visitor_consents WHERE visitor_id > ?1 UNION "
+                                               "SELECT visitor_id FROM visitor_links WHERE visitor_id > ?1 "
+                                               "ORDER BY visitor_id LIMIT ?2"));
+  stmt->Bind(1, after).Bind(2, static_cast<int64_t>(limit));
+  return Collect<std::string>(*stmt, [](const Stmt& s) { return s.Text(0); });
+}
+
 Result<std::vector<VisitorLinkRow>> ListVisitorLinks(Db& db, std::string_view visitor_id) {
   TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT visitor_id, subject_id, linked_at, actor FROM visitor_links "
                                                "WHERE visitor_id = ? ORDER BY linked_at, rowid"));

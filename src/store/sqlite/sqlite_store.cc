@@ -153,6 +153,9 @@ class SqliteStore final : public Store {
   Result<std::vector<VisitorConsentRow>> ListVisitorConsents(std::string_view visitor_id) override {
     return sqlite::ListVisitorConsents(*AcquireReader().db, visitor_id);
   }
+  Result<std::vector<std::string>> ListVisitorIds(std::string_view after, size_t limit) override {
+    return sqlite::ListVisitorIds(*AcquireReader().db, after, limit);
+  }
   Result<std::vector<VisitorLinkRow>> ListVisitorLinks(std::string_view visitor_id) override {
     return sqlite::ListVisitorLinks(*AcquireReader().db, visitor_id);
   }
