@@ -22,25 +22,25 @@ using ::testing::HasSubstr;
 // A small valid configuration. Top-level keys come before the first [table] header, as TOML requires.
 // Line numbers (1-based) are noted because the tests compute expected lines from the text.
 constexpr std::string_view kBase =
-    "# tillit test configuration\n"                                                            // 1
-    "languages = [\"en\"]\n"                                                                   // 2
+    "# tillit test configuration\n"                                                                     // 1
+    "languages = [\"en\"]\n"                                                                            // 2
     "categories = [\"identity.name\", \"contact.email\", \"customer.order\", \"marketing.consent\"]\n"  // 3
-    "\n"                                                                                       // 4
-    "[controller]\n"                                                                           // 5
-    "name = \"Butikken AS\"\n"                                                                 // 6
-    "address = \"Storgata 1, 0155 Oslo\"\n"                                                    // 7
-    "country = \"NO\"\n"                                                                       // 8
-    "email = \"personvern@butikken.no\"\n"                                                     // 9
-    "\n"                                                                                       // 10
-    "[[purpose]]\n"                                                                            // 11
-    "id = \"contract\"\n"                                                                      // 12
-    "legal_basis = \"contract\"\n"                                                             // 13
-    "categories = [\"identity.name\", \"contact.email\", \"customer.order\"]\n"                // 14
-    "name.en = \"Orders\"\n"                                                                   // 15
-    "description.en = \"We use your data to deliver what you order.\"\n"                       // 16
-    "\n"                                                                                       // 17
-    "[policy.en]\n"                                                                            // 18
-    "intro = \"This is how we handle your data.\"\n";                                          // 19
+    "\n"                                                                                                // 4
+    "[controller]\n"                                                                                    // 5
+    "name = \"Butikken AS\"\n"                                                                          // 6
+    "address = \"Storgata 1, 0155 Oslo\"\n"                                                             // 7
+    "country = \"NO\"\n"                                                                                // 8
+    "email = \"personvern@butikken.no\"\n"                                                              // 9
+    "\n"                                                                                                // 10
+    "[[purpose]]\n"                                                                                     // 11
+    "id = \"contract\"\n"                                                                               // 12
+    "legal_basis = \"contract\"\n"                                                                      // 13
+    "categories = [\"identity.name\", \"contact.email\", \"customer.order\"]\n"                         // 14
+    "name.en = \"Orders\"\n"                                                                            // 15
+    "description.en = \"We use your data to deliver what you order.\"\n"                                // 16
+    "\n"                                                                                                // 17
+    "[policy.en]\n"                                                                                     // 18
+    "intro = \"This is how we handle your data.\"\n";                                                   // 19
 
 constexpr int kBaseLines = 19;
 
@@ -566,7 +566,8 @@ TEST(ConfigLoader, RecipientOutsideEeaWithoutSafeguard) {
   EXPECT_THAT(d.fix, HasSubstr("safeguard = \"scc\""));
 
   // With a safeguard, or inside the EEA, it loads.
-  const LoadResult scc = Load(WithExtra(Replace(kRecipient, "country = \"US\"", "country = \"US\"\nsafeguard = \"scc\"")));
+  const LoadResult scc =
+      Load(WithExtra(Replace(kRecipient, "country = \"US\"", "country = \"US\"\nsafeguard = \"scc\"")));
   ASSERT_TRUE(scc.ok()) << Dump(scc);
   EXPECT_EQ(scc.config->FindRecipient("cloudco")->safeguard, "scc");
   EXPECT_TRUE(Load(WithExtra(Replace(kRecipient, "\"US\"", "\"SE\""))).ok());
@@ -646,8 +647,8 @@ TEST(ConfigLoader, LanguageWithoutPolicyTable) {
 
 // 19
 TEST(ConfigLoader, PurposeMissingDescriptionInSecondLanguage) {
-  const std::string text = WithExtra("\n[policy.sv]\nintro = \"Så hanterar vi dina uppgifter.\"\n",
-                                     TwoLanguages("sv", false));
+  const std::string text =
+      WithExtra("\n[policy.sv]\nintro = \"Så hanterar vi dina uppgifter.\"\n", TwoLanguages("sv", false));
   const LoadResult r = Load(text);
   ASSERT_FALSE(r.ok());
   const Diagnostic& d = Only(r);
@@ -708,7 +709,8 @@ record_kind = "payment"
 duration = "6 years"
 anchor = "fiscal_year_end"
 accounting = true
-)", Replace(kBase, "country = \"NO\"", "country = \"FI\""));
+)",
+                                     Replace(kBase, "country = \"NO\"", "country = \"FI\""));
   const LoadResult r = Load(text);
   ASSERT_TRUE(r.ok()) << Dump(r);
   ASSERT_EQ(r.diagnostics.size(), 2u) << Dump(r);  // payment (a voucher) at 6 years is enough
@@ -756,9 +758,8 @@ TEST(ConfigLoader, UnsupportedLanguage) {
 
 // 23
 TEST(ConfigLoader, RecipientNamingUnknownPurpose) {
-  const std::string text =
-      WithExtra(Replace(Replace(kRecipient, "\"US\"", "\"SE\""), "purposes = [\"contract\"]",
-                        "purposes = [\"contrakt\"]"));
+  const std::string text = WithExtra(
+      Replace(Replace(kRecipient, "\"US\"", "\"SE\""), "purposes = [\"contract\"]", "purposes = [\"contrakt\"]"));
   const LoadResult r = Load(text);
   ASSERT_FALSE(r.ok());
   const Diagnostic& d = Only(r);
@@ -780,7 +781,8 @@ withdraw = ["email"]
 categories = ["contact.email"]
 name.en = "News"
 description.en = "News from us."
-)", Replace(kBase, "name = \"Butikken AS\"", "name = 5"));
+)",
+                                     Replace(kBase, "name = \"Butikken AS\"", "name = 5"));
   const LoadResult r = Load(text);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error_count(), 3u);
@@ -835,8 +837,9 @@ TEST(ConfigLoader, AccountingRetentionInDaysCountsTowardTheMinimum) {
 
 // Regression: a bad id inside a multi-line array was reported at the array's first line.
 TEST(ConfigLoader, DiagnosticPointsAtTheElementOfAMultiLineArray) {
-  const std::string text = Replace(kBase, "categories = [\"identity.name\", \"contact.email\", \"customer.order\", "
-                                          "\"marketing.consent\"]",
+  const std::string text = Replace(kBase,
+                                   "categories = [\"identity.name\", \"contact.email\", \"customer.order\", "
+                                   "\"marketing.consent\"]",
                                    "categories = [\n  \"identity.name\",\n  \"contact.emial\",\n  \"contact.email\",\n"
                                    "  \"customer.order\",\n  \"marketing.consent\",\n]");
   LoadResult r = Load(text);
@@ -866,9 +869,8 @@ TEST(ConfigExamples, MinimeIsFinnishWithTenYearAccounting) {
   EXPECT_EQ(r.config->controller.country, "FI");
   EXPECT_EQ(r.config->controller.authority.name, "Tietosuojavaltuutetun toimisto");
   const auto& rules = r.config->retention;
-  auto it = std::find_if(rules.begin(), rules.end(), [](const RetentionRule& rule) {
-    return rule.accounting && rule.record_kind == "order";
-  });
+  auto it = std::find_if(rules.begin(), rules.end(),
+                         [](const RetentionRule& rule) { return rule.accounting && rule.record_kind == "order"; });
   ASSERT_NE(it, rules.end());
   EXPECT_EQ(it->duration, (Duration{120, 0}));
   EXPECT_EQ(it->duration.ToString(), "10 years");
@@ -892,6 +894,24 @@ TEST(ConfigExamples, LilleminiKeepsSixMonthsAfterAgreementEnd) {
   });
   ASSERT_NE(it, rules.end());
   EXPECT_EQ(it->category, "identity.name");
+}
+
+}  // namespace
+}  // namespace tillit::config
+
+namespace tillit::config {
+namespace {
+
+TEST(ConfigLoaderStore, TheStoreIsSqliteOrAPostgresUrl) {
+  const LoadResult good = Load(WithExtra("\n[server]\nstore = \"postgresql://tillit@db/tillit\"\n"));
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good.config->server.store, "postgresql://tillit@db/tillit");
+  const LoadResult bad = Load(WithExtra("\n[server]\nstore = \"mysql://db\"\n"));
+  ASSERT_FALSE(bad.ok());
+  bool found = false;
+  for (const auto& d : bad.diagnostics)
+    found = found || (d.key == "server.store" && d.fix.find("postgresql://") != std::string::npos);
+  EXPECT_TRUE(found);
 }
 
 }  // namespace

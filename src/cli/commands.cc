@@ -71,6 +71,11 @@ std::string StoreUrl() {
   return env != nullptr ? env : "";
 }
 
+void UseConfiguredStore(const std::string& configured) {
+  if (configured.empty() || !StoreUrlFlag().empty() || std::getenv("TILLIT_STORE") != nullptr) return;
+  SetStoreUrl(configured);
+}
+
 int RunCheck(const std::string& config_path, bool list_categories) {
   if (list_categories) {
     for (const auto& c : config::BuiltinCategories()) {
@@ -90,6 +95,7 @@ int RunCheck(const std::string& config_path, bool list_categories) {
 int RunInit(const std::string& config_path, const std::string& data_dir) {
   auto config = LoadAndReport(config_path);
   if (!config) return 1;
+  UseConfiguredStore(config->server.store);
   auto report = core::InitDataDir(data_dir, Random::Secure(), StoreUrl());
   if (!report.ok()) {
     Fail(report.status().message());
@@ -119,6 +125,7 @@ int RunServe(const ServeOptions& options) {
   SetUpLogging();
   auto config = LoadAndReport(options.config_path);
   if (!config) return 1;
+  UseConfiguredStore(config->server.store);
   const std::string listen = options.listen.empty() ? config->server.listen : options.listen;
   auto address = http::ParseListen(listen);
   if (!address.ok()) {

@@ -12,6 +12,8 @@ namespace tillit::cli {
 // the data directory). "postgres://…" selects PostgreSQL.
 void SetStoreUrl(std::string url);
 std::string StoreUrl();
+// Uses the configuration's [server] store when neither --store nor TILLIT_STORE names one.
+void UseConfiguredStore(const std::string& configured);
 
 int RunCheck(const std::string& config_path, bool list_categories);
 int RunInit(const std::string& config_path, const std::string& data_dir);

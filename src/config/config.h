@@ -166,6 +166,9 @@ struct Server {
   std::string listen = "127.0.0.1:8080";
   uint64_t max_body_bytes = 1 << 20;
   std::string public_url;
+  // The store: "" or "sqlite" for SQLite in the data directory, "postgres://…" for PostgreSQL. The --store flag and
+  // TILLIT_STORE take precedence. Not part of the published configuration.
+  std::string store;
 };
 
 struct Config {

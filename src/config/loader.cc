@@ -944,7 +944,7 @@ class Loader {
       Error(n->source(), "server", "expected a table", "write a [server] section");
       return;
     }
-    CheckKeys(*t, "server", {"listen", "max_body_bytes", "public_url"});
+    CheckKeys(*t, "server", {"listen", "max_body_bytes", "public_url", "store"});
     cfg_->server.listen = String(*t, "server", "listen", false).value_or(cfg_->server.listen);
     if (auto max = Integer(*t, "server", "max_body_bytes")) {
       if (*max < 1024 || *max > (64 << 20)) {
@@ -955,6 +955,13 @@ class Loader {
       }
     }
     cfg_->server.public_url = String(*t, "server", "public_url", false).value_or("");
+    cfg_->server.store = String(*t, "server", "store", false).value_or("");
+    const std::string& store = cfg_->server.store;
+    if (!store.empty() && store != "sqlite" && store.rfind("postgres://", 0) != 0 &&
+        store.rfind("postgresql://", 0) != 0) {
+      Error(t->get("store")->source(), "server.store", "not a store tillit knows",
+            "write \"sqlite\" (the default) or a PostgreSQL URL such as \"postgresql://tillit@db/tillit\"");
+    }
   }
 
   std::string path_;
