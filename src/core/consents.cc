@@ -41,6 +41,26 @@ Status CheckVisitorId(std::string_view id) {
 
 std::string_view Choice(bool accepted) { return accepted ? "given" : "refused"; }
 
+// Writes one change of a subject's decision inputs in one commit: the change itself (`write`), a note on the
+// decision-change feed for the other servers, and its audit entry. After the commit, and before the caller is
+// answered, `apply` tells this server's decision index.
+template <typename T>
+void CommitDecisionInput(store::Store& store, std::shared_ptr<T> row, AuditEvent event, int64_t now,
+                         std::function<Status(store::WriteTxn&, const T&)> write, std::function<void(const T&)> apply,
+                         std::function<void(Result<T>)> done) {
+  store.Write(
+      [row, event = std::move(event), now, write = std::move(write)](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(write(txn, *row));
+        TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(event.subject_id, now));
+        return AppendAudit(txn, event, now);
+      },
+      [row, apply = std::move(apply), done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        apply(*row);
+        done(*row);
+      });
+}
+
 }  // namespace
 
 Consents::Consents(std::shared_ptr<const config::Config> config, std::string policy_version, store::Store& store,
@@ -105,17 +125,10 @@ void Consents::Record(std::string subject_id, ConsentInput input, Actor actor, D
   AuditEvent event{std::move(actor), "", "consent.record", row->subject_id,
                    "event=" + row->event_id + " purpose=" + row->purpose +
                        (row->channel.empty() ? "" : " channel=" + row->channel) + " action=" + row->action};
-  store_.Write(
-      [row, event, now](store::WriteTxn& txn) -> Status {
-        TILLIT_RETURN_IF_ERROR(txn.InsertConsentEvent(*row));
-        TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(event.subject_id, now));
-        return AppendAudit(txn, event, now);
-      },
-      [this, row, done = std::move(done)](const Status& s) {
-        if (!s.ok()) return done(s);
-        index_.ApplyConsent(*row);
-        done(*row);
-      });
+  CommitDecisionInput<store::ConsentEventRow>(
+      store_, row, std::move(event), now,
+      [](store::WriteTxn& txn, const store::ConsentEventRow& r) { return txn.InsertConsentEvent(r); },
+      [this](const store::ConsentEventRow& r) { index_.ApplyConsent(r); }, std::move(done));
 }
 
 Result<ConsentState> Consents::State(std::string_view subject_id) {
@@ -164,17 +177,10 @@ void Consents::Object(std::string subject_id, ObjectionInput input, Actor actor,
   AuditEvent event{std::move(actor), "", "objection.record", row->subject_id,
                    "objection=" + row->objection_id + (row->purpose.empty() ? "" : " purpose=" + row->purpose) +
                        (row->channel.empty() ? "" : " channel=" + row->channel)};
-  store_.Write(
-      [row, event, now](store::WriteTxn& txn) -> Status {
-        TILLIT_RETURN_IF_ERROR(txn.InsertObjection(*row));
-        TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(event.subject_id, now));
-        return AppendAudit(txn, event, now);
-      },
-      [this, row, done = std::move(done)](const Status& s) {
-        if (!s.ok()) return done(s);
-        index_.ApplyObjection(*row);
-        done(*row);
-      });
+  CommitDecisionInput<store::ObjectionRow>(
+      store_, row, std::move(event), now,
+      [](store::WriteTxn& txn, const store::ObjectionRow& r) { return txn.InsertObjection(r); },
+      [this](const store::ObjectionRow& r) { index_.ApplyObjection(r); }, std::move(done));
 }
 
 void Consents::DecideObjection(std::string subject_id, std::string objection_id, std::string outcome,
@@ -212,18 +218,12 @@ void Consents::DecideObjection(std::string subject_id, std::string objection_id,
   row->decided_by = actor.name;
   AuditEvent event{std::move(actor), "", "objection.decide", row->subject_id,
                    "objection=" + row->objection_id + " outcome=" + outcome};
-  store_.Write(
-      [row, event, now](store::WriteTxn& txn) -> Status {
-        TILLIT_RETURN_IF_ERROR(
-            txn.DecideObjection(row->subject_id, row->objection_id, row->status, row->reason, now, row->decided_by));
-        TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(event.subject_id, now));
-        return AppendAudit(txn, event, now);
+  CommitDecisionInput<store::ObjectionRow>(
+      store_, row, std::move(event), now,
+      [now](store::WriteTxn& txn, const store::ObjectionRow& r) {
+        return txn.DecideObjection(r.subject_id, r.objection_id, r.status, r.reason, now, r.decided_by);
       },
-      [this, row, done = std::move(done)](const Status& s) {
-        if (!s.ok()) return done(s);
-        index_.ApplyObjection(*row);
-        done(*row);
-      });
+      [this](const store::ObjectionRow& r) { index_.ApplyObjection(r); }, std::move(done));
 }
 
 Result<std::vector<store::ObjectionRow>> Consents::Objections(std::string_view subject_id) {
@@ -245,17 +245,10 @@ void Consents::Restrict(std::string subject_id, std::string reason, Actor actor,
   row->started_at = now;
   row->actor = actor.name;
   AuditEvent event{std::move(actor), "", "restriction.start", row->subject_id, "restriction=" + row->restriction_id};
-  store_.Write(
-      [row, event, now](store::WriteTxn& txn) -> Status {
-        TILLIT_RETURN_IF_ERROR(txn.InsertRestriction(*row));
-        TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(event.subject_id, now));
-        return AppendAudit(txn, event, now);
-      },
-      [this, row, done = std::move(done)](const Status& s) {
-        if (!s.ok()) return done(s);
-        index_.SetRestricted(row->subject_id, row->started_at);
-        done(*row);
-      });
+  CommitDecisionInput<store::RestrictionRow>(
+      store_, row, std::move(event), now,
+      [](store::WriteTxn& txn, const store::RestrictionRow& r) { return txn.InsertRestriction(r); },
+      [this](const store::RestrictionRow& r) { index_.SetRestricted(r.subject_id, r.started_at); }, std::move(done));
 }
 
 void Consents::Lift(std::string subject_id, std::string notice, Actor actor, Done<std::string> done) {
@@ -264,17 +257,12 @@ void Consents::Lift(std::string subject_id, std::string notice, Actor actor, Don
   if (notice.empty()) notice = "The restriction of processing of your personal data has been lifted.";
   auto id = std::make_shared<std::string>(std::move(subject_id));
   AuditEvent event{actor, "", "restriction.lift", *id, ""};
-  store_.Write(
-      [id, notice, by = actor.name, event, now](store::WriteTxn& txn) -> Status {
-        TILLIT_RETURN_IF_ERROR(txn.LiftRestriction(*id, now, notice, by));
-        TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(event.subject_id, now));
-        return AppendAudit(txn, event, now);
+  CommitDecisionInput<std::string>(
+      store_, id, std::move(event), now,
+      [notice, by = actor.name, now](store::WriteTxn& txn, const std::string& subject) {
+        return txn.LiftRestriction(subject, now, notice, by);
       },
-      [this, id, done = std::move(done)](const Status& s) {
-        if (!s.ok()) return done(s);
-        index_.SetRestricted(*id, std::nullopt);
-        done(*id);
-      });
+      [this](const std::string& subject) { index_.SetRestricted(subject, std::nullopt); }, std::move(done));
 }
 
 Result<std::vector<store::RestrictionRow>> Consents::Restrictions(std::string_view subject_id) {
