@@ -4,6 +4,10 @@
 
 #include <charconv>
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
 #include <optional>
 
 namespace tillit {
@@ -38,10 +42,45 @@ Status InvalidTime(std::string_view what) {
       "invalid_time");
 }
 
+// The time written in a file, re-read on every call, so an integration test can move a running server's time
+// (deadlines, code expiry, retention) by rewriting the file. Used only when TILLIT_TEST_CLOCK_FILE names the file.
+// A file that cannot be read or parsed keeps the last good time (the real time before the first good read), so a
+// half-written file never sends time backwards to the epoch.
+class FileClock final : public Clock {
+ public:
+  explicit FileClock(std::string path) : path_(std::move(path)) {}
+
+  TimePoint Now() const override {
+    std::ifstream in(path_);
+    std::string text;
+    std::getline(in, text);
+    std::lock_guard lock(mu_);
+    if (auto parsed = ParseRfc3339(text); parsed.ok()) last_ = *parsed;
+    if (!last_) last_ = real_.Now();
+    return *last_;
+  }
+
+ private:
+  const std::string path_;
+  SystemClock real_;
+  mutable std::mutex mu_;
+  mutable std::optional<TimePoint> last_;
+};
+
+Clock& MakeSystemClock() {
+  if (const char* path = std::getenv("TILLIT_TEST_CLOCK_FILE"); path != nullptr && *path != '\0') {
+    std::fprintf(stderr, "tillit: the time comes from %s (TILLIT_TEST_CLOCK_FILE); for tests only\n", path);
+    static FileClock file_clock{std::string(path)};
+    return file_clock;
+  }
+  static SystemClock clock;
+  return clock;
+}
+
 }  // namespace
 
 Clock& Clock::System() {
-  static SystemClock clock;
+  static Clock& clock = MakeSystemClock();
   return clock;
 }
 

@@ -21,7 +21,9 @@ class Clock {
  public:
   virtual ~Clock() = default;
   virtual TimePoint Now() const = 0;
-  // The process-wide real clock.
+  // The process-wide clock: the real time, or, when the environment variable TILLIT_TEST_CLOCK_FILE names a file, the
+  // RFC 3339 time written on that file's first line, re-read on every call (integration tests move a running
+  // server's time by rewriting the file). tillit announces the test clock on stderr when it starts.
   static Clock& System();
 };
 

@@ -486,4 +486,20 @@ TEST_F(ConsentTest, RenewalsPageByKeysetCursor) {
 }
 
 }  // namespace
+// The test clock moves a running server's time: a consent given "now" carries the clock's time, and rewriting the
+// clock two years on expires it (24-month validity) without a restart.
+TEST_F(ConsentTest, ARunningServerFollowsTheTestClock) {
+  server_.reset();
+  TestClock clock(dir_, "2031-03-01T09:00:00Z");
+  Start(/*init=*/false);
+  const std::string id = NewSubject();
+  const json given = Consent(id, {{"purpose", "profiling"}, {"action", "given"}, {"method", "web_form"}});
+  EXPECT_EQ(given.value("at", ""), "2031-03-01T09:00:00Z") << given.dump();
+  EXPECT_EQ(Decide(id, "profiling")["allow"], true);
+  clock.Set("2033-03-02T09:00:00Z");
+  const json later = Decide(id, "profiling");
+  EXPECT_EQ(later["allow"], false);
+  EXPECT_EQ(later["rule"], "consent_expired") << later.dump();
+}
+
 }  // namespace tillit::testing

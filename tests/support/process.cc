@@ -8,12 +8,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
-#include <set>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -134,8 +135,8 @@ std::string StoreUrlFor(const std::string& data_dir) {
   static std::set<std::string> created;
   const std::string absolute = std::filesystem::absolute(data_dir).lexically_normal().string();
   // A database name from the directory's path: stable for the directory, distinct between directories.
-  const std::string name = "t_" + std::to_string(std::hash<std::string>{}(absolute) % 1000000000000ULL) + "_" +
-                           std::to_string(::getpid());
+  const std::string name =
+      "t_" + std::to_string(std::hash<std::string>{}(absolute) % 1000000000000ULL) + "_" + std::to_string(::getpid());
   const std::string server = PostgresServerUrl();
   const size_t slash = server.rfind('/');
   const std::string url = server.substr(0, slash + 1) + name;
@@ -170,6 +171,20 @@ TempDir::TempDir() {
 TempDir::~TempDir() {
   std::error_code ec;
   std::filesystem::remove_all(path_, ec);
+}
+
+TestClock::TestClock(const TempDir& dir, const std::string& start) : path_(dir / "test-clock") {
+  Set(start);
+  ::setenv("TILLIT_TEST_CLOCK_FILE", path_.c_str(), 1);
+}
+
+TestClock::~TestClock() { ::unsetenv("TILLIT_TEST_CLOCK_FILE"); }
+
+void TestClock::Set(const std::string& rfc3339) {
+  // Written aside and renamed, so a server never reads a half-written time.
+  WriteFile(path_ + ".new", rfc3339 + "\n");
+  std::rename((path_ + ".new").c_str(), path_.c_str());
+  now_ = rfc3339;
 }
 
 std::string ReadFile(const std::string& path) {

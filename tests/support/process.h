@@ -40,6 +40,23 @@ class TempDir {
   std::string path_;
 };
 
+// Moves the time of every tillit started while it lives: writes `start` (RFC 3339) to a file in `dir` and points
+// TILLIT_TEST_CLOCK_FILE at it; Set() rewrites the file, and running servers see the new time on their next call.
+// Unsets the variable when it dies. One per test.
+class TestClock {
+ public:
+  TestClock(const TempDir& dir, const std::string& start);
+  ~TestClock();
+  TestClock(const TestClock&) = delete;
+  TestClock& operator=(const TestClock&) = delete;
+  void Set(const std::string& rfc3339);
+  const std::string& now() const { return now_; }
+
+ private:
+  std::string path_;
+  std::string now_;
+};
+
 std::string ReadFile(const std::string& path);
 void WriteFile(const std::string& path, const std::string& content);
 
