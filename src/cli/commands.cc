@@ -180,7 +180,15 @@ int RunServe(const ServeOptions& options) {
   server_options.threads = options.threads != 0 ? options.threads : std::max(2u, std::thread::hardware_concurrency());
   server_options.max_body_bytes = config->server.max_body_bytes;
   server_options.access_log = options.access_log;
-  http::HttpServer server(http::BuildRouter(app), metrics, server_options);
+  http::Router router = http::BuildRouter(app);
+  if (options.print_routes) {
+    for (const auto& route : router.routes()) std::cout << route.name() << "\n";
+    std::cout.flush();
+    sync.Stop();
+    store.Close();
+    return 0;
+  }
+  http::HttpServer server(std::move(router), metrics, server_options);
   if (Status s = server.Start(); !s.ok()) {
     Fail(s.message());
     sync.Stop();

@@ -24,6 +24,9 @@ struct ServeOptions {
   std::string listen;  // empty: from the configuration
   size_t threads = 0;  // 0: one per core
   bool access_log = true;
+  // Print the routes the server would serve ("METHOD /pattern" per line) and exit without listening: what the
+  // check of docs/openapi.yaml compares with.
+  bool print_routes = false;
 };
 int RunServe(const ServeOptions& options);
 

@@ -38,6 +38,8 @@ int main(int argc, char** argv) {
   serve->add_option("--listen", serve_options.listen, "Address to listen on (default from config: 127.0.0.1:8080)");
   serve->add_option("--threads", serve_options.threads, "HTTP threads (default: one per core, at least 2)");
   serve->add_flag("--no-access-log", no_access_log, "Do not write a log line per request");
+  serve->add_flag("--print-routes", serve_options.print_routes,
+                  "Print every route this configuration serves (METHOD /pattern) and exit without listening");
 
   auto* key = app.add_subcommand("key", "Manage API keys");
   key->require_subcommand(1);
