@@ -434,8 +434,8 @@ class PgWriteTxn final : public WriteTxn {
       p.Text(row.register_id);
       for (size_t i = start; i < end; ++i) {
         const size_t n = 2 + 2 * (i - start);
-        sql += (i == start ? "" : ", ") + std::string("($1, $") + std::to_string(n) + ", $" + std::to_string(n + 1) +
-               ")";
+        sql +=
+            (i == start ? "" : ", ") + std::string("($1, $") + std::to_string(n) + ", $" + std::to_string(n + 1) + ")";
         p.Int32(Kind(entries[i].kind)).Bytes(entries[i].value);
       }
       sql += " ON CONFLICT DO NOTHING";
@@ -444,10 +444,11 @@ class PgWriteTxn final : public WriteTxn {
     Params p;
     p.Text(row.register_id).Int64(row.imported_at).Int64(row.phones).Int64(row.addresses).Text(row.actor);
     return conn_
-        .Query("INSERT INTO opt_out_registers (register_id, imported_at, phones, addresses, actor) VALUES ($1, $2, $3, "
-               "$4, $5) ON CONFLICT (register_id) DO UPDATE SET imported_at = excluded.imported_at, phones = "
-               "excluded.phones, addresses = excluded.addresses, actor = excluded.actor",
-               p)
+        .Query(
+            "INSERT INTO opt_out_registers (register_id, imported_at, phones, addresses, actor) VALUES ($1, $2, $3, "
+            "$4, $5) ON CONFLICT (register_id) DO UPDATE SET imported_at = excluded.imported_at, phones = "
+            "excluded.phones, addresses = excluded.addresses, actor = excluded.actor",
+            p)
         .status();
   }
 
@@ -749,9 +750,10 @@ Result<std::vector<ObjectionRow>> ScanObjections(Conn& conn, std::string_view af
 }
 
 Result<std::vector<ProhibitionRow>> ListProhibitions(Conn& conn, std::string_view subject_id) {
-  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kProhibitionColumns,
-                                                     " FROM prohibitions WHERE subject_id = $1 ORDER BY set_at, ord"}),
-                                                Params().Text(subject_id)));
+  TILLIT_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn.Query(Sql({"SELECT ", kProhibitionColumns, " FROM prohibitions WHERE subject_id = $1 ORDER BY set_at, ord"}),
+                 Params().Text(subject_id)));
   return Collect<ProhibitionRow>(rows, ReadProhibition);
 }
 

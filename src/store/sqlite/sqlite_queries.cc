@@ -108,7 +108,7 @@ VisitorConsentRow ReadVisitorConsent(const Stmt& s) {
 constexpr const char* kProhibitionColumns =
     "subject_id, prohibition_id, code, purpose, channel, method, set_at, actor, lifted_at, lifted_by";
 ProhibitionRow ReadProhibition(const Stmt& s) {
-  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4),
+  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3),         s.Text(4),
           s.Text(5), s.Int(6),  s.Text(7), OptionalInt(s, 8), s.Text(9)};
 }
 
@@ -361,9 +361,8 @@ class SqliteWriteTxn final : public WriteTxn {
   }
 
   Status InsertProhibition(const ProhibitionRow& row) override {
-    TILLIT_ASSIGN_OR_RETURN(
-        auto stmt,
-        db_.Cached(Sql({"INSERT INTO prohibitions (", kProhibitionColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached(Sql({"INSERT INTO prohibitions (", kProhibitionColumns,
+                                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
     stmt->Bind(1, row.subject_id).Bind(2, row.prohibition_id).Bind(3, row.code).Bind(4, row.purpose);
     stmt->Bind(5, row.channel).Bind(6, row.method).Bind(7, row.set_at).Bind(8, row.actor).Bind(9, row.lifted_at);
     stmt->Bind(10, row.lifted_by);
@@ -668,8 +667,9 @@ Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Db& db, std::string_v
 }
 
 Result<std::vector<ProhibitionRow>> ListProhibitions(Db& db, std::string_view subject_id) {
-  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kProhibitionColumns,
-                                                    " FROM prohibitions WHERE subject_id = ? ORDER BY set_at, rowid"})));
+  TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                          db.Cached(Sql({"SELECT ", kProhibitionColumns,
+                                         " FROM prohibitions WHERE subject_id = ? ORDER BY set_at, rowid"})));
   stmt->Bind(1, subject_id);
   return Collect<ProhibitionRow>(*stmt, ReadProhibition);
 }
@@ -706,11 +706,11 @@ Result<std::vector<OptOutMatch>> ListOptOutMatches(Db& db, std::string_view subj
 Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
     Db& db, IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
     std::string_view after_subject, size_t limit) {
-  TILLIT_ASSIGN_OR_RETURN(auto stmt,
-                          db.Cached("SELECT subject_id, value FROM shared_index WHERE kind = ?1 AND (?2 = '' OR "
-                                    "subject_id = ?2) AND (?3 IS NULL OR (value, subject_id) > (?3, ?4)) ORDER BY value, "
-                                    "subject_id "
-                                    "LIMIT ?5"));
+  TILLIT_ASSIGN_OR_RETURN(
+      auto stmt, db.Cached("SELECT subject_id, value FROM shared_index WHERE kind = ?1 AND (?2 = '' OR "
+                           "subject_id = ?2) AND (?3 IS NULL OR (value, subject_id) > (?3, ?4)) ORDER BY value, "
+                           "subject_id "
+                           "LIMIT ?5"));
   stmt->Bind(1, int64_t{static_cast<uint8_t>(kind)}).Bind(2, subject_id).Bind(3, after_value).Bind(4, after_subject);
   stmt->Bind(5, static_cast<int64_t>(limit));
   return Collect<std::pair<std::string, std::vector<uint8_t>>>(
