@@ -391,6 +391,7 @@ class SqliteWriteTxn final : public WriteTxn {
     TILLIT_ASSIGN_OR_RETURN(auto insert, db_.Cached("INSERT INTO opt_out_entries (register_id, kind, value) VALUES "
                                                     "(?, ?, ?) ON CONFLICT DO NOTHING"));
     for (const auto& e : entries) {
+      insert->Reset();  // one statement for every row
       insert->Bind(1, row.register_id).Bind(2, int64_t{static_cast<uint8_t>(e.kind)}).Bind(3, e.value);
       TILLIT_RETURN_IF_ERROR(insert->Run());
     }
