@@ -54,6 +54,7 @@ int RunAudience(const AudienceOptions& options) {
     return 1;
   }
   core::DecisionIndex decisions(config);
+  decisions.SetIndexer(*opened->indexer);
   if (Status s = decisions.Rebuild(store); !s.ok()) {
     Fail("cannot load the decision index: " + s.message());
     store.Close();

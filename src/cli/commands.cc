@@ -156,6 +156,7 @@ int RunServe(const ServeOptions& options) {
   core::ApiKeys api_keys(store, Clock::System(), Random::Secure());
   http::Metrics metrics;
   core::DecisionIndex decisions(config);
+  decisions.SetIndexer(*opened->indexer);
   // The feed's end is read before the index is loaded, so a change made meanwhile by another server is applied.
   auto feed_end = store.LastDecisionChange();
   Status loaded = feed_end.ok() ? decisions.Rebuild(store) : feed_end.status();

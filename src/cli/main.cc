@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/import.h"
 #include "cli/policy.h"
+#include "cli/suppress.h"
 
 int main(int argc, char** argv) {
   // Everything tillit creates (key file, databases, exports) is for its own user only.
@@ -87,6 +88,20 @@ int main(int argc, char** argv) {
                               "Where rejected rows go (default: FILE.rejects.csv, or .rejects.ndjson)");
   import_subjects->add_option("--source", import_options.source, "Source of rows that name none (default: import)");
 
+  tillit::cli::SuppressImportOptions suppress_options;
+  auto* suppress = app.add_subcommand("suppress", "National opt-out registers for phone and post marketing");
+  suppress->require_subcommand(1);
+  auto* suppress_import = suppress->add_subcommand(
+      "import",
+      "Replace a register's copy (reservasjonsregisteret, nix_telefon, nix_adresserat, asml) with FILE: phone numbers "
+      "one a line, or CSV with a header naming phone, street, postal_code, country");
+  suppress_import->add_option("FILE", suppress_options.file, "The register's file")->required();
+  suppress_import->add_option("--register", suppress_options.register_id, "Register id, e.g. nix_telefon")->required();
+  suppress_import->add_option("--data", suppress_options.data_dir, "Data directory")->required();
+  suppress_import->add_option("--store", store_url, kStoreHelp);
+  suppress_import->add_option("--config", suppress_options.config_path,
+                              "Configuration file (the register's settings when it declares it)");
+
   tillit::cli::AudienceOptions audience_options;
   auto* audience = app.add_subcommand(
       "audience", "Write the subjects who may be contacted now for a purpose (over a channel) as NDJSON");
@@ -150,6 +165,7 @@ int main(int argc, char** argv) {
   if (*keys_rotate) return RunKeysRotate(data_dir, batch, stop_after);
   if (*keys_retire) return RunKeysRetire(data_dir);
   if (*import_subjects) return RunImportSubjects(import_options);
+  if (*suppress_import) return RunSuppressImport(suppress_options);
   if (*audience) return RunAudience(audience_options);
   if (*policy_render) return RunPolicyRender(policy_options);
   if (*migrate) return RunMigrate(migrate_from, migrate_to, data_dir);

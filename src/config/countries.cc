@@ -17,7 +17,10 @@ const std::vector<CountryInfo>& Countries() {
        5,
        5,
        "bokføringsloven",
-       {{"reservasjonsregisteret", "Reservasjonsregisteret", "phone,post", 1, true}}},
+       {{"reservasjonsregisteret", "Reservasjonsregisteret", "phone,post", 1, true,
+         "markedsføringsloven §12: check the register at most one month before contacting; existing customer "
+         "relationships are exempt"}},
+       {true, "markedsføringsloven §15"}},
       {"SE",
        "Europe/Stockholm",
        "Integritetsskyddsmyndigheten (IMY)",
@@ -27,7 +30,11 @@ const std::vector<CountryInfo>& Countries() {
        7,
        7,
        "bokföringslagen",
-       {{"nix_telefon", "NIX-Telefon", "phone", 2, true}, {"nix_adresserat", "NIX-Adresserat", "post", 3, true}}},
+       {{"nix_telefon", "NIX-Telefon", "phone", 2, true,
+         "NIX-Telefon agreement: a copy at most two months old; established customer relationships are exempt"},
+        {"nix_adresserat", "NIX-Adresserat", "post", 3, true,
+         "NIX-Adresserat agreement: a copy at most three months old; established customer relationships are exempt"}},
+       {true, "marknadsföringslagen 19 §"}},
       {"FI",
        "Europe/Helsinki",
        "Tietosuojavaltuutetun toimisto",
@@ -37,7 +44,10 @@ const std::vector<CountryInfo>& Countries() {
        10,
        6,
        "kirjanpitolaki",
-       {{"asml", "ASML:n suoramarkkinoinnin kieltorekisteri", "phone,post", 3, true}}},
+       {{"asml", "ASML:n suoramarkkinoinnin kieltorekisteri", "phone,post", 2, true,
+         "ASML Robinson service (self-regulation): the register is updated monthly and members must use a current "
+         "copy; tillit allows two months, one missed update; customers of the marketer are exempt"}},
+       {true, "tietoyhteiskuntakaari 200 §"}},
       {"DK",
        "Europe/Copenhagen",
        "Datatilsynet",
@@ -47,7 +57,8 @@ const std::vector<CountryInfo>& Countries() {
        5,
        5,
        "bogføringsloven",
-       {}},
+       {},
+       {true, "markedsføringsloven §10"}},
   };
   return countries;
 }
@@ -83,6 +94,26 @@ bool IsKnownCountryCode(std::string_view code) {
     if (kIsoCodes.substr(i, 2) == code) return true;
   }
   return false;
+}
+
+const CountryInfo* CountryOfRegister(std::string_view id) {
+  for (const auto& c : Countries()) {
+    for (const auto& r : c.registers) {
+      if (r.id == id) return &c;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string_view> KnownCountryCodes() {
+  std::vector<std::string_view> codes;
+  for (size_t i = 0; i + 2 <= kIsoCodes.size(); i += 3) codes.push_back(kIsoCodes.substr(i, 2));
+  return codes;
+}
+
+bool AllowsExistingCustomerException(std::string_view country) {
+  if (const CountryInfo* c = FindCountry(country)) return c->marketing.email_sms_existing_customer;
+  return IsEea(country);
 }
 
 const RegisterDefaults* FindRegister(std::string_view id) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/prohibitions.h"
 #include "core/receipts.h"
 #include "util/hex.h"
 
@@ -27,8 +28,6 @@ Status CheckChannel(std::string_view channel) {
   return Status::InvalidArgument("unknown channel '" + std::string(channel) + "'; use email, sms, phone or post",
                                  "unknown_channel");
 }
-
-bool IsDirectMarketing(const config::Purpose& p) { return !p.channels.empty() || p.id == "marketing"; }
 
 Status CheckVisitorId(std::string_view id) {
   const bool ok =
@@ -268,6 +267,77 @@ void Consents::Lift(std::string subject_id, std::string notice, Actor actor, Don
 Result<std::vector<store::RestrictionRow>> Consents::Restrictions(std::string_view subject_id) {
   TILLIT_RETURN_IF_ERROR(CheckSubject(subject_id));
   return store_.ListRestrictions(subject_id);
+}
+
+void Consents::Prohibit(std::string subject_id, ProhibitionInput input, Actor actor, Done<store::ProhibitionRow> done) {
+  if (Status s = CheckSubject(subject_id); !s.ok()) return done(s);
+  const ProhibitionCode* code = FindProhibitionCode(input.code);
+  if (code == nullptr) {
+    std::vector<std::string_view> ids;
+    for (const auto& c : ProhibitionCodes()) ids.push_back(c.id);
+    return done(Status::InvalidArgument("code must be one of " + JoinViews(ids), "unknown_prohibition_code"));
+  }
+  if (!input.purpose.empty() && config_->FindPurpose(input.purpose) == nullptr) {
+    return done(
+        Status::InvalidArgument("'" + input.purpose + "' is not a purpose of this configuration", "unknown_purpose"));
+  }
+  if (Status s = CheckChannel(input.channel); !s.ok()) return done(s);
+  if (!input.channel.empty() && !code->channels.empty() &&
+      std::find(code->channels.begin(), code->channels.end(), *config::ParseChannel(input.channel)) ==
+          code->channels.end()) {
+    return done(Status::InvalidArgument("code " + input.code + " does not cover channel " + input.channel +
+                                            "; leave channel out or pick the code for that channel",
+                                        "channel_not_covered"));
+  }
+  if (!OneOf(kMethods, input.method)) {
+    return done(Status::InvalidArgument("method must be one of " + JoinViews(kMethods), "invalid_method"));
+  }
+  const int64_t now = ToMicros(clock_.Now());
+  auto row = std::make_shared<store::ProhibitionRow>();
+  row->subject_id = std::move(subject_id);
+  row->prohibition_id = random_.NewId("pro_");
+  row->code = input.code;
+  row->purpose = input.purpose;
+  row->channel = input.channel;
+  row->method = input.method;
+  row->set_at = now;
+  row->actor = actor.name;
+  AuditEvent event{std::move(actor), "", "prohibition.set", row->subject_id,
+                   "prohibition=" + row->prohibition_id + " code=" + row->code};
+  CommitDecisionInput<store::ProhibitionRow>(
+      store_, row, std::move(event), now,
+      [](store::WriteTxn& txn, const store::ProhibitionRow& r) { return txn.InsertProhibition(r); },
+      [this](const store::ProhibitionRow& r) { index_.ApplyProhibition(r); }, std::move(done));
+}
+
+void Consents::LiftProhibition(std::string subject_id, std::string prohibition_id, Actor actor,
+                               Done<store::ProhibitionRow> done) {
+  if (Status s = CheckSubject(subject_id); !s.ok()) return done(s);
+  auto rows = store_.ListProhibitions(subject_id);
+  if (!rows.ok()) return done(rows.status());
+  auto it = std::find_if(rows->begin(), rows->end(),
+                         [&](const store::ProhibitionRow& r) { return r.prohibition_id == prohibition_id; });
+  if (it == rows->end()) {
+    return done(Status::NotFound("the subject has no prohibition with this id", "prohibition_not_found"));
+  }
+  const int64_t now = ToMicros(clock_.Now());
+  auto row = std::make_shared<store::ProhibitionRow>(*it);
+  row->lifted_at = now;
+  row->lifted_by = actor.name;
+  AuditEvent event{std::move(actor), "", "prohibition.lift", row->subject_id,
+                   "prohibition=" + row->prohibition_id + " code=" + row->code};
+  CommitDecisionInput<store::ProhibitionRow>(
+      store_, row, std::move(event), now,
+      [now](store::WriteTxn& txn, const store::ProhibitionRow& r) {
+        // The store checks again inside the transaction: a lift that raced another one fails there.
+        return txn.LiftProhibition(r.subject_id, r.prohibition_id, now, r.lifted_by);
+      },
+      [this](const store::ProhibitionRow& r) { index_.ApplyProhibition(r); }, std::move(done));
+}
+
+Result<std::vector<store::ProhibitionRow>> Consents::Prohibitions(std::string_view subject_id) {
+  TILLIT_RETURN_IF_ERROR(CheckSubject(subject_id));
+  return store_.ListProhibitions(subject_id);
 }
 
 Result<nlohmann::json> Consents::Receipt(std::string_view subject_id, std::string_view event_id) {

@@ -1,8 +1,8 @@
-// Consents, objections and restrictions: the subject's choices and states the decision engine reads. Consent events
-// are append-only and name the policy version and the purpose's revision they were given under; an objection can be
-// decided by staff (compelling grounds override it, except for direct marketing, where it is absolute); a
-// restriction lasts until lifted, and lifting it records what the subject was told. Each change is one write with
-// its audit entry, and the decision index learns of it after the commit and before the caller is answered.
+// Consents, objections, restrictions and prohibition codes: the subject's choices and states the decision engine reads.
+// Consent events are append-only and name the policy version and the purpose's revision they were given under; an
+// objection can be decided by staff (compelling grounds override it, except for direct marketing, where it is
+// absolute); a restriction lasts until lifted, and lifting it records what the subject was told. Each change is one
+// write with its audit entry, and the decision index learns of it after the commit and before the caller is answered.
 //
 // Thread safety: all methods may be called from any thread; callbacks run on the store's writer thread (or the
 // caller's, for an early error).
@@ -38,6 +38,14 @@ struct ConsentInput {
   std::string ip;             // evidence, optional: stored only as a keyed hash
   std::optional<int64_t> at;  // when it was given; only for method "import" (now otherwise)
   bool unproven = false;      // an import without evidence
+};
+
+// A marketing prohibition code (core/prohibitions.h), optionally narrowed to one purpose or one channel.
+struct ProhibitionInput {
+  std::string code;
+  std::string purpose;  // "" for every purpose the code covers
+  std::string channel;  // "" for every channel the code covers
+  std::string method = "api";
 };
 
 struct ObjectionInput {
@@ -96,6 +104,15 @@ class Consents {
   void Restrict(std::string subject_id, std::string reason, Actor actor, Done<store::RestrictionRow> done);
   void Lift(std::string subject_id, std::string notice, Actor actor, Done<std::string> done);
   Result<std::vector<store::RestrictionRow>> Restrictions(std::string_view subject_id);
+
+  // Records a prohibition code. InvalidArgument "unknown_prohibition_code", "unknown_purpose", "unknown_channel",
+  // "invalid_method", "channel_not_covered" (a channel the code does not cover); NotFound "subject_not_found".
+  void Prohibit(std::string subject_id, ProhibitionInput input, Actor actor, Done<store::ProhibitionRow> done);
+  // Lifts one. NotFound "subject_not_found" / "prohibition_not_found"; FailedPrecondition "prohibition_lifted".
+  void LiftProhibition(std::string subject_id, std::string prohibition_id, Actor actor,
+                       Done<store::ProhibitionRow> done);
+  // The subject's prohibitions, lifted ones too (the history), oldest first.
+  Result<std::vector<store::ProhibitionRow>> Prohibitions(std::string_view subject_id);
 
   // The receipt of one consent event (core/receipts.h). NotFound "subject_not_found" / "consent_event_not_found";
   // FailedPrecondition "not_a_consent" for an existing-customer event, which records no consent.

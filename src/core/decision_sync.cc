@@ -35,7 +35,13 @@ Status DecisionSync::CatchUp() {
     if (changes.empty()) return Status::Ok();
     std::set<std::string> subjects;
     for (const auto& [seq, subject] : changes) subjects.insert(subject);
-    for (const auto& subject : subjects) TILLIT_RETURN_IF_ERROR(index_.Refresh(store_, subject));
+    for (const auto& subject : subjects) {
+      if (subject == DecisionIndex::kRegistersChanged) {
+        TILLIT_RETURN_IF_ERROR(index_.ReloadRegisters(store_));
+      } else {
+        TILLIT_RETURN_IF_ERROR(index_.Refresh(store_, subject));
+      }
+    }
     applied_ = changes.back().first;
     if (changes.size() < kPage) return Status::Ok();
   }

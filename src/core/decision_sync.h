@@ -1,7 +1,9 @@
 // DecisionSync: keeps a server's decision index in step with writes made through other servers on the same
 // database. Every write that changes a decision input appends the subject's id to the store's decision-change feed
 // in its own transaction; a background thread reads the feed every `interval` and refreshes those subjects from the
-// store, so a change made through one server reaches every other server's decisions within about one interval.
+// store, so a change made through one server reaches every other server's decisions within about one interval. An
+// opt-out register import (`tillit suppress import`) notes DecisionIndex::kRegistersChanged, and the registers are
+// reloaded.
 // (A decision that must see the database at once reads through instead: DecisionIndex::Refresh.)
 //
 // Thread safety: Start and Stop from one thread; the index is safe to use meanwhile.

@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "config/countries.h"
+#include "core/prohibitions.h"
 
 namespace tillit::core {
 namespace {
@@ -16,9 +17,6 @@ constexpr std::string_view kProfiling = "profiling";
 
 Decision Allow(std::string_view rule, std::string_view basis) { return {true, rule, basis}; }
 Decision Deny(std::string_view rule, std::string_view basis) { return {false, rule, basis}; }
-
-// Direct marketing: a purpose that reaches people over channels, or the purpose named marketing.
-bool IsDirectMarketing(const config::Purpose& p) { return !p.channels.empty() || p.id == "marketing"; }
 
 bool Blocks(std::string_view status) { return status == "active" || status == "upheld"; }
 
@@ -43,6 +41,40 @@ void DecisionIndex::Merge(SubjectState& state, const store::ObjectionRow& object
     }
   }
   state.objections.push_back({objection.objection_id, objection.purpose, objection.channel, objection.status});
+}
+
+void DecisionIndex::Merge(SubjectState& state, const store::ProhibitionRow& prohibition) {
+  auto& facts = state.prohibitions;
+  facts.erase(std::remove_if(facts.begin(), facts.end(),
+                             [&](const ProhibitionFact& f) { return f.id == prohibition.prohibition_id; }),
+              facts.end());
+  if (prohibition.lifted_at) return;
+  facts.push_back({prohibition.prohibition_id, prohibition.code, prohibition.purpose, prohibition.channel});
+}
+
+void DecisionIndex::SetIndexer(const crypto::BlindIndexer& indexer) {
+  for (std::string_view code : config::KnownCountryCodes()) {
+    country_by_index_.emplace(indexer.Index(crypto::IndexKind::kCountry, code), std::string(code));
+  }
+}
+
+std::string DecisionIndex::CountryOf(const std::vector<uint8_t>& index) const {
+  auto it = country_by_index_.find(index);
+  return it != country_by_index_.end() ? it->second : std::string();
+}
+
+Status DecisionIndex::ReloadRegisters(store::Store& store) {
+  TILLIT_ASSIGN_OR_RETURN(auto registers, store.ListOptOutRegisters());
+  TILLIT_ASSIGN_OR_RETURN(auto matches, store.ListOptOutMatches(""));
+  std::unique_lock lock(mu_);
+  register_imported_at_.clear();
+  for (const auto& r : registers) register_imported_at_[r.register_id] = r.imported_at;
+  for (auto& [id, state] : subjects_) state.listed.clear();
+  for (const auto& m : matches) {
+    auto it = subjects_.find(m.subject_id);
+    if (it != subjects_.end()) it->second.listed.push_back({m.register_id, m.kind});
+  }
+  return Status::Ok();
 }
 
 Status DecisionIndex::Rebuild(store::Store& store) {
@@ -81,9 +113,34 @@ Status DecisionIndex::Rebuild(store::Store& store) {
     subject = page.back().subject_id;
     id = page.back().restriction_id;
   }
-  std::unique_lock lock(mu_);
-  subjects_ = std::move(loaded);
-  return Status::Ok();
+  subject.clear();
+  id.clear();
+  while (true) {
+    TILLIT_ASSIGN_OR_RETURN(auto page, store.ScanActiveProhibitions(subject, id, kPage));
+    for (const auto& p : page) Merge(loaded[p.subject_id], p);
+    if (page.size() < kPage) break;
+    subject = page.back().subject_id;
+    id = page.back().prohibition_id;
+  }
+  if (!country_by_index_.empty()) {
+    subject.clear();
+    std::vector<uint8_t> value;
+    while (true) {
+      TILLIT_ASSIGN_OR_RETURN(auto page, store.ScanSharedIndex(store::IndexKind::kCountry, "", value, subject, kPage));
+      for (const auto& [owner, index] : page) {
+        auto it = loaded.find(owner);
+        if (it != loaded.end()) it->second.country = CountryOf(index);
+      }
+      if (page.size() < kPage) break;
+      subject = page.back().first;
+      value = page.back().second;
+    }
+  }
+  {
+    std::unique_lock lock(mu_);
+    subjects_ = std::move(loaded);
+  }
+  return ReloadRegisters(store);
 }
 
 Status DecisionIndex::Refresh(store::Store& store, const std::string& subject_id) {
@@ -105,6 +162,14 @@ Status DecisionIndex::Refresh(store::Store& store, const std::string& subject_id
     for (const auto& r : restrictions) {
       if (!r.lifted_at) state.restricted_since = r.started_at;
     }
+    TILLIT_ASSIGN_OR_RETURN(auto prohibitions, store.ListProhibitions(subject_id));
+    for (const auto& p : prohibitions) Merge(state, p);
+    if (!country_by_index_.empty()) {
+      TILLIT_ASSIGN_OR_RETURN(auto countries, store.ScanSharedIndex(store::IndexKind::kCountry, subject_id, {}, "", 4));
+      for (const auto& [owner, index] : countries) state.country = CountryOf(index);
+    }
+    TILLIT_ASSIGN_OR_RETURN(auto matches, store.ListOptOutMatches(subject_id));
+    for (const auto& m : matches) state.listed.push_back({m.register_id, m.kind});
   }
   std::unique_lock lock(mu_);
   auto it = subjects_.find(subject_id);
@@ -152,6 +217,13 @@ void DecisionIndex::SetErased(const std::string& subject_id) {
   state = SubjectState{};
   state.erased = true;
   state.version = version;
+}
+
+void DecisionIndex::ApplyProhibition(const store::ProhibitionRow& prohibition) {
+  std::unique_lock lock(mu_);
+  SubjectState& state = subjects_[prohibition.subject_id];
+  Merge(state, prohibition);
+  ++state.version;
 }
 
 bool DecisionIndex::Contains(std::string_view subject_id) const {
@@ -311,45 +383,90 @@ Decision DecisionIndex::Evaluate(const SubjectState& state, const config::Purpos
     }
   }
 
-  switch (p.legal_basis) {
-    case LegalBasis::kConsent: {
-      const ConsentFact* c = latest_consent(p.id);
-      if (c == nullptr || c->action == "existing_customer") return Deny("no_consent", basis);
-      if (c->action == "withdrawn") return Deny("consent_withdrawn", basis);
-      if (c->action != "given") return Deny("consent_refused", basis);
-      if (c->revision < p.revision) return Deny("consent_outdated", basis);
-      if (p.consent_validity && ToMicros(config::AddDuration(FromMicros(c->at), *p.consent_validity)) <= now) {
-        return Deny("consent_expired", basis);
-      }
-      if (objected(p.id, /*overrides_count=*/false)) return Deny("objected", basis);
-      return Allow("consent", basis);
-    }
-    case LegalBasis::kLegitimateInterest: {
-      const bool marketing = IsDirectMarketing(p);
-      // An objection to direct marketing is absolute; to anything else it holds until compelling grounds.
-      if (objected(p.id, /*overrides_count=*/!marketing)) return Deny("objected", basis);
-      if (marketing && (channel == "email" || channel == "sms")) {
+  const Decision by_basis = [&]() -> Decision {
+    switch (p.legal_basis) {
+      case LegalBasis::kConsent: {
         const ConsentFact* c = latest_consent(p.id);
-        if (c != nullptr && c->action == "given") return Allow("consent", basis);
-        if (c != nullptr && c->action == "withdrawn") return Deny("consent_withdrawn", basis);
-        if (c != nullptr && c->action == "refused") return Deny("consent_refused", basis);
-        if (c != nullptr && c->action == "existing_customer" && config_->marketing.existing_customer_exception &&
-            p.own_similar_products && config::IsEea(config_->controller.country)) {
-          return Allow("existing_customer", basis);
+        if (c == nullptr || c->action == "existing_customer") return Deny("no_consent", basis);
+        if (c->action == "withdrawn") return Deny("consent_withdrawn", basis);
+        if (c->action != "given") return Deny("consent_refused", basis);
+        if (c->revision < p.revision) return Deny("consent_outdated", basis);
+        if (p.consent_validity && ToMicros(config::AddDuration(FromMicros(c->at), *p.consent_validity)) <= now) {
+          return Deny("consent_expired", basis);
         }
-        return Deny("not_existing_customer", basis);
+        if (objected(p.id, /*overrides_count=*/false)) return Deny("objected", basis);
+        return Allow("consent", basis);
       }
-      if (marketing) {
-        // A withdrawal recorded for the purpose stops it on every channel.
-        const ConsentFact* c = latest_consent(p.id);
-        if (c != nullptr && c->action == "withdrawn") return Deny("consent_withdrawn", basis);
-        if (c != nullptr && c->action == "refused") return Deny("consent_refused", basis);
+      case LegalBasis::kLegitimateInterest: {
+        const bool marketing = IsDirectMarketing(p);
+        // An objection to direct marketing is absolute; to anything else it holds until compelling grounds.
+        if (objected(p.id, /*overrides_count=*/!marketing)) return Deny("objected", basis);
+        if (marketing && (channel == "email" || channel == "sms")) {
+          const ConsentFact* c = latest_consent(p.id);
+          if (c != nullptr && c->action == "given") return Allow("consent", basis);
+          if (c != nullptr && c->action == "withdrawn") return Deny("consent_withdrawn", basis);
+          if (c != nullptr && c->action == "refused") return Deny("consent_refused", basis);
+          // The subject's own country decides whether its law has the exception (ePrivacy Art. 13(2)).
+          const std::string_view country = state.country.empty() ? config_->controller.country : state.country;
+          if (c != nullptr && c->action == "existing_customer" && config_->marketing.existing_customer_exception &&
+              p.own_similar_products && config::AllowsExistingCustomerException(country)) {
+            return Allow("existing_customer", basis);
+          }
+          return Deny("not_existing_customer", basis);
+        }
+        if (marketing) {
+          // A withdrawal recorded for the purpose stops it on every channel.
+          const ConsentFact* c = latest_consent(p.id);
+          if (c != nullptr && c->action == "withdrawn") return Deny("consent_withdrawn", basis);
+          if (c != nullptr && c->action == "refused") return Deny("consent_refused", basis);
+        }
+        return Allow("legitimate_interest", basis);
       }
-      return Allow("legitimate_interest", basis);
+      default:
+        return Allow(basis, basis);
     }
-    default:
-      return Allow(basis, basis);
+  }();
+  if (!by_basis.allow) return by_basis;
+  return ChannelRules(state, p, channel, now, by_basis);
+}
+
+Decision DecisionIndex::ChannelRules(const SubjectState& state, const config::Purpose& p, std::string_view channel,
+                                     int64_t now, Decision allowed) const {
+  // 6a. A prohibition code that covers the purpose over the channel.
+  for (const auto& f : state.prohibitions) {
+    const ProhibitionCode* code = FindProhibitionCode(f.code);
+    if (code != nullptr && ProhibitionCovers(*code, f.purpose, f.channel, p, channel)) {
+      return Deny("prohibition_code", allowed.basis);
+    }
   }
+  if (!IsDirectMarketing(p) || (channel != "phone" && channel != "post")) return allowed;
+
+  // 6b. National opt-out registers, for phone and post. A subject who asked for this marketing is not held back by
+  // a register; an existing customer is not where the register exempts existing customers.
+  const ConsentFact* latest = nullptr;
+  for (const auto& c : state.consents) {
+    if (c.purpose != p.id || (!c.channel.empty() && c.channel != channel)) continue;
+    if (latest == nullptr || c.at > latest->at || (c.at == latest->at && !c.channel.empty())) latest = &c;
+  }
+  if (latest != nullptr && latest->action == "given") return allowed;
+  const bool existing_customer = latest != nullptr && latest->action == "existing_customer";
+  const std::string_view country = state.country.empty() ? config_->controller.country : state.country;
+  const auto asked = config::ParseChannel(channel);
+  const store::IndexKind by = channel == "phone" ? store::IndexKind::kPhone : store::IndexKind::kPostalAddress;
+  for (const auto& r : config_->marketing.opt_out_registers) {
+    if (std::find(r.channels.begin(), r.channels.end(), *asked) == r.channels.end()) continue;
+    if (existing_customer && r.existing_customers_exempt) continue;
+    const bool listed = std::any_of(state.listed.begin(), state.listed.end(),
+                                    [&](const Listing& l) { return l.register_id == r.id && l.kind == by; });
+    if (!listed && r.country != country) continue;
+    auto imported = register_imported_at_.find(r.id);
+    if (imported == register_imported_at_.end() ||
+        ToMicros(config::AddDuration(FromMicros(imported->second), r.max_age)) <= now) {
+      return Deny("opt_out_register_stale", allowed.basis);
+    }
+    if (listed) return Deny("opt_out_register", allowed.basis);
+  }
+  return allowed;
 }
 
 }  // namespace tillit::core

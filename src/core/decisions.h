@@ -11,6 +11,15 @@
 //      otherwise until staff record compelling grounds); e-mail and SMS marketing need consent or the
 //      existing-customer exception;
 //   6. contract, legal obligation, vital interest, public task: allowed.
+// Then, for what the rules above allow, DESIGN.md's rule 6 on marketing channels and prohibition codes:
+//   a. a prohibition code that covers the purpose and channel (core/prohibitions.h): `prohibition_code`;
+//   b. phone / post direct marketing to a subject of a country whose opt-out register the configuration declares
+//      ([[marketing.opt_out_register]]), unless the subject consented to it or is an existing customer where that
+//      register exempts them: no copy imported, or one older than the register's max_age →
+//      `opt_out_register_stale`; the subject's phone (for phone) or postal address (for post) listed →
+//      `opt_out_register`.
+// The subject's country is the country of its postal address, else of its phone number, else the controller's; it
+// also decides whether e-mail/SMS marketing may rely on the existing-customer exception (config/countries.h).
 // The answer's `basis` is the purpose's legal basis.
 //
 // The state decisions need lives in memory: rebuilt from the store at start, updated after each commit and before
@@ -21,6 +30,7 @@
 #define TILLIT_CORE_DECISIONS_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -30,6 +40,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "crypto/blind_index.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/status.h"
@@ -66,8 +77,19 @@ class DecisionIndex {
   DecisionIndex(const DecisionIndex&) = delete;
   DecisionIndex& operator=(const DecisionIndex&) = delete;
 
-  // Loads every subject, consent event, objection and active restriction from the store.
+  // The id a write puts on the decision-change feed when an opt-out register was imported: every server reloads
+  // the registers (ReloadRegisters) instead of one subject.
+  static constexpr std::string_view kRegistersChanged = "*opt_out_registers";
+
+  // Lets the index read subjects' countries (their kCountry blind index) from the store. Without it every subject
+  // counts as being of the controller's country. Call before Rebuild; `indexer` must outlive the index.
+  void SetIndexer(const crypto::BlindIndexer& indexer);
+
+  // Loads every subject, consent event, objection, active restriction and prohibition, the subjects' countries,
+  // and the opt-out registers with the subjects they list, from the store.
   Status Rebuild(store::Store& store);
+  // Reloads the opt-out registers' import times and which subjects they list (after `tillit suppress import`).
+  Status ReloadRegisters(store::Store& store);
   // Reloads one subject's state from the store: what another server on the same database changed, or a
   // read-through for a decision that must see the database (`consistent=true`).
   Status Refresh(store::Store& store, const std::string& subject_id);
@@ -78,6 +100,8 @@ class DecisionIndex {
   void ApplyObjection(const store::ObjectionRow& objection);
   void SetRestricted(const std::string& subject_id, std::optional<int64_t> since);
   void SetErased(const std::string& subject_id);
+  // Adds an unlifted prohibition or removes a lifted one.
+  void ApplyProhibition(const store::ProhibitionRow& prohibition);
 
   // NotFound "subject_not_found" for an unknown subject; InvalidArgument "unknown_purpose" / "unknown_channel".
   Result<Decision> Decide(std::string_view subject_id, std::string_view purpose, std::string_view channel,
@@ -113,6 +137,16 @@ class DecisionIndex {
     std::string channel;
     std::string status;
   };
+  struct ProhibitionFact {
+    std::string id;
+    std::string code;
+    std::string purpose;
+    std::string channel;
+  };
+  struct Listing {
+    std::string register_id;
+    store::IndexKind kind;  // kPhone or kPostalAddress: which of the subject's values the register lists
+  };
   struct SubjectState {
     bool erased = false;
     // Raised by every change this server applies, so a refresh loaded meanwhile does not overwrite a newer state
@@ -121,6 +155,9 @@ class DecisionIndex {
     std::optional<int64_t> restricted_since;
     std::vector<ConsentFact> consents;  // the latest event per (purpose, channel)
     std::vector<ObjectionFact> objections;
+    std::vector<ProhibitionFact> prohibitions;  // unlifted
+    std::vector<Listing> listed;                // opt-out registers that list the subject
+    std::string country;                        // ISO code; "" when unknown (the controller's then)
   };
   struct Hash {
     using is_transparent = void;
@@ -129,12 +166,20 @@ class DecisionIndex {
 
   static void Merge(SubjectState& state, const store::ConsentEventRow& event);
   static void Merge(SubjectState& state, const store::ObjectionRow& objection);
+  static void Merge(SubjectState& state, const store::ProhibitionRow& prohibition);
+  // The country of a kCountry index value; "" when it is none this index knows.
+  std::string CountryOf(const std::vector<uint8_t>& index) const;
+  // Rule 6 for what rules 1–5 allowed.
+  Decision ChannelRules(const SubjectState& state, const config::Purpose& p, std::string_view channel, int64_t now,
+                        Decision allowed) const;
   Decision Evaluate(const SubjectState& state, const config::Purpose& purpose, std::string_view channel,
                     int64_t now) const;
 
   std::shared_ptr<const config::Config> config_;
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, SubjectState, Hash, std::equal_to<>> subjects_;  // guarded by mu_
+  std::unordered_map<std::string, int64_t> register_imported_at_;                  // guarded by mu_
+  std::map<std::vector<uint8_t>, std::string> country_by_index_;  // set once by SetIndexer, before any reader
 };
 
 }  // namespace tillit::core

@@ -21,6 +21,9 @@ struct SubjectCopy {
   std::vector<store::ObjectionRow> objections;
   std::vector<store::RestrictionRow> restrictions;
   std::vector<std::pair<const IdentifierSpec*, std::vector<uint8_t>>> indexes;
+  // Indexes derived from the phone and address (postal address, country), copied as they are: same index key.
+  std::vector<std::pair<store::IndexKind, std::vector<uint8_t>>> derived;
+  std::vector<store::ProhibitionRow> prohibitions;
 };
 
 Result<SubjectCopy> ReadSubject(store::Store& from, const OpenDataDir& dir, const store::SubjectRow& subject) {
@@ -33,6 +36,11 @@ Result<SubjectCopy> ReadSubject(store::Store& from, const OpenDataDir& dir, cons
   TILLIT_ASSIGN_OR_RETURN(copy.consents, from.ListConsentEvents(id));
   TILLIT_ASSIGN_OR_RETURN(copy.objections, from.ListObjections(id));
   TILLIT_ASSIGN_OR_RETURN(copy.restrictions, from.ListRestrictions(id));
+  TILLIT_ASSIGN_OR_RETURN(copy.prohibitions, from.ListProhibitions(id));
+  for (auto kind : {store::IndexKind::kPostalAddress, store::IndexKind::kCountry}) {
+    TILLIT_ASSIGN_OR_RETURN(auto values, from.ScanSharedIndex(kind, id, {}, "", 16));
+    for (auto& [owner, value] : values) copy.derived.emplace_back(kind, std::move(value));
+  }
   store::RecordQuery query;
   query.limit = 1000;
   while (true) {
@@ -78,6 +86,8 @@ Status WriteSubject(store::WriteTxn& txn, const SubjectCopy& c) {
   for (const auto& e : c.consents) TILLIT_RETURN_IF_ERROR(txn.InsertConsentEvent(e));
   for (const auto& o : c.objections) TILLIT_RETURN_IF_ERROR(txn.InsertObjection(o));
   for (const auto& r : c.restrictions) TILLIT_RETURN_IF_ERROR(txn.InsertRestriction(r));
+  for (const auto& p : c.prohibitions) TILLIT_RETURN_IF_ERROR(txn.InsertProhibition(p));
+  for (const auto& [kind, value] : c.derived) TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(kind, value, c.subject.id));
   return Status::Ok();
 }
 

@@ -1,8 +1,10 @@
 #include "core/register.h"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 
+#include "config/countries.h"
 #include "crypto/sealing.h"
 
 namespace tillit::core {
@@ -61,6 +63,50 @@ Result<std::pair<int64_t, std::string>> DecodeCursor(std::string_view cursor) {
 
 }  // namespace
 
+constexpr std::string_view kPhoneCategory = "contact.phone";
+constexpr std::string_view kAddressCategory = "contact.address";
+
+PostalParts PostalPartsOf(const json& address) {
+  PostalParts parts;
+  if (!address.is_object()) return parts;
+  auto first = [&](std::initializer_list<const char*> keys) -> std::string {
+    for (const char* key : keys) {
+      auto it = address.find(key);
+      if (it != address.end() && it->is_string()) return it->get<std::string>();
+    }
+    return "";
+  };
+  parts.street = first({"street", "street_address", "line1"});
+  parts.postal_code = first({"postal_code", "postcode", "zip"});
+  parts.country = first({"country"});
+  for (char& c : parts.country) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (!config::IsKnownCountryCode(parts.country)) parts.country.clear();
+  return parts;
+}
+
+std::vector<std::pair<store::IndexKind, std::vector<uint8_t>>> DerivedIndexes(
+    const crypto::BlindIndexer& indexer, std::string_view controller_country, const std::optional<std::string>& phone,
+    const std::optional<std::string>& address) {
+  std::vector<std::pair<store::IndexKind, std::vector<uint8_t>>> out;
+  std::string country;
+  if (address) {
+    const PostalParts parts = PostalPartsOf(json::parse(*address, nullptr, false));
+    country = parts.country;
+    // An address without a country is taken to be in the controller's country, as the shop's forms assume.
+    auto postal = crypto::NormalisePostalAddress(parts.street, parts.postal_code,
+                                                 parts.country.empty() ? controller_country : parts.country);
+    if (postal.ok())
+      out.emplace_back(store::IndexKind::kPostalAddress, indexer.Index(crypto::IndexKind::kPostalAddress, *postal));
+  }
+  if (country.empty() && phone) {
+    json value = json::parse(*phone, nullptr, false);
+    if (value.is_string()) country = crypto::PhoneRegion(value.get<std::string>());
+  }
+  if (!country.empty())
+    out.emplace_back(store::IndexKind::kCountry, indexer.Index(crypto::IndexKind::kCountry, country));
+  return out;
+}
+
 const std::vector<IdentifierSpec>& Identifiers() {
   static const std::vector<IdentifierSpec> kSpecs = {
       {"email", "contact.email", store::IndexKind::kEmail, true},
@@ -89,6 +135,7 @@ struct Register::SealedSubject {
   store::DataKeyRow key;
   std::vector<store::FieldRow> fields;
   std::vector<std::pair<const IdentifierSpec*, std::vector<uint8_t>>> indexes;
+  std::vector<std::pair<store::IndexKind, std::vector<uint8_t>>> derived;  // DerivedIndexes
   std::vector<store::FieldChangeRow> changes;
   std::vector<std::string> names;
 };
@@ -247,6 +294,13 @@ Result<Register::SealedSubject> Register::SealNew(const SubjectInput& input) {
     }
     add(category, category, plaintext);
   }
+  std::optional<std::string> phone, address;
+  if (auto it = input.identifiers.find("phone"); it != input.identifiers.end()) {
+    auto normalised = crypto::NormalisePhone(it->second, config_->controller.country);
+    if (normalised.ok()) phone = json(*normalised).dump();
+  }
+  if (auto it = input.fields.find(std::string(kAddressCategory)); it != input.fields.end()) address = it->second.dump();
+  out.derived = DerivedIndexes(indexer_, config_->controller.country, phone, address);
   return out;
 }
 
@@ -268,6 +322,9 @@ void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
             TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(spec->index, value, shared->subject.id));
           }
         }
+        for (const auto& [kind, value] : shared->derived) {
+          TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(kind, value, shared->subject.id));
+        }
         for (const auto& field : shared->fields) TILLIT_RETURN_IF_ERROR(txn.PutField(field));
         for (const auto& change : shared->changes) TILLIT_RETURN_IF_ERROR(txn.InsertFieldChange(change));
         TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(shared->subject.id, now));
@@ -275,7 +332,11 @@ void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
       },
       [this, shared, done = std::move(done)](const Status& s) {
         if (!s.ok()) return done(s);
-        if (decisions_ != nullptr) decisions_->AddSubject(shared->subject.id);
+        if (decisions_ != nullptr) {
+          decisions_->AddSubject(shared->subject.id);
+          // Its country and the opt-out registers that list it come from the store.
+          if (!shared->derived.empty()) (void)decisions_->Refresh(store_, shared->subject.id);
+        }
         done(shared->subject.id);
       });
 }
@@ -468,15 +529,26 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
 
   auto shared_key = std::make_shared<crypto::SecretKey>(std::move(*key));
   auto result = std::make_shared<PatchResult>();
+  auto decision_input = std::make_shared<bool>(false);
   result->id = id;
   const int64_t now = ToMicros(clock_.Now());
   result->updated_at = now;
   // The change is worked out on the writer thread, against the fields as they are at commit time, so two patches
   // of one subject never record a stale previous value.
   store_.Write(
-      [this, id, changes = std::move(changes), source, actor, now, shared_key, result](store::WriteTxn& txn) -> Status {
+      [this, id, changes = std::move(changes), source, actor, now, shared_key, result,
+       decision_input](store::WriteTxn& txn) -> Status {
         TILLIT_ASSIGN_OR_RETURN(auto current, txn.Fields(id));
         result->changed.clear();
+        *decision_input = false;
+        // The phone and the postal address as they were and as they become: what DerivedIndexes reads.
+        std::optional<std::string> old_phone, old_address;
+        for (const auto& f : current) {
+          if (f.field != kPhoneCategory && f.field != kAddressCategory) continue;
+          TILLIT_ASSIGN_OR_RETURN(std::string plain, crypto::Open(*shared_key, crypto::SealAad(id, f.field), f.sealed));
+          (f.field == kPhoneCategory ? old_phone : old_address) = std::move(plain);
+        }
+        std::optional<std::string> new_phone = old_phone, new_address = old_address;
         for (const Change& c : changes) {
           auto it = std::find_if(current.begin(), current.end(),
                                  [&](const store::FieldRow& f) { return f.field == c.category; });
@@ -521,8 +593,22 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
           }
           TILLIT_RETURN_IF_ERROR(txn.InsertFieldChange(change));
           result->changed.push_back(c.name);
+          if (c.category == kPhoneCategory) new_phone = c.plaintext;
+          if (c.category == kAddressCategory) new_address = c.plaintext;
         }
         if (result->changed.empty()) return Status::Ok();
+        if (new_phone != old_phone || new_address != old_address) {
+          // The subject's country and register listings follow its phone and address.
+          const auto& country = config_->controller.country;
+          for (const auto& [kind, value] : DerivedIndexes(indexer_, country, old_phone, old_address)) {
+            TILLIT_RETURN_IF_ERROR(txn.RemoveSharedIndex(kind, value, id));
+          }
+          for (const auto& [kind, value] : DerivedIndexes(indexer_, country, new_phone, new_address)) {
+            TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(kind, value, id));
+          }
+          TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(id, now));
+          *decision_input = true;
+        }
         TILLIT_RETURN_IF_ERROR(txn.TouchSubject(id, now));
         std::vector<std::string> categories;
         for (const auto& name : result->changed) {
@@ -531,8 +617,9 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
         }
         return AppendAudit(txn, {actor, "", "subject.update", id, "fields=" + Join(categories)}, now);
       },
-      [result, done = std::move(done)](const Status& s) {
+      [this, id, result, decision_input, done = std::move(done)](const Status& s) {
         if (!s.ok()) return done(s);
+        if (*decision_input && decisions_ != nullptr) (void)decisions_->Refresh(store_, id);
         done(std::move(*result));
       });
 }

@@ -33,6 +33,24 @@
 
 namespace tillit::core {
 
+// The street, postal code and country of a stored contact.address: an object with "street" (or "street_address",
+// "line1"), "postal_code" (or "postcode", "zip") and optionally "country" (ISO code). Empty strings for what it does
+// not hold; a plain string address holds none of them.
+struct PostalParts {
+  std::string street;
+  std::string postal_code;
+  std::string country;
+};
+PostalParts PostalPartsOf(const nlohmann::json& address);
+
+// The shared indexes tillit derives from a subject's phone (its stored value, JSON) and postal address
+// (contact.address, JSON), either of which may be absent: the postal address (kPostalAddress, matched against the
+// postal opt-out registers) and the subject's country (kCountry: the address's country, else the phone number's,
+// none when neither tells), which decides the country's marketing rules.
+std::vector<std::pair<store::IndexKind, std::vector<uint8_t>>> DerivedIndexes(
+    const crypto::BlindIndexer& indexer, std::string_view controller_country, const std::optional<std::string>& phone,
+    const std::optional<std::string>& address);
+
 // An identifier tillit can find a subject by, and the category it belongs to.
 struct IdentifierSpec {
   std::string_view name;      // "email"

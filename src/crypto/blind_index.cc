@@ -4,6 +4,7 @@
 #include <phonenumbers/phonenumberutil.h>
 #include <sodium.h>
 
+#include <cctype>
 #include <cstdlib>
 
 namespace tillit::crypto {
@@ -54,6 +55,69 @@ Result<std::string> NormalisePhone(std::string_view raw, std::string_view defaul
 
 std::string NormaliseCustomerNumber(std::string_view customer_number) {
   return std::string(TrimAscii(customer_number));
+}
+
+std::string PhoneRegion(std::string_view e164) {
+  using i18n::phonenumbers::PhoneNumber;
+  using i18n::phonenumbers::PhoneNumberUtil;
+  const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+  PhoneNumber number;
+  if (util.Parse(std::string(e164), "ZZ", &number) != PhoneNumberUtil::NO_PARSING_ERROR) return "";
+  std::string region;
+  util.GetRegionCodeForNumber(number, &region);
+  return region == "ZZ" ? "" : region;
+}
+
+namespace {
+
+// Lower-cases ASCII and the upper-case Latin-1 letters (U+00C0–U+00DE except ×) in UTF-8, which covers the Nordic
+// alphabets; other bytes are kept.
+std::string FoldCase(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == 0xC3 && i + 1 < s.size()) {
+      auto next = static_cast<unsigned char>(s[i + 1]);
+      if (next >= 0x80 && next <= 0x9E && next != 0x97) next = static_cast<unsigned char>(next + 0x20);
+      out.push_back(static_cast<char>(c));
+      out.push_back(static_cast<char>(next));
+      ++i;
+      continue;
+    }
+    out.push_back(AsciiLower(static_cast<char>(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> NormalisePostalAddress(std::string_view street, std::string_view postal_code,
+                                           std::string_view country) {
+  std::string folded = FoldCase(street);
+  std::string street_out;
+  bool space = false;
+  for (char ch : folded) {
+    const auto c = static_cast<unsigned char>(ch);
+    const bool punct = c < 0x80 && !std::isalnum(c) && ch != '-' && ch != '/';
+    if (punct || IsAsciiSpace(ch)) {
+      space = !street_out.empty();
+      continue;
+    }
+    if (space) street_out.push_back(' ');
+    space = false;
+    street_out.push_back(ch);
+  }
+  std::string code;
+  for (char ch : postal_code) {
+    if (std::isalnum(static_cast<unsigned char>(ch))) code.push_back(AsciiUpper(ch));
+  }
+  std::string region(TrimAscii(country));
+  for (char& c : region) c = AsciiUpper(c);
+  if (street_out.empty() || code.empty()) {
+    return Status::InvalidArgument("a postal address needs a street and a postal code", "invalid_address");
+  }
+  return street_out + "|" + code + "|" + region;
 }
 
 BlindIndexer::BlindIndexer(const SecretKey& index_root) {

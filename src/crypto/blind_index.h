@@ -32,6 +32,21 @@ Result<std::string> NormalisePhone(std::string_view raw, std::string_view defaul
 // ASCII whitespace trimmed; otherwise exact (customer numbers are case-sensitive).
 std::string NormaliseCustomerNumber(std::string_view customer_number);
 
+// The ISO 3166 region of a number NormalisePhone returned ("+46701234567" → "SE"); "" when libphonenumber knows
+// none (a non-geographic number).
+std::string PhoneRegion(std::string_view e164);
+
+// A postal address as opt-out registers and the register compare it: "<street>|<postal code>|<country>". The street
+// is case folded (ASCII and the Latin-1 letters of the Nordic languages: Å→å, Ä→ä, Ö→ö, Ø→ø, Æ→æ, Ü→ü, É→é),
+// punctuation other than '-' and '/' becomes a space, whitespace runs collapse to one space and are trimmed;
+// "gata"/"gatan"/"gate"/"katu" are kept as they are (no abbreviation table). The postal code keeps only its letters
+// and digits, upper-cased; the country is the upper-cased ISO code. The city is left out on purpose: the postal code
+// decides it, and cities are spelt in several languages (Helsinki/Helsingfors). The name is left out too, so a
+// register entry suppresses its address, every person living there: the cautious side. InvalidArgument
+// "invalid_address" when the street or postal code is empty.
+Result<std::string> NormalisePostalAddress(std::string_view street, std::string_view postal_code,
+                                           std::string_view country);
+
 // Which index a value goes into; each has its own subkey. The values are the KDF subkey ids: never renumber.
 enum class IndexKind : uint8_t {
   kEmail = 1,           // NormaliseEmail
@@ -40,6 +55,11 @@ enum class IndexKind : uint8_t {
   kSuppression = 4,     // NormaliseEmail of an erased or suppressed subject's address
   kLogin = 5,           // NormaliseCustomerNumber of a login name
   kIpAddress = 6,       // the IP address a consent was given from, as text: evidence without the address itself
+  // NormalisePostalAddress of a subject's contact.address, and of opt-out register entries, so they meet.
+  kPostalAddress = 7,
+  // The upper-cased ISO country code of a subject (address country, else phone region): which country's marketing
+  // rules apply, found again at start without opening any sealed field.
+  kCountry = 8,
 };
 
 class BlindIndexer {
@@ -56,7 +76,7 @@ class BlindIndexer {
   std::vector<uint8_t> Index(IndexKind kind, std::string_view normalised) const;
 
  private:
-  static constexpr size_t kKinds = 6;
+  static constexpr size_t kKinds = 8;
   std::array<SecretKey, kKinds> subkeys_;  // [kind - 1]; SecretKey wipes itself
 };
 

@@ -1,5 +1,5 @@
-// Consent, objection, restriction and decision routes. Decode and validate, call Consents or the DecisionIndex,
-// encode.
+// Consent, objection, prohibition, restriction and decision routes. Decode and validate, call Consents or the
+// DecisionIndex, encode.
 #include <charconv>
 #include <nlohmann/json.hpp>
 
@@ -98,6 +98,22 @@ json EncodeRestriction(const store::RestrictionRow& r) {
     out["lifted_at"] = Time(*r.lifted_at);
     out["notice"] = r.lift_notice;
     out["lifted_by"] = r.lifted_by;
+  }
+  return out;
+}
+
+json EncodeProhibition(const store::ProhibitionRow& p) {
+  json out = {{"id", p.prohibition_id},
+              {"code", p.code},
+              {"purpose", p.purpose.empty() ? json(nullptr) : json(p.purpose)},
+              {"channel", p.channel.empty() ? json(nullptr) : json(p.channel)},
+              {"method", p.method},
+              {"set_at", Time(p.set_at)},
+              {"recorded_by", p.actor},
+              {"active", !p.lifted_at.has_value()}};
+  if (p.lifted_at) {
+    out["lifted_at"] = Time(*p.lifted_at);
+    out["lifted_by"] = p.lifted_by;
   }
   return out;
 }
@@ -349,6 +365,40 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
     app.consents->DecideObjection(std::string(req.Param("id")), std::string(req.Param("oid")), outcome, reason,
                                   ActorOf(*principal),
                                   Answer<store::ObjectionRow>(std::move(respond), 200, EncodeObjection));
+  });
+
+  router.Add("POST", "/v1/subjects/:id/prohibitions", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto body = ParseObject(req, false);
+    if (!body.ok()) return respond(ErrorResponse(body.status()));
+    if (Status s = OnlyKeys(*body, {"code", "purpose", "channel", "method"}); !s.ok()) return respond(ErrorResponse(s));
+    core::ProhibitionInput in;
+    for (auto [key, out] : {std::pair{"code", &in.code}, std::pair{"purpose", &in.purpose},
+                            std::pair{"channel", &in.channel}, std::pair{"method", &in.method}}) {
+      if (Status s = ReadString(*body, key, *out); !s.ok()) return respond(ErrorResponse(s));
+    }
+    app.consents->Prohibit(std::string(req.Param("id")), std::move(in), ActorOf(*principal),
+                           Answer<store::ProhibitionRow>(std::move(respond), 201, EncodeProhibition));
+  });
+
+  router.Add("GET", "/v1/subjects/:id/prohibitions", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto purpose = RequirePurpose(req, *principal, *app.config);
+    if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
+    auto rows = app.consents->Prohibitions(req.Param("id"));
+    if (!rows.ok()) return respond(ErrorResponse(rows.status()));
+    json list = json::array();
+    for (const auto& p : *rows) list.push_back(EncodeProhibition(p));
+    respond(JsonResponse(200, Dump({{"subject_id", req.Param("id")}, {"prohibitions", list}})));
+  });
+
+  router.Add("DELETE", "/v1/subjects/:id/prohibitions/:pid", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    app.consents->LiftProhibition(std::string(req.Param("id")), std::string(req.Param("pid")), ActorOf(*principal),
+                                  Answer<store::ProhibitionRow>(std::move(respond), 200, EncodeProhibition));
   });
 
   router.Add("POST", "/v1/subjects/:id/restriction", [app](const HttpRequest& req, Responder respond) {

@@ -176,6 +176,38 @@ CREATE TABLE decision_changes (
   at          INTEGER NOT NULL
 ) STRICT;
 )sql"},
+    {6, "marketing prohibition codes and national opt-out registers", R"sql(
+CREATE TABLE prohibitions (
+  subject_id      TEXT NOT NULL,
+  prohibition_id  TEXT NOT NULL,
+  code            TEXT NOT NULL,
+  purpose         TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  method          TEXT NOT NULL,
+  set_at          INTEGER NOT NULL,
+  actor           TEXT NOT NULL,
+  lifted_at       INTEGER,
+  lifted_by       TEXT NOT NULL,
+  PRIMARY KEY (subject_id, prohibition_id)
+) STRICT;
+-- The current copy of each register, and its entries as blind indexes (never the numbers or addresses).
+CREATE TABLE opt_out_registers (
+  register_id  TEXT PRIMARY KEY,
+  imported_at  INTEGER NOT NULL,
+  phones       INTEGER NOT NULL,
+  addresses    INTEGER NOT NULL,
+  actor        TEXT NOT NULL
+) STRICT;
+CREATE TABLE opt_out_entries (
+  register_id  TEXT NOT NULL,
+  kind         INTEGER NOT NULL,
+  value        BLOB NOT NULL,
+  PRIMARY KEY (register_id, kind, value)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX opt_out_entries_by_value ON opt_out_entries (kind, value);
+-- A subject's own shared indexes (its phone, postal address, country), for matching it against the registers.
+CREATE INDEX shared_index_by_subject ON shared_index (subject_id, kind);
+)sql"},
 };
 
 constexpr Migration kSqliteKeys[] = {

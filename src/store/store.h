@@ -202,8 +202,55 @@ struct VisitorLinkRow {
   std::string actor;
 };
 
+// A marketing prohibition code of a subject (Finnish "kieltokoodi"): the subject forbade direct marketing over some
+// channels or market research. Lasts until lifted; the lifted row stays as history.
+struct ProhibitionRow {
+  std::string subject_id;
+  std::string prohibition_id;
+  std::string code;     // "no_phone_marketing" … (core/prohibitions)
+  std::string purpose;  // "" for every purpose the code covers
+  std::string channel;  // "" for every channel the code covers
+  std::string method;
+  int64_t set_at = 0;
+  std::string actor;
+  std::optional<int64_t> lifted_at;
+  std::string lifted_by;
+};
+
 // Which blind index: the values equal crypto::IndexKind's.
-enum class IndexKind : uint8_t { kEmail = 1, kPhone = 2, kCustomerNumber = 3, kSuppression = 4, kLogin = 5 };
+enum class IndexKind : uint8_t {
+  kEmail = 1,
+  kPhone = 2,
+  kCustomerNumber = 3,
+  kSuppression = 4,
+  kLogin = 5,
+  kPostalAddress = 7,
+  kCountry = 8,
+};
+
+// The current copy of one national opt-out register (Reservasjonsregisteret, NIX-Telefon …): when it was imported
+// and how many entries it has. The entries themselves are blind indexes only (OptOutEntry).
+struct OptOutRegisterRow {
+  std::string register_id;  // config::RegisterDefaults::id
+  int64_t imported_at = 0;
+  int64_t phones = 0;
+  int64_t addresses = 0;
+  std::string actor;
+};
+
+// One entry of a register: the blind index of a phone number (kPhone) or postal address (kPostalAddress), under the
+// same subkey as subjects' own indexes, so the store finds the subjects a register lists by joining the two.
+struct OptOutEntry {
+  IndexKind kind = IndexKind::kPhone;
+  std::vector<uint8_t> value;
+};
+
+// A subject listed in a register: through its phone (kPhone) or its postal address (kPostalAddress).
+struct OptOutMatch {
+  std::string subject_id;
+  std::string register_id;
+  IndexKind kind = IndexKind::kPhone;
+};
 
 // The typed operations available inside one write. Implemented by each backend over its open transaction.
 class WriteTxn {
@@ -259,6 +306,15 @@ class WriteTxn {
   // Lifts the subject's current restriction. NotFound "not_restricted" when there is none.
   virtual Status LiftRestriction(std::string_view subject_id, int64_t lifted_at, std::string_view notice,
                                  std::string_view lifted_by) = 0;
+
+  virtual Status InsertProhibition(const ProhibitionRow& row) = 0;
+  // NotFound "prohibition_not_found"; FailedPrecondition "prohibition_lifted" when it was lifted already.
+  virtual Status LiftProhibition(std::string_view subject_id, std::string_view prohibition_id, int64_t lifted_at,
+                                 std::string_view lifted_by) = 0;
+
+  // Replaces the register's copy: its previous entries go and `entries` (duplicates allowed) come in, in this
+  // write's transaction, so readers see either the old copy or the new one.
+  virtual Status ReplaceOptOutRegister(const OptOutRegisterRow& row, const std::vector<OptOutEntry>& entries) = 0;
 
   virtual Status InsertVisitorConsent(const VisitorConsentRow& row) = 0;
   // Links the visitor to the subject; linking a pair again keeps the first link.
@@ -357,6 +413,24 @@ class Store {
   virtual Result<std::vector<RestrictionRow>> ScanActiveRestrictions(std::string_view after_subject,
                                                                      std::string_view after_id, size_t limit) = 0;
 
+  // A subject's prohibitions, oldest first, lifted ones included; every subject's unlifted ones by (subject_id, id)
+  // after a keyset cursor (for the decision index at start).
+  virtual Result<std::vector<ProhibitionRow>> ListProhibitions(std::string_view subject_id) = 0;
+  virtual Result<std::vector<ProhibitionRow>> ScanActiveProhibitions(std::string_view after_subject,
+                                                                     std::string_view after_id, size_t limit) = 0;
+
+  // The opt-out registers imported, by id.
+  virtual Result<std::vector<OptOutRegisterRow>> ListOptOutRegisters() = 0;
+  // The registers that list the subject (its phone or postal-address index is an entry), or, for an empty
+  // `subject_id`, every subject any register lists. Ordered by (subject_id, register_id, kind).
+  virtual Result<std::vector<OptOutMatch>> ListOptOutMatches(std::string_view subject_id) = 0;
+  // The values of one kind of shared index a subject holds (its country), or, for an empty `subject_id`, every
+  // subject's, as (subject_id, value) ordered by (value, subject_id) after the keyset cursor (after_value,
+  // after_subject).
+  virtual Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
+      IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
+      std::string_view after_subject, size_t limit) = 0;
+
   // A visitor's cookie-banner choices and the subjects it was linked to, oldest first.
   virtual Result<std::vector<VisitorConsentRow>> ListVisitorConsents(std::string_view visitor_id) = 0;
   virtual Result<std::vector<VisitorLinkRow>> ListVisitorLinks(std::string_view visitor_id) = 0;
@@ -365,8 +439,7 @@ class Store {
 
   // The decision changes after `after_seq`, in order: (seq, subject id). Seqs become visible in order, since every
   // write transaction holds the store's writer lock.
-  virtual Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq,
-                                                                                   size_t limit) = 0;
+  virtual Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq, size_t limit) = 0;
   // The seq of the last decision change, 0 when none.
   virtual Result<int64_t> LastDecisionChange() = 0;
 

@@ -188,6 +188,39 @@ CREATE TABLE decision_changes (
   at          BIGINT NOT NULL
 );
 )sql"},
+    {6, "marketing prohibition codes and national opt-out registers", R"sql(
+CREATE TABLE prohibitions (
+  subject_id      TEXT COLLATE "C" NOT NULL,
+  prohibition_id  TEXT COLLATE "C" NOT NULL,
+  code            TEXT NOT NULL,
+  purpose         TEXT NOT NULL,
+  channel         TEXT NOT NULL,
+  method          TEXT NOT NULL,
+  set_at          BIGINT NOT NULL,
+  actor           TEXT NOT NULL,
+  lifted_at       BIGINT,
+  lifted_by       TEXT NOT NULL,
+  ord             BIGINT GENERATED ALWAYS AS IDENTITY,
+  PRIMARY KEY (subject_id, prohibition_id)
+);
+-- The current copy of each register, and its entries as blind indexes (never the numbers or addresses).
+CREATE TABLE opt_out_registers (
+  register_id  TEXT COLLATE "C" PRIMARY KEY,
+  imported_at  BIGINT NOT NULL,
+  phones       BIGINT NOT NULL,
+  addresses    BIGINT NOT NULL,
+  actor        TEXT NOT NULL
+);
+CREATE TABLE opt_out_entries (
+  register_id  TEXT COLLATE "C" NOT NULL,
+  kind         INTEGER NOT NULL,
+  value        BYTEA NOT NULL,
+  PRIMARY KEY (register_id, kind, value)
+);
+CREATE INDEX opt_out_entries_by_value ON opt_out_entries (kind, value);
+-- A subject's own shared indexes (its phone, postal address, country), for matching it against the registers.
+CREATE INDEX shared_index_by_subject ON shared_index (subject_id, kind);
+)sql"},
 };
 
 constexpr Migration kPostgresKeys[] = {

@@ -122,6 +122,13 @@ VisitorConsentRow ReadVisitorConsent(const Rows& r, int i) {
           r.Text(i, 6), r.Text(i, 7), r.Text(i, 8),     r.Int(i, 9),      r.Text(i, 10)};
 }
 
+constexpr const char* kProhibitionColumns =
+    "subject_id, prohibition_id, code, purpose, channel, method, set_at, actor, lifted_at, lifted_by";
+ProhibitionRow ReadProhibition(const Rows& r, int i) {
+  return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),        r.Text(i, 4),
+          r.Text(i, 5), r.Int(i, 6),  r.Text(i, 7), r.OptionalInt(i, 8), r.Text(i, 9)};
+}
+
 AuditCheckpointRow ReadCheckpoint(const Rows& r, int i) {
   return {r.Int(i, 0), r.Bytes(i, 1), r.Bytes(i, 2), r.Int(i, 3)};
 }
@@ -138,6 +145,10 @@ std::string_view IndexName(IndexKind kind) {
       return "suppression";
     case IndexKind::kLogin:
       return "login";
+    case IndexKind::kPostalAddress:
+      return "postal_address";
+    case IndexKind::kCountry:
+      return "country";
   }
   return "identifier";
 }
@@ -381,6 +392,64 @@ class PgWriteTxn final : public WriteTxn {
                                     "WHERE subject_id = $4 AND lifted_at IS NULL",
                                     Params().Int64(lifted_at).Text(notice).Text(lifted_by).Text(subject_id)),
                         "processing of this subject is not restricted", "not_restricted");
+  }
+
+  Status InsertProhibition(const ProhibitionRow& row) override {
+    Params p;
+    p.Text(row.subject_id).Text(row.prohibition_id).Text(row.code).Text(row.purpose).Text(row.channel);
+    p.Text(row.method).Int64(row.set_at).Text(row.actor).Int64(row.lifted_at).Text(row.lifted_by);
+    return conn_
+        .Query(Sql({"INSERT INTO prohibitions (", kProhibitionColumns,
+                    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"}),
+               p)
+        .status();
+  }
+
+  Status LiftProhibition(std::string_view subject_id, std::string_view prohibition_id, int64_t lifted_at,
+                         std::string_view lifted_by) override {
+    TILLIT_ASSIGN_OR_RETURN(Rows found, conn_.Query("SELECT lifted_at FROM prohibitions WHERE subject_id = $1 AND "
+                                                    "prohibition_id = $2",
+                                                    Params().Text(subject_id).Text(prohibition_id)));
+    if (found.size() == 0) {
+      return Status::NotFound("the subject has no prohibition with this id", "prohibition_not_found");
+    }
+    if (found.OptionalInt(0, 0)) {
+      return Status::FailedPrecondition("this prohibition was lifted already", "prohibition_lifted");
+    }
+    return conn_
+        .Query("UPDATE prohibitions SET lifted_at = $1, lifted_by = $2 WHERE subject_id = $3 AND prohibition_id = $4",
+               Params().Int64(lifted_at).Text(lifted_by).Text(subject_id).Text(prohibition_id))
+        .status();
+  }
+
+  Status ReplaceOptOutRegister(const OptOutRegisterRow& row, const std::vector<OptOutEntry>& entries) override {
+    TILLIT_RETURN_IF_ERROR(
+        conn_.Query("DELETE FROM opt_out_entries WHERE register_id = $1", Params().Text(row.register_id)).status());
+    // Many rows per statement: a national register has millions of entries, and one round trip each is too slow.
+    constexpr size_t kChunk = 500;
+    for (size_t start = 0; start < entries.size(); start += kChunk) {
+      const size_t end = std::min(entries.size(), start + kChunk);
+      std::string sql = "INSERT INTO opt_out_entries (register_id, kind, value) VALUES ";
+      Params p;
+      p.Text(row.register_id);
+      for (size_t i = start; i < end; ++i) {
+        const size_t n = 2 + 2 * (i - start);
+        sql +=
+            (i == start ? "" : ", ") + std::string("($1, $") + std::to_string(n) + ", $" + std::to_string(n + 1) + ")";
+        p.Int32(Kind(entries[i].kind)).Bytes(entries[i].value);
+      }
+      sql += " ON CONFLICT DO NOTHING";
+      TILLIT_RETURN_IF_ERROR(conn_.Query(sql, p).status());
+    }
+    Params p;
+    p.Text(row.register_id).Int64(row.imported_at).Int64(row.phones).Int64(row.addresses).Text(row.actor);
+    return conn_
+        .Query(
+            "INSERT INTO opt_out_registers (register_id, imported_at, phones, addresses, actor) VALUES ($1, $2, $3, "
+            "$4, $5) ON CONFLICT (register_id) DO UPDATE SET imported_at = excluded.imported_at, phones = "
+            "excluded.phones, addresses = excluded.addresses, actor = excluded.actor",
+            p)
+        .status();
   }
 
   Status InsertVisitorConsent(const VisitorConsentRow& row) override {
@@ -678,6 +747,65 @@ Result<std::vector<ObjectionRow>> ScanObjections(Conn& conn, std::string_view af
                                                      "objection_id LIMIT $3"}),
                                                 Params().Text(after_subject).Text(after_id).Int64(Limit(limit))));
   return Collect<ObjectionRow>(rows, ReadObjection);
+}
+
+Result<std::vector<ProhibitionRow>> ListProhibitions(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(
+      Rows rows,
+      conn.Query(Sql({"SELECT ", kProhibitionColumns, " FROM prohibitions WHERE subject_id = $1 ORDER BY set_at, ord"}),
+                 Params().Text(subject_id)));
+  return Collect<ProhibitionRow>(rows, ReadProhibition);
+}
+
+Result<std::vector<ProhibitionRow>> ScanActiveProhibitions(Conn& conn, std::string_view after_subject,
+                                                           std::string_view after_id, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kProhibitionColumns,
+                                                     " FROM prohibitions WHERE lifted_at IS NULL AND "
+                                                     "(subject_id, prohibition_id) > ($1, $2) ORDER BY subject_id, "
+                                                     "prohibition_id LIMIT $3"}),
+                                                Params().Text(after_subject).Text(after_id).Int64(Limit(limit))));
+  return Collect<ProhibitionRow>(rows, ReadProhibition);
+}
+
+Result<std::vector<OptOutRegisterRow>> ListOptOutRegisters(Conn& conn) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT register_id, imported_at, phones, addresses, actor FROM "
+                                                "opt_out_registers ORDER BY register_id",
+                                                Params()));
+  return Collect<OptOutRegisterRow>(rows, [](const Rows& r, int i) {
+    return OptOutRegisterRow{r.Text(i, 0), r.Int(i, 1), r.Int(i, 2), r.Int(i, 3), r.Text(i, 4)};
+  });
+}
+
+Result<std::vector<OptOutMatch>> ListOptOutMatches(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows,
+                          conn.Query("SELECT DISTINCT s.subject_id, e.register_id, e.kind FROM shared_index s JOIN "
+                                     "opt_out_entries e ON e.kind = s.kind AND e.value = s.value WHERE s.kind IN (2, "
+                                     "7) AND ($1 = '' OR s.subject_id = $1) ORDER BY s.subject_id, e.register_id, "
+                                     "e.kind",
+                                     Params().Text(subject_id)));
+  return Collect<OptOutMatch>(rows, [](const Rows& r, int i) {
+    return OptOutMatch{r.Text(i, 0), r.Text(i, 1), static_cast<IndexKind>(r.Int(i, 2))};
+  });
+}
+
+Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
+    Conn& conn, IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
+    std::string_view after_subject, size_t limit) {
+  Params p;
+  p.Int32(Kind(kind)).Text(subject_id);
+  if (after_value.empty()) {
+    p.NullBytes();
+  } else {
+    p.Bytes(after_value);
+  }
+  p.Text(after_subject).Int64(Limit(limit));
+  TILLIT_ASSIGN_OR_RETURN(Rows rows,
+                          conn.Query("SELECT subject_id, value FROM shared_index WHERE kind = $1 AND ($2 = '' OR "
+                                     "subject_id = $2) AND ($3::bytea IS NULL OR (value, subject_id) > ($3, $4)) "
+                                     "ORDER BY value, subject_id LIMIT $5",
+                                     p));
+  return Collect<std::pair<std::string, std::vector<uint8_t>>>(
+      rows, [](const Rows& r, int i) { return std::make_pair(r.Text(i, 0), r.Bytes(i, 1)); });
 }
 
 Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Conn& conn, std::string_view after_subject,

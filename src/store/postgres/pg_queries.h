@@ -52,6 +52,14 @@ Result<std::vector<ConsentEventRow>> ScanConsentEvents(Conn& conn, std::string_v
                                                        std::string_view after_id, size_t limit);
 Result<std::vector<ObjectionRow>> ScanObjections(Conn& conn, std::string_view after_subject, std::string_view after_id,
                                                  size_t limit);
+Result<std::vector<ProhibitionRow>> ListProhibitions(Conn& conn, std::string_view subject_id);
+Result<std::vector<ProhibitionRow>> ScanActiveProhibitions(Conn& conn, std::string_view after_subject,
+                                                           std::string_view after_id, size_t limit);
+Result<std::vector<OptOutRegisterRow>> ListOptOutRegisters(Conn& conn);
+Result<std::vector<OptOutMatch>> ListOptOutMatches(Conn& conn, std::string_view subject_id);
+Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
+    Conn& conn, IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
+    std::string_view after_subject, size_t limit);
 Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Conn& conn, std::string_view after_subject,
                                                            std::string_view after_id, size_t limit);
 Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Conn& conn, std::string_view visitor_id);
@@ -62,8 +70,7 @@ Result<std::vector<AuditRow>> ReadSubjectAudit(Conn& conn, std::string_view subj
                                                size_t limit);
 Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Conn& conn);
 Result<AuditCheckpointRow> AuditTail(Conn& conn);
-Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(Conn& conn, int64_t after_seq,
-                                                                         size_t limit);
+Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(Conn& conn, int64_t after_seq, size_t limit);
 Result<int64_t> LastDecisionChange(Conn& conn);
 Result<int> SchemaVersion(Conn& conn);
 

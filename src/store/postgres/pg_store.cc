@@ -179,6 +179,24 @@ class PgStore final : public Store {
                                                              size_t limit) override {
     return Read([&](Conn& c) { return pg::ScanActiveRestrictions(c, after_subject, after_id, limit); });
   }
+  Result<std::vector<ProhibitionRow>> ListProhibitions(std::string_view subject_id) override {
+    return Read([&](Conn& c) { return pg::ListProhibitions(c, subject_id); });
+  }
+  Result<std::vector<ProhibitionRow>> ScanActiveProhibitions(std::string_view after_subject, std::string_view after_id,
+                                                             size_t limit) override {
+    return Read([&](Conn& c) { return pg::ScanActiveProhibitions(c, after_subject, after_id, limit); });
+  }
+  Result<std::vector<OptOutRegisterRow>> ListOptOutRegisters() override {
+    return Read([&](Conn& c) { return pg::ListOptOutRegisters(c); });
+  }
+  Result<std::vector<OptOutMatch>> ListOptOutMatches(std::string_view subject_id) override {
+    return Read([&](Conn& c) { return pg::ListOptOutMatches(c, subject_id); });
+  }
+  Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
+      IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
+      std::string_view after_subject, size_t limit) override {
+    return Read([&](Conn& c) { return pg::ScanSharedIndex(c, kind, subject_id, after_value, after_subject, limit); });
+  }
   Result<std::vector<VisitorConsentRow>> ListVisitorConsents(std::string_view visitor_id) override {
     return Read([&](Conn& c) { return pg::ListVisitorConsents(c, visitor_id); });
   }

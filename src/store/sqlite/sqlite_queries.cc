@@ -105,6 +105,13 @@ VisitorConsentRow ReadVisitorConsent(const Stmt& s) {
           s.Text(6), s.Text(7), s.Text(8),     s.Int(9),      s.Text(10)};
 }
 
+constexpr const char* kProhibitionColumns =
+    "subject_id, prohibition_id, code, purpose, channel, method, set_at, actor, lifted_at, lifted_by";
+ProhibitionRow ReadProhibition(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3),         s.Text(4),
+          s.Text(5), s.Int(6),  s.Text(7), OptionalInt(s, 8), s.Text(9)};
+}
+
 AuditCheckpointRow ReadCheckpoint(const Stmt& s) { return {s.Int(0), s.Blob(1), s.Blob(2), s.Int(3)}; }
 
 std::string_view IndexName(IndexKind kind) {
@@ -119,6 +126,10 @@ std::string_view IndexName(IndexKind kind) {
       return "suppression";
     case IndexKind::kLogin:
       return "login";
+    case IndexKind::kPostalAddress:
+      return "postal_address";
+    case IndexKind::kCountry:
+      return "country";
   }
   return "identifier";
 }
@@ -347,6 +358,51 @@ class SqliteWriteTxn final : public WriteTxn {
                                                   "lifted_by = ? WHERE subject_id = ? AND lifted_at IS NULL"));
     stmt->Bind(1, lifted_at).Bind(2, notice).Bind(3, lifted_by).Bind(4, subject_id);
     return ExpectChange(stmt->Run(), "processing of this subject is not restricted", "not_restricted");
+  }
+
+  Status InsertProhibition(const ProhibitionRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached(Sql({"INSERT INTO prohibitions (", kProhibitionColumns,
+                                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
+    stmt->Bind(1, row.subject_id).Bind(2, row.prohibition_id).Bind(3, row.code).Bind(4, row.purpose);
+    stmt->Bind(5, row.channel).Bind(6, row.method).Bind(7, row.set_at).Bind(8, row.actor).Bind(9, row.lifted_at);
+    stmt->Bind(10, row.lifted_by);
+    return stmt->Run();
+  }
+
+  Status LiftProhibition(std::string_view subject_id, std::string_view prohibition_id, int64_t lifted_at,
+                         std::string_view lifted_by) override {
+    TILLIT_ASSIGN_OR_RETURN(auto find, db_.Cached("SELECT lifted_at FROM prohibitions WHERE subject_id = ? AND "
+                                                  "prohibition_id = ?"));
+    find->Bind(1, subject_id).Bind(2, prohibition_id);
+    TILLIT_ASSIGN_OR_RETURN(bool found, find->Step());
+    if (!found) return Status::NotFound("the subject has no prohibition with this id", "prohibition_not_found");
+    const bool lifted = !find->IsNull(0);
+    if (lifted) return Status::FailedPrecondition("this prohibition was lifted already", "prohibition_lifted");
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("UPDATE prohibitions SET lifted_at = ?, lifted_by = ? WHERE "
+                                                  "subject_id = ? AND prohibition_id = ?"));
+    stmt->Bind(1, lifted_at).Bind(2, lifted_by).Bind(3, subject_id).Bind(4, prohibition_id);
+    return stmt->Run();
+  }
+
+  Status ReplaceOptOutRegister(const OptOutRegisterRow& row, const std::vector<OptOutEntry>& entries) override {
+    TILLIT_ASSIGN_OR_RETURN(auto clear, db_.Cached("DELETE FROM opt_out_entries WHERE register_id = ?"));
+    clear->Bind(1, row.register_id);
+    TILLIT_RETURN_IF_ERROR(clear->Run());
+    TILLIT_ASSIGN_OR_RETURN(auto insert, db_.Cached("INSERT INTO opt_out_entries (register_id, kind, value) VALUES "
+                                                    "(?, ?, ?) ON CONFLICT DO NOTHING"));
+    for (const auto& e : entries) {
+      insert->Reset();  // one statement for every row
+      insert->Bind(1, row.register_id).Bind(2, int64_t{static_cast<uint8_t>(e.kind)}).Bind(3, e.value);
+      TILLIT_RETURN_IF_ERROR(insert->Run());
+    }
+    TILLIT_ASSIGN_OR_RETURN(auto put, db_.Cached("INSERT INTO opt_out_registers (register_id, imported_at, phones, "
+                                                 "addresses, actor) VALUES (?, ?, ?, ?, ?) ON CONFLICT (register_id) "
+                                                 "DO UPDATE SET imported_at = excluded.imported_at, phones = "
+                                                 "excluded.phones, addresses = excluded.addresses, actor = "
+                                                 "excluded.actor"));
+    put->Bind(1, row.register_id).Bind(2, row.imported_at).Bind(3, row.phones).Bind(4, row.addresses);
+    put->Bind(5, row.actor);
+    return put->Run();
   }
 
   Status InsertVisitorConsent(const VisitorConsentRow& row) override {
@@ -609,6 +665,57 @@ Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Db& db, std::string_v
                                                     "ORDER BY subject_id, restriction_id LIMIT ?"})));
   stmt->Bind(1, after_subject).Bind(2, after_id).Bind(3, static_cast<int64_t>(limit));
   return Collect<RestrictionRow>(*stmt, ReadRestriction);
+}
+
+Result<std::vector<ProhibitionRow>> ListProhibitions(Db& db, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                          db.Cached(Sql({"SELECT ", kProhibitionColumns,
+                                         " FROM prohibitions WHERE subject_id = ? ORDER BY set_at, rowid"})));
+  stmt->Bind(1, subject_id);
+  return Collect<ProhibitionRow>(*stmt, ReadProhibition);
+}
+
+Result<std::vector<ProhibitionRow>> ScanActiveProhibitions(Db& db, std::string_view after_subject,
+                                                           std::string_view after_id, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kProhibitionColumns,
+                                                    " FROM prohibitions WHERE lifted_at IS NULL AND "
+                                                    "(subject_id, prohibition_id) > (?, ?) ORDER BY subject_id, "
+                                                    "prohibition_id LIMIT ?"})));
+  stmt->Bind(1, after_subject).Bind(2, after_id).Bind(3, static_cast<int64_t>(limit));
+  return Collect<ProhibitionRow>(*stmt, ReadProhibition);
+}
+
+Result<std::vector<OptOutRegisterRow>> ListOptOutRegisters(Db& db) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT register_id, imported_at, phones, addresses, actor FROM "
+                                               "opt_out_registers ORDER BY register_id"));
+  return Collect<OptOutRegisterRow>(*stmt, [](const Stmt& s) {
+    return OptOutRegisterRow{s.Text(0), s.Int(1), s.Int(2), s.Int(3), s.Text(4)};
+  });
+}
+
+Result<std::vector<OptOutMatch>> ListOptOutMatches(Db& db, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                          db.Cached("SELECT DISTINCT s.subject_id, e.register_id, e.kind FROM shared_index s JOIN "
+                                    "opt_out_entries e ON e.kind = s.kind AND e.value = s.value WHERE s.kind IN (2, 7) "
+                                    "AND (?1 = '' OR s.subject_id = ?1) ORDER BY s.subject_id, e.register_id, e.kind"));
+  stmt->Bind(1, subject_id);
+  return Collect<OptOutMatch>(*stmt, [](const Stmt& s) {
+    return OptOutMatch{s.Text(0), s.Text(1), static_cast<IndexKind>(s.Int(2))};
+  });
+}
+
+Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
+    Db& db, IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
+    std::string_view after_subject, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(
+      auto stmt, db.Cached("SELECT subject_id, value FROM shared_index WHERE kind = ?1 AND (?2 = '' OR "
+                           "subject_id = ?2) AND (?3 IS NULL OR (value, subject_id) > (?3, ?4)) ORDER BY value, "
+                           "subject_id "
+                           "LIMIT ?5"));
+  stmt->Bind(1, int64_t{static_cast<uint8_t>(kind)}).Bind(2, subject_id).Bind(3, after_value).Bind(4, after_subject);
+  stmt->Bind(5, static_cast<int64_t>(limit));
+  return Collect<std::pair<std::string, std::vector<uint8_t>>>(
+      *stmt, [](const Stmt& s) { return std::make_pair(s.Text(0), s.Blob(1)); });
 }
 
 Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Db& db, std::string_view visitor_id) {

@@ -44,6 +44,14 @@ Result<std::vector<ObjectionRow>> ScanObjections(Db& db, std::string_view after_
                                                  size_t limit);
 Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Db& db, std::string_view after_subject,
                                                            std::string_view after_id, size_t limit);
+Result<std::vector<ProhibitionRow>> ListProhibitions(Db& db, std::string_view subject_id);
+Result<std::vector<ProhibitionRow>> ScanActiveProhibitions(Db& db, std::string_view after_subject,
+                                                           std::string_view after_id, size_t limit);
+Result<std::vector<OptOutRegisterRow>> ListOptOutRegisters(Db& db);
+Result<std::vector<OptOutMatch>> ListOptOutMatches(Db& db, std::string_view subject_id);
+Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
+    Db& db, IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
+    std::string_view after_subject, size_t limit);
 Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Db& db, std::string_view visitor_id);
 Result<std::vector<VisitorLinkRow>> ListVisitorLinks(Db& db, std::string_view visitor_id);
 Result<std::vector<std::string>> ListVisitorIds(Db& db, std::string_view after, size_t limit);

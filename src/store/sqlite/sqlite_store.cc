@@ -169,6 +169,24 @@ class SqliteStore final : public Store {
   Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint() override {
     return sqlite::FindAuditCheckpoint(*AcquireReader().db);
   }
+  Result<std::vector<ProhibitionRow>> ListProhibitions(std::string_view subject_id) override {
+    return sqlite::ListProhibitions(*AcquireReader().db, subject_id);
+  }
+  Result<std::vector<ProhibitionRow>> ScanActiveProhibitions(std::string_view after_subject, std::string_view after_id,
+                                                             size_t limit) override {
+    return sqlite::ScanActiveProhibitions(*AcquireReader().db, after_subject, after_id, limit);
+  }
+  Result<std::vector<OptOutRegisterRow>> ListOptOutRegisters() override {
+    return sqlite::ListOptOutRegisters(*AcquireReader().db);
+  }
+  Result<std::vector<OptOutMatch>> ListOptOutMatches(std::string_view subject_id) override {
+    return sqlite::ListOptOutMatches(*AcquireReader().db, subject_id);
+  }
+  Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
+      IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
+      std::string_view after_subject, size_t limit) override {
+    return sqlite::ScanSharedIndex(*AcquireReader().db, kind, subject_id, after_value, after_subject, limit);
+  }
   Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq, size_t limit) override {
     return sqlite::ReadDecisionChanges(*AcquireReader().db, after_seq, limit);
   }
