@@ -89,6 +89,24 @@ json TermJson(const RopaTerm& t) {
   return j;
 }
 
+std::string LegalBasisName(config::LegalBasis basis) {
+  switch (basis) {
+    case config::LegalBasis::kConsent:
+      return "Consent";
+    case config::LegalBasis::kContract:
+      return "Contract";
+    case config::LegalBasis::kLegalObligation:
+      return "Legal obligation";
+    case config::LegalBasis::kLegitimateInterest:
+      return "Legitimate interest";
+    case config::LegalBasis::kVitalInterest:
+      return "Vital interests";
+    case config::LegalBasis::kPublicTask:
+      return "Public task";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string_view PurposeDpv(std::string_view purpose_id, config::LegalBasis basis) {
@@ -149,7 +167,7 @@ Ropa BuildRopa(const config::Config& config, const std::string& policy_version, 
     a.purpose = {p.id, std::string(config::Pick(p.name, l)), std::string(PurposeDpv(p.id, p.legal_basis)), "",
                  std::string(config::Pick(p.description, l))};
     if (a.purpose.name.empty()) a.purpose.name = p.id;
-    a.legal_basis = {std::string(config::LegalBasisId(p.legal_basis)), std::string(config::LegalBasisId(p.legal_basis)),
+    a.legal_basis = {std::string(config::LegalBasisId(p.legal_basis)), LegalBasisName(p.legal_basis),
                      std::string(config::LegalBasisDpv(p.legal_basis)), std::string(LegalBasisGdpr(p.legal_basis)), ""};
     a.data_subjects = DataSubjects(config, p);
     for (const auto& c : p.categories) {
