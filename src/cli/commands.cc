@@ -20,9 +20,12 @@
 #include "core/data_dir.h"
 #include "core/decision_sync.h"
 #include "core/decisions.h"
+#include "core/disclosures.h"
 #include "core/migrate.h"
 #include "core/rotation.h"
 #include "core/snapshots.h"
+#include "core/webhook_dispatcher.h"
+#include "core/webhooks.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "util/clock.h"
@@ -168,12 +171,19 @@ int RunServe(const ServeOptions& options) {
   core::DecisionSync sync(decisions, store, std::chrono::milliseconds(200));
   sync.Start(*feed_end);
   core::Register reg(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure(), &decisions);
+  core::Webhooks webhooks(config, Clock::System(), Random::Secure());
   core::Consents consents(config, published->policy_version, store, decisions, *opened->indexer, Clock::System(),
-                          Random::Secure());
+                          Random::Secure(), &webhooks);
   core::Audiences audiences(config, store, *opened->keyring, decisions, Clock::System());
+  core::Disclosures disclosures(config, store, *opened->keyring, Clock::System(), Random::Secure());
   http::AppContext app{
       config, published->policy_version, &store, &api_keys, &metrics, &Clock::System(), &reg, &consents, &decisions};
   app.audiences = &audiences;
+  app.disclosures = &disclosures;
+  // Runs even when no recipient subscribes now: deliveries enqueued under an earlier configuration still go out,
+  // or are given up if their webhook is gone.
+  core::WebhookDispatcher dispatcher(config, store, Clock::System());
+  dispatcher.Start();
 
   http::ServerOptions server_options;
   server_options.address = address->first;
@@ -192,6 +202,7 @@ int RunServe(const ServeOptions& options) {
   http::HttpServer server(std::move(router), metrics, server_options);
   if (Status s = server.Start(); !s.ok()) {
     Fail(s.message());
+    dispatcher.Stop();
     sync.Stop();
     store.Close();
     return 1;
@@ -210,6 +221,7 @@ int RunServe(const ServeOptions& options) {
   spdlog::info(R"({{"event":"stopping","signal":{}}})", signal_number);
   const bool drained = server.Drain(std::chrono::seconds(10));
   server.Stop();
+  dispatcher.Stop();
   sync.Stop();
   store.Close();
   spdlog::info(R"({{"event":"stopped","drained":{}}})", drained ? "true" : "false");

@@ -135,6 +135,24 @@ int main(int argc, char** argv) {
   policy_render->add_flag("--processors", policy_options.processors,
                           "The overview of processors and other recipients instead of the policy");
 
+  tillit::cli::PolicyDiffOptions diff_options;
+  auto* policy_diff = policy->add_subcommand(
+      "diff", "What changed between two published versions (with --data) or two configuration files");
+  policy_diff->add_option("FROM", diff_options.from_version, "Earlier published version (pv-…)");
+  policy_diff->add_option("TO", diff_options.to_version, "Later published version (pv-…)");
+  policy_diff->add_option("--from", diff_options.from_file, "Earlier configuration file");
+  policy_diff->add_option("--to", diff_options.to_file, "Later configuration file");
+  policy_diff->add_option("--data", diff_options.data_dir, "Data directory (for published versions)");
+  policy_diff->add_option("--store", store_url, kStoreHelp);
+  policy_diff->add_option("--format", diff_options.format, "text (default) or json");
+
+  tillit::cli::RopaOptions ropa_options;
+  auto* ropa = app.add_subcommand("ropa", "Write the record of processing activities (GDPR Art. 30)");
+  ropa->add_option("--config", ropa_options.config_path, "Configuration file")->required();
+  ropa->add_option("--format", ropa_options.format, "csv, json or html (default)");
+  ropa->add_option("--lang", ropa_options.lang, "Language of names and texts (default: the configuration's first)");
+  ropa->add_option("--out", ropa_options.out_path, "Output file (default: stdout)");
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -168,6 +186,8 @@ int main(int argc, char** argv) {
   if (*suppress_import) return RunSuppressImport(suppress_options);
   if (*audience) return RunAudience(audience_options);
   if (*policy_render) return RunPolicyRender(policy_options);
+  if (*policy_diff) return RunPolicyDiff(diff_options);
+  if (*ropa) return RunRopa(ropa_options);
   if (*migrate) return RunMigrate(migrate_from, migrate_to, data_dir);
   if (*version) return RunVersion();
   return 2;

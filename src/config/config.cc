@@ -48,6 +48,10 @@ bool Purpose::UsesCategory(std::string_view category) const {
   return std::find(categories.begin(), categories.end(), category) != categories.end();
 }
 
+bool Webhook::Wants(std::string_view event) const {
+  return std::find(events.begin(), events.end(), event) != events.end();
+}
+
 const Purpose* Config::FindPurpose(std::string_view id) const {
   for (const auto& p : purposes) {
     if (p.id == id) return &p;

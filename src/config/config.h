@@ -49,6 +49,13 @@ struct SupervisoryAuthority {
   std::string email;
 };
 
+// The controller's representative in the Union (Art. 27), for a controller established outside it.
+struct Representative {
+  std::string name;
+  std::string address;
+  std::string email;
+};
+
 struct Controller {
   std::string name;
   std::string trade_name;
@@ -64,6 +71,7 @@ struct Controller {
   int fiscal_year_end_day = 31;
   std::string dpo_name;
   std::string dpo_email;
+  Representative representative;  // empty name: none
   SupervisoryAuthority authority;
 };
 
@@ -109,6 +117,20 @@ struct RetentionRule {
   Localised reason;
 };
 
+// The events tillit POSTs to a recipient's webhook (core/webhooks.h).
+inline constexpr std::string_view kWebhookEvents[] = {"subject.rectified", "subject.erased", "subject.restricted",
+                                                      "consent.changed", "request.completed"};
+
+// Where a recipient wants to hear of changes it must act on (Art. 19). Operational, like [server]: not part of the
+// published configuration, and the secret never leaves the server.
+struct Webhook {
+  std::string url;  // http:// or https://
+  std::string secret;
+  std::vector<std::string> events;  // from kWebhookEvents
+
+  bool Wants(std::string_view event) const;
+};
+
 struct Recipient {
   std::string id;
   std::string name;
@@ -119,6 +141,7 @@ struct Recipient {
   std::vector<std::string> purposes;
   Localised description;
   std::string service;
+  std::optional<Webhook> webhook;
 };
 
 struct Cookie {
@@ -169,6 +192,10 @@ struct Server {
   // The store: "" or "sqlite" for SQLite in the data directory, "postgres://…" for PostgreSQL. The --store flag and
   // TILLIT_STORE take precedence. Not part of the published configuration.
   std::string store;
+  // Webhook delivery: the wait before the first retry, doubled for each further one, and the attempts after which a
+  // delivery is given up ("dead").
+  int64_t webhook_retry_ms = 30000;
+  int webhook_max_attempts = 8;
 };
 
 struct Config {

@@ -388,7 +388,7 @@ class Loader {
     const std::string p = "controller";
     CheckKeys(t, p,
               {"name", "trade_name", "org_number", "address", "country", "email", "phone", "website", "register_name",
-               "time_zone", "fiscal_year_end", "dpo", "supervisory_authority"});
+               "time_zone", "fiscal_year_end", "dpo", "representative", "supervisory_authority"});
     Controller& c = cfg_->controller;
     c.name = String(t, p, "name", true).value_or("");
     c.trade_name = String(t, p, "trade_name", false).value_or("");
@@ -422,6 +422,18 @@ class Loader {
         c.dpo_email = String(*dt, p + ".dpo", "email", true).value_or("");
       } else {
         Error(dpo->source(), p + ".dpo", "expected a table", "write dpo = { name = \"…\", email = \"…\" }");
+      }
+    }
+    if (const toml::node* rep = t.get("representative")) {
+      if (const toml::table* rt = rep->as_table()) {
+        const std::string rp = p + ".representative";
+        CheckKeys(*rt, rp, {"name", "address", "email"});
+        c.representative.name = String(*rt, rp, "name", true).value_or("");
+        c.representative.address = String(*rt, rp, "address", true).value_or("");
+        c.representative.email = String(*rt, rp, "email", false).value_or("");
+      } else {
+        Error(rep->source(), p + ".representative", "expected a table",
+              "write representative = { name = \"…\", address = \"…\", email = \"…\" }");
       }
     }
     if (country != nullptr) {
@@ -726,7 +738,8 @@ class Loader {
     EachTable("recipient", [&](const toml::table& t, size_t i) {
       const std::string key = EntryKey("recipient", t, i);
       CheckKeys(t, key,
-                {"id", "name", "role", "country", "safeguard", "categories", "purposes", "description", "service"});
+                {"id", "name", "role", "country", "safeguard", "categories", "purposes", "description", "service",
+                 "webhook"});
       Recipient r;
       r.id = String(t, key, "id", true).value_or("");
       CheckUnique(seen, r.id, t, key);
@@ -760,8 +773,34 @@ class Loader {
         Error(t.get("service")->source(), key + ".service", "unknown service " + Quote(r.service),
               FixFor(r.service, kServices));
       }
+      if (const toml::node* w = t.get("webhook")) r.webhook = ReadWebhook(*w, key + ".webhook");
       cfg_->recipients.push_back(std::move(r));
     });
+  }
+
+  std::optional<Webhook> ReadWebhook(const toml::node& node, const std::string& key) {
+    const toml::table* t = node.as_table();
+    if (t == nullptr) {
+      Error(node.source(), key, "expected a table",
+            "write webhook = { url = \"https://…\", secret = \"…\", events = [\"subject.erased\"] }");
+      return std::nullopt;
+    }
+    CheckKeys(*t, key, {"url", "secret", "events"});
+    Webhook w;
+    w.url = String(*t, key, "url", true).value_or("");
+    if (!w.url.empty() && w.url.rfind("http://", 0) != 0 && w.url.rfind("https://", 0) != 0) {
+      Error(t->get("url")->source(), key + ".url", "not an http:// or https:// URL",
+            "write the recipient's endpoint, e.g. \"https://hooks.example.com/tillit\"");
+    }
+    w.secret = String(*t, key, "secret", true, "add secret = \"…\" (at least 16 characters, shared with the recipient)")
+                   .value_or("");
+    if (t->get("secret") != nullptr && w.secret.size() < 16) {
+      Error(t->get("secret")->source(), key + ".secret", "the secret is shorter than 16 characters",
+            "use a long random secret, e.g. the output of `openssl rand -hex 32`");
+    }
+    const std::vector<std::string> known(std::begin(kWebhookEvents), std::end(kWebhookEvents));
+    w.events = Strings(*t, key, "events", true, &known);
+    return w;
   }
 
   void ReadCookies() {
@@ -944,7 +983,24 @@ class Loader {
       Error(n->source(), "server", "expected a table", "write a [server] section");
       return;
     }
-    CheckKeys(*t, "server", {"listen", "max_body_bytes", "public_url", "store"});
+    CheckKeys(*t, "server",
+              {"listen", "max_body_bytes", "public_url", "store", "webhook_retry_ms", "webhook_max_attempts"});
+    if (auto retry = Integer(*t, "server", "webhook_retry_ms")) {
+      if (*retry < 10 || *retry > 86400000) {
+        Error(t->get("webhook_retry_ms")->source(), "server.webhook_retry_ms", "out of range",
+              "use a value from 10 to 86400000 milliseconds (default 30000)");
+      } else {
+        cfg_->server.webhook_retry_ms = *retry;
+      }
+    }
+    if (auto attempts = Integer(*t, "server", "webhook_max_attempts")) {
+      if (*attempts < 1 || *attempts > 30) {
+        Error(t->get("webhook_max_attempts")->source(), "server.webhook_max_attempts", "out of range",
+              "use a value from 1 to 30 (default 8)");
+      } else {
+        cfg_->server.webhook_max_attempts = static_cast<int>(*attempts);
+      }
+    }
     cfg_->server.listen = String(*t, "server", "listen", false).value_or(cfg_->server.listen);
     if (auto max = Integer(*t, "server", "max_body_bytes")) {
       if (*max < 1024 || *max > (64 << 20)) {

@@ -38,6 +38,12 @@ json BuildView(const Config& c, bool canonical) {
                        {"address", ctl.authority.address},
                        {"website", ctl.authority.website},
                        {"email", ctl.authority.email}}}};
+  // Only when configured, so configurations without one keep their policy version.
+  if (!ctl.representative.name.empty()) {
+    j["controller"]["representative"] = {{"name", ctl.representative.name},
+                                         {"address", ctl.representative.address},
+                                         {"email", ctl.representative.email}};
+  }
   j["languages"] = c.languages;
   json categories = json::array();
   for (const auto& cat : c.categories) {

@@ -63,14 +63,16 @@ void CommitDecisionInput(store::Store& store, std::shared_ptr<T> row, AuditEvent
 }  // namespace
 
 Consents::Consents(std::shared_ptr<const config::Config> config, std::string policy_version, store::Store& store,
-                   DecisionIndex& index, const crypto::BlindIndexer& indexer, Clock& clock, Random& random)
+                   DecisionIndex& index, const crypto::BlindIndexer& indexer, Clock& clock, Random& random,
+                   const Webhooks* webhooks)
     : config_(std::move(config)),
       policy_version_(std::move(policy_version)),
       store_(store),
       index_(index),
       indexer_(indexer),
       clock_(clock),
-      random_(random) {}
+      random_(random),
+      webhooks_(webhooks) {}
 
 Status Consents::CheckSubject(std::string_view subject_id) const {
   if (!index_.Contains(subject_id)) return Status::NotFound("no subject with this id", "subject_not_found");
@@ -126,7 +128,12 @@ void Consents::Record(std::string subject_id, ConsentInput input, Actor actor, D
                        (row->channel.empty() ? "" : " channel=" + row->channel) + " action=" + row->action};
   CommitDecisionInput<store::ConsentEventRow>(
       store_, row, std::move(event), now,
-      [](store::WriteTxn& txn, const store::ConsentEventRow& r) { return txn.InsertConsentEvent(r); },
+      [webhooks = webhooks_](store::WriteTxn& txn, const store::ConsentEventRow& r) -> Status {
+        TILLIT_RETURN_IF_ERROR(txn.InsertConsentEvent(r));
+        if (webhooks == nullptr) return Status::Ok();
+        return webhooks->Enqueue(txn, "consent.changed", r.subject_id,
+                                 {{"event_id", r.event_id}, {"purpose", r.purpose}});
+      },
       [this](const store::ConsentEventRow& r) { index_.ApplyConsent(r); }, std::move(done));
 }
 
@@ -246,7 +253,11 @@ void Consents::Restrict(std::string subject_id, std::string reason, Actor actor,
   AuditEvent event{std::move(actor), "", "restriction.start", row->subject_id, "restriction=" + row->restriction_id};
   CommitDecisionInput<store::RestrictionRow>(
       store_, row, std::move(event), now,
-      [](store::WriteTxn& txn, const store::RestrictionRow& r) { return txn.InsertRestriction(r); },
+      [webhooks = webhooks_](store::WriteTxn& txn, const store::RestrictionRow& r) -> Status {
+        TILLIT_RETURN_IF_ERROR(txn.InsertRestriction(r));
+        if (webhooks == nullptr) return Status::Ok();
+        return webhooks->Enqueue(txn, "subject.restricted", r.subject_id, {{"restriction_id", r.restriction_id}});
+      },
       [this](const store::RestrictionRow& r) { index_.SetRestricted(r.subject_id, r.started_at); }, std::move(done));
 }
 

@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "core/audit.h"
 #include "core/decisions.h"
+#include "core/webhooks.h"
 #include "crypto/blind_index.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -86,9 +87,11 @@ class Consents {
   template <typename T>
   using Done = std::function<void(Result<T>)>;
 
-  // Everything passed in must outlive the Consents.
+  // Everything passed in must outlive the Consents. With `webhooks`, a consent event enqueues `consent.changed` and
+  // a restriction `subject.restricted`, in the same commit.
   Consents(std::shared_ptr<const config::Config> config, std::string policy_version, store::Store& store,
-           DecisionIndex& index, const crypto::BlindIndexer& indexer, Clock& clock, Random& random);
+           DecisionIndex& index, const crypto::BlindIndexer& indexer, Clock& clock, Random& random,
+           const Webhooks* webhooks = nullptr);
 
   // Appends a consent event. InvalidArgument for an unknown purpose, channel, action or method; NotFound for an
   // unknown subject.
@@ -144,6 +147,7 @@ class Consents {
   const crypto::BlindIndexer& indexer_;
   Clock& clock_;
   Random& random_;
+  const Webhooks* webhooks_;
 };
 
 }  // namespace tillit::core

@@ -36,6 +36,19 @@ Result<Published> PublishConfig(store::Store& store, const config::Config& confi
   return Published{row.id, inserted};
 }
 
+Result<nlohmann::json> PublishedConfig(store::Store& store, std::string_view policy_version) {
+  TILLIT_ASSIGN_OR_RETURN(auto snapshot, store.FindConfigSnapshot(policy_version));
+  if (!snapshot) {
+    return Status::NotFound("no published policy version '" + std::string(policy_version) + "'",
+                            "policy_version_not_found");
+  }
+  auto json = nlohmann::json::parse(snapshot->config_json, nullptr, false);
+  if (json.is_discarded()) {
+    return Status::Internal("stored configuration snapshot " + snapshot->id + " is not readable");
+  }
+  return json;
+}
+
 Result<std::vector<std::string>> LatestPurposeIds(store::Store& store) {
   TILLIT_ASSIGN_OR_RETURN(auto snapshots, store.ListConfigSnapshots());
   std::vector<std::string> ids;

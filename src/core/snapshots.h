@@ -3,6 +3,7 @@
 #ifndef TILLIT_CORE_SNAPSHOTS_H_
 #define TILLIT_CORE_SNAPSHOTS_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct Published {
 
 // Stores the configuration as a published snapshot (a no-op when it exists) and returns its id.
 Result<Published> PublishConfig(store::Store& store, const config::Config& config, Clock& clock);
+
+// The canonical configuration of a published version, parsed. NotFound "policy_version_not_found".
+Result<nlohmann::json> PublishedConfig(store::Store& store, std::string_view policy_version);
 
 // The purpose ids of the most recently published configuration; empty when none was published.
 Result<std::vector<std::string>> LatestPurposeIds(store::Store& store);

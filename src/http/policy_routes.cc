@@ -2,6 +2,8 @@
 //   GET /privacy                       → 302 to the policy in the configuration's default language
 //   GET /privacy/{lang}                → the policy as one self-contained HTML page
 //   GET /privacy/{lang}/processors     → the overview of processors and other recipients
+//   GET /v1/policy/versions            → every published version with the time it was published, newest first
+//   GET /v1/policy/diff?from=…&to=…    → what changed between two published versions (to: the current one)
 // The configuration cannot change while the server runs, so every page is rendered once, here, when the routes are
 // built; a request only looks its page up. A language the configuration does not offer is a 404.
 #include <map>
@@ -10,8 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "core/snapshots.h"
 #include "http/errors.h"
 #include "http/routes.h"
+#include "policy/diff.h"
 #include "policy/policy.h"
 
 namespace tillit::http {
@@ -79,9 +83,44 @@ void Serve(const Pages& pages, const PageMap& table, const HttpRequest& req, con
   respond(Page(it->second, lang));
 }
 
+std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
+
+void AddVersionRoutes(Router& router, const AppContext& app) {
+  // Published versions are part of the public record of the policy: no key needed, as for /privacy.
+  router.Add("GET", "/v1/policy/versions", [app](const HttpRequest&, Responder respond) {
+    auto snapshots = app.store->ListConfigSnapshots();
+    if (!snapshots.ok()) return respond(ErrorResponse(snapshots.status()));
+    nlohmann::json versions = nlohmann::json::array();
+    for (auto it = snapshots->rbegin(); it != snapshots->rend(); ++it) {
+      versions.push_back({{"policy_version", it->id},
+                          {"published_at", FormatRfc3339(FromMicros(it->published_at))},
+                          {"current", it->id == app.policy_version}});
+    }
+    respond(JsonResponse(200, Dump({{"current", app.policy_version}, {"versions", versions}})));
+  });
+  router.Add("GET", "/v1/policy/diff", [app](const HttpRequest& req, Responder respond) {
+    auto from = req.Query("from");
+    if (!from || from->empty()) {
+      return respond(ErrorResponse(Status::InvalidArgument(
+          "name the earlier version as ?from=pv-…; GET /v1/policy/versions lists them", "from_required")));
+    }
+    const std::string to =
+        req.Query("to") && !req.Query("to")->empty() ? std::string(*req.Query("to")) : app.policy_version;
+    auto a = core::PublishedConfig(*app.store, *from);
+    if (!a.ok()) return respond(ErrorResponse(a.status()));
+    auto b = core::PublishedConfig(*app.store, to);
+    if (!b.ok()) return respond(ErrorResponse(b.status()));
+    policy::PolicyDiff diff = policy::DiffPolicies(*a, *b);
+    diff.from_version = std::string(*from);
+    diff.to_version = to;
+    respond(JsonResponse(200, Dump(policy::DiffJson(diff))));
+  });
+}
+
 }  // namespace
 
 void AddPolicyRoutes(Router& router, const AppContext& app) {
+  if (app.store != nullptr) AddVersionRoutes(router, app);
   std::shared_ptr<const Pages> pages = RenderPages(app);
   const std::string default_path = "/privacy/" + app.config->default_language();
   router.Add("GET", "/privacy", [default_path](const HttpRequest&, Responder respond) {

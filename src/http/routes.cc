@@ -91,6 +91,8 @@ Router BuildRouter(const AppContext& app) {
   if (app.reg != nullptr) AddRegisterRoutes(router, app);
   if (app.consents != nullptr && app.decisions != nullptr) AddConsentAndDecisionRoutes(router, app);
   if (app.audiences != nullptr) AddAudienceRoutes(router, app);
+  if (app.disclosures != nullptr) AddDisclosureRoutes(router, app);
+  if (app.api_keys != nullptr) AddWebhookRoutes(router, app);
   return router;
 }
 

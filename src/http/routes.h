@@ -10,6 +10,7 @@
 #include "core/audience.h"
 #include "core/consents.h"
 #include "core/decisions.h"
+#include "core/disclosures.h"
 #include "core/register.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -30,6 +31,7 @@ struct AppContext {
   core::Consents* consents = nullptr;
   core::DecisionIndex* decisions = nullptr;
   core::Audiences* audiences = nullptr;
+  core::Disclosures* disclosures = nullptr;
 };
 
 // The register's routes (register_routes.cc).
@@ -38,8 +40,11 @@ void AddRegisterRoutes(Router& router, const AppContext& app);
 void AddConsentAndDecisionRoutes(Router& router, const AppContext& app);
 // Marketing audiences (audience_routes.cc).
 void AddAudienceRoutes(Router& router, const AppContext& app);
+// Disclosures to recipients and the webhook outbox (disclosure_routes.cc).
+void AddDisclosureRoutes(Router& router, const AppContext& app);
+void AddWebhookRoutes(Router& router, const AppContext& app);
 // The published privacy policy and processor overview, /privacy/{lang} (policy_routes.cc). Renders every page of
-// the configuration's languages when called.
+// the configuration's languages when called. Also the published versions, /v1/policy/versions and /v1/policy/diff.
 void AddPolicyRoutes(Router& router, const AppContext& app);
 
 Router BuildRouter(const AppContext& app);

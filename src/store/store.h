@@ -217,6 +217,37 @@ struct ProhibitionRow {
   std::string lifted_by;
 };
 
+// One logged hand-over of a subject's data to a recipient of the configuration ("order 1234's address sent to
+// Posti"). Ids and category names in the clear; the free-text reference is sealed, bound to (subject id,
+// disclosure id + "#ref"), since it may hold personal data. Deleted with the subject on erasure.
+struct DisclosureRow {
+  std::string subject_id;
+  std::string disclosure_id;
+  std::string recipient;  // a recipient id of the configuration
+  std::vector<std::string> categories;
+  std::string purpose;
+  std::vector<uint8_t> reference;  // sealed; empty when none was given
+  int64_t at = 0;                  // when the data was handed over
+  int64_t recorded_at = 0;
+  std::string actor;
+};
+
+// One webhook delivery in the outbox: written in the same transaction as the change it tells of, then POSTed by
+// the dispatcher until the recipient answers 2xx or the attempts run out. The body holds ids and the event type only.
+struct WebhookDeliveryRow {
+  std::string delivery_id;
+  std::string recipient;
+  std::string event;
+  std::string body;  // the JSON that is POSTed, fixed when enqueued
+  int64_t created_at = 0;
+  std::string status = "pending";  // "pending" | "delivered" | "dead"
+  int attempts = 0;
+  int64_t next_attempt_at = 0;
+  int last_status = 0;     // the HTTP status of the last attempt; 0 when it got none
+  std::string last_error;  // why the last attempt failed, for the operator; no personal data
+  std::optional<int64_t> delivered_at;
+};
+
 // Which blind index: the values equal crypto::IndexKind's.
 enum class IndexKind : uint8_t {
   kEmail = 1,
@@ -319,6 +350,16 @@ class WriteTxn {
   virtual Status InsertVisitorConsent(const VisitorConsentRow& row) = 0;
   // Links the visitor to the subject; linking a pair again keeps the first link.
   virtual Status LinkVisitor(const VisitorLinkRow& row) = 0;
+
+  virtual Status InsertDisclosure(const DisclosureRow& row) = 0;
+  // Deletes every disclosure of the subject (erasure). Sets *deleted to how many went, when not null.
+  virtual Status DeleteDisclosures(std::string_view subject_id, int64_t* deleted) = 0;
+
+  // Conflict if a delivery with this id exists.
+  virtual Status InsertWebhookDelivery(const WebhookDeliveryRow& row) = 0;
+  // Writes the outcome of an attempt: status, attempts, next_attempt_at, last_status, last_error, delivered_at.
+  // NotFound "delivery_not_found".
+  virtual Status UpdateWebhookDelivery(const WebhookDeliveryRow& row) = 0;
 
   // Notes that a decision input of the subject changed (a subject created, a consent, an objection, a restriction
   // …), so other servers on the same database refresh it in their decision index.
@@ -430,6 +471,14 @@ class Store {
   virtual Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
       IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
       std::string_view after_subject, size_t limit) = 0;
+  // A subject's disclosures, oldest first (by when they happened).
+  virtual Result<std::vector<DisclosureRow>> ListDisclosures(std::string_view subject_id) = 0;
+
+  // Pending deliveries whose next attempt is due at `now`, soonest first.
+  virtual Result<std::vector<WebhookDeliveryRow>> DueWebhookDeliveries(int64_t now, size_t limit) = 0;
+  // Deliveries newest first; `status` "" for every status.
+  virtual Result<std::vector<WebhookDeliveryRow>> ListWebhookDeliveries(std::string_view status, size_t limit) = 0;
+  virtual Result<std::optional<WebhookDeliveryRow>> FindWebhookDelivery(std::string_view delivery_id) = 0;
 
   // A visitor's cookie-banner choices and the subjects it was linked to, oldest first.
   virtual Result<std::vector<VisitorConsentRow>> ListVisitorConsents(std::string_view visitor_id) = 0;

@@ -221,6 +221,38 @@ CREATE INDEX opt_out_entries_by_value ON opt_out_entries (kind, value);
 -- A subject's own shared indexes (its phone, postal address, country), for matching it against the registers.
 CREATE INDEX shared_index_by_subject ON shared_index (subject_id, kind);
 )sql"},
+    {7, "disclosures to recipients and the webhook outbox", R"sql(
+CREATE TABLE disclosures (
+  subject_id     TEXT COLLATE "C" NOT NULL,
+  disclosure_id  TEXT COLLATE "C" NOT NULL,
+  recipient      TEXT NOT NULL,
+  categories     TEXT NOT NULL,
+  purpose        TEXT NOT NULL,
+  reference      BYTEA,
+  at             BIGINT NOT NULL,
+  recorded_at    BIGINT NOT NULL,
+  actor          TEXT NOT NULL,
+  ord            BIGINT GENERATED ALWAYS AS IDENTITY,
+  PRIMARY KEY (subject_id, disclosure_id)
+);
+CREATE INDEX disclosures_by_time ON disclosures (subject_id, at);
+-- Global: the dispatcher takes due deliveries across subjects. The body names the subject by id only.
+CREATE TABLE webhook_outbox (
+  delivery_id      TEXT COLLATE "C" PRIMARY KEY,
+  recipient        TEXT NOT NULL,
+  event            TEXT NOT NULL,
+  body             TEXT NOT NULL,
+  created_at       BIGINT NOT NULL,
+  status           TEXT NOT NULL,
+  attempts         INTEGER NOT NULL,
+  next_attempt_at  BIGINT NOT NULL,
+  last_status      INTEGER NOT NULL,
+  last_error       TEXT NOT NULL,
+  delivered_at     BIGINT
+);
+CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at) WHERE status = 'pending';
+CREATE INDEX webhook_outbox_by_time ON webhook_outbox (created_at);
+)sql"},
 };
 
 constexpr Migration kPostgresKeys[] = {

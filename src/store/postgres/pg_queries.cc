@@ -474,6 +474,13 @@ class PgWriteTxn final : public WriteTxn {
         .status();
   }
 
+  Status InsertDisclosure(const DisclosureRow& row) override { return pg::InsertDisclosure(conn_, row); }
+  Status DeleteDisclosures(std::string_view subject_id, int64_t* deleted) override {
+    return pg::DeleteDisclosures(conn_, subject_id, deleted);
+  }
+  Status InsertWebhookDelivery(const WebhookDeliveryRow& row) override { return pg::InsertWebhookDelivery(conn_, row); }
+  Status UpdateWebhookDelivery(const WebhookDeliveryRow& row) override { return pg::UpdateWebhookDelivery(conn_, row); }
+
   Status AppendDecisionChange(std::string_view subject_id, int64_t at) override {
     return conn_
         .Query("INSERT INTO decision_changes (subject_id, at) VALUES ($1, $2)", Params().Text(subject_id).Int64(at))

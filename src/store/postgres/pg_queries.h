@@ -74,6 +74,16 @@ Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(Conn& c
 Result<int64_t> LastDecisionChange(Conn& conn);
 Result<int> SchemaVersion(Conn& conn);
 
+// Disclosures and the webhook outbox (pg_outbox_queries.cc).
+Status InsertDisclosure(Conn& conn, const DisclosureRow& row);
+Status DeleteDisclosures(Conn& conn, std::string_view subject_id, int64_t* deleted);
+Result<std::vector<DisclosureRow>> ListDisclosures(Conn& conn, std::string_view subject_id);
+Status InsertWebhookDelivery(Conn& conn, const WebhookDeliveryRow& row);
+Status UpdateWebhookDelivery(Conn& conn, const WebhookDeliveryRow& row);
+Result<std::vector<WebhookDeliveryRow>> DueWebhookDeliveries(Conn& conn, int64_t now, size_t limit);
+Result<std::vector<WebhookDeliveryRow>> ListWebhookDeliveries(Conn& conn, std::string_view status, size_t limit);
+Result<std::optional<WebhookDeliveryRow>> FindWebhookDelivery(Conn& conn, std::string_view delivery_id);
+
 }  // namespace tillit::store::pg
 
 #endif  // TILLIT_STORE_POSTGRES_PG_QUERIES_H_

@@ -200,6 +200,18 @@ class PgStore final : public Store {
   Result<std::vector<VisitorConsentRow>> ListVisitorConsents(std::string_view visitor_id) override {
     return Read([&](Conn& c) { return pg::ListVisitorConsents(c, visitor_id); });
   }
+  Result<std::vector<DisclosureRow>> ListDisclosures(std::string_view subject_id) override {
+    return Read([&](Conn& c) { return pg::ListDisclosures(c, subject_id); });
+  }
+  Result<std::vector<WebhookDeliveryRow>> DueWebhookDeliveries(int64_t now, size_t limit) override {
+    return Read([&](Conn& c) { return pg::DueWebhookDeliveries(c, now, limit); });
+  }
+  Result<std::vector<WebhookDeliveryRow>> ListWebhookDeliveries(std::string_view status, size_t limit) override {
+    return Read([&](Conn& c) { return pg::ListWebhookDeliveries(c, status, limit); });
+  }
+  Result<std::optional<WebhookDeliveryRow>> FindWebhookDelivery(std::string_view delivery_id) override {
+    return Read([&](Conn& c) { return pg::FindWebhookDelivery(c, delivery_id); });
+  }
   Result<std::vector<std::string>> ListVisitorIds(std::string_view after, size_t limit) override {
     return Read([&](Conn& c) { return pg::ListVisitorIds(c, after, limit); });
   }

@@ -423,6 +423,17 @@ class SqliteWriteTxn final : public WriteTxn {
     return stmt->Run();
   }
 
+  Status InsertDisclosure(const DisclosureRow& row) override { return sqlite::InsertDisclosure(db_, row); }
+  Status DeleteDisclosures(std::string_view subject_id, int64_t* deleted) override {
+    return sqlite::DeleteDisclosures(db_, subject_id, deleted);
+  }
+  Status InsertWebhookDelivery(const WebhookDeliveryRow& row) override {
+    return sqlite::InsertWebhookDelivery(db_, row);
+  }
+  Status UpdateWebhookDelivery(const WebhookDeliveryRow& row) override {
+    return sqlite::UpdateWebhookDelivery(db_, row);
+  }
+
   Status AppendDecisionChange(std::string_view subject_id, int64_t at) override {
     TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO decision_changes (subject_id, at) VALUES (?, ?)"));
     stmt->Bind(1, subject_id).Bind(2, at);

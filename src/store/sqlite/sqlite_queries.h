@@ -63,6 +63,16 @@ Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(Db& db,
 Result<int64_t> LastDecisionChange(Db& db);
 Result<int> SchemaVersion(Db& db);
 
+// Disclosures and the webhook outbox (sqlite_outbox_queries.cc).
+Status InsertDisclosure(Db& db, const DisclosureRow& row);
+Status DeleteDisclosures(Db& db, std::string_view subject_id, int64_t* deleted);
+Result<std::vector<DisclosureRow>> ListDisclosures(Db& db, std::string_view subject_id);
+Status InsertWebhookDelivery(Db& db, const WebhookDeliveryRow& row);
+Status UpdateWebhookDelivery(Db& db, const WebhookDeliveryRow& row);
+Result<std::vector<WebhookDeliveryRow>> DueWebhookDeliveries(Db& db, int64_t now, size_t limit);
+Result<std::vector<WebhookDeliveryRow>> ListWebhookDeliveries(Db& db, std::string_view status, size_t limit);
+Result<std::optional<WebhookDeliveryRow>> FindWebhookDelivery(Db& db, std::string_view delivery_id);
+
 }  // namespace tillit::store::sqlite
 
 #endif  // TILLIT_STORE_SQLITE_SQLITE_QUERIES_H_

@@ -153,6 +153,18 @@ class SqliteStore final : public Store {
   Result<std::vector<VisitorConsentRow>> ListVisitorConsents(std::string_view visitor_id) override {
     return sqlite::ListVisitorConsents(*AcquireReader().db, visitor_id);
   }
+  Result<std::vector<DisclosureRow>> ListDisclosures(std::string_view subject_id) override {
+    return sqlite::ListDisclosures(*AcquireReader().db, subject_id);
+  }
+  Result<std::vector<WebhookDeliveryRow>> DueWebhookDeliveries(int64_t now, size_t limit) override {
+    return sqlite::DueWebhookDeliveries(*AcquireReader().db, now, limit);
+  }
+  Result<std::vector<WebhookDeliveryRow>> ListWebhookDeliveries(std::string_view status, size_t limit) override {
+    return sqlite::ListWebhookDeliveries(*AcquireReader().db, status, limit);
+  }
+  Result<std::optional<WebhookDeliveryRow>> FindWebhookDelivery(std::string_view delivery_id) override {
+    return sqlite::FindWebhookDelivery(*AcquireReader().db, delivery_id);
+  }
   Result<std::vector<std::string>> ListVisitorIds(std::string_view after, size_t limit) override {
     return sqlite::ListVisitorIds(*AcquireReader().db, after, limit);
   }

@@ -1,0 +1,86 @@
+#include "core/webhooks.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
+#include "util/hex.h"
+
+namespace tillit::core {
+namespace {
+
+bool KnownEvent(std::string_view event) {
+  return std::find(std::begin(config::kWebhookEvents), std::end(config::kWebhookEvents), event) !=
+         std::end(config::kWebhookEvents);
+}
+
+std::vector<uint8_t> Hmac(std::string_view secret, std::string_view message) {
+  // HMAC-SHA256 takes a key of any length (longer keys are hashed first, as RFC 2104 says).
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(secret.data()), secret.size());
+  crypto_auth_hmacsha256_update(&state, reinterpret_cast<const unsigned char*>(message.data()), message.size());
+  std::vector<uint8_t> mac(crypto_auth_hmacsha256_BYTES);
+  crypto_auth_hmacsha256_final(&state, mac.data());
+  sodium_memzero(&state, sizeof state);
+  return mac;
+}
+
+}  // namespace
+
+Webhooks::Webhooks(std::shared_ptr<const config::Config> config, Clock& clock, Random& random)
+    : config_(std::move(config)), clock_(clock), random_(random) {}
+
+bool Webhooks::any() const {
+  return std::any_of(config_->recipients.begin(), config_->recipients.end(),
+                     [](const config::Recipient& r) { return r.webhook && !r.webhook->events.empty(); });
+}
+
+Status Webhooks::Enqueue(store::WriteTxn& txn, std::string_view event, std::string_view subject_id,
+                         const WebhookIds& extra_ids) const {
+  if (!KnownEvent(event)) {
+    return Status::InvalidArgument("'" + std::string(event) + "' is not a webhook event", "unknown_webhook_event");
+  }
+  const int64_t now = ToMicros(clock_.Now());
+  for (const config::Recipient& r : config_->recipients) {
+    if (!r.webhook || !r.webhook->Wants(event)) continue;
+    store::WebhookDeliveryRow row;
+    row.delivery_id = random_.NewId("whd_");
+    row.recipient = r.id;
+    row.event = std::string(event);
+    row.created_at = now;
+    row.next_attempt_at = now;
+    nlohmann::json data = nlohmann::json::object();
+    for (const auto& [name, id] : extra_ids) data[name] = id;
+    row.body = nlohmann::json{
+        {"id", row.delivery_id},
+        {"type", row.event},
+        {"created", FormatRfc3339(FromMicros(now))},
+        {"subject_id", subject_id},
+        {"data",
+         data}}.dump();
+    TILLIT_RETURN_IF_ERROR(txn.InsertWebhookDelivery(row));
+  }
+  return Status::Ok();
+}
+
+std::string WebhookSignature(std::string_view secret, int64_t unix_seconds, std::string_view body) {
+  const std::string t = std::to_string(unix_seconds);
+  std::string message = t + "." + std::string(body);
+  return "t=" + t + ",v1=" + HexEncode(Hmac(secret, message));
+}
+
+bool VerifyWebhookSignature(std::string_view secret, std::string_view header, std::string_view body) {
+  // t=<digits>,v1=<64 hex>
+  if (header.rfind("t=", 0) != 0) return false;
+  const size_t comma = header.find(",v1=");
+  if (comma == std::string_view::npos) return false;
+  const std::string_view t = header.substr(2, comma - 2);
+  if (t.empty() || !std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) return false;
+  auto given = HexDecode(header.substr(comma + 4));
+  if (!given || given->size() != crypto_auth_hmacsha256_BYTES) return false;
+  const auto expected = Hmac(secret, std::string(t) + "." + std::string(body));
+  return sodium_memcmp(given->data(), expected.data(), expected.size()) == 0;
+}
+
+}  // namespace tillit::core

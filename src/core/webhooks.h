@@ -1,0 +1,59 @@
+// Webhooks: how recipients hear of changes they must act on (Art. 19) — a subject rectified, erased or restricted,
+// a consent changed, a request completed. A recipient subscribes in the configuration ([recipient.webhook]: url,
+// secret, events). Enqueue writes one delivery per subscribed recipient into the outbox table inside the caller's
+// write, so the delivery exists iff the change that causes it committed; the WebhookDispatcher of `tillit serve`
+// POSTs it later. The body holds the event type and ids only, never personal data:
+//   {"id":"whd_…","type":"consent.changed","created":"2026-11-23T10:00:00Z","subject_id":"sub_…",
+//    "data":{"event_id":"con_…"}}
+// Each POST carries `Tillit-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 over "<t>.<body>" with the secret>`.
+//
+// Thread safety: Webhooks is immutable after construction; Enqueue may run on any thread (usually the writer's).
+#ifndef TILLIT_CORE_WEBHOOKS_H_
+#define TILLIT_CORE_WEBHOOKS_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "config/config.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/random.h"
+#include "util/status.h"
+
+namespace tillit::core {
+
+// Extra ids of an event: ("event_id", "con_…"), ("request_id", "req_…") … Values must be ids, not personal data.
+using WebhookIds = std::vector<std::pair<std::string, std::string>>;
+
+class Webhooks {
+ public:
+  // `config`, `clock` and `random` must outlive the Webhooks.
+  Webhooks(std::shared_ptr<const config::Config> config, Clock& clock, Random& random);
+
+  // Writes one pending delivery of `event` for each recipient subscribed to it, in `txn`. InvalidArgument
+  // "unknown_webhook_event" for an event not in config::kWebhookEvents. A no-op when no recipient subscribed.
+  Status Enqueue(store::WriteTxn& txn, std::string_view event, std::string_view subject_id,
+                 const WebhookIds& extra_ids = {}) const;
+
+  // Whether any recipient subscribed to anything: the dispatcher runs only then.
+  bool any() const;
+
+ private:
+  std::shared_ptr<const config::Config> config_;
+  Clock& clock_;
+  Random& random_;
+};
+
+// "t=<unix_seconds>,v1=<hex HMAC-SHA256(secret, "<unix_seconds>.<body>")>".
+std::string WebhookSignature(std::string_view secret, int64_t unix_seconds, std::string_view body);
+
+// Whether `header` is a valid signature of `body` under `secret` (constant-time comparison). For receivers and tests.
+bool VerifyWebhookSignature(std::string_view secret, std::string_view header, std::string_view body);
+
+}  // namespace tillit::core
+
+#endif  // TILLIT_CORE_WEBHOOKS_H_

@@ -1,0 +1,194 @@
+// Disclosure and webhook routes. Decode and validate, call Disclosures or the store's outbox, encode.
+//   POST /v1/subjects/{id}/disclosures           log a hand-over of the subject's data to a recipient
+//   GET  /v1/subjects/{id}/disclosures           the subject's disclosures (names its purpose)
+//   GET  /v1/webhooks/deliveries?status=…        the outbox: failed (default), dead, pending, delivered or all
+//   POST /v1/webhooks/deliveries/{id}/retry      a dead delivery back to pending, attempts from zero
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "core/audit.h"
+#include "core/disclosures.h"
+#include "http/auth.h"
+#include "http/errors.h"
+#include "http/routes.h"
+#include "util/clock.h"
+
+namespace tillit::http {
+namespace {
+
+using nlohmann::json;
+
+json Time(int64_t micros) { return FormatRfc3339(FromMicros(micros)); }
+std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+core::Actor ActorOf(const core::Principal& p) { return {"api_key", p.key_name}; }
+
+json EncodeDisclosure(const core::DisclosureView& d) {
+  return {{"id", d.id},
+          {"recipient", d.recipient},
+          {"categories", d.categories},
+          {"purpose", d.purpose},
+          {"reference", d.reference ? json(*d.reference) : json(nullptr)},
+          {"at", Time(d.at)},
+          {"recorded_at", Time(d.recorded_at)},
+          {"recorded_by", d.recorded_by}};
+}
+
+json EncodeDelivery(const store::WebhookDeliveryRow& r) {
+  json j = {{"id", r.delivery_id},
+            {"recipient", r.recipient},
+            {"event", r.event},
+            {"status", r.status},
+            {"attempts", r.attempts},
+            {"created_at", Time(r.created_at)},
+            {"last_status", r.last_status == 0 ? json(nullptr) : json(r.last_status)},
+            {"last_error", r.last_error.empty() ? json(nullptr) : json(r.last_error)}};
+  if (r.status == "pending") j["next_attempt_at"] = Time(r.next_attempt_at);
+  if (r.delivered_at) j["delivered_at"] = Time(*r.delivered_at);
+  j["body"] = json::parse(r.body, nullptr, false);
+  return j;
+}
+
+Status BadType(const char* key, const char* what) {
+  return Status::InvalidArgument(std::string(key) + " must be " + what, "invalid_type");
+}
+
+Result<core::DisclosureInput> DecodeDisclosure(const HttpRequest& req) {
+  if (req.body.empty()) return Status::InvalidArgument("the request needs a JSON body", "invalid_json");
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) return Status::InvalidArgument("the body is not valid JSON", "invalid_json");
+  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object", "invalid_type");
+  core::DisclosureInput in;
+  for (const auto& [key, value] : body.items()) {
+    if (key == "recipient" || key == "purpose" || key == "reference") {
+      if (value.is_null()) continue;
+      if (!value.is_string()) return BadType(key.c_str(), "a string");
+      (key == "recipient" ? in.recipient : key == "purpose" ? in.purpose : in.reference) = value.get<std::string>();
+    } else if (key == "categories") {
+      if (!value.is_array()) return BadType("categories", "an array of category ids");
+      for (const auto& c : value) {
+        if (!c.is_string()) return BadType("categories", "an array of category ids");
+        in.categories.push_back(c.get<std::string>());
+      }
+    } else if (key == "at") {
+      if (value.is_null()) continue;
+      auto t =
+          value.is_string() ? ParseRfc3339(value.get<std::string>()) : Result<TimePoint>(Status::InvalidArgument(""));
+      if (!t.ok()) return Status::InvalidArgument("at must be an RFC 3339 time", "invalid_time");
+      in.at = ToMicros(*t);
+    } else {
+      return Status::InvalidArgument("unknown key '" + key + "'; use recipient, categories, purpose, reference, at",
+                                     "unknown_key");
+    }
+  }
+  return in;
+}
+
+Result<size_t> LimitOf(const HttpRequest& req, size_t fallback) {
+  auto raw = req.Query("limit");
+  if (!raw) return fallback;
+  size_t limit = 0;
+  auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), limit);
+  if (ec != std::errc() || end != raw->data() + raw->size() || limit == 0 || limit > 1000) {
+    return Status::InvalidArgument("limit must be a number from 1 to 1000", "invalid_limit");
+  }
+  return limit;
+}
+
+}  // namespace
+
+void AddDisclosureRoutes(Router& router, const AppContext& app) {
+  router.Add("POST", "/v1/subjects/:id/disclosures", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto in = DecodeDisclosure(req);
+    if (!in.ok()) return respond(ErrorResponse(in.status()));
+    if (!in->purpose.empty() && !principal->AllowsPurpose(in->purpose)) {
+      return respond(ErrorResponse(Status::PermissionDenied(
+          "this API key may not act for purpose '" + in->purpose + "'", "purpose_not_allowed")));
+    }
+    app.disclosures->Record(std::string(req.Param("id")), std::move(*in), ActorOf(*principal),
+                            [respond](Result<core::DisclosureView> r) {
+                              if (!r.ok()) return respond(ErrorResponse(r.status()));
+                              respond(JsonResponse(201, Dump(EncodeDisclosure(*r))));
+                            });
+  });
+
+  router.Add("GET", "/v1/subjects/:id/disclosures", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto purpose = RequirePurpose(req, *principal, *app.config);
+    if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
+    const std::string id(req.Param("id"));
+    app.disclosures->List(id, ActorOf(*principal), *purpose,
+                          [respond, id](Result<std::vector<core::DisclosureView>> r) {
+                            if (!r.ok()) return respond(ErrorResponse(r.status()));
+                            json list = json::array();
+                            for (const auto& d : *r) list.push_back(EncodeDisclosure(d));
+                            respond(JsonResponse(200, Dump({{"subject_id", id}, {"disclosures", list}})));
+                          });
+  });
+}
+
+void AddWebhookRoutes(Router& router, const AppContext& app) {
+  router.Add("GET", "/v1/webhooks/deliveries", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto limit = LimitOf(req, 100);
+    if (!limit.ok()) return respond(ErrorResponse(limit.status()));
+    const std::string status = req.Query("status") ? std::string(*req.Query("status")) : "failed";
+    std::vector<store::WebhookDeliveryRow> rows;
+    if (status == "failed") {
+      // Given up, or still retrying after a failed attempt.
+      for (const char* s : {"dead", "pending"}) {
+        auto part = app.store->ListWebhookDeliveries(s, *limit);
+        if (!part.ok()) return respond(ErrorResponse(part.status()));
+        for (auto& r : *part) {
+          if (r.attempts > 0) rows.push_back(std::move(r));
+        }
+      }
+      std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.created_at > b.created_at; });
+      if (rows.size() > *limit) rows.resize(*limit);
+    } else if (status == "dead" || status == "pending" || status == "delivered" || status == "all") {
+      auto part = app.store->ListWebhookDeliveries(status == "all" ? "" : status, *limit);
+      if (!part.ok()) return respond(ErrorResponse(part.status()));
+      rows = std::move(*part);
+    } else {
+      return respond(ErrorResponse(
+          Status::InvalidArgument("status must be failed, dead, pending, delivered or all", "invalid_status")));
+    }
+    json list = json::array();
+    for (const auto& r : rows) list.push_back(EncodeDelivery(r));
+    respond(JsonResponse(200, Dump({{"status", status}, {"deliveries", list}})));
+  });
+
+  router.Add("POST", "/v1/webhooks/deliveries/:id/retry", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto found = app.store->FindWebhookDelivery(req.Param("id"));
+    if (!found.ok()) return respond(ErrorResponse(found.status()));
+    if (!*found) {
+      return respond(ErrorResponse(Status::NotFound("no such webhook delivery", "delivery_not_found")));
+    }
+    if ((*found)->status != "dead") {
+      return respond(ErrorResponse(
+          Status::Conflict("only a dead delivery can be retried; this one is " + (*found)->status, "not_dead")));
+    }
+    auto row = std::make_shared<store::WebhookDeliveryRow>(**found);
+    const int64_t now = ToMicros((app.clock != nullptr ? *app.clock : Clock::System()).Now());
+    row->status = "pending";
+    row->attempts = 0;
+    row->next_attempt_at = now;
+    core::AuditEvent event{ActorOf(*principal), "", "webhook.retry", "", "delivery=" + row->delivery_id};
+    app.store->Write(
+        [row, event, now](store::WriteTxn& txn) -> Status {
+          TILLIT_RETURN_IF_ERROR(txn.UpdateWebhookDelivery(*row));
+          return core::AppendAudit(txn, event, now);
+        },
+        [row, respond](const Status& s) {
+          if (!s.ok()) return respond(ErrorResponse(s));
+          respond(JsonResponse(200, Dump(EncodeDelivery(*row))));
+        });
+  });
+}
+
+}  // namespace tillit::http

@@ -1,0 +1,370 @@
+// Webhooks and disclosures through the HTTP API, with a real receiver on loopback (python3's http.server started by
+// the test): a consent change and a restriction reach a subscribed recipient as signed JSON with ids only; a
+// receiver that fails is retried with backoff until it answers 2xx, or given up after the configured attempts and
+// listed as failed; disclosures are checked against the configuration, logged with a sealed reference, audited, and
+// summarised per recipient for the access report and Art. 19.
+// Configuration: Minimagi plus a delivery recipient with a webhook.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/data_dir.h"
+#include "core/disclosures.h"
+#include "core/webhooks.h"
+#include "support/process.h"
+#include "util/clock.h"
+#include "util/random.h"
+
+namespace tillit::testing {
+namespace {
+
+using nlohmann::json;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr const char* kSecret = "whsec-0123456789abcdef";
+
+constexpr const char* kReceiverScript = R"py(
+import http.server, json, os, sys
+directory, statuses = sys.argv[1], [int(s) for s in sys.argv[2].split(',') if s]
+log = open(os.path.join(directory, 'requests.jsonl'), 'a')
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get('Content-Length', 0))).decode('utf-8')
+        status = statuses.pop(0) if statuses else 200
+        log.write(json.dumps({'path': self.path, 'status': status, 'body': body,
+                              'headers': {k.lower(): v for k, v in self.headers.items()}}) + '\n')
+        log.flush()
+        self.send_response(status)
+        self.send_header('Content-Length', '0')
+        self.end_headers()
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(('127.0.0.1', 0), Handler)
+with open(os.path.join(directory, 'port.tmp'), 'w') as f:
+    f.write(str(server.server_address[1]))
+os.rename(os.path.join(directory, 'port.tmp'), os.path.join(directory, 'port'))
+server.serve_forever()
+)py";
+
+// A webhook receiver on a free loopback port: answers each POST with the next of `statuses`, then 200, and logs
+// every request it got.
+class Receiver {
+ public:
+  Receiver(const TempDir& dir, const std::string& statuses) : dir_(dir / "receiver") {
+    ::mkdir(dir_.c_str(), 0700);
+    WriteFile(dir_ + "/receiver.py", kReceiverScript);
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::execl("/usr/bin/python3", "python3", (dir_ + "/receiver.py").c_str(), dir_.c_str(), statuses.c_str(),
+              static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int i = 0; i < 200 && port_ == 0; ++i) {
+      std::ifstream in(dir_ + "/port");
+      if (in >> port_) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(25));
+    }
+  }
+  ~Receiver() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  int port() const { return port_; }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+
+  std::vector<json> Requests() const {
+    std::vector<json> out;
+    std::ifstream in(dir_ + "/requests.jsonl");
+    std::string line;
+    while (std::getline(in, line)) out.push_back(json::parse(line, nullptr, false));
+    return out;
+  }
+  // Waits up to 15 s for at least `n` requests.
+  std::vector<json> WaitFor(size_t n) const {
+    for (int i = 0; i < 300; ++i) {
+      auto got = Requests();
+      if (got.size() >= n) return got;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return Requests();
+  }
+
+ private:
+  std::string dir_;
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+std::string ConfigWith(const std::string& url, const std::string& events, const std::string& server) {
+  std::string text = ReadFile(ExampleConfig("minimagi"));
+  text += R"(
+[[recipient]]
+id = "posti"
+name = "Posti Oy"
+role = "processor"
+country = "FI"
+categories = ["identity.name", "contact.address", "customer.order"]
+purposes = ["contract"]
+service = "delivery"
+webhook = { url = ")" +
+          url + R"(", secret = ")" + kSecret + R"(", events = [)" + events + R"(] }
+
+[server]
+)" + server;
+  return text;
+}
+
+class WebhookTest : public ::testing::Test {
+ protected:
+  void Start(const std::string& statuses, const std::string& events, const std::string& server) {
+    receiver_ = std::make_unique<Receiver>(dir_, statuses);
+    ASSERT_NE(receiver_->port(), 0) << "the receiver did not start";
+    WriteFile(config(), ConfigWith(receiver_->url(), events, server));
+    RunResult check = RunTillit({"check", config()});
+    ASSERT_EQ(check.exit_code, 0) << check.err;
+    server_ = std::make_unique<Server>(config(), data());
+    ASSERT_TRUE(server_->started()) << server_->err();
+    RunResult key = RunTillit(
+        {"key", "create", "--data", data(), "--name", "shop", "--purposes", "contract,customer_service,profiling"});
+    ASSERT_EQ(key.exit_code, 0) << key.err;
+    key_ = key.out.substr(0, key.out.size() - 1);
+  }
+
+  std::string config() const { return dir_ / "tillit.toml"; }
+  std::string data() const { return dir_ / "data"; }
+  std::vector<std::string> Auth() const { return {"Authorization: Bearer " + key_}; }
+  HttpResult Post(const std::string& path, const json& body) {
+    return Http("POST", server_->url(path), body.dump(), Auth());
+  }
+  HttpResult Get(const std::string& path, std::vector<std::string> extra = {}) {
+    auto headers = Auth();
+    headers.insert(headers.end(), extra.begin(), extra.end());
+    return Http("GET", server_->url(path), "", headers);
+  }
+  std::string NewSubject() {
+    HttpResult r = Post("/v1/subjects", {{"identifiers", {{"email", "kari.nordmann@example.no"}}},
+                                         {"fields", {{"identity.name", "Kari Nordmann"}}}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return json::parse(r.body, nullptr, false).value("id", "");
+  }
+  // The delivery list for `status`, waiting up to 15 s until `ready` holds.
+  json Deliveries(const std::string& status, const std::function<bool(const json&)>& ready) {
+    json list;
+    for (int i = 0; i < 300; ++i) {
+      HttpResult r = Get("/v1/webhooks/deliveries?status=" + status);
+      EXPECT_EQ(r.status, 200) << r.body;
+      list = json::parse(r.body, nullptr, false)["deliveries"];
+      if (ready(list)) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return list;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Receiver> receiver_;
+  std::unique_ptr<Server> server_;
+  std::string key_;
+};
+
+TEST_F(WebhookTest, ConsentChangeIsPostedSignedWithIdsOnly) {
+  Start("", R"("consent.changed", "subject.restricted")", "webhook_retry_ms = 100\n");
+  const std::string id = NewSubject();
+  HttpResult consent =
+      Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}, {"method", "web_form"}});
+  ASSERT_EQ(consent.status, 201) << consent.body;
+  const std::string event_id = json::parse(consent.body)["id"];
+
+  auto requests = receiver_->WaitFor(1);
+  ASSERT_EQ(requests.size(), 1u);
+  const json& req = requests[0];
+  const std::string body = req["body"];
+  const std::string signature = req["headers"].value("tillit-signature", "");
+  EXPECT_TRUE(core::VerifyWebhookSignature(kSecret, signature, body)) << signature;
+  EXPECT_FALSE(core::VerifyWebhookSignature("another-secret-0123456789", signature, body));
+  EXPECT_FALSE(core::VerifyWebhookSignature(kSecret, signature, body + " "));
+  EXPECT_THAT(signature, ::testing::MatchesRegex("t=[0-9]+,v1=[0-9a-f]{64}"));
+  EXPECT_EQ(req["headers"].value("tillit-event", ""), "consent.changed");
+  EXPECT_EQ(req["headers"].value("content-type", ""), "application/json");
+
+  json j = json::parse(body);
+  EXPECT_EQ(j["type"], "consent.changed");
+  EXPECT_EQ(j["subject_id"], id);
+  EXPECT_EQ(j["data"]["event_id"], event_id);
+  EXPECT_EQ(j["data"]["purpose"], "profiling");
+  EXPECT_EQ(req["headers"].value("tillit-delivery", ""), j["id"]);
+  // Ids and the event type, never personal data.
+  EXPECT_THAT(body, Not(HasSubstr("kari")));
+  EXPECT_THAT(body, Not(HasSubstr("Nordmann")));
+  EXPECT_THAT(body, Not(HasSubstr("example.no")));
+
+  json delivered = Deliveries("delivered", [](const json& l) { return l.size() == 1; });
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0]["attempts"], 1);
+  EXPECT_EQ(delivered[0]["recipient"], "posti");
+  EXPECT_EQ(delivered[0]["last_status"], 200);
+}
+
+TEST_F(WebhookTest, RestrictionIsPostedAndUnsubscribedEventsAreNot) {
+  Start("", R"("subject.restricted")", "webhook_retry_ms = 100\n");
+  const std::string id = NewSubject();
+  ASSERT_EQ(Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}}).status, 201);
+  HttpResult restrict = Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}});
+  ASSERT_EQ(restrict.status, 201) << restrict.body;
+  auto requests = receiver_->WaitFor(1);
+  ASSERT_EQ(requests.size(), 1u);
+  json j = json::parse(std::string(requests[0]["body"]));
+  EXPECT_EQ(j["type"], "subject.restricted");
+  EXPECT_EQ(j["data"]["restriction_id"], json::parse(restrict.body)["id"]);
+  EXPECT_THAT(std::string(requests[0]["body"]), Not(HasSubstr("accuracy")));  // the reason stays home
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  EXPECT_EQ(receiver_->Requests().size(), 1u) << "consent.changed was not subscribed to";
+}
+
+TEST_F(WebhookTest, FailingReceiverIsRetriedWithBackoffUntilItAccepts) {
+  Start("500,500", R"("consent.changed")", "webhook_retry_ms = 150\n");
+  const std::string id = NewSubject();
+  ASSERT_EQ(Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "withdrawn"}}).status, 201);
+  const auto started = std::chrono::steady_clock::now();
+  auto requests = receiver_->WaitFor(3);
+  const auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_EQ(requests.size(), 3u);
+  EXPECT_EQ(requests[0]["status"], 500);
+  EXPECT_EQ(requests[1]["status"], 500);
+  EXPECT_EQ(requests[2]["status"], 200);
+  // The same delivery each time, and waits of 150 ms and then 300 ms between the attempts.
+  EXPECT_EQ(requests[0]["body"], requests[2]["body"]);
+  EXPECT_GE(took, std::chrono::milliseconds(400));
+  json delivered = Deliveries("delivered", [](const json& l) { return l.size() == 1; });
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(delivered[0]["attempts"], 3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(receiver_->Requests().size(), 3u) << "a delivered webhook is not sent again";
+}
+
+TEST_F(WebhookTest, GivesUpAfterMaxAttemptsListsItAndRetriesOnRequest) {
+  Start("500,503", R"("consent.changed")", "webhook_retry_ms = 50\nwebhook_max_attempts = 2\n");
+  const std::string id = NewSubject();
+  ASSERT_EQ(Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}}).status, 201);
+  json failed = Deliveries("failed", [](const json& l) { return l.size() == 1 && l[0]["status"] == "dead"; });
+  ASSERT_EQ(failed.size(), 1u) << failed.dump();
+  EXPECT_EQ(failed[0]["status"], "dead");
+  EXPECT_EQ(failed[0]["attempts"], 2);
+  EXPECT_EQ(failed[0]["last_status"], 503);
+  EXPECT_EQ(failed[0]["event"], "consent.changed");
+  EXPECT_EQ(receiver_->Requests().size(), 2u);
+
+  EXPECT_EQ(Get("/v1/webhooks/deliveries?status=nonsense").status, 400);
+  EXPECT_EQ(Http("GET", server_->url("/v1/webhooks/deliveries")).status, 401);
+  EXPECT_EQ(Post("/v1/webhooks/deliveries/whd_nope/retry", json::object()).status, 404);
+
+  HttpResult retry = Post("/v1/webhooks/deliveries/" + std::string(failed[0]["id"]) + "/retry", json::object());
+  ASSERT_EQ(retry.status, 200) << retry.body;
+  json delivered = Deliveries("delivered", [](const json& l) { return l.size() == 1; });
+  ASSERT_EQ(delivered.size(), 1u);
+  EXPECT_EQ(receiver_->Requests().size(), 3u);
+  EXPECT_EQ(Post("/v1/webhooks/deliveries/" + std::string(failed[0]["id"]) + "/retry", json::object()).status, 409);
+}
+
+TEST_F(WebhookTest, DisclosuresFollowTheConfigurationAndAreSealedAndAudited) {
+  Start("", R"("subject.erased")", "");
+  const std::string id = NewSubject();
+  const std::string path = "/v1/subjects/" + id + "/disclosures";
+  HttpResult ok = Post(path, {{"recipient", "posti"},
+                              {"categories", {"contact.address", "identity.name"}},
+                              {"purpose", "contract"},
+                              {"reference", "order ORD-98765"},
+                              {"at", "2026-01-02T10:00:00Z"}});
+  ASSERT_EQ(ok.status, 201) << ok.body;
+  json d = json::parse(ok.body);
+  EXPECT_EQ(d["recipient"], "posti");
+  EXPECT_EQ(d["categories"], json({"contact.address", "identity.name"}));
+  EXPECT_EQ(d["at"], "2026-01-02T10:00:00Z");
+  ASSERT_EQ(Post(path, {{"recipient", "posti"}, {"categories", {"customer.order"}}, {"purpose", "contract"}}).status,
+            201);
+
+  // The rules: only what the configuration declares.
+  auto rejected = [&](const json& body, long status, const std::string& code) {
+    HttpResult r = Post(path, body);
+    EXPECT_EQ(r.status, status) << body.dump() << " → " << r.body;
+    json e = json::parse(r.body, nullptr, false);
+    EXPECT_EQ(e["error"]["code"], code) << r.body;
+  };
+  rejected({{"recipient", "dhl"}, {"categories", {"contact.address"}}, {"purpose", "contract"}}, 422,
+           "unknown_recipient");
+  rejected({{"recipient", "posti"}, {"categories", {"contact.email"}}, {"purpose", "contract"}}, 422,
+           "category_not_declared_for_recipient");
+  rejected({{"recipient", "posti"}, {"categories", {"contact.address"}}, {"purpose", "customer_service"}}, 422,
+           "purpose_not_declared_for_recipient");
+  rejected({{"recipient", "posti"}, {"categories", json::array()}, {"purpose", "contract"}}, 400,
+           "categories_required");
+  rejected({{"recipient", "posti"}, {"categories", "contact.address"}, {"purpose", "contract"}}, 400, "invalid_type");
+  rejected({{"recipient", "posti"}, {"categories", {"contact.address"}}, {"purpose", "contract"}, {"colour", 1}}, 400,
+           "unknown_key");
+  rejected({{"recipient", "posti"}, {"categories", {"contact.address"}}, {"purpose", "contract"}, {"at", "soon"}}, 400,
+           "invalid_time");
+  rejected({{"recipient", "posti"}, {"categories", {"contact.address"}}, {"purpose", "analytics"}}, 403,
+           "purpose_not_allowed");
+  EXPECT_EQ(Http("POST", server_->url(path), "{", Auth()).status, 400);
+  EXPECT_EQ(Post("/v1/subjects/sub_nobody/disclosures",
+                 {{"recipient", "posti"}, {"categories", {"contact.address"}}, {"purpose", "contract"}})
+                .status,
+            404);
+
+  // Listing opens the references and names its purpose.
+  EXPECT_EQ(Get(path).status, 400);
+  HttpResult list = Get(path, {"Tillit-Purpose: customer_service"});
+  ASSERT_EQ(list.status, 200) << list.body;
+  json items = json::parse(list.body)["disclosures"];
+  ASSERT_EQ(items.size(), 2u);
+  EXPECT_EQ(items[0]["reference"], "order ORD-98765");
+  EXPECT_TRUE(items[1]["reference"].is_null());
+
+  HttpResult audit = Get("/v1/subjects/" + id + "/audit", {"Tillit-Purpose: customer_service"});
+  ASSERT_EQ(audit.status, 200) << audit.body;
+  EXPECT_THAT(audit.body, HasSubstr("disclosure.record"));
+  EXPECT_THAT(audit.body, HasSubstr("disclosure.read"));
+  EXPECT_THAT(audit.body, Not(HasSubstr("ORD-98765")));
+
+  // The reference is sealed: not in the database in the clear.
+  ASSERT_EQ(server_->Stop(), 0);
+  if (!UsingPostgres()) {
+    for (const char* file : {"tillit.db", "tillit.db-wal"}) {
+      EXPECT_THAT(ReadFile(data() + "/" + file), Not(HasSubstr("ORD-98765"))) << file;
+    }
+  }
+
+  // The summary other services read, and erasure's delete.
+  auto opened = core::Open(data(), Clock::System(), Random::Secure(), StoreUrlFor(data()));
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  auto summary = core::DisclosedTo(*opened->store, id);
+  ASSERT_TRUE(summary.ok());
+  ASSERT_EQ(summary->size(), 1u);
+  EXPECT_EQ((*summary)[0].recipient, "posti");
+  EXPECT_THAT((*summary)[0].categories, ElementsAre("contact.address", "customer.order", "identity.name"));
+  EXPECT_THAT((*summary)[0].purposes, ElementsAre("contract"));
+  EXPECT_EQ((*summary)[0].count, 2u);
+  int64_t deleted = 0;
+  ASSERT_TRUE(
+      opened->store->WriteAndWait([&](store::WriteTxn& txn) { return core::EraseDisclosures(txn, id, &deleted); })
+          .ok());
+  EXPECT_EQ(deleted, 2);
+  EXPECT_TRUE(core::DisclosedTo(*opened->store, id)->empty());
+  opened->store->Close();
+}
+
+}  // namespace
+}  // namespace tillit::testing
