@@ -173,6 +173,11 @@ int RunServe(const ServeOptions& options) {
   http::AppContext app{
       config, published->policy_version, &store, &api_keys, &metrics, &Clock::System(), &reg, &consents, &decisions};
   app.audiences = &audiences;
+  core::AccessReports reports(config, published->policy_version, store, *opened->keyring, Clock::System(),
+                              Random::Secure());
+  core::Portability portability(config, store, *opened->keyring, Clock::System());
+  app.reports = &reports;
+  app.portability = &portability;
 
   http::ServerOptions server_options;
   server_options.address = address->first;

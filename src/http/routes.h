@@ -6,10 +6,12 @@
 #include <string>
 
 #include "config/config.h"
+#include "core/access_report.h"
 #include "core/api_keys.h"
 #include "core/audience.h"
 #include "core/consents.h"
 #include "core/decisions.h"
+#include "core/portability.h"
 #include "core/register.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -30,6 +32,8 @@ struct AppContext {
   core::Consents* consents = nullptr;
   core::DecisionIndex* decisions = nullptr;
   core::Audiences* audiences = nullptr;
+  core::AccessReports* reports = nullptr;
+  core::Portability* portability = nullptr;
 };
 
 // The register's routes (register_routes.cc).
@@ -38,6 +42,8 @@ void AddRegisterRoutes(Router& router, const AppContext& app);
 void AddConsentAndDecisionRoutes(Router& router, const AppContext& app);
 // Marketing audiences (audience_routes.cc).
 void AddAudienceRoutes(Router& router, const AppContext& app);
+// The access report and its download link, and the portability archive (report_routes.cc).
+void AddReportRoutes(Router& router, const AppContext& app);
 // The published privacy policy and processor overview, /privacy/{lang} (policy_routes.cc). Renders every page of
 // the configuration's languages when called.
 void AddPolicyRoutes(Router& router, const AppContext& app);

@@ -188,6 +188,20 @@ CREATE TABLE decision_changes (
   at          BIGINT NOT NULL
 );
 )sql"},
+    {10, "access reports kept for download for a limited time", R"sql(
+CREATE TABLE reports (
+  subject_id  TEXT COLLATE "C" NOT NULL,
+  report_id   TEXT COLLATE "C" NOT NULL,
+  token_hash  BYTEA NOT NULL,
+  language    TEXT NOT NULL,
+  sealed      BYTEA NOT NULL,
+  created_at  BIGINT NOT NULL,
+  expires_at  BIGINT NOT NULL,
+  PRIMARY KEY (subject_id, report_id)
+);
+CREATE UNIQUE INDEX reports_by_token ON reports (token_hash);
+CREATE INDEX reports_by_expiry ON reports (expires_at);
+)sql"},
 };
 
 constexpr Migration kPostgresKeys[] = {

@@ -169,6 +169,13 @@ class SqliteStore final : public Store {
   Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint() override {
     return sqlite::FindAuditCheckpoint(*AcquireReader().db);
   }
+  Result<std::optional<ReportRow>> FindReportByToken(const std::vector<uint8_t>& token_hash) override {
+    return sqlite::FindReportByToken(*AcquireReader().db, token_hash);
+  }
+  Result<std::vector<ReportRow>> ListReports(std::string_view subject_id) override {
+    return sqlite::ListReports(*AcquireReader().db, subject_id);
+  }
+
   Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq, size_t limit) override {
     return sqlite::ReadDecisionChanges(*AcquireReader().db, after_seq, limit);
   }
