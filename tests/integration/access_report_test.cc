@@ -110,15 +110,16 @@ class AccessReportTest : public ::testing::Test {
 
   // The subject of every test: what Art. 15 and Art. 20 must show.
   std::string NewSubject() {
-    HttpResult r = Post("/v1/subjects",
-                        {{"identifiers",
-                          {{"email", "asa.oberg@example.no"}, {"phone", "+47 912 34 567"}, {"customer_number", "K-1001"}}},
-                         {"fields",
-                          {{"identity.name", "Åsa <b>Öberg</b> & Co"},
-                           {"contact.address", "Storgata 1, 0155 Oslo"},
-                           {"account.preferences", "prefers-express"},
-                           {"profiling.interests", "cats & dogs lover"}}},
-                         {"sources", {{"account.preferences", "derived"}, {"profiling.interests", "derived"}}}});
+    HttpResult r =
+        Post("/v1/subjects",
+             {{"identifiers",
+               {{"email", "asa.oberg@example.no"}, {"phone", "+47 912 34 567"}, {"customer_number", "K-1001"}}},
+              {"fields",
+               {{"identity.name", "Åsa <b>Öberg</b> & Co"},
+                {"contact.address", "Storgata 1, 0155 Oslo"},
+                {"account.preferences", "prefers-express"},
+                {"profiling.interests", "cats & dogs lover"}}},
+              {"sources", {{"account.preferences", "derived"}, {"profiling.interests", "derived"}}}});
     EXPECT_EQ(r.status, 201) << r.body;
     const std::string id = json::parse(r.body, nullptr, false).value("id", "");
     auto record = [&](const json& body) {
@@ -140,9 +141,8 @@ class AccessReportTest : public ::testing::Test {
             {"payload", {{"browser", "Firefox-Nightly-7"}}}});
     EXPECT_EQ(Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}}).status, 201);
     EXPECT_EQ(Post("/v1/subjects/" + id + "/objections", {{"purpose", "analytics"}}).status, 201);
-    HttpResult patch =
-        Http("PATCH", server_->url("/v1/subjects/" + id), json{{"fields", {{"identity.name", "Åsa Öberg-Lind"}}}}.dump(),
-             Auth());
+    HttpResult patch = Http("PATCH", server_->url("/v1/subjects/" + id),
+                            json{{"fields", {{"identity.name", "Åsa Öberg-Lind"}}}}.dump(), Auth());
     EXPECT_EQ(patch.status, 200) << patch.body;
     HttpResult read = Http("GET", server_->url("/v1/subjects/" + id), "",
                            {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
@@ -292,9 +292,9 @@ TEST_F(AccessReportTest, ThePortabilityArchiveHoldsProvidedAndObservedDataOnly) 
   EXPECT_THAT(r.headers["content-disposition"], HasSubstr("attachment"));
   const auto files = Unzip(r.body);
   ASSERT_FALSE(files.empty()) << "the archive does not open";
-  for (const std::string name : {"README.txt", "identifiers.json", "identifiers.csv", "profile.json", "profile.csv",
-                                 "records-order.json", "records-order.csv", "records-payment.json",
-                                 "records-payment.csv", "consents.json", "consents.csv"}) {
+  for (const std::string name :
+       {"README.txt", "identifiers.json", "identifiers.csv", "profile.json", "profile.csv", "records-order.json",
+        "records-order.csv", "records-payment.json", "records-payment.csv", "consents.json", "consents.csv"}) {
     EXPECT_TRUE(files.contains(name)) << name;
   }
   EXPECT_THAT(files.at("README.txt"), HasSubstr("Dina personuppgifter från Minimagi"));
@@ -357,16 +357,49 @@ TEST_F(AccessReportTest, BadRequestsGetClearErrors) {
 
   // A key without rights_fulfilment may not create reports; no key at all is 401.
   const std::string shop = NewKey("shop", "customer_service");
-  HttpResult denied = Http("POST", server_->url("/v1/subjects/" + id + "/access-report"), "{}",
-                           {"Authorization: Bearer " + shop});
+  HttpResult denied =
+      Http("POST", server_->url("/v1/subjects/" + id + "/access-report"), "{}", {"Authorization: Bearer " + shop});
   EXPECT_EQ(denied.status, 403) << denied.body;
   EXPECT_EQ(Http("POST", server_->url("/v1/subjects/" + id + "/access-report"), "{}").status, 401);
 
   // Unknown tokens and formats.
   EXPECT_EQ(Http("GET", server_->url("/v1/reports/rpt_0000")).status, 404);
-  HttpResult format =
-      Http("GET", server_->url("/v1/reports/" + fallback.value("token", "") + "?format=pdf"));
+  HttpResult format = Http("GET", server_->url("/v1/reports/" + fallback.value("token", "") + "?format=pdf"));
   EXPECT_EQ(format.status, 400) << format.body;
+}
+
+TEST_F(AccessReportTest, TheCommandLineWritesTheSameAnswers) {
+  const std::string id = NewSubject();
+  ASSERT_EQ(server_->Stop(), 0);
+  const std::string out = dir_ / "report.json";
+  RunResult json_run = RunTillit(
+      {"access-report", "--config", config(), "--data", data(), "--subject", id, "--language", "nb", "--out", out});
+  ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
+  const json report = json::parse(ReadFile(out), nullptr, false);
+  EXPECT_EQ(report["language"], "nb");
+  EXPECT_EQ(FindBy(report["identifiers"], "name", "email")["value"], "asa.oberg@example.no");
+
+  const std::string html = dir_ / "report.html";
+  RunResult html_run = RunTillit({"access-report", "--config", config(), "--data", data(), "--subject", id, "--format",
+                                  "html", "--language", "nb", "--out", html});
+  ASSERT_EQ(html_run.exit_code, 0) << html_run.err;
+  EXPECT_THAT(ReadFile(html), HasSubstr("Dine personopplysninger hos Minimagi"));
+
+  const std::string zip = dir_ / "export.zip";
+  RunResult zip_run = RunTillit(
+      {"access-report", "--config", config(), "--data", data(), "--subject", id, "--format", "zip", "--out", zip});
+  ASSERT_EQ(zip_run.exit_code, 0) << zip_run.err;
+  const auto files = Unzip(ReadFile(zip));
+  EXPECT_TRUE(files.contains("records-payment.csv"));
+  EXPECT_FALSE(files.contains("records-device.csv"));
+
+  RunResult unknown = RunTillit({"access-report", "--config", config(), "--data", data(), "--subject", "sub_nobody"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("no subject"));
+  RunResult format =
+      RunTillit({"access-report", "--config", config(), "--data", data(), "--subject", id, "--format", "pdf"});
+  EXPECT_EQ(format.exit_code, 2);
+  EXPECT_THAT(format.err, HasSubstr("--format must be json, html or zip"));
 }
 
 }  // namespace
