@@ -345,10 +345,12 @@ void AccessReports::Generate(std::string subject_id, std::string language, Actor
   if (!lang.ok()) return done(lang.status());
   auto report = Build(subject_id, *lang);
   if (!report.ok()) return done(report.status());
+  const std::string report_id = random_.NewId("rpt_");
+  (*report)["report_id"] = report_id;
   auto shared = std::make_shared<json>(std::move(*report));
   const int64_t now = ToMicros(clock_.Now());
   AuditEvent event{std::move(actor), std::string(config::kRightsFulfilment), "report.generate", subject_id,
-                   "language=" + *lang};
+                   "report=" + report_id + " language=" + *lang};
   store_.Write([event, now](store::WriteTxn& txn) { return AppendAudit(txn, event, now); },
                [shared, done = std::move(done)](const Status& s) {
                  if (!s.ok()) return done(s);
