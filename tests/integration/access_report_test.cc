@@ -15,7 +15,11 @@
 #include <string>
 #include <vector>
 
+#include "core/data_dir.h"
+#include "store/store.h"
 #include "support/process.h"
+#include "util/clock.h"
+#include "util/random.h"
 
 namespace tillit::testing {
 namespace {
@@ -400,6 +404,69 @@ TEST_F(AccessReportTest, TheCommandLineWritesTheSameAnswers) {
       RunTillit({"access-report", "--config", config(), "--data", data(), "--subject", id, "--format", "pdf"});
   EXPECT_EQ(format.exit_code, 2);
   EXPECT_THAT(format.err, HasSubstr("--format must be json, html or zip"));
+}
+
+// The store's report operations on the suite's backend: found by token hash, one subject's reports deleted for
+// erasure (and no other subject's), expired ones swept by expiry.
+TEST(StoredReportsTest, FindDeleteForErasureAndSweep) {
+  TempDir dir;
+  const std::string data = dir / "data";
+  SeededRandom random(11);
+  ASSERT_TRUE(core::InitDataDir(data, random, StoreUrlFor(data)).ok());
+  auto opened = core::Open(data, Clock::System(), Random::Secure(), StoreUrlFor(data));
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  store::Store& store = *opened->store;
+  auto report = [](std::string subject, std::string id, uint8_t token, int64_t expires_at) {
+    return store::ReportRow{std::move(subject), std::move(id), std::vector<uint8_t>(32, token), "sv", {1, 2, 3}, 10,
+                            expires_at};
+  };
+  ASSERT_TRUE(store
+                  .WriteAndWait([&](store::WriteTxn& txn) -> Status {
+                    TILLIT_RETURN_IF_ERROR(txn.InsertReport(report("sub_a", "rpt_1", 1, 100)));
+                    TILLIT_RETURN_IF_ERROR(txn.InsertReport(report("sub_a", "rpt_2", 2, 200)));
+                    return txn.InsertReport(report("sub_b", "rpt_3", 3, 100));
+                  })
+                  .ok());
+  // The same token hash twice is a conflict, and leaves the rest of the write alone.
+  Status taken =
+      store.WriteAndWait([&](store::WriteTxn& txn) { return txn.InsertReport(report("sub_c", "rpt_4", 1, 5)); });
+  EXPECT_EQ(taken.code(), StatusCode::kConflict);
+
+  auto found = store.FindReportByToken(std::vector<uint8_t>(32, 2));
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->report_id, "rpt_2");
+  EXPECT_EQ((*found)->sealed, (std::vector<uint8_t>{1, 2, 3}));
+  EXPECT_EQ((*found)->expires_at, 200);
+  EXPECT_FALSE(store.FindReportByToken(std::vector<uint8_t>(32, 9))->has_value());
+
+  int64_t erased = 0;
+  ASSERT_TRUE(store
+                  .WriteAndWait([&](store::WriteTxn& txn) -> Status {
+                    TILLIT_ASSIGN_OR_RETURN(erased, txn.DeleteReportsOfSubject("sub_a"));
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(erased, 2);
+  EXPECT_TRUE(store.ListReports("sub_a")->empty());
+  EXPECT_EQ(store.ListReports("sub_b")->size(), 1u);
+
+  int64_t swept = 0;
+  ASSERT_TRUE(store
+                  .WriteAndWait([&](store::WriteTxn& txn) -> Status {
+                    TILLIT_ASSIGN_OR_RETURN(swept, txn.DeleteExpiredReports(99, 10));
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(swept, 0);
+  ASSERT_TRUE(store
+                  .WriteAndWait([&](store::WriteTxn& txn) -> Status {
+                    TILLIT_ASSIGN_OR_RETURN(swept, txn.DeleteExpiredReports(100, 10));
+                    return Status::Ok();
+                  })
+                  .ok());
+  EXPECT_EQ(swept, 1);
+  EXPECT_TRUE(store.ListReports("sub_b")->empty());
+  store.Close();
 }
 
 }  // namespace
