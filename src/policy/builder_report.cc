@@ -313,10 +313,12 @@ Result<Document> Builder::BuildAccessReport(const json& report) {
         return action.size() >= suffix.size() &&
                action.compare(action.size() - suffix.size(), suffix.size(), suffix) == 0;
       };
+      // Reads and exports show the data; everything else recorded about a subject changes it.
       std::string what = ends_with(".read") || ends_with(".history") || ends_with(".export") ||
                                  ends_with(".generate") || ends_with(".find")
                              ? R(ReportMsg::kAccessRead)
-                         : ends_with(".create") || ends_with(".update") || ends_with(".delete")
+                         : ends_with(".create") || ends_with(".update") || ends_with(".record") ||
+                                 ends_with(".decide") || ends_with(".start") || ends_with(".lift") || ends_with(".link")
                              ? R(ReportMsg::kAccessChange)
                              : R(ReportMsg::kAccessOther);
       const json by = a.value("by", json::object());
