@@ -390,7 +390,8 @@ class Store {
 
   // The decision changes after `after_seq`, in order: (seq, subject id). Seqs become visible in order, since every
   // write transaction holds the store's writer lock.
-  virtual Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq, size_t limit) = 0;
+  virtual Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq,
+                                                                                   size_t limit) = 0;
   // The seq of the last decision change, 0 when none.
   virtual Result<int64_t> LastDecisionChange() = 0;
 
