@@ -483,6 +483,23 @@ anchor = "last_activity"
   EXPECT_THAT(d.fix, HasSubstr("`categories`"));
 }
 
+TEST(ConfigLoader, ReportValidityDefaultsToThirtyDaysAndRefusesZero) {
+  const LoadResult base = Load(kBase);
+  ASSERT_TRUE(base.ok()) << Dump(base);
+  EXPECT_EQ(base.config->rights.report_validity, (Duration{0, 30}));
+  const LoadResult week = Load(WithExtra("\n[rights]\nreport_validity = \"2 weeks\"\n"));
+  ASSERT_TRUE(week.ok()) << Dump(week);
+  EXPECT_EQ(week.config->rights.report_validity, (Duration{0, 14}));
+  const std::string text = WithExtra("\n[rights]\nreport_validity = \"0 days\"\n");
+  const LoadResult zero = Load(text);
+  ASSERT_FALSE(zero.ok());
+  const Diagnostic& d = Only(zero);
+  ExpectError(d);
+  EXPECT_EQ(d.key, "rights.report_validity");
+  EXPECT_EQ(d.line, LineOf(text, "report_validity ="));
+  EXPECT_THAT(d.fix, HasSubstr("30 days"));
+}
+
 // 12
 TEST(ConfigLoader, RetentionForUnknownRecordKind) {
   const std::string text = WithExtra(R"(

@@ -184,6 +184,11 @@ int RunServe(const ServeOptions& options) {
   // or are given up if their webhook is gone.
   core::WebhookDispatcher dispatcher(config, store, Clock::System());
   dispatcher.Start();
+  core::AccessReports reports(config, published->policy_version, store, *opened->keyring, Clock::System(),
+                              Random::Secure());
+  core::Portability portability(config, store, *opened->keyring, Clock::System());
+  app.reports = &reports;
+  app.portability = &portability;
 
   http::ServerOptions server_options;
   server_options.address = address->first;

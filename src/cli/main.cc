@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/access_report.h"
 #include "cli/audience.h"
 #include "cli/commands.h"
 #include "cli/import.h"
@@ -152,6 +153,17 @@ int main(int argc, char** argv) {
   ropa->add_option("--format", ropa_options.format, "csv, json or html (default)");
   ropa->add_option("--lang", ropa_options.lang, "Language of names and texts (default: the configuration's first)");
   ropa->add_option("--out", ropa_options.out_path, "Output file (default: stdout)");
+  tillit::cli::AccessReportOptions report_options;
+  auto* access_report = app.add_subcommand(
+      "access-report", "Write a subject's access report (Art. 15) as JSON or HTML, or their portability ZIP (Art. 20)");
+  access_report->add_option("--config", report_options.config_path, "Configuration file")->required();
+  access_report->add_option("--data", report_options.data_dir, "Data directory")->required();
+  access_report->add_option("--store", store_url, kStoreHelp);
+  access_report->add_option("--subject", report_options.subject, "Subject id")->required();
+  access_report->add_option("--format", report_options.format, "json (default), html or zip (portability)");
+  access_report->add_option("--language", report_options.language,
+                            "en, sv, nb or fi (default: the configuration's first language)");
+  access_report->add_option("--out", report_options.out_path, "Output file, written with mode 0600 (default: stdout)");
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -188,6 +200,7 @@ int main(int argc, char** argv) {
   if (*policy_render) return RunPolicyRender(policy_options);
   if (*policy_diff) return RunPolicyDiff(diff_options);
   if (*ropa) return RunRopa(ropa_options);
+  if (*access_report) return RunAccessReport(report_options);
   if (*migrate) return RunMigrate(migrate_from, migrate_to, data_dir);
   if (*version) return RunVersion();
   return 2;

@@ -179,6 +179,8 @@ struct Rights {
   std::string portal_url;
   bool identity_check = true;
   bool processor_overview_on_request = false;
+  // How long a generated access report stays downloadable: rights.report_validity, 30 days by default.
+  Duration report_validity{0, 30};
 };
 
 struct PolicyTexts {

@@ -933,13 +933,23 @@ class Loader {
       return;
     }
     const std::string p = "rights";
-    CheckKeys(*t, p, {"approval_required", "email", "portal_url", "identity_check", "processor_overview_on_request"});
+    CheckKeys(*t, p,
+              {"approval_required", "email", "portal_url", "identity_check", "processor_overview_on_request",
+               "report_validity"});
     Rights& r = cfg_->rights;
     r.approval_required = Strings(*t, p, "approval_required", false, &kRequestTypes);
     r.email = String(*t, p, "email", false).value_or(cfg_->controller.email);
     r.portal_url = String(*t, p, "portal_url", false).value_or("");
     r.identity_check = Bool(*t, p, "identity_check").value_or(true);
     r.processor_overview_on_request = Bool(*t, p, "processor_overview_on_request").value_or(false);
+    if (auto validity = DurationValue(*t, p, "report_validity", false)) {
+      if (validity->months == 0 && validity->days == 0) {
+        Error(t->get("report_validity")->source(), "rights.report_validity",
+              "a report must be downloadable for a while", "write a period such as \"30 days\" or leave the key out");
+      } else {
+        r.report_validity = *validity;
+      }
+    }
   }
 
   void ReadPolicy() {

@@ -39,6 +39,8 @@ int HttpStatusOf(StatusCode code) {
       return 404;
     case StatusCode::kConflict:
       return 409;
+    case StatusCode::kGone:
+      return 410;
     case StatusCode::kTooLarge:
       return 413;
     case StatusCode::kFailedPrecondition:

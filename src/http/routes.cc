@@ -93,6 +93,7 @@ Router BuildRouter(const AppContext& app) {
   if (app.audiences != nullptr) AddAudienceRoutes(router, app);
   if (app.disclosures != nullptr) AddDisclosureRoutes(router, app);
   if (app.api_keys != nullptr) AddWebhookRoutes(router, app);
+  if (app.reports != nullptr && app.portability != nullptr) AddReportRoutes(router, app);
   return router;
 }
 

@@ -6,11 +6,13 @@
 #include <string>
 
 #include "config/config.h"
+#include "core/access_report.h"
 #include "core/api_keys.h"
 #include "core/audience.h"
 #include "core/consents.h"
 #include "core/decisions.h"
 #include "core/disclosures.h"
+#include "core/portability.h"
 #include "core/register.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -32,6 +34,8 @@ struct AppContext {
   core::DecisionIndex* decisions = nullptr;
   core::Audiences* audiences = nullptr;
   core::Disclosures* disclosures = nullptr;
+  core::AccessReports* reports = nullptr;
+  core::Portability* portability = nullptr;
 };
 
 // The register's routes (register_routes.cc).
@@ -43,6 +47,8 @@ void AddAudienceRoutes(Router& router, const AppContext& app);
 // Disclosures to recipients and the webhook outbox (disclosure_routes.cc).
 void AddDisclosureRoutes(Router& router, const AppContext& app);
 void AddWebhookRoutes(Router& router, const AppContext& app);
+// The access report and its download link, and the portability archive (report_routes.cc).
+void AddReportRoutes(Router& router, const AppContext& app);
 // The published privacy policy and processor overview, /privacy/{lang} (policy_routes.cc). Renders every page of
 // the configuration's languages when called. Also the published versions, /v1/policy/versions and /v1/policy/diff.
 void AddPolicyRoutes(Router& router, const AppContext& app);

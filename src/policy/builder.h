@@ -11,6 +11,7 @@
 #ifndef TILLIT_POLICY_BUILDER_H_
 #define TILLIT_POLICY_BUILDER_H_
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,8 @@ class Builder {
 
   Result<Document> BuildPolicy();
   Result<Document> BuildProcessors();
+  // The access report (core/access_report.h) of one subject, from its JSON (builder_report.cc).
+  Result<Document> BuildAccessReport(const nlohmann::json& report);
 
  private:
   // ---- wording helpers (builder.cc) ----
@@ -75,6 +78,11 @@ class Builder {
   std::optional<Section> MarketingSection();
 
   // ---- sections (builder_sharing.cc) ----
+  // The recipients table and the retention table of the policy, for the given recipients / rules.
+  Table RecipientsTable(const std::vector<const config::Recipient*>& recipients);
+  Table RetentionTable(const std::vector<const config::RetentionRule*>& rules);
+  // "Orders"; a configuration's own kind as its id made readable.
+  std::string RecordKindName(std::string_view kind);
   Section RecipientsSection();
   Section RetentionSection();
   std::optional<Section> CookiesSection();

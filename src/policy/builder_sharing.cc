@@ -111,6 +111,50 @@ std::string HumanId(std::string_view id) {
 
 }  // namespace
 
+Table Builder::RecipientsTable(const std::vector<const config::Recipient*>& recipients) {
+  Table table{T(Msg::kRecipientsCaption),
+              {T(Msg::kColRecipient), T(Msg::kColRole), T(Msg::kColTask), T(Msg::kColCountry), T(Msg::kColSafeguard)},
+              {}};
+  for (const config::Recipient* r : recipients) {
+    std::string task = markup::Plain(Own(r->description));
+    if (task.empty()) {
+      const Named* service = FindNamed(kServices, r->service);
+      task = service != nullptr ? T(service->msg) : std::string("—");
+    }
+    std::string safeguard;
+    if (const Named* known = FindNamed(kSafeguards, r->safeguard)) {
+      safeguard = T(known->msg);
+    } else {
+      safeguard = config::IsEea(r->country) ? T(Msg::kSafeguardNone) : markup::Plain(r->safeguard);
+    }
+    table.rows.push_back(
+        {markup::Plain(r->name), T(RoleName(r->role)), std::move(task), CountryText(r->country), std::move(safeguard)});
+  }
+  return table;
+}
+
+Table Builder::RetentionTable(const std::vector<const config::RetentionRule*>& rules) {
+  Table table{T(Msg::kRetentionCaption), {T(Msg::kColData), T(Msg::kColPeriod), T(Msg::kColWhy)}, {}};
+  for (const config::RetentionRule* rule : rules) {
+    std::string data = rule->category.empty() ? RecordKindName(rule->record_kind) : CategoryName(rule->category);
+    std::string period =
+        T(Msg::kRetentionPeriod,
+          Vars().Markup("duration", DurationText(rule->duration)).Markup("anchor", T(AnchorPhrase(rule->anchor))));
+    std::string why = markup::Plain(Own(rule->reason));
+    if (why.empty()) {
+      why = rule->accounting ? T(Msg::kRetentionAccountingReason, Vars().Markup("law", LawName()))
+                             : T(Msg::kRetentionDefaultReason);
+    }
+    table.rows.push_back({std::move(data), std::move(period), std::move(why)});
+  }
+  return table;
+}
+
+std::string Builder::RecordKindName(std::string_view kind) {
+  if (const Named* known = FindNamed(kRecordKinds, kind)) return T(known->msg);
+  return HumanId(kind);
+}
+
 Section Builder::RecipientsSection() {
   Section s{"recipients", T(Msg::kHRecipients), {}, {}};
   s.blocks.push_back(Block::Paragraph(T(Msg::kRecipientsLead)));
@@ -119,26 +163,11 @@ Section Builder::RecipientsSection() {
     s.blocks.push_back(Block::Paragraph(T(Msg::kRecipientsNone)));
     return s;
   }
-  Table table{T(Msg::kRecipientsCaption),
-              {T(Msg::kColRecipient), T(Msg::kColRole), T(Msg::kColTask), T(Msg::kColCountry), T(Msg::kColSafeguard)},
-              {}};
-  bool transfers = false;
-  for (const auto& r : config_.recipients) {
-    std::string task = markup::Plain(Own(r.description));
-    if (task.empty()) {
-      const Named* service = FindNamed(kServices, r.service);
-      task = service != nullptr ? T(service->msg) : std::string("—");
-    }
-    std::string safeguard;
-    if (const Named* known = FindNamed(kSafeguards, r.safeguard)) {
-      safeguard = T(known->msg);
-    } else {
-      safeguard = config::IsEea(r.country) ? T(Msg::kSafeguardNone) : markup::Plain(r.safeguard);
-    }
-    transfers = transfers || !config::IsEea(r.country);
-    table.rows.push_back(
-        {markup::Plain(r.name), T(RoleName(r.role)), std::move(task), CountryText(r.country), std::move(safeguard)});
-  }
+  std::vector<const config::Recipient*> all;
+  for (const auto& r : config_.recipients) all.push_back(&r);
+  const bool transfers =
+      std::any_of(all.begin(), all.end(), [](const config::Recipient* r) { return !config::IsEea(r->country); });
+  Table table = RecipientsTable(all);
   s.blocks.push_back(Block::MakeTable(std::move(table)));
   if (transfers) s.blocks.push_back(Block::Paragraph(T(Msg::kRecipientsTransfers)));
   if (config_.rights.processor_overview_on_request) {
@@ -152,26 +181,9 @@ Section Builder::RetentionSection() {
   Section s{"retention", T(Msg::kHRetention), {}, {}};
   s.blocks.push_back(Block::Paragraph(T(Msg::kRetentionLead)));
   if (!config_.retention.empty()) {
-    Table table{T(Msg::kRetentionCaption), {T(Msg::kColData), T(Msg::kColPeriod), T(Msg::kColWhy)}, {}};
-    for (const auto& rule : config_.retention) {
-      std::string data;
-      if (!rule.category.empty()) {
-        data = CategoryName(rule.category);
-      } else if (const Named* kind = FindNamed(kRecordKinds, rule.record_kind)) {
-        data = T(kind->msg);
-      } else {
-        data = HumanId(rule.record_kind);
-      }
-      std::string period =
-          T(Msg::kRetentionPeriod,
-            Vars().Markup("duration", DurationText(rule.duration)).Markup("anchor", T(AnchorPhrase(rule.anchor))));
-      std::string why = markup::Plain(Own(rule.reason));
-      if (why.empty()) {
-        why = rule.accounting ? T(Msg::kRetentionAccountingReason, Vars().Markup("law", LawName()))
-                              : T(Msg::kRetentionDefaultReason);
-      }
-      table.rows.push_back({std::move(data), std::move(period), std::move(why)});
-    }
+    std::vector<const config::RetentionRule*> all;
+    for (const auto& rule : config_.retention) all.push_back(&rule);
+    Table table = RetentionTable(all);
     s.blocks.push_back(Block::MakeTable(std::move(table)));
   }
   if (HasAccountingRetention()) {

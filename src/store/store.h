@@ -247,6 +247,18 @@ struct WebhookDeliveryRow {
   std::string last_error;  // why the last attempt failed, for the operator; no personal data
   std::optional<int64_t> delivered_at;
 };
+// A generated access report (Art. 15) kept for download for a limited time: the report's JSON sealed under the
+// subject's data key, bound to (subject id, "report:" + report id), so erasure makes it unreadable at once. Found by
+// the hash of its download token; the token itself is never stored.
+struct ReportRow {
+  std::string subject_id;
+  std::string report_id;
+  std::vector<uint8_t> token_hash;  // BLAKE2b-256 of the download token
+  std::string language;             // the language the subject reads it in
+  std::vector<uint8_t> sealed;      // sealed JSON report
+  int64_t created_at = 0;
+  int64_t expires_at = 0;  // served until then; 410 Gone afterwards, until deleted
+};
 
 // Which blind index: the values equal crypto::IndexKind's.
 enum class IndexKind : uint8_t {
@@ -360,6 +372,12 @@ class WriteTxn {
   // Writes the outcome of an attempt: status, attempts, next_attempt_at, last_status, last_error, delivered_at.
   // NotFound "delivery_not_found".
   virtual Status UpdateWebhookDelivery(const WebhookDeliveryRow& row) = 0;
+  // Conflict "report_exists" if the subject has a report with this id or the token hash is taken.
+  virtual Status InsertReport(const ReportRow& row) = 0;
+  // Deletes every stored report of the subject (erasure); answers how many went.
+  virtual Result<int64_t> DeleteReportsOfSubject(std::string_view subject_id) = 0;
+  // Deletes up to `limit` reports that expired at or before `before`, by the index on expires_at; answers how many.
+  virtual Result<int64_t> DeleteExpiredReports(int64_t before, size_t limit) = 0;
 
   // Notes that a decision input of the subject changed (a subject created, a consent, an objection, a restriction
   // …), so other servers on the same database refresh it in their decision index.
@@ -485,6 +503,11 @@ class Store {
   virtual Result<std::vector<VisitorLinkRow>> ListVisitorLinks(std::string_view visitor_id) = 0;
   // Every visitor id with a choice or a link, in order, after `after` (a keyset cursor).
   virtual Result<std::vector<std::string>> ListVisitorIds(std::string_view after, size_t limit) = 0;
+
+  // The stored report whose download token hashes to `token_hash`, expired or not; nullopt when none.
+  virtual Result<std::optional<ReportRow>> FindReportByToken(const std::vector<uint8_t>& token_hash) = 0;
+  // A subject's stored reports, oldest first.
+  virtual Result<std::vector<ReportRow>> ListReports(std::string_view subject_id) = 0;
 
   // The decision changes after `after_seq`, in order: (seq, subject id). Seqs become visible in order, since every
   // write transaction holds the store's writer lock.

@@ -18,6 +18,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "PermissionDenied";
     case StatusCode::kFailedPrecondition:
       return "FailedPrecondition";
+    case StatusCode::kGone:
+      return "Gone";
     case StatusCode::kTooLarge:
       return "TooLarge";
     case StatusCode::kResourceExhausted:

@@ -23,6 +23,7 @@ enum class StatusCode {
   kUnauthenticated,     // 401
   kPermissionDenied,    // 403
   kFailedPrecondition,  // a rule says no: 422
+  kGone,                // existed once, no longer served (an expired download): 410
   kTooLarge,            // 413
   kResourceExhausted,   // rate limit: 429
   kUnavailable,         // 503
@@ -53,6 +54,9 @@ class Status {
   }
   static Status FailedPrecondition(std::string msg, std::string reason = "failed_precondition") {
     return Status(StatusCode::kFailedPrecondition, std::move(msg), std::move(reason));
+  }
+  static Status Gone(std::string msg, std::string reason = "gone") {
+    return Status(StatusCode::kGone, std::move(msg), std::move(reason));
   }
   static Status TooLarge(std::string msg, std::string reason = "too_large") {
     return Status(StatusCode::kTooLarge, std::move(msg), std::move(reason));

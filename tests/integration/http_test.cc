@@ -45,7 +45,7 @@ TEST_F(HttpTest, HealthzReportsThePolicyVersionAndSchema) {
   json j = json::parse(r.body);
   EXPECT_EQ(j["status"], "ok");
   // 1: snapshots and keys; 2: the register; 3: consents; 4: visitors' cookie choices
-  EXPECT_EQ(j["schema_version"], 7);  // 2: register; 3: consents; 4: visitors; 5: decision changes; 6: rule 6; 7: disclosures
+  EXPECT_EQ(j["schema_version"], 10);  // 2: register; 3: consents; 4: visitors; 5: decision changes; 6: rule 6; 7: disclosures; 10: reports
   RunResult check = RunTillit({"check", ExampleConfig("minime")});
   EXPECT_THAT(check.out, HasSubstr(j["policy_version"].get<std::string>()));
   EXPECT_FALSE(r.headers["x-request-id"].empty());

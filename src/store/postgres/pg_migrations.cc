@@ -253,6 +253,20 @@ CREATE TABLE webhook_outbox (
 CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_outbox_by_time ON webhook_outbox (created_at);
 )sql"},
+    {10, "access reports kept for download for a limited time", R"sql(
+CREATE TABLE reports (
+  subject_id  TEXT COLLATE "C" NOT NULL,
+  report_id   TEXT COLLATE "C" NOT NULL,
+  token_hash  BYTEA NOT NULL,
+  language    TEXT NOT NULL,
+  sealed      BYTEA NOT NULL,
+  created_at  BIGINT NOT NULL,
+  expires_at  BIGINT NOT NULL,
+  PRIMARY KEY (subject_id, report_id)
+);
+CREATE UNIQUE INDEX reports_by_token ON reports (token_hash);
+CREATE INDEX reports_by_expiry ON reports (expires_at);
+)sql"},
 };
 
 constexpr Migration kPostgresKeys[] = {

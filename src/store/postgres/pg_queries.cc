@@ -128,6 +128,10 @@ ProhibitionRow ReadProhibition(const Rows& r, int i) {
   return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),        r.Text(i, 4),
           r.Text(i, 5), r.Int(i, 6),  r.Text(i, 7), r.OptionalInt(i, 8), r.Text(i, 9)};
 }
+constexpr const char* kReportColumns = "subject_id, report_id, token_hash, language, sealed, created_at, expires_at";
+ReportRow ReadReport(const Rows& r, int i) {
+  return {r.Text(i, 0), r.Text(i, 1), r.Bytes(i, 2), r.Text(i, 3), r.Bytes(i, 4), r.Int(i, 5), r.Int(i, 6)};
+}
 
 AuditCheckpointRow ReadCheckpoint(const Rows& r, int i) {
   return {r.Int(i, 0), r.Bytes(i, 1), r.Bytes(i, 2), r.Int(i, 3)};
@@ -480,6 +484,32 @@ class PgWriteTxn final : public WriteTxn {
   }
   Status InsertWebhookDelivery(const WebhookDeliveryRow& row) override { return pg::InsertWebhookDelivery(conn_, row); }
   Status UpdateWebhookDelivery(const WebhookDeliveryRow& row) override { return pg::UpdateWebhookDelivery(conn_, row); }
+  Status InsertReport(const ReportRow& row) override {
+    Params p;
+    p.Text(row.subject_id).Text(row.report_id).Bytes(row.token_hash).Text(row.language).Bytes(row.sealed);
+    p.Int64(row.created_at).Int64(row.expires_at);
+    // No conflict target: both the key and the token index are arbiters.
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO reports (", kReportColumns,
+                                                        ") VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                                                        "ON CONFLICT DO NOTHING"}),
+                                                   p));
+    if (rows.affected() == 0) return Status::Conflict("the report exists already", "report_exists");
+    return Status::Ok();
+  }
+
+  Result<int64_t> DeleteReportsOfSubject(std::string_view subject_id) override {
+    TILLIT_ASSIGN_OR_RETURN(Rows rows,
+                            conn_.Query("DELETE FROM reports WHERE subject_id = $1", Params().Text(subject_id)));
+    return rows.affected();
+  }
+
+  Result<int64_t> DeleteExpiredReports(int64_t before, size_t limit) override {
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("DELETE FROM reports WHERE (subject_id, report_id) IN (SELECT "
+                                                   "subject_id, report_id FROM reports WHERE expires_at <= $1 "
+                                                   "ORDER BY expires_at LIMIT $2)",
+                                                   Params().Int64(before).Int64(Limit(limit))));
+    return rows.affected();
+  }
 
   Status AppendDecisionChange(std::string_view subject_id, int64_t at) override {
     return conn_
@@ -831,6 +861,20 @@ Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Conn& conn, std::stri
                                                      "visitor_id = $1 ORDER BY at, ord"}),
                                                 Params().Text(visitor_id)));
   return Collect<VisitorConsentRow>(rows, ReadVisitorConsent);
+}
+
+Result<std::optional<ReportRow>> FindReportByToken(Conn& conn, const std::vector<uint8_t>& token_hash) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kReportColumns, " FROM reports WHERE token_hash = $1"}),
+                                                Params().Bytes(token_hash)));
+  return First<ReportRow>(rows, ReadReport);
+}
+
+Result<std::vector<ReportRow>> ListReports(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kReportColumns,
+                                                     " FROM reports WHERE subject_id = $1 ORDER BY created_at, "
+                                                     "report_id"}),
+                                                Params().Text(subject_id)));
+  return Collect<ReportRow>(rows, ReadReport);
 }
 
 Result<std::vector<std::string>> ListVisitorIds(Conn& conn, std::string_view after, size_t limit) {

@@ -65,6 +65,8 @@ Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Conn& conn, std::stri
 Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Conn& conn, std::string_view visitor_id);
 Result<std::vector<VisitorLinkRow>> ListVisitorLinks(Conn& conn, std::string_view visitor_id);
 Result<std::vector<std::string>> ListVisitorIds(Conn& conn, std::string_view after, size_t limit);
+Result<std::optional<ReportRow>> FindReportByToken(Conn& conn, const std::vector<uint8_t>& token_hash);
+Result<std::vector<ReportRow>> ListReports(Conn& conn, std::string_view subject_id);
 Result<std::vector<AuditRow>> ReadAudit(Conn& conn, int64_t after_seq, size_t limit);
 Result<std::vector<AuditRow>> ReadSubjectAudit(Conn& conn, std::string_view subject_id, int64_t after_seq,
                                                size_t limit);

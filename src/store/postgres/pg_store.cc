@@ -228,6 +228,13 @@ class PgStore final : public Store {
   Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint() override {
     return Read([&](Conn& c) { return pg::FindAuditCheckpoint(c); });
   }
+  Result<std::optional<ReportRow>> FindReportByToken(const std::vector<uint8_t>& token_hash) override {
+    return Read([&](Conn& c) { return pg::FindReportByToken(c, token_hash); });
+  }
+  Result<std::vector<ReportRow>> ListReports(std::string_view subject_id) override {
+    return Read([&](Conn& c) { return pg::ListReports(c, subject_id); });
+  }
+
   Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq, size_t limit) override {
     return Read([&](Conn& c) { return pg::ReadDecisionChanges(c, after_seq, limit); });
   }

@@ -111,6 +111,10 @@ ProhibitionRow ReadProhibition(const Stmt& s) {
   return {s.Text(0), s.Text(1), s.Text(2), s.Text(3),         s.Text(4),
           s.Text(5), s.Int(6),  s.Text(7), OptionalInt(s, 8), s.Text(9)};
 }
+constexpr const char* kReportColumns = "subject_id, report_id, token_hash, language, sealed, created_at, expires_at";
+ReportRow ReadReport(const Stmt& s) {
+  return {s.Text(0), s.Text(1), s.Blob(2), s.Text(3), s.Blob(4), s.Int(5), s.Int(6)};
+}
 
 AuditCheckpointRow ReadCheckpoint(const Stmt& s) { return {s.Int(0), s.Blob(1), s.Blob(2), s.Int(3)}; }
 
@@ -433,6 +437,30 @@ class SqliteWriteTxn final : public WriteTxn {
   Status UpdateWebhookDelivery(const WebhookDeliveryRow& row) override {
     return sqlite::UpdateWebhookDelivery(db_, row);
   }
+  Status InsertReport(const ReportRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(
+        auto stmt, db_.Cached(Sql({"INSERT INTO reports (", kReportColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?)"})));
+    stmt->Bind(1, row.subject_id).Bind(2, row.report_id).Bind(3, row.token_hash).Bind(4, row.language);
+    stmt->Bind(5, row.sealed).Bind(6, row.created_at).Bind(7, row.expires_at);
+    Status s = stmt->Run();
+    if (s.code() == StatusCode::kConflict) return Status::Conflict("the report exists already", "report_exists");
+    return s;
+  }
+
+  Result<int64_t> DeleteReportsOfSubject(std::string_view subject_id) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("DELETE FROM reports WHERE subject_id = ?"));
+    stmt->Bind(1, subject_id);
+    TILLIT_RETURN_IF_ERROR(stmt->Run());
+    return int64_t{sqlite3_changes(db_.raw())};
+  }
+
+  Result<int64_t> DeleteExpiredReports(int64_t before, size_t limit) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("DELETE FROM reports WHERE rowid IN (SELECT rowid FROM reports "
+                                                  "WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)"));
+    stmt->Bind(1, before).Bind(2, static_cast<int64_t>(limit));
+    TILLIT_RETURN_IF_ERROR(stmt->Run());
+    return int64_t{sqlite3_changes(db_.raw())};
+  }
 
   Status AppendDecisionChange(std::string_view subject_id, int64_t at) override {
     TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO decision_changes (subject_id, at) VALUES (?, ?)"));
@@ -735,6 +763,20 @@ Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Db& db, std::string_v
                                                     "visitor_id = ? ORDER BY at, rowid"})));
   stmt->Bind(1, visitor_id);
   return Collect<VisitorConsentRow>(*stmt, ReadVisitorConsent);
+}
+
+Result<std::optional<ReportRow>> FindReportByToken(Db& db, const std::vector<uint8_t>& token_hash) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kReportColumns, " FROM reports WHERE token_hash = ?"})));
+  stmt->Bind(1, token_hash);
+  return First<ReportRow>(*stmt, ReadReport);
+}
+
+Result<std::vector<ReportRow>> ListReports(Db& db, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kReportColumns,
+                                                    " FROM reports WHERE subject_id = ? ORDER BY created_at, "
+                                                    "report_id"})));
+  stmt->Bind(1, subject_id);
+  return Collect<ReportRow>(*stmt, ReadReport);
 }
 
 Result<std::vector<std::string>> ListVisitorIds(Db& db, std::string_view after, size_t limit) {

@@ -55,6 +55,8 @@ Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedInde
 Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Db& db, std::string_view visitor_id);
 Result<std::vector<VisitorLinkRow>> ListVisitorLinks(Db& db, std::string_view visitor_id);
 Result<std::vector<std::string>> ListVisitorIds(Db& db, std::string_view after, size_t limit);
+Result<std::optional<ReportRow>> FindReportByToken(Db& db, const std::vector<uint8_t>& token_hash);
+Result<std::vector<ReportRow>> ListReports(Db& db, std::string_view subject_id);
 Result<std::vector<AuditRow>> ReadAudit(Db& db, int64_t after_seq, size_t limit);
 Result<std::vector<AuditRow>> ReadSubjectAudit(Db& db, std::string_view subject_id, int64_t after_seq, size_t limit);
 Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Db& db);

@@ -199,6 +199,13 @@ class SqliteStore final : public Store {
       std::string_view after_subject, size_t limit) override {
     return sqlite::ScanSharedIndex(*AcquireReader().db, kind, subject_id, after_value, after_subject, limit);
   }
+  Result<std::optional<ReportRow>> FindReportByToken(const std::vector<uint8_t>& token_hash) override {
+    return sqlite::FindReportByToken(*AcquireReader().db, token_hash);
+  }
+  Result<std::vector<ReportRow>> ListReports(std::string_view subject_id) override {
+    return sqlite::ListReports(*AcquireReader().db, subject_id);
+  }
+
   Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq, size_t limit) override {
     return sqlite::ReadDecisionChanges(*AcquireReader().db, after_seq, limit);
   }
