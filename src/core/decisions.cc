@@ -219,6 +219,16 @@ void DecisionIndex::SetErased(const std::string& subject_id) {
   state.version = version;
 }
 
+void DecisionIndex::SetMarketingFacts(const std::string& subject_id, std::string country,
+                                      std::vector<std::pair<std::string, store::IndexKind>> listed) {
+  std::unique_lock lock(mu_);
+  SubjectState& state = subjects_[subject_id];
+  state.country = std::move(country);
+  state.listed.clear();
+  for (auto& [register_id, kind] : listed) state.listed.push_back({std::move(register_id), kind});
+  ++state.version;
+}
+
 void DecisionIndex::ApplyProhibition(const store::ProhibitionRow& prohibition) {
   std::unique_lock lock(mu_);
   SubjectState& state = subjects_[prohibition.subject_id];

@@ -100,6 +100,10 @@ class DecisionIndex {
   void ApplyObjection(const store::ObjectionRow& objection);
   void SetRestricted(const std::string& subject_id, std::optional<int64_t> since);
   void SetErased(const std::string& subject_id);
+  // A new subject's country (ISO code, "" when unknown) and the opt-out registers that list its phone or postal
+  // address, worked out before its write (so the writer thread reads nothing).
+  void SetMarketingFacts(const std::string& subject_id, std::string country,
+                         std::vector<std::pair<std::string, store::IndexKind>> listed);
   // Adds an unlifted prohibition or removes a lifted one.
   void ApplyProhibition(const store::ProhibitionRow& prohibition);
 

@@ -1,10 +1,10 @@
 // Moving a shop's register from one store to another (`tillit migrate --from sqlite:DIR --to postgres://…`): the
 // installation's secrets, configuration snapshots, API keys, every subject with its data key, sealed fields, change
-// history, records, consents, objections, restrictions and prohibition codes, the cookie banner's visitor choices and links, and the
-// audit chain with its signed head, copied as they
-// are (nothing is decrypted except the identifiers, to rebuild the blind indexes under the same key). The target
-// must be empty. Afterwards the counts are compared and the audit chain is verified in the target. National opt-out
-// registers are not copied: import them again into the target (`tillit suppress import`).
+// history, records, consents, objections, restrictions and prohibition codes, the cookie banner's visitor choices and
+// links, and the audit chain with its signed head, copied as they are (nothing is decrypted except the identifiers, to
+// rebuild the blind indexes under the same key). The target must be empty. Afterwards the counts are compared and the
+// audit chain is verified in the target. National opt-out registers are not copied: import them again into the target
+// (`tillit suppress import`).
 //
 // Thread safety: one migration at a time; the source must not be written to meanwhile (stop the server first).
 #ifndef TILLIT_CORE_MIGRATE_H_

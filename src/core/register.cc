@@ -84,24 +84,31 @@ PostalParts PostalPartsOf(const json& address) {
   return parts;
 }
 
+std::string SubjectCountry(const std::optional<std::string>& phone, const std::optional<std::string>& address) {
+  if (address) {
+    std::string country = PostalPartsOf(json::parse(*address, nullptr, false)).country;
+    if (!country.empty()) return country;
+  }
+  if (phone) {
+    json value = json::parse(*phone, nullptr, false);
+    if (value.is_string()) return crypto::PhoneRegion(value.get<std::string>());
+  }
+  return "";
+}
+
 std::vector<std::pair<store::IndexKind, std::vector<uint8_t>>> DerivedIndexes(
     const crypto::BlindIndexer& indexer, std::string_view controller_country, const std::optional<std::string>& phone,
     const std::optional<std::string>& address) {
   std::vector<std::pair<store::IndexKind, std::vector<uint8_t>>> out;
-  std::string country;
   if (address) {
     const PostalParts parts = PostalPartsOf(json::parse(*address, nullptr, false));
-    country = parts.country;
     // An address without a country is taken to be in the controller's country, as the shop's forms assume.
     auto postal = crypto::NormalisePostalAddress(parts.street, parts.postal_code,
                                                  parts.country.empty() ? controller_country : parts.country);
     if (postal.ok())
       out.emplace_back(store::IndexKind::kPostalAddress, indexer.Index(crypto::IndexKind::kPostalAddress, *postal));
   }
-  if (country.empty() && phone) {
-    json value = json::parse(*phone, nullptr, false);
-    if (value.is_string()) country = crypto::PhoneRegion(value.get<std::string>());
-  }
+  const std::string country = SubjectCountry(phone, address);
   if (!country.empty())
     out.emplace_back(store::IndexKind::kCountry, indexer.Index(crypto::IndexKind::kCountry, country));
   return out;
@@ -136,6 +143,9 @@ struct Register::SealedSubject {
   std::vector<store::FieldRow> fields;
   std::vector<std::pair<const IdentifierSpec*, std::vector<uint8_t>>> indexes;
   std::vector<std::pair<store::IndexKind, std::vector<uint8_t>>> derived;  // DerivedIndexes
+  // For the decision index: the subject's country and the opt-out registers listing its phone or address.
+  std::string country;
+  std::vector<std::pair<std::string, store::IndexKind>> listed;
   std::vector<store::FieldChangeRow> changes;
   std::vector<std::string> names;
 };
@@ -301,6 +311,20 @@ Result<Register::SealedSubject> Register::SealNew(const SubjectInput& input) {
   }
   if (auto it = input.fields.find(std::string(kAddressCategory)); it != input.fields.end()) address = it->second.dump();
   out.derived = DerivedIndexes(indexer_, config_->controller.country, phone, address);
+  out.country = SubjectCountry(phone, address);
+  if (decisions_ != nullptr) {
+    std::vector<std::pair<store::IndexKind, std::vector<uint8_t>>> values;
+    for (const auto& [spec, value] : out.indexes) {
+      if (spec->index == store::IndexKind::kPhone) values.emplace_back(spec->index, value);
+    }
+    for (const auto& [kind, value] : out.derived) {
+      if (kind == store::IndexKind::kPostalAddress) values.emplace_back(kind, value);
+    }
+    for (const auto& [kind, value] : values) {
+      TILLIT_ASSIGN_OR_RETURN(auto registers, store_.FindOptOutRegisters(kind, value));
+      for (auto& r : registers) out.listed.emplace_back(std::move(r), kind);
+    }
+  }
   return out;
 }
 
@@ -334,8 +358,9 @@ void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
         if (!s.ok()) return done(s);
         if (decisions_ != nullptr) {
           decisions_->AddSubject(shared->subject.id);
-          // Its country and the opt-out registers that list it come from the store.
-          if (!shared->derived.empty()) (void)decisions_->Refresh(store_, shared->subject.id);
+          if (!shared->country.empty() || !shared->listed.empty()) {
+            decisions_->SetMarketingFacts(shared->subject.id, shared->country, shared->listed);
+          }
         }
         done(shared->subject.id);
       });
@@ -619,6 +644,8 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
       },
       [this, id, result, decision_input, done = std::move(done)](const Status& s) {
         if (!s.ok()) return done(s);
+        // A phone or address change is rare enough to reload the subject's decision inputs from the store here;
+        // should it fail, the decision-change feed brings the subject round again.
         if (*decision_input && decisions_ != nullptr) (void)decisions_->Refresh(store_, id);
         done(std::move(*result));
       });

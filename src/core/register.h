@@ -46,7 +46,8 @@ PostalParts PostalPartsOf(const nlohmann::json& address);
 // The shared indexes tillit derives from a subject's phone (its stored value, JSON) and postal address
 // (contact.address, JSON), either of which may be absent: the postal address (kPostalAddress, matched against the
 // postal opt-out registers) and the subject's country (kCountry: the address's country, else the phone number's,
-// none when neither tells), which decides the country's marketing rules.
+// none when neither tells: SubjectCountry), which decides the country's marketing rules.
+std::string SubjectCountry(const std::optional<std::string>& phone, const std::optional<std::string>& address);
 std::vector<std::pair<store::IndexKind, std::vector<uint8_t>>> DerivedIndexes(
     const crypto::BlindIndexer& indexer, std::string_view controller_country, const std::optional<std::string>& phone,
     const std::optional<std::string>& address);

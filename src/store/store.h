@@ -483,6 +483,8 @@ class Store {
   // The registers that list the subject (its phone or postal-address index is an entry), or, for an empty
   // `subject_id`, every subject any register lists. Ordered by (subject_id, register_id, kind).
   virtual Result<std::vector<OptOutMatch>> ListOptOutMatches(std::string_view subject_id) = 0;
+  // The registers whose current copy lists `value` (a kPhone or kPostalAddress blind index), by id.
+  virtual Result<std::vector<std::string>> FindOptOutRegisters(IndexKind kind, const std::vector<uint8_t>& value) = 0;
   // The values of one kind of shared index a subject holds (its country), or, for an empty `subject_id`, every
   // subject's, as (subject_id, value) ordered by (value, subject_id) after the keyset cursor (after_value,
   // after_subject).

@@ -825,6 +825,13 @@ Result<std::vector<OptOutMatch>> ListOptOutMatches(Conn& conn, std::string_view 
   });
 }
 
+Result<std::vector<std::string>> FindOptOutRegisters(Conn& conn, IndexKind kind, const std::vector<uint8_t>& value) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT DISTINCT register_id FROM opt_out_entries WHERE kind = $1 "
+                                                "AND value = $2 ORDER BY register_id",
+                                                Params().Int32(Kind(kind)).Bytes(value)));
+  return Collect<std::string>(rows, [](const Rows& r, int i) { return r.Text(i, 0); });
+}
+
 Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
     Conn& conn, IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
     std::string_view after_subject, size_t limit) {

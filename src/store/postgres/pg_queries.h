@@ -57,6 +57,7 @@ Result<std::vector<ProhibitionRow>> ScanActiveProhibitions(Conn& conn, std::stri
                                                            std::string_view after_id, size_t limit);
 Result<std::vector<OptOutRegisterRow>> ListOptOutRegisters(Conn& conn);
 Result<std::vector<OptOutMatch>> ListOptOutMatches(Conn& conn, std::string_view subject_id);
+Result<std::vector<std::string>> FindOptOutRegisters(Conn& conn, IndexKind kind, const std::vector<uint8_t>& value);
 Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
     Conn& conn, IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
     std::string_view after_subject, size_t limit);

@@ -192,6 +192,9 @@ class PgStore final : public Store {
   Result<std::vector<OptOutMatch>> ListOptOutMatches(std::string_view subject_id) override {
     return Read([&](Conn& c) { return pg::ListOptOutMatches(c, subject_id); });
   }
+  Result<std::vector<std::string>> FindOptOutRegisters(IndexKind kind, const std::vector<uint8_t>& value) override {
+    return Read([&](Conn& c) { return pg::FindOptOutRegisters(c, kind, value); });
+  }
   Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
       IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
       std::string_view after_subject, size_t limit) override {

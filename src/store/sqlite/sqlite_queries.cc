@@ -743,6 +743,13 @@ Result<std::vector<OptOutMatch>> ListOptOutMatches(Db& db, std::string_view subj
   });
 }
 
+Result<std::vector<std::string>> FindOptOutRegisters(Db& db, IndexKind kind, const std::vector<uint8_t>& value) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT DISTINCT register_id FROM opt_out_entries WHERE kind = ? AND "
+                                               "value = ? ORDER BY register_id"));
+  stmt->Bind(1, int64_t{static_cast<uint8_t>(kind)}).Bind(2, value);
+  return Collect<std::string>(*stmt, [](const Stmt& s) { return s.Text(0); });
+}
+
 Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
     Db& db, IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
     std::string_view after_subject, size_t limit) {

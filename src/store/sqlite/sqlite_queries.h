@@ -49,6 +49,7 @@ Result<std::vector<ProhibitionRow>> ScanActiveProhibitions(Db& db, std::string_v
                                                            std::string_view after_id, size_t limit);
 Result<std::vector<OptOutRegisterRow>> ListOptOutRegisters(Db& db);
 Result<std::vector<OptOutMatch>> ListOptOutMatches(Db& db, std::string_view subject_id);
+Result<std::vector<std::string>> FindOptOutRegisters(Db& db, IndexKind kind, const std::vector<uint8_t>& value);
 Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
     Db& db, IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
     std::string_view after_subject, size_t limit);

@@ -194,6 +194,9 @@ class SqliteStore final : public Store {
   Result<std::vector<OptOutMatch>> ListOptOutMatches(std::string_view subject_id) override {
     return sqlite::ListOptOutMatches(*AcquireReader().db, subject_id);
   }
+  Result<std::vector<std::string>> FindOptOutRegisters(IndexKind kind, const std::vector<uint8_t>& value) override {
+    return sqlite::FindOptOutRegisters(*AcquireReader().db, kind, value);
+  }
   Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedIndex(
       IndexKind kind, std::string_view subject_id, const std::vector<uint8_t>& after_value,
       std::string_view after_subject, size_t limit) override {
