@@ -20,6 +20,7 @@ struct SubjectCopy {
   std::vector<store::ConsentEventRow> consents;
   std::vector<store::ObjectionRow> objections;
   std::vector<store::RestrictionRow> restrictions;
+  std::vector<store::DisclosureRow> disclosures;
   std::vector<std::pair<const IdentifierSpec*, std::vector<uint8_t>>> indexes;
 };
 
@@ -33,6 +34,7 @@ Result<SubjectCopy> ReadSubject(store::Store& from, const OpenDataDir& dir, cons
   TILLIT_ASSIGN_OR_RETURN(copy.consents, from.ListConsentEvents(id));
   TILLIT_ASSIGN_OR_RETURN(copy.objections, from.ListObjections(id));
   TILLIT_ASSIGN_OR_RETURN(copy.restrictions, from.ListRestrictions(id));
+  TILLIT_ASSIGN_OR_RETURN(copy.disclosures, from.ListDisclosures(id));
   store::RecordQuery query;
   query.limit = 1000;
   while (true) {
@@ -78,6 +80,7 @@ Status WriteSubject(store::WriteTxn& txn, const SubjectCopy& c) {
   for (const auto& e : c.consents) TILLIT_RETURN_IF_ERROR(txn.InsertConsentEvent(e));
   for (const auto& o : c.objections) TILLIT_RETURN_IF_ERROR(txn.InsertObjection(o));
   for (const auto& r : c.restrictions) TILLIT_RETURN_IF_ERROR(txn.InsertRestriction(r));
+  for (const auto& d : c.disclosures) TILLIT_RETURN_IF_ERROR(txn.InsertDisclosure(d));
   return Status::Ok();
 }
 
