@@ -20,6 +20,7 @@ struct SubjectCopy {
   std::vector<store::ConsentEventRow> consents;
   std::vector<store::ObjectionRow> objections;
   std::vector<store::RestrictionRow> restrictions;
+  std::vector<store::DisclosureRow> disclosures;
   std::vector<std::pair<const IdentifierSpec*, std::vector<uint8_t>>> indexes;
   // Indexes derived from the phone and address (postal address, country), copied as they are: same index key.
   std::vector<std::pair<store::IndexKind, std::vector<uint8_t>>> derived;
@@ -41,6 +42,7 @@ Result<SubjectCopy> ReadSubject(store::Store& from, const OpenDataDir& dir, cons
     TILLIT_ASSIGN_OR_RETURN(auto values, from.ScanSharedIndex(kind, id, {}, "", 16));
     for (auto& [owner, value] : values) copy.derived.emplace_back(kind, std::move(value));
   }
+  TILLIT_ASSIGN_OR_RETURN(copy.disclosures, from.ListDisclosures(id));
   store::RecordQuery query;
   query.limit = 1000;
   while (true) {
@@ -88,6 +90,7 @@ Status WriteSubject(store::WriteTxn& txn, const SubjectCopy& c) {
   for (const auto& r : c.restrictions) TILLIT_RETURN_IF_ERROR(txn.InsertRestriction(r));
   for (const auto& p : c.prohibitions) TILLIT_RETURN_IF_ERROR(txn.InsertProhibition(p));
   for (const auto& [kind, value] : c.derived) TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(kind, value, c.subject.id));
+  for (const auto& d : c.disclosures) TILLIT_RETURN_IF_ERROR(txn.InsertDisclosure(d));
   return Status::Ok();
 }
 

@@ -3,6 +3,7 @@
 //   GET  /v1/subjects/{id}/disclosures           the subject's disclosures (names its purpose)
 //   GET  /v1/webhooks/deliveries?status=…        the outbox: failed (default), dead, pending, delivered or all
 //   POST /v1/webhooks/deliveries/{id}/retry      a dead delivery back to pending, attempts from zero
+#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
