@@ -20,7 +20,9 @@
 #include "core/data_dir.h"
 #include "core/decision_sync.h"
 #include "core/decisions.h"
+#include "core/erasure.h"
 #include "core/migrate.h"
+#include "core/retention.h"
 #include "core/rotation.h"
 #include "core/snapshots.h"
 #include "http/routes.h"
@@ -173,6 +175,13 @@ int RunServe(const ServeOptions& options) {
   http::AppContext app{
       config, published->policy_version, &store, &api_keys, &metrics, &Clock::System(), &reg, &consents, &decisions};
   app.audiences = &audiences;
+  core::Erasure erasure(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure(),
+                        &decisions);
+  app.erasure = &erasure;
+  core::RetentionSweeper sweeper(config, store, erasure, Clock::System());
+  if (config->server.retention_sweep_minutes > 0) {
+    sweeper.Start(std::chrono::minutes(config->server.retention_sweep_minutes));
+  }
 
   http::ServerOptions server_options;
   server_options.address = address->first;
@@ -201,6 +210,8 @@ int RunServe(const ServeOptions& options) {
   spdlog::info(R"({{"event":"stopping","signal":{}}})", signal_number);
   const bool drained = server.Drain(std::chrono::seconds(10));
   server.Stop();
+  sweeper.Stop();
+  erasure.Stop();
   sync.Stop();
   store.Close();
   spdlog::info(R"({{"event":"stopped","drained":{}}})", drained ? "true" : "false");
@@ -312,6 +323,76 @@ int RunKeysRotate(const std::string& data_dir, size_t batch, size_t stop_after_b
             << "version " << report->version << "\n"
             << "older master key versions are no longer needed: `tillit keys retire --data " << data_dir
             << "` removes them from " << core::MasterKeyPath(data_dir) << "\n";
+  return 0;
+}
+
+int RunRetention(const std::string& config_path, const std::string& data_dir, bool dry_run, size_t batch) {
+  auto config = LoadAndReport(config_path);
+  if (!config) return 1;
+  UseConfiguredStore(config->server.store);
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
+  if (!opened.ok()) {
+    Fail(opened.status().message());
+    return 1;
+  }
+  store::Store& store = *opened->store;
+  core::Erasure erasure(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure());
+  core::RetentionSweeper sweeper(config, store, erasure, Clock::System());
+  core::RetentionSweeper::Options options;
+  options.dry_run = dry_run;
+  options.batch = batch == 0 ? 500 : batch;
+  Result<core::SweepReport> report = Status::Ok();
+  {
+    ProgressBar bar(dry_run ? "looking for expired data" : "deleting expired data");
+    options.progress = [&bar](int64_t done, int64_t found) {
+      bar.set_total(found);
+      bar.Update(done);
+    };
+    report = sweeper.Sweep(options);
+  }
+  erasure.Stop();
+  store.Close();
+  if (!report.ok()) {
+    Fail(report.status().message() + " — run `tillit retention run` again: a sweep resumes where it stopped");
+    return 1;
+  }
+  std::cout << (dry_run ? "would erase " : "erased ") << report->subjects_erased << " subjects; "
+            << (dry_run ? "would delete " : "deleted ") << report->records_deleted << " records, "
+            << (dry_run ? "strip " : "stripped ") << report->records_stripped
+            << " down to their accounting fields, and release " << report->holds_released
+            << " accounting holds whose time was up\n";
+  if (!report->by_kind.empty()) {
+    std::cout << "records by kind:\n";
+    for (const auto& [kind, n] : report->by_kind) std::cout << "  " << kind << "  " << n << "\n";
+  }
+  if (!report->by_category.empty()) {
+    std::cout << "by category:\n";
+    for (const auto& [category, n] : report->by_category) std::cout << "  " << category << "  " << n << "\n";
+  }
+  return 0;
+}
+
+int RunErase(const std::string& config_path, const std::string& data_dir, const std::string& subject_id,
+             const std::string& reason) {
+  auto config = LoadAndReport(config_path);
+  if (!config) return 1;
+  UseConfiguredStore(config->server.store);
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
+  if (!opened.ok()) {
+    Fail(opened.status().message());
+    return 1;
+  }
+  core::Erasure erasure(config, *opened->store, *opened->keyring, *opened->indexer, Clock::System(),
+                        Random::Secure());
+  auto result = erasure.Erase(subject_id, reason, core::Actor::Cli());
+  erasure.Stop();
+  opened->store->Close();
+  if (!result.ok()) {
+    Fail(result.status().message());
+    return 1;
+  }
+  std::cout << result->receipt.dump(2) << "\n";
+  std::cerr << "erased " << subject_id << "; the write-ahead log was checkpointed (" << result->checkpoint << ")\n";
   return 0;
 }
 

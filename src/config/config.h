@@ -169,6 +169,8 @@ struct Server {
   // The store: "" or "sqlite" for SQLite in the data directory, "postgres://…" for PostgreSQL. The --store flag and
   // TILLIT_STORE take precedence. Not part of the published configuration.
   std::string store;
+  // How often `tillit serve` runs the retention sweep; 0: never (only `tillit retention run`). Not published.
+  int retention_sweep_minutes = 60;
 };
 
 struct Config {

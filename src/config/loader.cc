@@ -944,7 +944,15 @@ class Loader {
       Error(n->source(), "server", "expected a table", "write a [server] section");
       return;
     }
-    CheckKeys(*t, "server", {"listen", "max_body_bytes", "public_url", "store"});
+    CheckKeys(*t, "server", {"listen", "max_body_bytes", "public_url", "store", "retention_sweep_minutes"});
+    if (auto minutes = Integer(*t, "server", "retention_sweep_minutes")) {
+      if (*minutes < 0 || *minutes > 7 * 24 * 60) {
+        Error(t->get("retention_sweep_minutes")->source(), "server.retention_sweep_minutes", "out of range",
+              "use a number of minutes from 1 to 10080 (one week), or 0 to sweep only with `tillit retention run`");
+      } else {
+        cfg_->server.retention_sweep_minutes = static_cast<int>(*minutes);
+      }
+    }
     cfg_->server.listen = String(*t, "server", "listen", false).value_or(cfg_->server.listen);
     if (auto max = Integer(*t, "server", "max_body_bytes")) {
       if (*max < 1024 || *max > (64 << 20)) {

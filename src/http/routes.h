@@ -10,6 +10,7 @@
 #include "core/audience.h"
 #include "core/consents.h"
 #include "core/decisions.h"
+#include "core/erasure.h"
 #include "core/register.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -30,6 +31,7 @@ struct AppContext {
   core::Consents* consents = nullptr;
   core::DecisionIndex* decisions = nullptr;
   core::Audiences* audiences = nullptr;
+  core::Erasure* erasure = nullptr;
 };
 
 // The register's routes (register_routes.cc).
