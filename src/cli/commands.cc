@@ -341,7 +341,7 @@ int RunRetention(const std::string& config_path, const std::string& data_dir, bo
   core::RetentionSweeper::Options options;
   options.dry_run = dry_run;
   options.batch = batch == 0 ? 500 : batch;
-  Result<core::SweepReport> report = Status::Ok();
+  Result<core::SweepReport> report = Status::Unavailable("the sweep did not run");
   {
     ProgressBar bar(dry_run ? "looking for expired data" : "deleting expired data");
     options.progress = [&bar](int64_t done, int64_t found) {
