@@ -382,8 +382,7 @@ int RunErase(const std::string& config_path, const std::string& data_dir, const 
     Fail(opened.status().message());
     return 1;
   }
-  core::Erasure erasure(config, *opened->store, *opened->keyring, *opened->indexer, Clock::System(),
-                        Random::Secure());
+  core::Erasure erasure(config, *opened->store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure());
   auto result = erasure.Erase(subject_id, reason, core::Actor::Cli());
   erasure.Stop();
   opened->store->Close();

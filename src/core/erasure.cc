@@ -27,9 +27,9 @@ struct Plan {
 }  // namespace
 
 const std::vector<std::string>& ErasureReasons() {
-  static const std::vector<std::string> kReasons = {
-      "request",           "no_longer_necessary", "consent_withdrawn", "objection", "unlawful_processing",
-      "legal_obligation",  "child",               "retention",         "inactivity"};
+  static const std::vector<std::string> kReasons = {"request",   "no_longer_necessary", "consent_withdrawn",
+                                                    "objection", "unlawful_processing", "legal_obligation",
+                                                    "child",     "retention",           "inactivity"};
   return kReasons;
 }
 
@@ -186,8 +186,8 @@ void Erasure::EraseAsync(std::string subject_id, std::string reason, Actor actor
     std::lock_guard lock(mu_);
     if (!stopping_) {
       if (!worker_.joinable()) worker_ = std::thread([this] { Loop(); });
-      queue_.push_back([this, subject_id = std::move(subject_id), reason = std::move(reason),
-                        actor = std::move(actor), done = std::move(done)] { done(Erase(subject_id, reason, actor)); });
+      queue_.push_back([this, subject_id = std::move(subject_id), reason = std::move(reason), actor = std::move(actor),
+                        done = std::move(done)] { done(Erase(subject_id, reason, actor)); });
       cv_.notify_one();
       return;
     }

@@ -21,6 +21,8 @@ struct SubjectCopy {
   std::vector<store::ObjectionRow> objections;
   std::vector<store::RestrictionRow> restrictions;
   std::vector<std::pair<const IdentifierSpec*, std::vector<uint8_t>>> indexes;
+  std::optional<store::ErasureRow> erasure;
+  std::vector<std::vector<uint8_t>> suppressions;  // cannot be recomputed: the address is gone
 };
 
 Result<SubjectCopy> ReadSubject(store::Store& from, const OpenDataDir& dir, const store::SubjectRow& subject) {
@@ -33,6 +35,10 @@ Result<SubjectCopy> ReadSubject(store::Store& from, const OpenDataDir& dir, cons
   TILLIT_ASSIGN_OR_RETURN(copy.consents, from.ListConsentEvents(id));
   TILLIT_ASSIGN_OR_RETURN(copy.objections, from.ListObjections(id));
   TILLIT_ASSIGN_OR_RETURN(copy.restrictions, from.ListRestrictions(id));
+  if (subject.erased_at) {
+    TILLIT_ASSIGN_OR_RETURN(copy.erasure, from.FindErasure(id));
+    TILLIT_ASSIGN_OR_RETURN(copy.suppressions, from.ListSuppressions(id));
+  }
   store::RecordQuery query;
   query.limit = 1000;
   while (true) {
@@ -78,6 +84,13 @@ Status WriteSubject(store::WriteTxn& txn, const SubjectCopy& c) {
   for (const auto& e : c.consents) TILLIT_RETURN_IF_ERROR(txn.InsertConsentEvent(e));
   for (const auto& o : c.objections) TILLIT_RETURN_IF_ERROR(txn.InsertObjection(o));
   for (const auto& r : c.restrictions) TILLIT_RETURN_IF_ERROR(txn.InsertRestriction(r));
+  if (c.erasure) TILLIT_RETURN_IF_ERROR(txn.InsertErasure(*c.erasure));
+  for (const auto& value : c.suppressions) {
+    TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(store::IndexKind::kSuppression, value, c.subject.id));
+  }
+  if (c.subject.expires_at || c.subject.active_at) {
+    TILLIT_RETURN_IF_ERROR(txn.SetSubjectRetention(c.subject.id, c.subject.expires_at, c.subject.active_at));
+  }
   return Status::Ok();
 }
 

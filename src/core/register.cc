@@ -273,14 +273,15 @@ void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
       if (spec->index != store::IndexKind::kEmail) continue;
       auto it = input.identifiers.find("email");
       if (it == input.identifiers.end()) continue;
-      auto owners = store_.FindSharedIndex(
-          store::IndexKind::kSuppression,
-          indexer_.Index(crypto::IndexKind::kSuppression, crypto::NormaliseEmail(it->second)));
+      auto owners =
+          store_.FindSharedIndex(store::IndexKind::kSuppression,
+                                 indexer_.Index(crypto::IndexKind::kSuppression, crypto::NormaliseEmail(it->second)));
       if (!owners.ok()) return done(owners.status());
       if (!owners->empty()) {
-        return done(Status::Conflict("this e-mail address belongs to a person whose data was erased; it is on the "
-                                         "suppression list and is not imported again",
-                                     "suppressed"));
+        return done(
+            Status::Conflict("this e-mail address belongs to a person whose data was erased; it is on the "
+                             "suppression list and is not imported again",
+                             "suppressed"));
       }
     }
   }
@@ -648,9 +649,10 @@ Result<store::RecordRow> Register::SealRecord(const RecordInput& input, const cr
   }
   if (input.accounting) {
     if (!input.accounting->is_object() || input.accounting->empty()) {
-      return Status::InvalidArgument("accounting must be a non-empty object of the fields bookkeeping law requires "
-                                     "to keep (amounts, VAT, invoice number …)",
-                                     "invalid_accounting");
+      return Status::InvalidArgument(
+          "accounting must be a non-empty object of the fields bookkeeping law requires "
+          "to keep (amounts, VAT, invoice number …)",
+          "invalid_accounting");
     }
     if (!HasAccountingRule(*config_, input.kind, input.categories)) {
       return Status::InvalidArgument("records of kind '" + input.kind +
@@ -737,9 +739,9 @@ void Register::EndAgreement(std::string id, std::string ref, std::optional<int64
           Anchors anchors{r.occurred_at, std::nullopt, anchor, std::nullopt};
           RecordExpiry expiry = ExpiryOfRecord(*config_, r.kind, r.categories, !r.hold.empty(), anchors);
           if (expiry.expires_at != r.expires_at || expiry.hold_expires_at != r.hold_expires_at) {
-            TILLIT_RETURN_IF_ERROR(txn.SetRecordExpiry(id, r.record_id, expiry.expires_at,
-                                                       expiry.hold_expires_at ? expiry.hold_expires_at
-                                                                              : r.hold_expires_at));
+            TILLIT_RETURN_IF_ERROR(
+                txn.SetRecordExpiry(id, r.record_id, expiry.expires_at,
+                                    expiry.hold_expires_at ? expiry.hold_expires_at : r.hold_expires_at));
           }
         }
         TILLIT_RETURN_IF_ERROR(RefreshSubjectExpiry(*config_, txn, id, now, now));
@@ -844,7 +846,8 @@ void Register::ListRecords(std::string id, RecordFilter filter, Actor actor, std
   if (Status s = CheckDecision(id, purpose); !s.ok()) return done(s);
   auto key_row = store_.FindDataKey(id);
   if (!key_row.ok()) return done(key_row.status());
-  if (!*key_row) return done(erased ? Erased(**subject) : Status::NotFound("no subject with this id", "subject_not_found"));
+  if (!*key_row)
+    return done(erased ? Erased(**subject) : Status::NotFound("no subject with this id", "subject_not_found"));
   std::optional<crypto::SecretKey> key;
   if (!erased) {
     auto k = keyring_.Unwrap(id, crypto::KeyKind::kData, {(*key_row)->kek_version, (*key_row)->wrapped});
@@ -853,7 +856,8 @@ void Register::ListRecords(std::string id, RecordFilter filter, Actor actor, std
   }
   std::optional<crypto::SecretKey> hold;
   if ((*key_row)->hold_kek_version && !(*key_row)->hold_wrapped.empty()) {
-    auto k = keyring_.Unwrap(id, crypto::KeyKind::kLegalHold, {*(*key_row)->hold_kek_version, (*key_row)->hold_wrapped});
+    auto k =
+        keyring_.Unwrap(id, crypto::KeyKind::kLegalHold, {*(*key_row)->hold_kek_version, (*key_row)->hold_wrapped});
     if (!k.ok()) return done(k.status());
     hold = std::move(*k);
   }

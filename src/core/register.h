@@ -187,8 +187,7 @@ class Register {
 
   // Records that the subject's agreement `ref` (a subscription) ended at `ended_at` (now when absent): the anchor
   // of `agreement_end` retention rules. Answers the end recorded (ending it again keeps the first end).
-  void EndAgreement(std::string id, std::string ref, std::optional<int64_t> ended_at, Actor actor,
-                    Done<int64_t> done);
+  void EndAgreement(std::string id, std::string ref, std::optional<int64_t> ended_at, Actor actor, Done<int64_t> done);
 
   // The subject's audit entries: who accessed or changed their data, when and why.
   void AuditTrail(std::string id, Actor actor, std::string purpose, int64_t after_seq, size_t limit,

@@ -134,8 +134,8 @@ Status RefreshSubjectExpiry(const config::Config& config, store::WriteTxn& txn, 
   return txn.SetSubjectRetention(subject_id, expires, active_at);
 }
 
-RetentionSweeper::RetentionSweeper(std::shared_ptr<const config::Config> config, store::Store& store,
-                                   Erasure& erasure, Clock& clock)
+RetentionSweeper::RetentionSweeper(std::shared_ptr<const config::Config> config, store::Store& store, Erasure& erasure,
+                                   Clock& clock)
     : config_(std::move(config)), store_(store), erasure_(erasure), clock_(clock) {}
 
 Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {

@@ -74,9 +74,9 @@ Status RefreshSubjectExpiry(const config::Config& config, store::WriteTxn& txn, 
 struct SweepReport {
   int64_t subjects_erased = 0;
   int64_t records_deleted = 0;
-  int64_t records_stripped = 0;    // payload gone, legal-hold fields kept
-  int64_t holds_released = 0;      // legal-hold fields gone, the rest kept
-  int64_t keys_deleted = 0;        // legal-hold keys of erased subjects with nothing left under hold
+  int64_t records_stripped = 0;                // payload gone, legal-hold fields kept
+  int64_t holds_released = 0;                  // legal-hold fields gone, the rest kept
+  int64_t keys_deleted = 0;                    // legal-hold keys of erased subjects with nothing left under hold
   std::map<std::string, int64_t> by_kind;      // records by kind
   std::map<std::string, int64_t> by_category;  // records by category, plus subjects' profile categories
 };

@@ -400,8 +400,8 @@ void AddErasureRoutes(Router& router, const AppContext& app) {
       if (!body->is_object()) return respond(ErrorResponse(WrongType("the body", "a JSON object")));
       for (const auto& [key, value] : body->items()) {
         if (key != "ended_at") {
-          return respond(ErrorResponse(
-              Status::InvalidArgument("unknown key '" + key + "'; an agreement end takes only ended_at", "unknown_key")));
+          return respond(ErrorResponse(Status::InvalidArgument(
+              "unknown key '" + key + "'; an agreement end takes only ended_at", "unknown_key")));
         }
         auto t = ParseTime(value, "ended_at");
         if (!t.ok()) return respond(ErrorResponse(t.status()));

@@ -423,8 +423,7 @@ class Store {
 
   // The decision changes after `after_seq`, in order: (seq, subject id). Seqs become visible in order, since every
   // write transaction holds the store's writer lock.
-  virtual Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq,
-                                                                                   size_t limit) = 0;
+  virtual Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq, size_t limit) = 0;
   // The seq of the last decision change, 0 when none.
   virtual Result<int64_t> LastDecisionChange() = 0;
 
@@ -435,6 +434,8 @@ class Store {
                                                          size_t limit) = 0;
   virtual Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint() = 0;
 
+  // The suppression-list entries an erasure of the subject left (keyed hashes), for copying a store.
+  virtual Result<std::vector<std::vector<uint8_t>>> ListSuppressions(std::string_view subject_id) = 0;
   // The tombstone's receipt of an erased subject.
   virtual Result<std::optional<ErasureRow>> FindErasure(std::string_view subject_id) = 0;
   // Unerased subjects whose expires_at <= now, soonest first; and records whose expires_at or hold_expires_at <= now.

@@ -9,8 +9,8 @@
 
 #include <chrono>
 #include <filesystem>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "support/process.h"
 
@@ -92,10 +92,10 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
   const std::string mail = "canary.qwpzx@example.fi";
   const std::string name = "Canaryname Qwpzx";
   const std::string address = "Kanariankatu 77 QWPZX";
-  const std::string id = CreateSubject({{"identifiers", {{"email", mail}}},
-                                        {"fields", {{"identity.name", name}, {"contact.address", address}}}});
-  HttpResult consent = Post("/v1/subjects/" + id + "/consents",
-                            {{"purpose", "marketing"}, {"action", "given"}, {"method", "web_form"}});
+  const std::string id = CreateSubject(
+      {{"identifiers", {{"email", mail}}}, {"fields", {{"identity.name", name}, {"contact.address", address}}}});
+  HttpResult consent =
+      Post("/v1/subjects/" + id + "/consents", {{"purpose", "marketing"}, {"action", "given"}, {"method", "web_form"}});
   ASSERT_EQ(consent.status, 201) << consent.body;
   const std::string order = AddRecord(id, {{"kind", "order"},
                                            {"categories", {"customer.order", "payment.transaction"}},
@@ -166,8 +166,7 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
   // A later import of the same address is refused: it is on the suppression list.
   const std::string file = dir_ / "again.ndjson";
   WriteFile(file, json{{"identifiers", {{"email", "CANARY.qwpzx@example.fi"}}}}.dump() + "\n");
-  RunResult imported =
-      RunTillit({"import", "subjects", file, "--config", ExampleConfig("minime"), "--data", data()});
+  RunResult imported = RunTillit({"import", "subjects", file, "--config", ExampleConfig("minime"), "--data", data()});
   EXPECT_EQ(imported.exit_code, 1) << imported.out << imported.err;
   EXPECT_THAT(ReadFile(file + ".rejects.ndjson"), HasSubstr("suppressed"));
   std::filesystem::remove(file);
@@ -190,11 +189,11 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
 TEST_F(ErasureTest, LilleminiKeepsCustomerDataSixMonthsAfterTheSubscriptionAndInvoicesFiveYears) {
   TestClock clock(dir_, "2027-03-01T10:00:00Z");
   Start("lillemini", "contract,accounting,rights_fulfilment");
-  const std::string id = CreateSubject(
-      {{"identifiers", {{"email", "kari@example.no"}}},
-       {"fields", {{"identity.name", "Kari Nordmann"}, {"contact.address", "Storgata 1, Trondheim"}}}});
-  const std::string agreement = AddRecord(
-      id, {{"kind", "agreement"}, {"categories", {"customer.agreement"}}, {"payload", {{"plan", "family"}}}});
+  const std::string id =
+      CreateSubject({{"identifiers", {{"email", "kari@example.no"}}},
+                     {"fields", {{"identity.name", "Kari Nordmann"}, {"contact.address", "Storgata 1, Trondheim"}}}});
+  const std::string agreement =
+      AddRecord(id, {{"kind", "agreement"}, {"categories", {"customer.agreement"}}, {"payload", {{"plan", "family"}}}});
   AddRecord(id, {{"kind", "order"},
                  {"categories", {"customer.order", "payment.transaction"}},
                  {"payload", {{"plan", "family"}, {"months", 3}}},

@@ -83,15 +83,14 @@ constexpr const char* kRecordColumns =
     "subject_id, record_id, kind, categories, occurred_at, payload, reference, created_at, expires_at, hold_payload, "
     "hold_expires_at";
 RecordRow ReadRecord(const Rows& r, int i) {
-  return {r.Text(i, 0),  r.Text(i, 1),  r.Text(i, 2), SplitList(r.Text(i, 3)), r.Int(i, 4),
-          r.Bytes(i, 5), r.Bytes(i, 6), r.Int(i, 7),  r.OptionalInt(i, 8),     r.Bytes(i, 9),
-          r.OptionalInt(i, 10)};
+  return {r.Text(i, 0),  r.Text(i, 1), r.Text(i, 2),        SplitList(r.Text(i, 3)), r.Int(i, 4),         r.Bytes(i, 5),
+          r.Bytes(i, 6), r.Int(i, 7),  r.OptionalInt(i, 8), r.Bytes(i, 9),           r.OptionalInt(i, 10)};
 }
 
 // Per-subject tables an erasure empties for the subject, besides those it handles itself. Tables added later that
 // hold a subject's personal data (queued mail, stored reports) are listed here, keyed by subject_id.
-constexpr const char* kErasedTables[] = {"subject_fields", "field_changes", "consent_events", "objections",
-                                         "restrictions", "agreements"};
+constexpr const char* kErasedTables[] = {"subject_fields", "field_changes", "consent_events",
+                                         "objections",     "restrictions",  "agreements"};
 
 constexpr const char* kAuditColumns =
     "seq, at, actor_kind, actor, purpose, action, subject_id, detail, prev_hash, hash";
@@ -416,7 +415,8 @@ class PgWriteTxn final : public WriteTxn {
 
   Status DeleteRecord(std::string_view subject_id, std::string_view record_id) override {
     return conn_
-        .Query("DELETE FROM records WHERE subject_id = $1 AND record_id = $2", Params().Text(subject_id).Text(record_id))
+        .Query("DELETE FROM records WHERE subject_id = $1 AND record_id = $2",
+               Params().Text(subject_id).Text(record_id))
         .status();
   }
 
@@ -896,7 +896,8 @@ Result<std::vector<SubjectRow>> ListExpiredSubjects(Conn& conn, int64_t now, siz
 
 Result<std::vector<RecordRow>> ListExpiredRecords(Conn& conn, int64_t now, size_t limit) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows,
-                          conn.Query(Sql({"SELECT ", kRecordColumns, " FROM records WHERE expires_at IS NOT NULL AND "
+                          conn.Query(Sql({"SELECT ", kRecordColumns,
+                                          " FROM records WHERE expires_at IS NOT NULL AND "
                                           "expires_at <= $1 UNION SELECT ",
                                           kRecordColumns,
                                           " FROM records WHERE hold_expires_at IS NOT NULL AND hold_expires_at <= $1 "
@@ -906,8 +907,8 @@ Result<std::vector<RecordRow>> ListExpiredRecords(Conn& conn, int64_t now, size_
 }
 
 Result<std::optional<int64_t>> AgreementEnd(Conn& conn, std::string_view subject_id) {
-  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT MAX(ended_at) FROM agreements WHERE subject_id = $1",
-                                                Params().Text(subject_id)));
+  TILLIT_ASSIGN_OR_RETURN(
+      Rows rows, conn.Query("SELECT MAX(ended_at) FROM agreements WHERE subject_id = $1", Params().Text(subject_id)));
   if (rows.empty()) return std::optional<int64_t>();
   return rows.OptionalInt(0, 0);
 }

@@ -204,6 +204,16 @@ class PgStore final : public Store {
   Result<int64_t> LastDecisionChange() override {
     return Read([&](Conn& c) { return pg::LastDecisionChange(c); });
   }
+  Result<std::vector<std::vector<uint8_t>>> ListSuppressions(std::string_view subject_id) override {
+    return Read([&](Conn& c) -> Result<std::vector<std::vector<uint8_t>>> {
+      TILLIT_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT value FROM shared_index WHERE kind = 4 AND subject_id = $1 "
+                                                 "ORDER BY value",
+                                                 Params().Text(subject_id)));
+      std::vector<std::vector<uint8_t>> out;
+      for (int i = 0; i < rows.size(); ++i) out.push_back(rows.Bytes(i, 0));
+      return out;
+    });
+  }
   Result<std::optional<ErasureRow>> FindErasure(std::string_view subject_id) override {
     return Read([&](Conn& c) { return pg::FindErasure(c, subject_id); });
   }

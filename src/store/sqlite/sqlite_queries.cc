@@ -69,15 +69,14 @@ constexpr const char* kRecordColumns =
     "subject_id, record_id, kind, categories, occurred_at, payload, reference, created_at, expires_at, hold_payload, "
     "hold_expires_at";
 RecordRow ReadRecord(const Stmt& s) {
-  return {s.Text(0), s.Text(1), s.Text(2),         SplitList(s.Text(3)), s.Int(4),
-          s.Blob(5), s.Blob(6), s.Int(7),          OptionalInt(s, 8),    s.Blob(9),
-          OptionalInt(s, 10)};
+  return {s.Text(0), s.Text(1),         s.Text(2), SplitList(s.Text(3)), s.Int(4), s.Blob(5), s.Blob(6),
+          s.Int(7),  OptionalInt(s, 8), s.Blob(9), OptionalInt(s, 10)};
 }
 
 // Per-subject tables an erasure empties for the subject, besides those it handles itself. Tables added later that
 // hold a subject's personal data (queued mail, stored reports) are listed here, keyed by subject_id.
-constexpr const char* kErasedTables[] = {"subject_fields", "field_changes", "consent_events", "objections",
-                                         "restrictions", "agreements"};
+constexpr const char* kErasedTables[] = {"subject_fields", "field_changes", "consent_events",
+                                         "objections",     "restrictions",  "agreements"};
 
 constexpr const char* kAuditColumns =
     "seq, at, actor_kind, actor, purpose, action, subject_id, detail, prev_hash, hash";

@@ -3,8 +3,8 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
-#include <condition_variable>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <thread>
@@ -174,6 +174,18 @@ class SqliteStore final : public Store {
     return sqlite::ReadDecisionChanges(*AcquireReader().db, after_seq, limit);
   }
   Result<int64_t> LastDecisionChange() override { return sqlite::LastDecisionChange(*AcquireReader().db); }
+  Result<std::vector<std::vector<uint8_t>>> ListSuppressions(std::string_view subject_id) override {
+    auto lease = AcquireReader();
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, lease.db->Cached("SELECT value FROM shared_index WHERE kind = 4 AND "
+                                                        "subject_id = ? ORDER BY value"));
+    stmt->Bind(1, subject_id);
+    std::vector<std::vector<uint8_t>> out;
+    while (true) {
+      TILLIT_ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return out;
+      out.push_back(stmt->Blob(0));
+    }
+  }
   Result<std::optional<ErasureRow>> FindErasure(std::string_view subject_id) override {
     return sqlite::FindErasure(*AcquireReader().db, subject_id);
   }
