@@ -21,7 +21,9 @@
 #include "core/decision_sync.h"
 #include "core/decisions.h"
 #include "core/disclosures.h"
+#include "core/erasure.h"
 #include "core/migrate.h"
+#include "core/retention.h"
 #include "core/rotation.h"
 #include "core/snapshots.h"
 #include "core/webhook_dispatcher.h"
@@ -189,6 +191,13 @@ int RunServe(const ServeOptions& options) {
   core::Portability portability(config, store, *opened->keyring, Clock::System());
   app.reports = &reports;
   app.portability = &portability;
+  core::Erasure erasure(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure(),
+                        &decisions);
+  app.erasure = &erasure;
+  core::RetentionSweeper sweeper(config, store, erasure, Clock::System());
+  if (config->server.retention_sweep_minutes > 0) {
+    sweeper.Start(std::chrono::minutes(config->server.retention_sweep_minutes));
+  }
 
   http::ServerOptions server_options;
   server_options.address = address->first;
@@ -196,20 +205,25 @@ int RunServe(const ServeOptions& options) {
   server_options.threads = options.threads != 0 ? options.threads : std::max(2u, std::thread::hardware_concurrency());
   server_options.max_body_bytes = config->server.max_body_bytes;
   server_options.access_log = options.access_log;
+  // The background services stop before the store closes, in the reverse order of their dependencies.
+  auto stop_services = [&] {
+    dispatcher.Stop();
+    sweeper.Stop();
+    erasure.Stop();
+    sync.Stop();
+    store.Close();
+  };
   http::Router router = http::BuildRouter(app);
   if (options.print_routes) {
     for (const auto& route : router.routes()) std::cout << route.name() << "\n";
     std::cout.flush();
-    sync.Stop();
-    store.Close();
+    stop_services();
     return 0;
   }
   http::HttpServer server(std::move(router), metrics, server_options);
   if (Status s = server.Start(); !s.ok()) {
     Fail(s.message());
-    dispatcher.Stop();
-    sync.Stop();
-    store.Close();
+    stop_services();
     return 1;
   }
   const std::string host = address->first.find(':') != std::string::npos ? "[" + address->first + "]" : address->first;
@@ -226,9 +240,7 @@ int RunServe(const ServeOptions& options) {
   spdlog::info(R"({{"event":"stopping","signal":{}}})", signal_number);
   const bool drained = server.Drain(std::chrono::seconds(10));
   server.Stop();
-  dispatcher.Stop();
-  sync.Stop();
-  store.Close();
+  stop_services();
   spdlog::info(R"({{"event":"stopped","drained":{}}})", drained ? "true" : "false");
   return 0;
 }
@@ -338,6 +350,75 @@ int RunKeysRotate(const std::string& data_dir, size_t batch, size_t stop_after_b
             << "version " << report->version << "\n"
             << "older master key versions are no longer needed: `tillit keys retire --data " << data_dir
             << "` removes them from " << core::MasterKeyPath(data_dir) << "\n";
+  return 0;
+}
+
+int RunRetention(const std::string& config_path, const std::string& data_dir, bool dry_run, size_t batch) {
+  auto config = LoadAndReport(config_path);
+  if (!config) return 1;
+  UseConfiguredStore(config->server.store);
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
+  if (!opened.ok()) {
+    Fail(opened.status().message());
+    return 1;
+  }
+  store::Store& store = *opened->store;
+  core::Erasure erasure(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure());
+  core::RetentionSweeper sweeper(config, store, erasure, Clock::System());
+  core::RetentionSweeper::Options options;
+  options.dry_run = dry_run;
+  options.batch = batch == 0 ? 500 : batch;
+  Result<core::SweepReport> report = Status::Unavailable("the sweep did not run");
+  {
+    ProgressBar bar(dry_run ? "looking for expired data" : "deleting expired data");
+    options.progress = [&bar](int64_t done, int64_t found) {
+      bar.set_total(found);
+      bar.Update(done);
+    };
+    report = sweeper.Sweep(options);
+  }
+  erasure.Stop();
+  store.Close();
+  if (!report.ok()) {
+    Fail(report.status().message() + " — run `tillit retention run` again: a sweep resumes where it stopped");
+    return 1;
+  }
+  std::cout << (dry_run ? "would erase " : "erased ") << report->subjects_erased << " subjects; "
+            << (dry_run ? "would delete " : "deleted ") << report->records_deleted << " records, "
+            << (dry_run ? "strip " : "stripped ") << report->records_stripped
+            << " down to their accounting fields, and release " << report->holds_released
+            << " accounting holds whose time was up\n";
+  if (!report->by_kind.empty()) {
+    std::cout << "records by kind:\n";
+    for (const auto& [kind, n] : report->by_kind) std::cout << "  " << kind << "  " << n << "\n";
+  }
+  if (!report->by_category.empty()) {
+    std::cout << "by category:\n";
+    for (const auto& [category, n] : report->by_category) std::cout << "  " << category << "  " << n << "\n";
+  }
+  return 0;
+}
+
+int RunErase(const std::string& config_path, const std::string& data_dir, const std::string& subject_id,
+             const std::string& reason) {
+  auto config = LoadAndReport(config_path);
+  if (!config) return 1;
+  UseConfiguredStore(config->server.store);
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
+  if (!opened.ok()) {
+    Fail(opened.status().message());
+    return 1;
+  }
+  core::Erasure erasure(config, *opened->store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure());
+  auto result = erasure.Erase(subject_id, reason, core::Actor::Cli());
+  erasure.Stop();
+  opened->store->Close();
+  if (!result.ok()) {
+    Fail(result.status().message());
+    return 1;
+  }
+  std::cout << result->receipt.dump(2) << "\n";
+  std::cerr << "erased " << subject_id << "; the write-ahead log was checkpointed (" << result->checkpoint << ")\n";
   return 0;
 }
 

@@ -36,6 +36,11 @@ int RunKeyRevoke(const std::string& data_dir, const std::string& name);
 int RunAuditVerify(const std::string& data_dir);
 int RunKeysRotate(const std::string& data_dir, size_t batch, size_t stop_after_batches);
 int RunKeysRetire(const std::string& data_dir);
+// `tillit retention run`: one retention sweep (or a dry run listing what would go).
+int RunRetention(const std::string& config_path, const std::string& data_dir, bool dry_run, size_t batch);
+// `tillit erase`: erases one subject (as POST /v1/subjects/{id}/erase does) and prints the receipt.
+int RunErase(const std::string& config_path, const std::string& data_dir, const std::string& subject_id,
+             const std::string& reason);
 // `from` and `to` are "sqlite:DIR" or a postgres:// URL; `data_dir` is needed when neither names SQLite.
 int RunMigrate(const std::string& from, const std::string& to, const std::string& data_dir);
 int RunVersion();

@@ -164,6 +164,24 @@ int main(int argc, char** argv) {
   access_report->add_option("--language", report_options.language,
                             "en, sv, nb or fi (default: the configuration's first language)");
   access_report->add_option("--out", report_options.out_path, "Output file, written with mode 0600 (default: stdout)");
+  bool dry_run = false;
+  auto* retention = app.add_subcommand("retention", "Retention of personal data");
+  retention->require_subcommand(1);
+  auto* retention_run =
+      retention->add_subcommand("run", "Delete what the retention rules say has expired (erase expired subjects)");
+  retention_run->add_option("--config", config_path, "Configuration file")->required();
+  retention_run->add_option("--data", data_dir, "Data directory")->required();
+  retention_run->add_option("--store", store_url, kStoreHelp);
+  retention_run->add_flag("--dry-run", dry_run, "Only list what would go, by category and count");
+  retention_run->add_option("--batch", batch, "Rows deleted per commit (default 500)");
+
+  std::string subject_id, reason = "request";
+  auto* erase = app.add_subcommand("erase", "Erase a subject (GDPR Art. 17) and print the erasure receipt");
+  erase->add_option("SUBJECT", subject_id, "Subject id")->required();
+  erase->add_option("--config", config_path, "Configuration file")->required();
+  erase->add_option("--data", data_dir, "Data directory")->required();
+  erase->add_option("--store", store_url, kStoreHelp);
+  erase->add_option("--reason", reason, "request (default), no_longer_necessary, consent_withdrawn, objection, …");
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -202,6 +220,8 @@ int main(int argc, char** argv) {
   if (*ropa) return RunRopa(ropa_options);
   if (*access_report) return RunAccessReport(report_options);
   if (*migrate) return RunMigrate(migrate_from, migrate_to, data_dir);
+  if (*retention_run) return RunRetention(config_path, data_dir, dry_run, batch);
+  if (*erase) return RunErase(config_path, data_dir, subject_id, reason);
   if (*version) return RunVersion();
   return 2;
 }

@@ -198,6 +198,8 @@ struct Server {
   // delivery is given up ("dead").
   int64_t webhook_retry_ms = 30000;
   int webhook_max_attempts = 8;
+  // How often `tillit serve` runs the retention sweep; 0: never (only `tillit retention run`). Not published.
+  int retention_sweep_minutes = 60;
 };
 
 struct Config {

@@ -994,7 +994,8 @@ class Loader {
       return;
     }
     CheckKeys(*t, "server",
-              {"listen", "max_body_bytes", "public_url", "store", "webhook_retry_ms", "webhook_max_attempts"});
+              {"listen", "max_body_bytes", "public_url", "store", "webhook_retry_ms", "webhook_max_attempts",
+               "retention_sweep_minutes"});
     if (auto retry = Integer(*t, "server", "webhook_retry_ms")) {
       if (*retry < 10 || *retry > 86400000) {
         Error(t->get("webhook_retry_ms")->source(), "server.webhook_retry_ms", "out of range",
@@ -1009,6 +1010,14 @@ class Loader {
               "use a value from 1 to 30 (default 8)");
       } else {
         cfg_->server.webhook_max_attempts = static_cast<int>(*attempts);
+      }
+    }
+    if (auto minutes = Integer(*t, "server", "retention_sweep_minutes")) {
+      if (*minutes < 0 || *minutes > 7 * 24 * 60) {
+        Error(t->get("retention_sweep_minutes")->source(), "server.retention_sweep_minutes", "out of range",
+              "use a number of minutes from 1 to 10080 (one week), or 0 to sweep only with `tillit retention run`");
+      } else {
+        cfg_->server.retention_sweep_minutes = static_cast<int>(*minutes);
       }
     }
     cfg_->server.listen = String(*t, "server", "listen", false).value_or(cfg_->server.listen);

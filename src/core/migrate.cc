@@ -25,6 +25,8 @@ struct SubjectCopy {
   // Indexes derived from the phone and address (postal address, country), copied as they are: same index key.
   std::vector<std::pair<store::IndexKind, std::vector<uint8_t>>> derived;
   std::vector<store::ProhibitionRow> prohibitions;
+  std::optional<store::ErasureRow> erasure;
+  std::vector<std::vector<uint8_t>> suppressions;  // cannot be recomputed: the address is gone
 };
 
 Result<SubjectCopy> ReadSubject(store::Store& from, const OpenDataDir& dir, const store::SubjectRow& subject) {
@@ -43,6 +45,10 @@ Result<SubjectCopy> ReadSubject(store::Store& from, const OpenDataDir& dir, cons
     for (auto& [owner, value] : values) copy.derived.emplace_back(kind, std::move(value));
   }
   TILLIT_ASSIGN_OR_RETURN(copy.disclosures, from.ListDisclosures(id));
+  if (subject.erased_at) {
+    TILLIT_ASSIGN_OR_RETURN(copy.erasure, from.FindErasure(id));
+    TILLIT_ASSIGN_OR_RETURN(copy.suppressions, from.ListSuppressions(id));
+  }
   store::RecordQuery query;
   query.limit = 1000;
   while (true) {
@@ -91,6 +97,13 @@ Status WriteSubject(store::WriteTxn& txn, const SubjectCopy& c) {
   for (const auto& p : c.prohibitions) TILLIT_RETURN_IF_ERROR(txn.InsertProhibition(p));
   for (const auto& [kind, value] : c.derived) TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(kind, value, c.subject.id));
   for (const auto& d : c.disclosures) TILLIT_RETURN_IF_ERROR(txn.InsertDisclosure(d));
+  if (c.erasure) TILLIT_RETURN_IF_ERROR(txn.InsertErasure(*c.erasure));
+  for (const auto& value : c.suppressions) {
+    TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(store::IndexKind::kSuppression, value, c.subject.id));
+  }
+  if (c.subject.expires_at || c.subject.active_at) {
+    TILLIT_RETURN_IF_ERROR(txn.SetSubjectRetention(c.subject.id, c.subject.expires_at, c.subject.active_at));
+  }
   return Status::Ok();
 }
 

@@ -5,6 +5,7 @@
 #include <charconv>
 
 #include "config/countries.h"
+#include "core/retention.h"
 #include "crypto/sealing.h"
 
 namespace tillit::core {
@@ -37,6 +38,19 @@ std::string Join(const std::vector<std::string>& items) {
 std::string ReferenceAad(std::string_view subject_id, std::string_view record_id) {
   return crypto::SealAad(subject_id, std::string(record_id) + "#ref");
 }
+
+std::string HoldAad(std::string_view subject_id, std::string_view record_id) {
+  return crypto::SealAad(subject_id, std::string(record_id) + "#hold");
+}
+
+Status Erased(const store::SubjectRow& subject) {
+  return Status::NotFound("the subject was erased on " + FormatRfc3339(FromMicros(*subject.erased_at)) +
+                              "; only accounting fields under legal hold remain, for the purposes accounting and "
+                              "legal_claims",
+                          "subject_erased");
+}
+
+bool HoldPurpose(std::string_view purpose) { return purpose == "accounting" || purpose == config::kLegalClaims; }
 
 const IdentifierSpec* IdentifierOfCategory(std::string_view category) {
   for (const auto& spec : Identifiers()) {
@@ -331,12 +345,30 @@ Result<Register::SealedSubject> Register::SealNew(const SubjectInput& input) {
 void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
   auto sealed = SealNew(input);
   if (!sealed.ok()) return done(sealed.status());
+  // An import must not put an erased person back: their e-mail's keyed hash is on the suppression list.
+  if (input.source == "import" || actor.name == "import") {
+    for (const auto& [spec, value] : sealed->indexes) {
+      if (spec->index != store::IndexKind::kEmail) continue;
+      auto it = input.identifiers.find("email");
+      if (it == input.identifiers.end()) continue;
+      auto owners =
+          store_.FindSharedIndex(store::IndexKind::kSuppression,
+                                 indexer_.Index(crypto::IndexKind::kSuppression, crypto::NormaliseEmail(it->second)));
+      if (!owners.ok()) return done(owners.status());
+      if (!owners->empty()) {
+        return done(
+            Status::Conflict("this e-mail address belongs to a person whose data was erased; it is on the "
+                             "suppression list and is not imported again",
+                             "suppressed"));
+      }
+    }
+  }
   auto shared = std::make_shared<SealedSubject>(std::move(*sealed));
   for (auto& change : shared->changes) change.actor = actor.name;
   const int64_t now = shared->subject.created_at;
   AuditEvent event{std::move(actor), "", "subject.create", shared->subject.id, "fields=" + Join(shared->names)};
   store_.Write(
-      [shared, event, now](store::WriteTxn& txn) -> Status {
+      [this, shared, event, now](store::WriteTxn& txn) -> Status {
         TILLIT_RETURN_IF_ERROR(txn.InsertSubject(shared->subject));
         TILLIT_RETURN_IF_ERROR(txn.InsertDataKey(shared->key));
         for (const auto& [spec, value] : shared->indexes) {
@@ -351,6 +383,7 @@ void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
         }
         for (const auto& field : shared->fields) TILLIT_RETURN_IF_ERROR(txn.PutField(field));
         for (const auto& change : shared->changes) TILLIT_RETURN_IF_ERROR(txn.InsertFieldChange(change));
+        TILLIT_RETURN_IF_ERROR(RefreshSubjectExpiry(*config_, txn, shared->subject.id, now, now));
         TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(shared->subject.id, now));
         return AppendAudit(txn, event, now);
       },
@@ -368,13 +401,18 @@ void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
 
 Result<crypto::SecretKey> Register::DataKeyOf(std::string_view subject_id) {
   TILLIT_ASSIGN_OR_RETURN(auto row, store_.FindDataKey(subject_id));
-  if (!row) return Status::NotFound("no subject with this id", "subject_not_found");
+  if (!row || row->wrapped.empty()) {
+    TILLIT_ASSIGN_OR_RETURN(auto subject, store_.FindSubject(subject_id));
+    if (subject && subject->erased_at) return Erased(*subject);
+    return Status::NotFound("no subject with this id", "subject_not_found");
+  }
   return keyring_.Unwrap(subject_id, crypto::KeyKind::kData, crypto::WrappedKey{row->kek_version, row->wrapped});
 }
 
 Result<Register::OpenedSubject> Register::OpenSubject(std::string_view id) {
   TILLIT_ASSIGN_OR_RETURN(auto subject, store_.FindSubject(id));
-  if (!subject || subject->erased_at) return Status::NotFound("no subject with this id", "subject_not_found");
+  if (!subject) return Status::NotFound("no subject with this id", "subject_not_found");
+  if (subject->erased_at) return Erased(*subject);
   TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey key, DataKeyOf(id));
   TILLIT_ASSIGN_OR_RETURN(auto fields, store_.ListFields(id));
   OpenedSubject out{std::move(*subject), {}};
@@ -548,7 +586,8 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
   }
   auto subject = store_.FindSubject(id);
   if (!subject.ok()) return done(subject.status());
-  if (!*subject || (*subject)->erased_at) return done(Status::NotFound("no subject with this id", "subject_not_found"));
+  if (!*subject) return done(Status::NotFound("no subject with this id", "subject_not_found"));
+  if ((*subject)->erased_at) return done(Erased(**subject));
   auto key = DataKeyOf(id);
   if (!key.ok()) return done(key.status());
 
@@ -635,6 +674,7 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
           *decision_input = true;
         }
         TILLIT_RETURN_IF_ERROR(txn.TouchSubject(id, now));
+        TILLIT_RETURN_IF_ERROR(RefreshSubjectExpiry(*config_, txn, id, now, now));
         std::vector<std::string> categories;
         for (const auto& name : result->changed) {
           const IdentifierSpec* spec = FindIdentifier(name);
@@ -656,7 +696,8 @@ void Register::History(std::string id, Actor actor, std::string purpose, Done<st
   if (!p.ok()) return done(p.status());
   auto subject = store_.FindSubject(id);
   if (!subject.ok()) return done(subject.status());
-  if (!*subject || (*subject)->erased_at) return done(Status::NotFound("no subject with this id", "subject_not_found"));
+  if (!*subject) return done(Status::NotFound("no subject with this id", "subject_not_found"));
+  if ((*subject)->erased_at) return done(Erased(**subject));
   if (Status s = CheckDecision(id, purpose); !s.ok()) return done(s);
   auto key = DataKeyOf(id);
   if (!key.ok()) return done(key.status());
@@ -720,6 +761,23 @@ Result<store::RecordRow> Register::SealRecord(const RecordInput& input, const cr
   if (input.reference.size() > kMaxReferenceBytes) {
     return Status::InvalidArgument("the reference is longer than 256 bytes", "invalid_reference");
   }
+  if (input.accounting) {
+    if (!input.accounting->is_object() || input.accounting->empty()) {
+      return Status::InvalidArgument(
+          "accounting must be a non-empty object of the fields bookkeeping law requires "
+          "to keep (amounts, VAT, invoice number …)",
+          "invalid_accounting");
+    }
+    if (!HasAccountingRule(*config_, input.kind, input.categories)) {
+      return Status::InvalidArgument("records of kind '" + input.kind +
+                                         "' are under no accounting retention rule, so they cannot carry accounting "
+                                         "fields; add a [[retention]] rule with accounting = true for this kind",
+                                     "no_accounting_rule");
+    }
+    if (input.accounting->dump().size() > kMaxPayloadBytes) {
+      return Status::InvalidArgument("the accounting fields are larger than 256 KiB", "payload_too_large");
+    }
+  }
   store::RecordRow row;
   row.subject_id = input.subject_id;
   row.record_id = random_.NewId("rec_");
@@ -734,6 +792,81 @@ Result<store::RecordRow> Register::SealRecord(const RecordInput& input, const cr
   return row;
 }
 
+Status Register::FinishRecord(store::WriteTxn& txn, store::RecordRow& row, const std::optional<std::string>& accounting,
+                              int64_t now) {
+  if (accounting) {
+    TILLIT_ASSIGN_OR_RETURN(auto key_row, txn.DataKey(row.subject_id));
+    if (!key_row) return Status::NotFound("no subject with this id", "subject_not_found");
+    std::optional<crypto::SecretKey> hold;
+    if (key_row->hold_kek_version && !key_row->hold_wrapped.empty()) {
+      TILLIT_ASSIGN_OR_RETURN(hold, keyring_.Unwrap(row.subject_id, crypto::KeyKind::kLegalHold,
+                                                    {*key_row->hold_kek_version, key_row->hold_wrapped}));
+    } else {
+      // The legal-hold key exists only once a record needs it.
+      TILLIT_ASSIGN_OR_RETURN(auto fresh, keyring_.NewDataKey(row.subject_id, crypto::KeyKind::kLegalHold, random_));
+      key_row->hold_kek_version = fresh.second.kek_version;
+      key_row->hold_wrapped = fresh.second.wrapped;
+      TILLIT_RETURN_IF_ERROR(txn.UpdateDataKey(*key_row));
+      hold = std::move(fresh.first);
+    }
+    row.hold = crypto::Seal(*hold, HoldAad(row.subject_id, row.record_id), *accounting, random_);
+  }
+  TILLIT_ASSIGN_OR_RETURN(auto agreement_end, txn.AgreementEnd(row.subject_id));
+  Anchors anchors{row.occurred_at, std::nullopt, agreement_end, std::nullopt};
+  RecordExpiry expiry = ExpiryOfRecord(*config_, row.kind, row.categories, !row.hold.empty(), anchors);
+  row.expires_at = expiry.expires_at;
+  row.hold_expires_at = expiry.hold_expires_at;
+  TILLIT_RETURN_IF_ERROR(txn.InsertRecord(row));
+  return RefreshSubjectExpiry(*config_, txn, row.subject_id, now, now);
+}
+
+void Register::EndAgreement(std::string id, std::string ref, std::optional<int64_t> ended_at, Actor actor,
+                            Done<int64_t> done) {
+  if (ref.empty() || ref.size() > kMaxReferenceBytes) {
+    return done(Status::InvalidArgument("the agreement reference must be 1 to 256 bytes", "invalid_reference"));
+  }
+  auto subject = store_.FindSubject(id);
+  if (!subject.ok()) return done(subject.status());
+  if (!*subject) return done(Status::NotFound("no subject with this id", "subject_not_found"));
+  if ((*subject)->erased_at) return done(Erased(**subject));
+  const int64_t now = ToMicros(clock_.Now());
+  const int64_t end = ended_at.value_or(now);
+  // The records' expiries are worked out again with the new anchor; a subject's records are read by its key.
+  auto records = std::make_shared<std::vector<store::RecordRow>>();
+  store::RecordQuery query;
+  query.limit = 1000;
+  while (true) {
+    auto page = store_.ListRecords(id, query);
+    if (!page.ok()) return done(page.status());
+    for (auto& r : *page) records->push_back(std::move(r));
+    if (page->size() < query.limit) break;
+    query.before_occurred_at = records->back().occurred_at;
+    query.before_record_id = records->back().record_id;
+  }
+  auto result = std::make_shared<int64_t>(end);
+  store_.Write(
+      [this, id, ref, end, now, records, actor, result](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(txn.EndAgreement({id, ref, end}));
+        TILLIT_ASSIGN_OR_RETURN(auto anchor, txn.AgreementEnd(id));
+        *result = anchor.value_or(end);
+        for (const auto& r : *records) {
+          Anchors anchors{r.occurred_at, std::nullopt, anchor, std::nullopt};
+          RecordExpiry expiry = ExpiryOfRecord(*config_, r.kind, r.categories, !r.hold.empty(), anchors);
+          if (expiry.expires_at != r.expires_at || expiry.hold_expires_at != r.hold_expires_at) {
+            TILLIT_RETURN_IF_ERROR(
+                txn.SetRecordExpiry(id, r.record_id, expiry.expires_at,
+                                    expiry.hold_expires_at ? expiry.hold_expires_at : r.hold_expires_at));
+          }
+        }
+        TILLIT_RETURN_IF_ERROR(RefreshSubjectExpiry(*config_, txn, id, now, now));
+        return AppendAudit(txn, {actor, "", "agreement.end", id, "records=" + std::to_string(records->size())}, now);
+      },
+      [result, done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        done(*result);
+      });
+}
+
 void Register::AddRecord(RecordInput input, Actor actor, Done<std::string> done) {
   auto key = DataKeyOf(input.subject_id);
   if (!key.ok()) return done(key.status());
@@ -741,11 +874,13 @@ void Register::AddRecord(RecordInput input, Actor actor, Done<std::string> done)
   auto row = SealRecord(input, *key, now);
   if (!row.ok()) return done(row.status());
   auto shared = std::make_shared<store::RecordRow>(std::move(*row));
+  std::optional<std::string> accounting;
+  if (input.accounting) accounting = input.accounting->dump();
   AuditEvent event{std::move(actor), "", "record.create", shared->subject_id,
-                   "record=" + shared->record_id + " kind=" + shared->kind};
+                   "record=" + shared->record_id + " kind=" + shared->kind + (accounting ? " legal_hold=1" : "")};
   store_.Write(
-      [shared, event, now](store::WriteTxn& txn) -> Status {
-        TILLIT_RETURN_IF_ERROR(txn.InsertRecord(*shared));
+      [this, shared, accounting, event, now](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(FinishRecord(txn, *shared, accounting, now));
         return AppendAudit(txn, event, now);
       },
       [shared, done = std::move(done)](const Status& s) {
@@ -759,6 +894,7 @@ void Register::AddRecords(std::vector<RecordInput> inputs, Actor actor, Done<Bul
   struct Item {
     size_t index;
     store::RecordRow row;
+    std::optional<std::string> accounting;
   };
   auto items = std::make_shared<std::vector<Item>>();
   auto report = std::make_shared<BulkReport>();
@@ -775,15 +911,17 @@ void Register::AddRecords(std::vector<RecordInput> inputs, Actor actor, Done<Bul
       report->errors.push_back({i, row.status()});
       continue;
     }
-    items->push_back({i, std::move(*row)});
+    std::optional<std::string> accounting;
+    if (inputs[i].accounting) accounting = inputs[i].accounting->dump();
+    items->push_back({i, std::move(*row), std::move(accounting)});
   }
   if (items->empty()) return done(std::move(*report));
   store_.Write(
-      [items, report, actor, now](store::WriteTxn& txn) -> Status {
+      [this, items, report, actor, now](store::WriteTxn& txn) -> Status {
         report->record_ids.clear();
-        for (const Item& item : *items) {
+        for (Item& item : *items) {
           Status s = txn.Nested([&]() -> Status {
-            TILLIT_RETURN_IF_ERROR(txn.InsertRecord(item.row));
+            TILLIT_RETURN_IF_ERROR(FinishRecord(txn, item.row, item.accounting, now));
             return AppendAudit(txn,
                                {actor, "", "record.create", item.row.subject_id,
                                 "record=" + item.row.record_id + " kind=" + item.row.kind},
@@ -812,9 +950,31 @@ void Register::ListRecords(std::string id, RecordFilter filter, Actor actor, std
   if (!filter.kind.empty() && !config_->HasRecordKind(filter.kind)) {
     return done(Status::InvalidArgument("unknown record kind '" + filter.kind + "'", "unknown_record_kind"));
   }
-  auto key = DataKeyOf(id);
-  if (!key.ok()) return done(key.status());
+  auto subject = store_.FindSubject(id);
+  if (!subject.ok()) return done(subject.status());
+  if (!*subject) return done(Status::NotFound("no subject with this id", "subject_not_found"));
+  const bool erased = (*subject)->erased_at.has_value();
+  // After an erasure only the legal-hold fields remain, and only the legal-hold purposes may read them: the
+  // decision (rule 1) says so.
+  if (erased && !HoldPurpose(purpose)) return done(Erased(**subject));
   if (Status s = CheckDecision(id, purpose); !s.ok()) return done(s);
+  auto key_row = store_.FindDataKey(id);
+  if (!key_row.ok()) return done(key_row.status());
+  if (!*key_row)
+    return done(erased ? Erased(**subject) : Status::NotFound("no subject with this id", "subject_not_found"));
+  std::optional<crypto::SecretKey> key;
+  if (!erased) {
+    auto k = keyring_.Unwrap(id, crypto::KeyKind::kData, {(*key_row)->kek_version, (*key_row)->wrapped});
+    if (!k.ok()) return done(k.status());
+    key = std::move(*k);
+  }
+  std::optional<crypto::SecretKey> hold;
+  if ((*key_row)->hold_kek_version && !(*key_row)->hold_wrapped.empty()) {
+    auto k =
+        keyring_.Unwrap(id, crypto::KeyKind::kLegalHold, {*(*key_row)->hold_kek_version, (*key_row)->hold_wrapped});
+    if (!k.ok()) return done(k.status());
+    hold = std::move(*k);
+  }
   store::RecordQuery query;
   query.kind = filter.kind;
   query.since = filter.since;
@@ -831,19 +991,28 @@ void Register::ListRecords(std::string id, RecordFilter filter, Actor actor, std
   for (const auto& row : *rows) {
     const bool allowed = std::all_of(row.categories.begin(), row.categories.end(),
                                      [&](const std::string& c) { return (*p)->UsesCategory(c); });
-    if (!allowed) {
+    // Legal-hold fields of an erased subject are accounting material whatever categories the record named.
+    if (erased ? row.hold.empty() : !allowed) {
       ++page.withheld;
       continue;
     }
-    auto payload = crypto::Open(*key, crypto::SealAad(id, row.record_id), row.payload);
-    if (!payload.ok()) return done(payload.status());
-    RecordView view{row.record_id,   row.kind,       row.categories,
-                    row.occurred_at, row.created_at, json::parse(*payload, nullptr, false),
-                    std::nullopt};
-    if (!row.reference.empty()) {
-      auto reference = crypto::Open(*key, ReferenceAad(id, row.record_id), row.reference);
-      if (!reference.ok()) return done(reference.status());
-      view.reference = std::move(*reference);
+    RecordView view{row.record_id, row.kind, row.categories, row.occurred_at, row.created_at, nullptr, std::nullopt};
+    view.expires_at = row.expires_at;
+    view.hold_expires_at = row.hold_expires_at;
+    if (key && !row.payload.empty()) {
+      auto payload = crypto::Open(*key, crypto::SealAad(id, row.record_id), row.payload);
+      if (!payload.ok()) return done(payload.status());
+      view.payload = json::parse(*payload, nullptr, false);
+      if (!row.reference.empty()) {
+        auto reference = crypto::Open(*key, ReferenceAad(id, row.record_id), row.reference);
+        if (!reference.ok()) return done(reference.status());
+        view.reference = std::move(*reference);
+      }
+    }
+    if (hold && !row.hold.empty()) {
+      auto accounting = crypto::Open(*hold, HoldAad(id, row.record_id), row.hold);
+      if (!accounting.ok()) return done(accounting.status());
+      view.accounting = json::parse(*accounting, nullptr, false);
     }
     page.records.push_back(std::move(view));
   }

@@ -123,6 +123,10 @@ struct RecordInput {
   std::optional<int64_t> occurred_at;  // now when absent
   nlohmann::json payload;
   std::string reference;  // e.g. an order number; may be empty
+  // The accounting fields a bookkeeping law requires to keep (amounts, VAT, invoice number …): sealed under the
+  // subject's legal-hold key, so they outlive an erasure, readable then only for `accounting` and `legal_claims`.
+  // Only for records an accounting retention rule covers.
+  std::optional<nlohmann::json> accounting;
 };
 
 struct RecordView {
@@ -131,8 +135,11 @@ struct RecordView {
   std::vector<std::string> categories;
   int64_t occurred_at = 0;
   int64_t created_at = 0;
-  nlohmann::json payload;
+  nlohmann::json payload;  // null once the payload's time is up or the subject was erased
   std::optional<std::string> reference;
+  std::optional<nlohmann::json> accounting;  // the legal-hold fields, when the record has them
+  std::optional<int64_t> expires_at;
+  std::optional<int64_t> hold_expires_at;
 };
 
 struct RecordFilter {
@@ -197,6 +204,10 @@ class Register {
   // A page of the subject's records, newest first, holding only records whose categories `purpose` uses.
   void ListRecords(std::string id, RecordFilter filter, Actor actor, std::string purpose, Done<RecordPage> done);
 
+  // Records that the subject's agreement `ref` (a subscription) ended at `ended_at` (now when absent): the anchor
+  // of `agreement_end` retention rules. Answers the end recorded (ending it again keeps the first end).
+  void EndAgreement(std::string id, std::string ref, std::optional<int64_t> ended_at, Actor actor, Done<int64_t> done);
+
   // The subject's audit entries: who accessed or changed their data, when and why.
   void AuditTrail(std::string id, Actor actor, std::string purpose, int64_t after_seq, size_t limit,
                   Done<std::vector<store::AuditRow>> done);
@@ -213,6 +224,10 @@ class Register {
   Result<SubjectView> ViewOf(const OpenedSubject& opened, const config::Purpose& purpose);
   Result<std::vector<uint8_t>> IndexOf(const IdentifierSpec& spec, std::string_view raw) const;
   Result<store::RecordRow> SealRecord(const RecordInput& input, const crypto::SecretKey& key, int64_t now);
+  // Inside the write: seals `accounting` (when set) under the subject's legal-hold key, creating that key on first
+  // use, sets the record's expiries, inserts it and records the activity.
+  Status FinishRecord(store::WriteTxn& txn, store::RecordRow& row, const std::optional<std::string>& accounting,
+                      int64_t now);
   Result<crypto::SecretKey> DataKeyOf(std::string_view subject_id);
   Status CheckSource(std::string_view source) const;
   // Ok when the decision for (subject, purpose) allows; FailedPrecondition with the rule as reason otherwise.

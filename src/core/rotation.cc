@@ -43,7 +43,9 @@ Result<RotationReport> RotateKeys(const std::string& data_dir, const RotationOpt
     TILLIT_ASSIGN_OR_RETURN(auto rows, store.ListDataKeysBelow(current, after, options.batch));
     if (rows.empty()) break;
     for (auto& row : rows) {
-      if (row.kek_version < current) {
+      if (row.wrapped.empty()) {
+        row.kek_version = current;  // an erased subject: only its legal-hold key is left to rewrap
+      } else if (row.kek_version < current) {
         TILLIT_ASSIGN_OR_RETURN(auto wrapped, keyring.Rewrap(row.subject_id, crypto::KeyKind::kData,
                                                              {row.kek_version, row.wrapped}, random));
         row.kek_version = wrapped.kek_version;

@@ -4,6 +4,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "core/erasure.h"
 #include "core/register.h"
 #include "http/auth.h"
 #include "http/errors.h"
@@ -104,9 +105,11 @@ Result<core::RecordInput> DecodeRecord(const json& body, bool with_subject) {
     } else if (key == "reference") {
       if (!value.is_string()) return WrongType("reference", "a string");
       in.reference = value.get<std::string>();
+    } else if (key == "accounting") {
+      in.accounting = value;
     } else {
       return Status::InvalidArgument("unknown key '" + key + "'; a record has " + (with_subject ? "subject_id, " : "") +
-                                         "kind, categories, occurred_at, payload and reference",
+                                         "kind, categories, occurred_at, payload, reference and accounting",
                                      "unknown_key");
     }
   }
@@ -156,6 +159,9 @@ json EncodeRecord(const core::RecordView& r) {
               {"created_at", Time(r.created_at)},
               {"payload", r.payload}};
   if (r.reference) out["reference"] = *r.reference;
+  if (r.accounting) out["accounting"] = *r.accounting;
+  out["expires_at"] = r.expires_at ? Time(*r.expires_at) : json(nullptr);
+  if (r.accounting) out["accounting_expires_at"] = r.hold_expires_at ? Time(*r.hold_expires_at) : json(nullptr);
   return out;
 }
 
@@ -342,6 +348,75 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
   });
 }
 
+// Erasure is staff's or the rights workflow's: the key must be allowed the purpose rights_fulfilment.
+void AddErasureRoutes(Router& router, const AppContext& app) {
+  router.Add("POST", "/v1/subjects/:id/erase", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    const auto& purposes = principal->purposes;
+    if (std::find(purposes.begin(), purposes.end(), config::kRightsFulfilment) == purposes.end()) {
+      return respond(ErrorResponse(Status::PermissionDenied(
+          "erasing a subject needs a key allowed the purpose rights_fulfilment", "purpose_not_allowed")));
+    }
+    std::string reason = "request";
+    if (!req.body.empty()) {
+      auto body = ParseBody(req);
+      if (!body.ok()) return respond(ErrorResponse(body.status()));
+      if (!body->is_object()) return respond(ErrorResponse(WrongType("the body", "a JSON object")));
+      for (const auto& [key, value] : body->items()) {
+        if (key != "reason") {
+          return respond(ErrorResponse(
+              Status::InvalidArgument("unknown key '" + key + "'; an erasure takes only reason", "unknown_key")));
+        }
+        if (!value.is_string()) return respond(ErrorResponse(WrongType("reason", "a string")));
+        reason = value.get<std::string>();
+      }
+    }
+    app.erasure->EraseAsync(std::string(req.Param("id")), reason, ActorOf(*principal),
+                            [respond = std::move(respond)](Result<core::ErasureResult> result) {
+                              if (!result.ok()) return respond(ErrorResponse(result.status()));
+                              json out = result->receipt;
+                              out["complete"] = true;
+                              out["checkpoint"] = result->checkpoint;
+                              respond(JsonResponse(200, Dump(out)));
+                            });
+  });
+
+  router.Add("GET", "/v1/subjects/:id/erasure", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    auto result = app.erasure->Receipt(std::string(req.Param("id")));
+    if (!result.ok()) return respond(ErrorResponse(result.status()));
+    respond(JsonResponse(200, Dump(result->receipt)));
+  });
+
+  router.Add("POST", "/v1/subjects/:id/agreements/:ref/end", [app](const HttpRequest& req, Responder respond) {
+    auto caller = Admit(req, app, false, respond);
+    if (!caller) return;
+    std::optional<int64_t> ended_at;
+    if (!req.body.empty()) {
+      auto body = ParseBody(req);
+      if (!body.ok()) return respond(ErrorResponse(body.status()));
+      if (!body->is_object()) return respond(ErrorResponse(WrongType("the body", "a JSON object")));
+      for (const auto& [key, value] : body->items()) {
+        if (key != "ended_at") {
+          return respond(ErrorResponse(Status::InvalidArgument(
+              "unknown key '" + key + "'; an agreement end takes only ended_at", "unknown_key")));
+        }
+        auto t = ParseTime(value, "ended_at");
+        if (!t.ok()) return respond(ErrorResponse(t.status()));
+        ended_at = *t;
+      }
+    }
+    std::string id(req.Param("id"));
+    std::string ref(req.Param("ref"));
+    app.reg->EndAgreement(id, ref, ended_at, caller->actor,
+                          Answer<int64_t>(std::move(respond), 200, [id, ref](int64_t at) {
+                            return json{{"subject_id", id}, {"agreement", ref}, {"ended_at", Time(at)}};
+                          }));
+  });
+}
+
 void AddRecordRoutes(Router& router, const AppContext& app) {
   router.Add("POST", "/v1/subjects/:id/records", [app](const HttpRequest& req, Responder respond) {
     auto caller = Admit(req, app, false, respond);
@@ -451,6 +526,7 @@ void AddRecordRoutes(Router& router, const AppContext& app) {
 void AddRegisterRoutes(Router& router, const AppContext& app) {
   AddSubjectRoutes(router, app);
   AddRecordRoutes(router, app);
+  if (app.erasure != nullptr) AddErasureRoutes(router, app);
 }
 
 }  // namespace tillit::http

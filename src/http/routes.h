@@ -12,6 +12,7 @@
 #include "core/consents.h"
 #include "core/decisions.h"
 #include "core/disclosures.h"
+#include "core/erasure.h"
 #include "core/portability.h"
 #include "core/register.h"
 #include "http/metrics.h"
@@ -36,6 +37,7 @@ struct AppContext {
   core::Disclosures* disclosures = nullptr;
   core::AccessReports* reports = nullptr;
   core::Portability* portability = nullptr;
+  core::Erasure* erasure = nullptr;
 };
 
 // The register's routes (register_routes.cc).

@@ -239,6 +239,32 @@ CREATE TABLE webhook_outbox (
 CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_outbox_by_time ON webhook_outbox (created_at);
 )sql"},
+    {9, "erasure and retention: tombstones with receipts, legal-hold payloads, expiry indexes, agreements", R"sql(
+-- When the subject as a whole is due for erasure by retention (inactivity, an agreement's end), and its last activity.
+ALTER TABLE subjects ADD COLUMN expires_at INTEGER;
+ALTER TABLE subjects ADD COLUMN active_at INTEGER;
+CREATE INDEX subjects_by_expiry ON subjects (expires_at) WHERE expires_at IS NOT NULL AND erased_at IS NULL;
+-- The accounting fields of a record a bookkeeping law requires to keep, sealed under the subject's legal-hold key,
+-- and when they may go.
+ALTER TABLE records ADD COLUMN hold_payload BLOB;
+ALTER TABLE records ADD COLUMN hold_expires_at INTEGER;
+CREATE INDEX records_by_hold_expiry ON records (hold_expires_at) WHERE hold_expires_at IS NOT NULL;
+-- The erasure receipt of a tombstone: ids, categories, counts and dates only.
+CREATE TABLE erasures (
+  subject_id  TEXT PRIMARY KEY,
+  erased_at   INTEGER NOT NULL,
+  reason      TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  receipt     TEXT NOT NULL
+) STRICT;
+-- The end of a subject's agreement (subscription): the anchor of `agreement_end` retention rules.
+CREATE TABLE agreements (
+  subject_id  TEXT NOT NULL,
+  ref         TEXT NOT NULL,
+  ended_at    INTEGER NOT NULL,
+  PRIMARY KEY (subject_id, ref)
+) STRICT;
+)sql"},
     {10, "access reports kept for download for a limited time", R"sql(
 CREATE TABLE reports (
   subject_id  TEXT NOT NULL,

@@ -43,6 +43,9 @@ struct SubjectRow {
   int64_t updated_at = 0;
   std::string source;  // where the subject came from: "subject", "staff", "import", a configured source id
   std::optional<int64_t> erased_at;
+  // When retention erases the subject as a whole (its profile's time is up); unset while an anchor is pending.
+  std::optional<int64_t> expires_at;
+  std::optional<int64_t> active_at;  // last activity: the anchor of `last_activity` rules; created_at when unset
 };
 
 // A subject's wrapped data key (and legal-hold key once one exists), kept in the key store apart from the data.
@@ -98,8 +101,31 @@ struct RecordRow {
   std::vector<uint8_t>
       reference;  // sealed reference (an order number), bound to (subject id, record id + "#ref"); may be empty
   int64_t created_at = 0;
-  std::optional<int64_t> expires_at;
+  std::optional<int64_t> expires_at;  // when the payload and reference go (the whole record without `hold`)
+  // The accounting fields a bookkeeping law requires to keep: sealed JSON under the subject's legal-hold key, bound to
+  // (subject id, record id + "#hold"); empty when the record has none. They go at hold_expires_at.
+  std::vector<uint8_t> hold;
+  std::optional<int64_t> hold_expires_at;
 };
+
+// The tombstone's erasure receipt: what was deleted and what is kept under legal hold (JSON, ids and counts only).
+struct ErasureRow {
+  std::string subject_id;
+  int64_t erased_at = 0;
+  std::string reason;  // "request" | "retention" | staff's words (no personal data)
+  std::string actor;
+  std::string receipt;  // JSON
+};
+
+// The end of one of a subject's agreements (a subscription): the anchor of `agreement_end` retention rules.
+struct AgreementRow {
+  std::string subject_id;
+  std::string ref;
+  int64_t ended_at = 0;
+};
+
+// What an erasure deleted, by table, in rows.
+using ErasedCounts = std::vector<std::pair<std::string, int64_t>>;
 
 // A page of records, newest first. `before_*` is the keyset cursor: the last row of the previous page.
 struct RecordQuery {
@@ -338,6 +364,38 @@ class WriteTxn {
   // Conflict "record_exists" if the subject has a record with this id.
   virtual Status InsertRecord(const RecordRow& row) = 0;
 
+  // --- Erasure and retention ---
+  // The subject's key row as this write sees it.
+  virtual Result<std::optional<DataKeyRow>> DataKey(std::string_view subject_id) = 0;
+  // Crypto-shredding: drops the subject's data key. The legal-hold key stays (the row keeps only it) when there is
+  // one; otherwise the row goes.
+  virtual Status DestroyDataKey(std::string_view subject_id) = 0;
+  // Drops the subject's key row altogether: the last record under legal hold is gone.
+  virtual Status DeleteKeys(std::string_view subject_id) = 0;
+  // Deletes every per-subject row that holds personal data (fields, change history, records without legal-hold
+  // fields, consent events, objections, restrictions, visitor links and those visitors' banner choices, and the
+  // tables listed in the backend's kErasedTables — queued mail and stored reports belong there), strips retained
+  // records down to their legal-hold fields and marks the subject erased at `erased_at`. Adds the rows deleted per
+  // table to *counts. NotFound "subject_not_found"; FailedPrecondition "already_erased".
+  virtual Status EraseSubject(std::string_view subject_id, int64_t erased_at, ErasedCounts* counts) = 0;
+  // Stores the tombstone's receipt.
+  virtual Status InsertErasure(const ErasureRow& row) = 0;
+  virtual Status SetSubjectRetention(std::string_view subject_id, std::optional<int64_t> expires_at,
+                                     std::optional<int64_t> active_at) = 0;
+  virtual Status SetRecordExpiry(std::string_view subject_id, std::string_view record_id,
+                                 std::optional<int64_t> expires_at, std::optional<int64_t> hold_expires_at) = 0;
+  // Drops the payload and reference of a record whose legal-hold fields must stay.
+  virtual Status StripRecord(std::string_view subject_id, std::string_view record_id) = 0;
+  // Drops the legal-hold fields of a record whose payload stays longer.
+  virtual Status StripRecordHold(std::string_view subject_id, std::string_view record_id) = 0;
+  virtual Status DeleteRecord(std::string_view subject_id, std::string_view record_id) = 0;
+  // How many of the subject's records still carry legal-hold fields.
+  virtual Result<int64_t> CountHoldRecords(std::string_view subject_id) = 0;
+  // Records the end of an agreement; ending it again keeps the first end.
+  virtual Status EndAgreement(const AgreementRow& row) = 0;
+  // The subject's latest agreement end, if any agreement ended.
+  virtual Result<std::optional<int64_t>> AgreementEnd(std::string_view subject_id) = 0;
+
   virtual Status InsertConsentEvent(const ConsentEventRow& row) = 0;
   virtual Status InsertObjection(const ObjectionRow& row) = 0;
   // Records staff's decision on an active objection. NotFound "objection_not_found"; FailedPrecondition
@@ -523,6 +581,19 @@ class Store {
   virtual Result<std::vector<AuditRow>> ReadSubjectAudit(std::string_view subject_id, int64_t after_seq,
                                                          size_t limit) = 0;
   virtual Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint() = 0;
+
+  // The suppression-list entries an erasure of the subject left (keyed hashes), for copying a store.
+  virtual Result<std::vector<std::vector<uint8_t>>> ListSuppressions(std::string_view subject_id) = 0;
+  // The tombstone's receipt of an erased subject.
+  virtual Result<std::optional<ErasureRow>> FindErasure(std::string_view subject_id) = 0;
+  // Unerased subjects whose expires_at <= now, soonest first; and records whose expires_at or hold_expires_at <= now.
+  // Both walk an index on the expiry, so their cost follows the number of expired rows.
+  virtual Result<std::vector<SubjectRow>> ListExpiredSubjects(int64_t now, size_t limit) = 0;
+  virtual Result<std::vector<RecordRow>> ListExpiredRecords(int64_t now, size_t limit) = 0;
+  // Makes what has been committed leave the write-ahead log: SQLite folds the WAL of the data and key databases into
+  // them and truncates it (wal_checkpoint(TRUNCATE)); PostgreSQL runs CHECKPOINT where the role may (superuser or
+  // pg_checkpoint) and otherwise relies on the server's own checkpoints, answering Ok with *note saying so.
+  virtual Status Checkpoint(std::string* note) = 0;
 
   // The schema version the data database is at.
   virtual Result<int> SchemaVersion() = 0;

@@ -253,6 +253,27 @@ CREATE TABLE webhook_outbox (
 CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_outbox_by_time ON webhook_outbox (created_at);
 )sql"},
+    {9, "erasure and retention: tombstones with receipts, legal-hold payloads, expiry indexes, agreements", R"sql(
+ALTER TABLE subjects ADD COLUMN expires_at BIGINT;
+ALTER TABLE subjects ADD COLUMN active_at BIGINT;
+CREATE INDEX subjects_by_expiry ON subjects (expires_at) WHERE expires_at IS NOT NULL AND erased_at IS NULL;
+ALTER TABLE records ADD COLUMN hold_payload BYTEA;
+ALTER TABLE records ADD COLUMN hold_expires_at BIGINT;
+CREATE INDEX records_by_hold_expiry ON records (hold_expires_at) WHERE hold_expires_at IS NOT NULL;
+CREATE TABLE erasures (
+  subject_id  TEXT COLLATE "C" PRIMARY KEY,
+  erased_at   BIGINT NOT NULL,
+  reason      TEXT NOT NULL,
+  actor       TEXT NOT NULL,
+  receipt     TEXT NOT NULL
+);
+CREATE TABLE agreements (
+  subject_id  TEXT COLLATE "C" NOT NULL,
+  ref         TEXT COLLATE "C" NOT NULL,
+  ended_at    BIGINT NOT NULL,
+  PRIMARY KEY (subject_id, ref)
+);
+)sql"},
     {10, "access reports kept for download for a limited time", R"sql(
 CREATE TABLE reports (
   subject_id  TEXT COLLATE "C" NOT NULL,

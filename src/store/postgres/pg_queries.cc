@@ -55,9 +55,10 @@ SecretRow ReadSecret(const Rows& r, int i) {
   return {r.Text(i, 0), static_cast<uint32_t>(r.Int(i, 1)), r.Bytes(i, 2), r.Int(i, 3)};
 }
 
-constexpr const char* kSubjectColumns = "subject_id, created_at, updated_at, source, erased_at";
+constexpr const char* kSubjectColumns = "subject_id, created_at, updated_at, source, erased_at, expires_at, active_at";
 SubjectRow ReadSubject(const Rows& r, int i) {
-  return {r.Text(i, 0), r.Int(i, 1), r.Int(i, 2), r.Text(i, 3), r.OptionalInt(i, 4)};
+  return {r.Text(i, 0),        r.Int(i, 1),         r.Int(i, 2),        r.Text(i, 3),
+          r.OptionalInt(i, 4), r.OptionalInt(i, 5), r.OptionalInt(i, 6)};
 }
 
 constexpr const char* kDataKeyColumns =
@@ -79,11 +80,17 @@ FieldChangeRow ReadFieldChange(const Rows& r, int i) {
 }
 
 constexpr const char* kRecordColumns =
-    "subject_id, record_id, kind, categories, occurred_at, payload, reference, created_at, expires_at";
+    "subject_id, record_id, kind, categories, occurred_at, payload, reference, created_at, expires_at, hold_payload, "
+    "hold_expires_at";
 RecordRow ReadRecord(const Rows& r, int i) {
-  return {r.Text(i, 0),  r.Text(i, 1),  r.Text(i, 2), SplitList(r.Text(i, 3)), r.Int(i, 4),
-          r.Bytes(i, 5), r.Bytes(i, 6), r.Int(i, 7),  r.OptionalInt(i, 8)};
+  return {r.Text(i, 0),  r.Text(i, 1), r.Text(i, 2),        SplitList(r.Text(i, 3)), r.Int(i, 4),         r.Bytes(i, 5),
+          r.Bytes(i, 6), r.Int(i, 7),  r.OptionalInt(i, 8), r.Bytes(i, 9),           r.OptionalInt(i, 10)};
 }
+
+// Per-subject tables an erasure empties for the subject, besides those it handles itself. Tables added later that
+// hold a subject's personal data (queued mail, stored reports) are listed here, keyed by subject_id.
+constexpr const char* kErasedTables[] = {"subject_fields", "field_changes", "consent_events",
+                                         "objections",     "restrictions",  "agreements"};
 
 constexpr const char* kAuditColumns =
     "seq, at, actor_kind, actor, purpose, action, subject_id, detail, prev_hash, hash";
@@ -322,13 +329,128 @@ class PgWriteTxn final : public WriteTxn {
     Params p;
     p.Text(row.subject_id).Text(row.record_id).Text(row.kind).Text(JoinList(row.categories));
     p.Int64(row.occurred_at).Bytes(row.payload).Bytes(row.reference).Int64(row.created_at).Int64(row.expires_at);
+    if (row.hold.empty()) {
+      p.NullBytes();
+    } else {
+      p.Bytes(row.hold);
+    }
+    p.Int64(row.hold_expires_at);
     TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("INSERT INTO records (subject_id, record_id, kind, categories, "
-                                                   "occurred_at, payload, reference, created_at, expires_at) "
-                                                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
+                                                   "occurred_at, payload, reference, created_at, expires_at, "
+                                                   "hold_payload, hold_expires_at) "
+                                                   "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
                                                    "ON CONFLICT DO NOTHING",
                                                    p));
     if (rows.affected() == 0) return Status::Conflict("the record exists already", "record_exists");
     return Status::Ok();
+  }
+
+  Result<std::optional<DataKeyRow>> DataKey(std::string_view subject_id) override {
+    return FindDataKey(conn_, subject_id);
+  }
+
+  Status DestroyDataKey(std::string_view subject_id) override {
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("UPDATE keystore.data_keys SET wrapped_key = ''::bytea, "
+                                                   "kek_version = hold_kek_version WHERE subject_id = $1 AND "
+                                                   "hold_wrapped_key IS NOT NULL AND length(hold_wrapped_key) > 0",
+                                                   Params().Text(subject_id)));
+    if (rows.affected() > 0) return Status::Ok();
+    return DeleteKeys(subject_id);
+  }
+
+  Status DeleteKeys(std::string_view subject_id) override {
+    return conn_.Query("DELETE FROM keystore.data_keys WHERE subject_id = $1", Params().Text(subject_id)).status();
+  }
+
+  Status EraseSubject(std::string_view subject_id, int64_t erased_at, ErasedCounts* counts) override {
+    TILLIT_ASSIGN_OR_RETURN(auto subject, FindSubject(conn_, subject_id));
+    if (!subject) return Status::NotFound("no subject with this id", "subject_not_found");
+    if (subject->erased_at) return Status::FailedPrecondition("the subject is erased already", "already_erased");
+    const std::string_view id = subject_id;
+    auto run = [&](const std::string& name, const std::string& sql, const Params& p) -> Status {
+      TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(sql, p));
+      if (!name.empty() && rows.affected() > 0) counts->emplace_back(name, rows.affected());
+      return Status::Ok();
+    };
+    TILLIT_RETURN_IF_ERROR(run("visitor_consents",
+                               "DELETE FROM visitor_consents WHERE visitor_id IN (SELECT visitor_id FROM "
+                               "visitor_links WHERE subject_id = $1)",
+                               Params().Text(id)));
+    TILLIT_RETURN_IF_ERROR(run("visitor_links", "DELETE FROM visitor_links WHERE subject_id = $1", Params().Text(id)));
+    for (const char* table : kErasedTables) {
+      TILLIT_RETURN_IF_ERROR(run(table, Sql({"DELETE FROM ", table, " WHERE subject_id = $1"}), Params().Text(id)));
+    }
+    TILLIT_RETURN_IF_ERROR(
+        run("records", "DELETE FROM records WHERE subject_id = $1 AND hold_payload IS NULL", Params().Text(id)));
+    TILLIT_RETURN_IF_ERROR(run("records.payload",
+                               "UPDATE records SET payload = ''::bytea, reference = NULL, expires_at = NULL "
+                               "WHERE subject_id = $1 AND hold_payload IS NOT NULL",
+                               Params().Text(id)));
+    return run("", "UPDATE subjects SET erased_at = $1, expires_at = NULL WHERE subject_id = $2",
+               Params().Int64(erased_at).Text(id));
+  }
+
+  Status InsertErasure(const ErasureRow& receipt) override {
+    Params p;
+    p.Text(receipt.subject_id).Int64(receipt.erased_at).Text(receipt.reason).Text(receipt.actor).Text(receipt.receipt);
+    return conn_
+        .Query("INSERT INTO erasures (subject_id, erased_at, reason, actor, receipt) VALUES ($1, $2, $3, $4, $5)", p)
+        .status();
+  }
+
+  Status SetSubjectRetention(std::string_view subject_id, std::optional<int64_t> expires_at,
+                             std::optional<int64_t> active_at) override {
+    return ExpectChange(conn_.Query("UPDATE subjects SET expires_at = $1, active_at = COALESCE($2, active_at) "
+                                    "WHERE subject_id = $3",
+                                    Params().Int64(expires_at).Int64(active_at).Text(subject_id)),
+                        "no such subject", "subject_not_found");
+  }
+
+  Status SetRecordExpiry(std::string_view subject_id, std::string_view record_id, std::optional<int64_t> expires_at,
+                         std::optional<int64_t> hold_expires_at) override {
+    return ExpectChange(conn_.Query("UPDATE records SET expires_at = $1, hold_expires_at = $2 WHERE subject_id = $3 "
+                                    "AND record_id = $4",
+                                    Params().Int64(expires_at).Int64(hold_expires_at).Text(subject_id).Text(record_id)),
+                        "no such record", "record_not_found");
+  }
+
+  Status StripRecord(std::string_view subject_id, std::string_view record_id) override {
+    return ExpectChange(conn_.Query("UPDATE records SET payload = ''::bytea, reference = NULL, expires_at = NULL "
+                                    "WHERE subject_id = $1 AND record_id = $2",
+                                    Params().Text(subject_id).Text(record_id)),
+                        "no such record", "record_not_found");
+  }
+
+  Status StripRecordHold(std::string_view subject_id, std::string_view record_id) override {
+    return ExpectChange(conn_.Query("UPDATE records SET hold_payload = NULL, hold_expires_at = NULL "
+                                    "WHERE subject_id = $1 AND record_id = $2",
+                                    Params().Text(subject_id).Text(record_id)),
+                        "no such record", "record_not_found");
+  }
+
+  Status DeleteRecord(std::string_view subject_id, std::string_view record_id) override {
+    return conn_
+        .Query("DELETE FROM records WHERE subject_id = $1 AND record_id = $2",
+               Params().Text(subject_id).Text(record_id))
+        .status();
+  }
+
+  Result<int64_t> CountHoldRecords(std::string_view subject_id) override {
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT COUNT(*) FROM records WHERE subject_id = $1 AND "
+                                                   "hold_payload IS NOT NULL",
+                                                   Params().Text(subject_id)));
+    return rows.empty() ? 0 : rows.Int(0, 0);
+  }
+
+  Status EndAgreement(const AgreementRow& row) override {
+    return conn_
+        .Query("INSERT INTO agreements (subject_id, ref, ended_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+               Params().Text(row.subject_id).Text(row.ref).Int64(row.ended_at))
+        .status();
+  }
+
+  Result<std::optional<int64_t>> AgreementEnd(std::string_view subject_id) override {
+    return pg::AgreementEnd(conn_, subject_id);
   }
 
   Status InsertConsentEvent(const ConsentEventRow& row) override {
@@ -939,6 +1061,42 @@ Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(Conn& c
 Result<int64_t> LastDecisionChange(Conn& conn) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT COALESCE(MAX(seq), 0) FROM decision_changes"));
   return rows.empty() ? 0 : rows.Int(0, 0);
+}
+
+Result<std::optional<ErasureRow>> FindErasure(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT subject_id, erased_at, reason, actor, receipt FROM erasures "
+                                                "WHERE subject_id = $1",
+                                                Params().Text(subject_id)));
+  return First<ErasureRow>(rows, [](const Rows& r, int i) {
+    return ErasureRow{r.Text(i, 0), r.Int(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4)};
+  });
+}
+
+Result<std::vector<SubjectRow>> ListExpiredSubjects(Conn& conn, int64_t now, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kSubjectColumns,
+                                                     " FROM subjects WHERE expires_at IS NOT NULL AND erased_at IS "
+                                                     "NULL AND expires_at <= $1 ORDER BY expires_at LIMIT $2"}),
+                                                Params().Int64(now).Int64(Limit(limit))));
+  return Collect<SubjectRow>(rows, ReadSubject);
+}
+
+Result<std::vector<RecordRow>> ListExpiredRecords(Conn& conn, int64_t now, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows,
+                          conn.Query(Sql({"SELECT ", kRecordColumns,
+                                          " FROM records WHERE expires_at IS NOT NULL AND "
+                                          "expires_at <= $1 UNION SELECT ",
+                                          kRecordColumns,
+                                          " FROM records WHERE hold_expires_at IS NOT NULL AND hold_expires_at <= $1 "
+                                          "LIMIT $2"}),
+                                     Params().Int64(now).Int64(Limit(limit))));
+  return Collect<RecordRow>(rows, ReadRecord);
+}
+
+Result<std::optional<int64_t>> AgreementEnd(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(
+      Rows rows, conn.Query("SELECT MAX(ended_at) FROM agreements WHERE subject_id = $1", Params().Text(subject_id)));
+  if (rows.empty()) return std::optional<int64_t>();
+  return rows.OptionalInt(0, 0);
 }
 
 Result<int> SchemaVersion(Conn& conn) {

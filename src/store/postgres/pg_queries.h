@@ -75,6 +75,10 @@ Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Conn& conn);
 Result<AuditCheckpointRow> AuditTail(Conn& conn);
 Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(Conn& conn, int64_t after_seq, size_t limit);
 Result<int64_t> LastDecisionChange(Conn& conn);
+Result<std::optional<ErasureRow>> FindErasure(Conn& conn, std::string_view subject_id);
+Result<std::vector<SubjectRow>> ListExpiredSubjects(Conn& conn, int64_t now, size_t limit);
+Result<std::vector<RecordRow>> ListExpiredRecords(Conn& conn, int64_t now, size_t limit);
+Result<std::optional<int64_t>> AgreementEnd(Conn& conn, std::string_view subject_id);
 Result<int> SchemaVersion(Conn& conn);
 
 // Disclosures and the webhook outbox (pg_outbox_queries.cc).

@@ -244,6 +244,46 @@ class PgStore final : public Store {
   Result<int64_t> LastDecisionChange() override {
     return Read([&](Conn& c) { return pg::LastDecisionChange(c); });
   }
+  Result<std::vector<std::vector<uint8_t>>> ListSuppressions(std::string_view subject_id) override {
+    return Read([&](Conn& c) -> Result<std::vector<std::vector<uint8_t>>> {
+      TILLIT_ASSIGN_OR_RETURN(Rows rows, c.Query("SELECT value FROM shared_index WHERE kind = 4 AND subject_id = $1 "
+                                                 "ORDER BY value",
+                                                 Params().Text(subject_id)));
+      std::vector<std::vector<uint8_t>> out;
+      for (int i = 0; i < rows.size(); ++i) out.push_back(rows.Bytes(i, 0));
+      return out;
+    });
+  }
+  Result<std::optional<ErasureRow>> FindErasure(std::string_view subject_id) override {
+    return Read([&](Conn& c) { return pg::FindErasure(c, subject_id); });
+  }
+  Result<std::vector<SubjectRow>> ListExpiredSubjects(int64_t now, size_t limit) override {
+    return Read([&](Conn& c) { return pg::ListExpiredSubjects(c, now, limit); });
+  }
+  Result<std::vector<RecordRow>> ListExpiredRecords(int64_t now, size_t limit) override {
+    return Read([&](Conn& c) { return pg::ListExpiredRecords(c, now, limit); });
+  }
+  Status Checkpoint(std::string* note) override {
+    // CHECKPOINT needs superuser or the pg_checkpoint role. Without it the commit is durable all the same and the
+    // server's own checkpoints recycle the WAL segments; the erasure says which happened.
+    Result<bool> ran = Read([&](Conn& c) -> Result<bool> {
+      TILLIT_ASSIGN_OR_RETURN(Rows rows,
+                              c.Query("SELECT rolsuper OR pg_has_role(current_user, 'pg_checkpoint', 'MEMBER') "
+                                      "FROM pg_roles WHERE rolname = current_user"));
+      if (rows.empty() || rows.Text(0, 0) != "t") return false;
+      TILLIT_RETURN_IF_ERROR(c.Exec("CHECKPOINT").status());
+      return true;
+    });
+    if (!ran.ok()) {
+      // pg_checkpoint does not exist before PostgreSQL 15: the role check itself fails there.
+      if (note != nullptr) *note = "no CHECKPOINT (not permitted); the server's own checkpoints recycle the WAL";
+      return Status::Ok();
+    }
+    if (note != nullptr) {
+      *note = *ran ? "CHECKPOINT" : "no CHECKPOINT (not permitted); the server's own checkpoints recycle the WAL";
+    }
+    return Status::Ok();
+  }
   Result<int> SchemaVersion() override {
     return Read([&](Conn& c) { return pg::SchemaVersion(c); });
   }

@@ -46,8 +46,10 @@ ApiKeyRow ReadApiKey(const Stmt& s) {
 
 SecretRow ReadSecret(const Stmt& s) { return {s.Text(0), static_cast<uint32_t>(s.Int(1)), s.Blob(2), s.Int(3)}; }
 
-constexpr const char* kSubjectColumns = "subject_id, created_at, updated_at, source, erased_at";
-SubjectRow ReadSubject(const Stmt& s) { return {s.Text(0), s.Int(1), s.Int(2), s.Text(3), OptionalInt(s, 4)}; }
+constexpr const char* kSubjectColumns = "subject_id, created_at, updated_at, source, erased_at, expires_at, active_at";
+SubjectRow ReadSubject(const Stmt& s) {
+  return {s.Text(0), s.Int(1), s.Int(2), s.Text(3), OptionalInt(s, 4), OptionalInt(s, 5), OptionalInt(s, 6)};
+}
 
 constexpr const char* kDataKeyColumns =
     "subject_id, kek_version, wrapped_key, hold_kek_version, hold_wrapped_key, created_at";
@@ -64,11 +66,17 @@ FieldChangeRow ReadFieldChange(const Stmt& s) {
 }
 
 constexpr const char* kRecordColumns =
-    "subject_id, record_id, kind, categories, occurred_at, payload, reference, created_at, expires_at";
+    "subject_id, record_id, kind, categories, occurred_at, payload, reference, created_at, expires_at, hold_payload, "
+    "hold_expires_at";
 RecordRow ReadRecord(const Stmt& s) {
-  return {s.Text(0), s.Text(1), s.Text(2), SplitList(s.Text(3)), s.Int(4),
-          s.Blob(5), s.Blob(6), s.Int(7),  OptionalInt(s, 8)};
+  return {s.Text(0), s.Text(1),         s.Text(2), SplitList(s.Text(3)), s.Int(4), s.Blob(5), s.Blob(6),
+          s.Int(7),  OptionalInt(s, 8), s.Blob(9), OptionalInt(s, 10)};
 }
+
+// Per-subject tables an erasure empties for the subject, besides those it handles itself. Tables added later that
+// hold a subject's personal data (queued mail, stored reports) are listed here, keyed by subject_id.
+constexpr const char* kErasedTables[] = {"subject_fields", "field_changes", "consent_events",
+                                         "objections",     "restrictions",  "agreements"};
 
 constexpr const char* kAuditColumns =
     "seq, at, actor_kind, actor, purpose, action, subject_id, detail, prev_hash, hash";
@@ -303,7 +311,128 @@ class SqliteWriteTxn final : public WriteTxn {
     stmt->Bind(9, row.expires_at);
     Status s = stmt->Run();
     if (s.code() == StatusCode::kConflict) return Status::Conflict("the record exists already", "record_exists");
-    return s;
+    TILLIT_RETURN_IF_ERROR(s);
+    if (row.hold.empty() && !row.hold_expires_at) return Status::Ok();
+    TILLIT_ASSIGN_OR_RETURN(auto hold, db_.Cached("UPDATE records SET hold_payload = ?, hold_expires_at = ? "
+                                                  "WHERE subject_id = ? AND record_id = ?"));
+    hold->Bind(1, row.hold).Bind(2, row.hold_expires_at).Bind(3, row.subject_id).Bind(4, row.record_id);
+    return hold->Run();
+  }
+
+  Result<std::optional<DataKeyRow>> DataKey(std::string_view subject_id) override {
+    return FindDataKey(db_, subject_id);
+  }
+
+  Status DestroyDataKey(std::string_view subject_id) override {
+    // The data wrapping is overwritten (secure_delete zeroes the old bytes); kek_version follows the hold key's so
+    // key rotation has nothing left to rewrap in it.
+    TILLIT_ASSIGN_OR_RETURN(auto keep, db_.Cached("UPDATE keystore.data_keys SET wrapped_key = X'', kek_version = "
+                                                  "hold_kek_version WHERE subject_id = ? AND hold_wrapped_key IS NOT "
+                                                  "NULL AND length(hold_wrapped_key) > 0"));
+    keep->Bind(1, subject_id);
+    TILLIT_RETURN_IF_ERROR(keep->Run());
+    if (sqlite3_changes(db_.raw()) > 0) return Status::Ok();
+    return DeleteKeys(subject_id);
+  }
+
+  Status DeleteKeys(std::string_view subject_id) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("DELETE FROM keystore.data_keys WHERE subject_id = ?"));
+    stmt->Bind(1, subject_id);
+    return stmt->Run();
+  }
+
+  Status EraseSubject(std::string_view subject_id, int64_t erased_at, ErasedCounts* counts) override {
+    TILLIT_ASSIGN_OR_RETURN(auto subject, FindSubject(db_, subject_id));
+    if (!subject) return Status::NotFound("no subject with this id", "subject_not_found");
+    if (subject->erased_at) return Status::FailedPrecondition("the subject is erased already", "already_erased");
+    auto run = [&](const std::string& name, const std::string& sql, auto&&... binds) -> Status {
+      TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached(sql));
+      int pos = 0;
+      (stmt->Bind(++pos, binds), ...);
+      TILLIT_RETURN_IF_ERROR(stmt->Run());
+      const int64_t n = sqlite3_changes(db_.raw());
+      if (!name.empty() && n > 0) counts->emplace_back(name, n);
+      return Status::Ok();
+    };
+    const std::string_view id = subject_id;
+    // The visitors linked to the subject: their banner choices are the person's too.
+    TILLIT_RETURN_IF_ERROR(run("visitor_consents",
+                               "DELETE FROM visitor_consents WHERE visitor_id IN (SELECT visitor_id FROM "
+                               "visitor_links WHERE subject_id = ?)",
+                               id));
+    TILLIT_RETURN_IF_ERROR(run("visitor_links", "DELETE FROM visitor_links WHERE subject_id = ?", id));
+    for (const char* table : kErasedTables) {
+      TILLIT_RETURN_IF_ERROR(run(table, Sql({"DELETE FROM ", table, " WHERE subject_id = ?"}), id));
+    }
+    TILLIT_RETURN_IF_ERROR(run("records", "DELETE FROM records WHERE subject_id = ? AND hold_payload IS NULL", id));
+    TILLIT_RETURN_IF_ERROR(run("records.payload",
+                               "UPDATE records SET payload = X'', reference = NULL, expires_at = NULL "
+                               "WHERE subject_id = ? AND hold_payload IS NOT NULL",
+                               id));
+    return run("", "UPDATE subjects SET erased_at = ?, expires_at = NULL WHERE subject_id = ?", erased_at, id);
+  }
+
+  Status InsertErasure(const ErasureRow& receipt) override {
+    TILLIT_ASSIGN_OR_RETURN(auto insert, db_.Cached("INSERT INTO erasures (subject_id, erased_at, reason, actor, "
+                                                    "receipt) VALUES (?, ?, ?, ?, ?)"));
+    insert->Bind(1, receipt.subject_id).Bind(2, receipt.erased_at).Bind(3, receipt.reason).Bind(4, receipt.actor);
+    insert->Bind(5, receipt.receipt);
+    return insert->Run();
+  }
+
+  Status SetSubjectRetention(std::string_view subject_id, std::optional<int64_t> expires_at,
+                             std::optional<int64_t> active_at) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("UPDATE subjects SET expires_at = ?, active_at = COALESCE(?, "
+                                                  "active_at) WHERE subject_id = ?"));
+    stmt->Bind(1, expires_at).Bind(2, active_at).Bind(3, subject_id);
+    return ExpectChange(stmt->Run(), "no such subject", "subject_not_found");
+  }
+
+  Status SetRecordExpiry(std::string_view subject_id, std::string_view record_id, std::optional<int64_t> expires_at,
+                         std::optional<int64_t> hold_expires_at) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("UPDATE records SET expires_at = ?, hold_expires_at = ? "
+                                                  "WHERE subject_id = ? AND record_id = ?"));
+    stmt->Bind(1, expires_at).Bind(2, hold_expires_at).Bind(3, subject_id).Bind(4, record_id);
+    return ExpectChange(stmt->Run(), "no such record", "record_not_found");
+  }
+
+  Status StripRecord(std::string_view subject_id, std::string_view record_id) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("UPDATE records SET payload = X'', reference = NULL, expires_at = "
+                                                  "NULL WHERE subject_id = ? AND record_id = ?"));
+    stmt->Bind(1, subject_id).Bind(2, record_id);
+    return ExpectChange(stmt->Run(), "no such record", "record_not_found");
+  }
+
+  Status StripRecordHold(std::string_view subject_id, std::string_view record_id) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("UPDATE records SET hold_payload = NULL, hold_expires_at = NULL "
+                                                  "WHERE subject_id = ? AND record_id = ?"));
+    stmt->Bind(1, subject_id).Bind(2, record_id);
+    return ExpectChange(stmt->Run(), "no such record", "record_not_found");
+  }
+
+  Status DeleteRecord(std::string_view subject_id, std::string_view record_id) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("DELETE FROM records WHERE subject_id = ? AND record_id = ?"));
+    stmt->Bind(1, subject_id).Bind(2, record_id);
+    return stmt->Run();
+  }
+
+  Result<int64_t> CountHoldRecords(std::string_view subject_id) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("SELECT COUNT(*) FROM records WHERE subject_id = ? AND "
+                                                  "hold_payload IS NOT NULL"));
+    stmt->Bind(1, subject_id);
+    TILLIT_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    return row ? stmt->Int(0) : 0;
+  }
+
+  Status EndAgreement(const AgreementRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO agreements (subject_id, ref, ended_at) VALUES (?, ?, "
+                                                  "?) ON CONFLICT DO NOTHING"));
+    stmt->Bind(1, row.subject_id).Bind(2, row.ref).Bind(3, row.ended_at);
+    return stmt->Run();
+  }
+
+  Result<std::optional<int64_t>> AgreementEnd(std::string_view subject_id) override {
+    return sqlite::AgreementEnd(db_, subject_id);
   }
 
   Status InsertConsentEvent(const ConsentEventRow& row) override {
@@ -841,6 +970,44 @@ Result<int64_t> LastDecisionChange(Db& db) {
   TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT COALESCE(MAX(seq), 0) FROM decision_changes"));
   TILLIT_ASSIGN_OR_RETURN(bool row, stmt->Step());
   return row ? stmt->Int(0) : 0;
+}
+
+Result<std::optional<ErasureRow>> FindErasure(Db& db, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT subject_id, erased_at, reason, actor, receipt FROM erasures "
+                                               "WHERE subject_id = ?"));
+  stmt->Bind(1, subject_id);
+  return First<ErasureRow>(*stmt, [](const Stmt& s) {
+    return ErasureRow{s.Text(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4)};
+  });
+}
+
+Result<std::vector<SubjectRow>> ListExpiredSubjects(Db& db, int64_t now, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"SELECT ", kSubjectColumns,
+                                                    " FROM subjects WHERE expires_at IS NOT NULL AND erased_at IS "
+                                                    "NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?"})));
+  stmt->Bind(1, now).Bind(2, static_cast<int64_t>(limit));
+  return Collect<SubjectRow>(*stmt, ReadSubject);
+}
+
+Result<std::vector<RecordRow>> ListExpiredRecords(Db& db, int64_t now, size_t limit) {
+  // Each half walks its own partial index on the expiry.
+  TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                          db.Cached(Sql({"SELECT ", kRecordColumns, " FROM (SELECT ", kRecordColumns,
+                                         " FROM records WHERE expires_at IS NOT NULL AND expires_at <= ?1 UNION "
+                                         "SELECT ",
+                                         kRecordColumns,
+                                         " FROM records WHERE hold_expires_at IS NOT NULL AND hold_expires_at <= ?1) "
+                                         "LIMIT ?2"})));
+  stmt->Bind(1, now).Bind(2, static_cast<int64_t>(limit));
+  return Collect<RecordRow>(*stmt, ReadRecord);
+}
+
+Result<std::optional<int64_t>> AgreementEnd(Db& db, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT MAX(ended_at) FROM agreements WHERE subject_id = ?"));
+  stmt->Bind(1, subject_id);
+  TILLIT_ASSIGN_OR_RETURN(bool row, stmt->Step());
+  if (!row || stmt->IsNull(0)) return std::optional<int64_t>();
+  return std::optional<int64_t>(stmt->Int(0));
 }
 
 Result<int> SchemaVersion(Db& db) {

@@ -64,6 +64,10 @@ Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Db& db);
 Result<AuditCheckpointRow> AuditTail(Db& db);
 Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(Db& db, int64_t after_seq, size_t limit);
 Result<int64_t> LastDecisionChange(Db& db);
+Result<std::optional<ErasureRow>> FindErasure(Db& db, std::string_view subject_id);
+Result<std::vector<SubjectRow>> ListExpiredSubjects(Db& db, int64_t now, size_t limit);
+Result<std::vector<RecordRow>> ListExpiredRecords(Db& db, int64_t now, size_t limit);
+Result<std::optional<int64_t>> AgreementEnd(Db& db, std::string_view subject_id);
 Result<int> SchemaVersion(Db& db);
 
 // Disclosures and the webhook outbox (sqlite_outbox_queries.cc).

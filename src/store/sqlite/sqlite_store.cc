@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -213,6 +214,47 @@ class SqliteStore final : public Store {
     return sqlite::ReadDecisionChanges(*AcquireReader().db, after_seq, limit);
   }
   Result<int64_t> LastDecisionChange() override { return sqlite::LastDecisionChange(*AcquireReader().db); }
+  Result<std::vector<std::vector<uint8_t>>> ListSuppressions(std::string_view subject_id) override {
+    auto lease = AcquireReader();
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, lease.db->Cached("SELECT value FROM shared_index WHERE kind = 4 AND "
+                                                        "subject_id = ? ORDER BY value"));
+    stmt->Bind(1, subject_id);
+    std::vector<std::vector<uint8_t>> out;
+    while (true) {
+      TILLIT_ASSIGN_OR_RETURN(bool row, stmt->Step());
+      if (!row) return out;
+      out.push_back(stmt->Blob(0));
+    }
+  }
+  Result<std::optional<ErasureRow>> FindErasure(std::string_view subject_id) override {
+    return sqlite::FindErasure(*AcquireReader().db, subject_id);
+  }
+  Result<std::vector<SubjectRow>> ListExpiredSubjects(int64_t now, size_t limit) override {
+    return sqlite::ListExpiredSubjects(*AcquireReader().db, now, limit);
+  }
+  Result<std::vector<RecordRow>> ListExpiredRecords(int64_t now, size_t limit) override {
+    return sqlite::ListExpiredRecords(*AcquireReader().db, now, limit);
+  }
+  Status Checkpoint(std::string* note) override {
+    // A TRUNCATE checkpoint waits (busy timeout) for the writer and for readers of old snapshots; retried a few
+    // times so an erasure is reported complete only once its pages have left both WAL files.
+    auto lease = AcquireReader();
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      bool done = true;
+      for (const char* schema : {"main", "keystore"}) {
+        TILLIT_ASSIGN_OR_RETURN(Stmt stmt,
+                                lease.db->Prepare(std::string("PRAGMA ") + schema + ".wal_checkpoint(TRUNCATE)"));
+        TILLIT_ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (row && stmt.Int(0) != 0) done = false;  // busy: not every frame could be written back
+      }
+      if (done) {
+        if (note != nullptr) *note = "wal_checkpoint(TRUNCATE) on the data and key databases";
+        return Status::Ok();
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return Status::Unavailable("the write-ahead log could not be checkpointed: readers kept it busy", "wal_busy");
+  }
   Result<int> SchemaVersion() override { return sqlite::SchemaVersion(*AcquireReader().db); }
 
   void Close() override {

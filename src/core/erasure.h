@@ -1,0 +1,89 @@
+// Erasure (GDPR Art. 17): one transaction that destroys the subject's data key (crypto-shredding, so every sealed
+// field, change and record payload is unreadable at once, in backups too), releases its blind indexes, deletes its
+// profile fields, change history, records without legal-hold fields, consent events, objections, restrictions,
+// visitor links and banner choices (and whatever other per-subject tables the store lists for erasure: queued mail,
+// stored reports), strips retained records down to their accounting fields (sealed under the separate legal-hold key
+// when written, so erasure never re-seals), puts a keyed hash of the e-mail on the suppression list, and leaves a
+// tombstone with an erasure receipt whose hash goes into the audit chain. Consent events go too: with the data gone
+// there is nothing left they could justify, and the suppression list is what keeps the person off marketing lists.
+// The erasure is reported complete only after the write-ahead log has been checkpointed (Store::Checkpoint).
+//
+// Thread safety: all methods may be called from any thread. Erase blocks; EraseAsync runs on the service's own
+// worker thread and answers there.
+#ifndef TILLIT_CORE_ERASURE_H_
+#define TILLIT_CORE_ERASURE_H_
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+
+#include "config/config.h"
+#include "core/audit.h"
+#include "core/decisions.h"
+#include "crypto/blind_index.h"
+#include "crypto/keyring.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/random.h"
+#include "util/status.h"
+
+namespace tillit::core {
+
+struct ErasureResult {
+  std::string subject_id;
+  int64_t erased_at = 0;
+  nlohmann::json receipt;  // as stored with the tombstone
+  std::string checkpoint;  // what made the WAL let go of the erased pages
+};
+
+// The reasons an erasure may give (GDPR Art. 17(1) grounds, a request, or retention); never free text, so no
+// personal data reaches the receipt or the audit.
+const std::vector<std::string>& ErasureReasons();
+
+class Erasure {
+ public:
+  // Everything passed in must outlive the Erasure.
+  Erasure(std::shared_ptr<const config::Config> config, store::Store& store, const crypto::Keyring& keyring,
+          const crypto::BlindIndexer& indexer, Clock& clock, Random& random, DecisionIndex* decisions = nullptr);
+  ~Erasure() { Stop(); }
+
+  // Erases the subject and waits for the commit and the checkpoint. NotFound "subject_not_found"; Conflict
+  // "already_erased"; InvalidArgument "unknown_reason".
+  Result<ErasureResult> Erase(const std::string& subject_id, const std::string& reason, const Actor& actor);
+  // Erase on the worker thread; `done` runs there.
+  void EraseAsync(std::string subject_id, std::string reason, Actor actor,
+                  std::function<void(Result<ErasureResult>)> done);
+  // The receipt of an erased subject. NotFound "subject_not_found" when the subject is unknown or not erased.
+  Result<ErasureResult> Receipt(const std::string& subject_id);
+  // Whether `email` (as given) belongs to an erased person: its keyed hash is on the suppression list.
+  Result<bool> Suppressed(std::string_view email);
+
+  // Finishes queued erasures; later ones fail with Unavailable.
+  void Stop();
+
+ private:
+  void Loop();
+
+  std::shared_ptr<const config::Config> config_;
+  store::Store& store_;
+  const crypto::Keyring& keyring_;
+  const crypto::BlindIndexer& indexer_;
+  Clock& clock_;
+  Random& random_;
+  DecisionIndex* decisions_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> queue_;  // guarded by mu_
+  bool stopping_ = false;                    // guarded by mu_
+  std::thread worker_;                       // started on first use
+};
+
+}  // namespace tillit::core
+
+#endif  // TILLIT_CORE_ERASURE_H_

@@ -1,0 +1,293 @@
+// Erasure and retention against a real `tillit serve`: an erased subject's canary e-mail, name and address appear
+// nowhere afterwards (database files, WAL, key store, logs); reads answer that the subject was erased; decisions deny
+// with rule `erased`; the accounting fields of orders stay readable for `accounting` only until bookkeeping law lets
+// them go; an import cannot bring the person back. Retention runs on the test clock: Lillemini (NO) keeps customer
+// data while the subscription runs and for 6 months after it ends, and invoice accounting fields for 5 years after
+// the fiscal year; Minime (FI) keeps orders under legal hold for 10 years after an erasure request.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "support/process.h"
+
+namespace tillit::testing {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string AllBytes(const std::string& dir) {
+  std::string all;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) all += ReadFile(entry.path().string());
+  }
+  return all;
+}
+
+json Parse(const std::string& body) { return json::parse(body, nullptr, false); }
+
+class ErasureTest : public ::testing::Test {
+ protected:
+  void Start(const std::string& shop, const std::string& purposes) {
+    server_ = std::make_unique<Server>(ExampleConfig(shop), data());
+    ASSERT_TRUE(server_->started()) << server_->err();
+    shop_ = shop;
+    RunResult key = RunTillit({"key", "create", "--data", data(), "--name", "staff", "--purposes", purposes});
+    ASSERT_EQ(key.exit_code, 0) << key.err;
+    key_ = key.out.substr(0, key.out.size() - 1);
+  }
+
+  std::string data() const { return dir_ / "data"; }
+  std::vector<std::string> Headers(const std::string& purpose = "") const {
+    std::vector<std::string> h{"Authorization: Bearer " + key_};
+    if (!purpose.empty()) h.push_back("Tillit-Purpose: " + purpose);
+    return h;
+  }
+
+  HttpResult Post(const std::string& path, const json& body) {
+    return Http("POST", server_->url(path), body.is_null() ? "" : body.dump(), Headers());
+  }
+
+  std::string CreateSubject(const json& body) {
+    HttpResult r = Post("/v1/subjects", body);
+    EXPECT_EQ(r.status, 201) << r.body << server_->err();
+    return Parse(r.body).value("id", "");
+  }
+
+  std::string AddRecord(const std::string& id, const json& body) {
+    HttpResult r = Post("/v1/subjects/" + id + "/records", body);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return Parse(r.body).value("id", "");
+  }
+
+  HttpResult Records(const std::string& id, const std::string& purpose) {
+    return Http("GET", server_->url("/v1/subjects/" + id + "/records"), "", Headers(purpose));
+  }
+
+  json Decide(const std::string& id, const std::string& purpose) {
+    HttpResult r = Http("GET", server_->url("/v1/decide?subject=" + id + "&purpose=" + purpose), "", Headers());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return Parse(r.body);
+  }
+
+  RunResult Sweep(bool dry_run = false) {
+    std::vector<std::string> args{"retention", "run", "--config", ExampleConfig(shop_), "--data", data()};
+    if (dry_run) args.push_back("--dry-run");
+    return RunTillit(args);
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Server> server_;
+  std::string key_;
+  std::string shop_;
+};
+
+TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays) {
+  Start("minime", "customer_service,contract,accounting,marketing,rights_fulfilment");
+  const std::string mail = "canary.qwpzx@example.fi";
+  const std::string name = "Canaryname Qwpzx";
+  const std::string address = "Kanariankatu 77 QWPZX";
+  const std::string id = CreateSubject(
+      {{"identifiers", {{"email", mail}}}, {"fields", {{"identity.name", name}, {"contact.address", address}}}});
+  HttpResult consent =
+      Post("/v1/subjects/" + id + "/consents", {{"purpose", "marketing"}, {"action", "given"}, {"method", "web_form"}});
+  ASSERT_EQ(consent.status, 201) << consent.body;
+  const std::string order = AddRecord(id, {{"kind", "order"},
+                                           {"categories", {"customer.order", "payment.transaction"}},
+                                           {"payload", {{"deliver_to", address}, {"items", 2}}},
+                                           {"reference", "ORDER-QWPZX-1"},
+                                           {"accounting", {{"invoice", "INV-1001"}, {"total", "49.90"}}}});
+  AddRecord(id, {{"kind", "message"}, {"categories", {"communication.chat"}}, {"payload", {{"text", name}}}});
+  ASSERT_EQ(Http("GET", server_->url("/v1/subjects/" + id), "", Headers("customer_service")).status, 200);
+
+  HttpResult erased = Post("/v1/subjects/" + id + "/erase", {{"reason", "request"}});
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  const json receipt = Parse(erased.body);
+  EXPECT_EQ(receipt["subject_id"], id);
+  EXPECT_EQ(receipt["complete"], true);
+  EXPECT_EQ(receipt["deleted"]["data_key"], "destroyed");
+  EXPECT_EQ(receipt["deleted"]["records"]["message"], 1) << receipt.dump();
+  EXPECT_EQ(receipt["suppression_list"], true);
+  ASSERT_EQ(receipt["legal_hold"].size(), 1u) << receipt.dump();
+  EXPECT_EQ(receipt["legal_hold"][0]["record_kind"], "order");
+  EXPECT_FALSE(receipt["legal_hold"][0]["kept_until"].is_null());
+  EXPECT_THAT(receipt.dump(), Not(HasSubstr("qwpzx")));
+
+  // Reads answer that the subject was erased; decisions deny with rule `erased`.
+  HttpResult get = Http("GET", server_->url("/v1/subjects/" + id), "", Headers("customer_service"));
+  EXPECT_EQ(get.status, 404);
+  EXPECT_EQ(Parse(get.body)["error"]["code"], "subject_erased") << get.body;
+  EXPECT_EQ(Decide(id, "marketing")["rule"], "erased");
+  EXPECT_EQ(Decide(id, "contract")["allow"], false);
+  EXPECT_EQ(Decide(id, "accounting")["allow"], true);
+  EXPECT_EQ(Records(id, "customer_service").status, 404);
+  // The accounting fields stay for `accounting`, nothing else of the order does.
+  HttpResult books = Records(id, "accounting");
+  ASSERT_EQ(books.status, 200) << books.body;
+  const json records = Parse(books.body)["records"];
+  ASSERT_EQ(records.size(), 1u) << books.body;
+  EXPECT_EQ(records[0]["id"], order);
+  EXPECT_EQ(records[0]["accounting"]["invoice"], "INV-1001");
+  EXPECT_TRUE(records[0]["payload"].is_null()) << books.body;
+  EXPECT_FALSE(records[0].contains("reference"));
+  HttpResult stored = Http("GET", server_->url("/v1/subjects/" + id + "/erasure"), "", Headers());
+  ASSERT_EQ(stored.status, 200) << stored.body;
+  EXPECT_EQ(Parse(stored.body)["legal_hold"], receipt["legal_hold"]);
+
+  // Erasing again, an unknown subject, a reason that is no code, a key without rights_fulfilment: clear 4xx.
+  HttpResult again = Post("/v1/subjects/" + id + "/erase", {{"reason", "request"}});
+  EXPECT_EQ(again.status, 409);
+  EXPECT_EQ(Parse(again.body)["error"]["code"], "already_erased");
+  EXPECT_EQ(Post("/v1/subjects/sub_nobody/erase", json::object()).status, 404);
+  const std::string other = CreateSubject({{"identifiers", {{"email", "other@example.fi"}}}});
+  HttpResult bad_reason = Post("/v1/subjects/" + other + "/erase", {{"reason", "because Anna asked"}});
+  EXPECT_EQ(bad_reason.status, 400);
+  EXPECT_EQ(Parse(bad_reason.body)["error"]["code"], "unknown_reason");
+  EXPECT_EQ(Http("POST", server_->url("/v1/subjects/" + other + "/erase"), "{", Headers()).status, 400);
+  RunResult shop_key =
+      RunTillit({"key", "create", "--data", data(), "--name", "shop", "--purposes", "customer_service"});
+  ASSERT_EQ(shop_key.exit_code, 0);
+  HttpResult forbidden = Http("POST", server_->url("/v1/subjects/" + other + "/erase"), "",
+                              {"Authorization: Bearer " + shop_key.out.substr(0, shop_key.out.size() - 1)});
+  EXPECT_EQ(forbidden.status, 403) << forbidden.body;
+  // Accounting fields only where an accounting rule covers the record.
+  HttpResult no_rule = Post("/v1/subjects/" + other + "/records", {{"kind", "message"},
+                                                                   {"categories", {"communication.chat"}},
+                                                                   {"payload", {{"text", "hi"}}},
+                                                                   {"accounting", {{"total", "1"}}}});
+  EXPECT_EQ(no_rule.status, 400);
+  EXPECT_EQ(Parse(no_rule.body)["error"]["code"], "no_accounting_rule") << no_rule.body;
+
+  // A later import of the same address is refused: it is on the suppression list.
+  const std::string file = dir_ / "again.ndjson";
+  WriteFile(file, json{{"identifiers", {{"email", "CANARY.qwpzx@example.fi"}}}}.dump() + "\n");
+  RunResult imported = RunTillit({"import", "subjects", file, "--config", ExampleConfig("minime"), "--data", data()});
+  EXPECT_EQ(imported.exit_code, 1) << imported.out << imported.err;
+  EXPECT_THAT(ReadFile(file + ".rejects.ndjson"), HasSubstr("suppressed"));
+  std::filesystem::remove(file);
+  std::filesystem::remove(file + ".rejects.ndjson");
+
+  // No canary anywhere: database files, WAL, key store, and the server's logs.
+  const std::vector<std::string> canaries = {mail, name, address, "ORDER-QWPZX-1", "qwpzx", "QWPZX"};
+  const std::string logs = server_->out() + server_->err();
+  for (const auto& canary : canaries) EXPECT_THAT(logs, Not(HasSubstr(canary))) << canary << " in the logs";
+  ASSERT_EQ(server_->Stop(), 0);
+  if (UsingPostgres() && PostgresClusterDir().empty()) GTEST_SKIP() << "set TILLIT_TEST_POSTGRES_DIR to scan";
+  const std::string where = UsingPostgres() ? PostgresClusterDir() : data();
+  const std::string bytes = AllBytes(where);
+  ASSERT_THAT(bytes, HasSubstr("erasures"));  // the scan reads the databases
+  for (const auto& canary : canaries) EXPECT_THAT(bytes, Not(HasSubstr(canary))) << canary << " found in " << where;
+}
+
+// Lillemini (NO): customer data is kept while the subscription runs and up to 6 months after it ends; the invoice's
+// accounting fields stay for 5 years after the end of the fiscal year (bokføringsloven § 13).
+TEST_F(ErasureTest, LilleminiKeepsCustomerDataSixMonthsAfterTheSubscriptionAndInvoicesFiveYears) {
+  TestClock clock(dir_, "2027-03-01T10:00:00Z");
+  Start("lillemini", "contract,accounting,rights_fulfilment");
+  const std::string id =
+      CreateSubject({{"identifiers", {{"email", "kari@example.no"}}},
+                     {"fields", {{"identity.name", "Kari Nordmann"}, {"contact.address", "Storgata 1, Trondheim"}}}});
+  const std::string agreement =
+      AddRecord(id, {{"kind", "agreement"}, {"categories", {"customer.agreement"}}, {"payload", {{"plan", "family"}}}});
+  AddRecord(id, {{"kind", "order"},
+                 {"categories", {"customer.order", "payment.transaction"}},
+                 {"payload", {{"plan", "family"}, {"months", 3}}},
+                 {"accounting", {{"invoice", "F-2027-17"}, {"amount_nok", "297.00"}}}});
+
+  // The subscription runs: nothing expires, however long.
+  clock.Set("2027-06-30T12:00:00Z");
+  RunResult idle = Sweep();
+  ASSERT_EQ(idle.exit_code, 0) << idle.err;
+  EXPECT_THAT(idle.out, HasSubstr("erased 0 subjects"));
+  HttpResult end = Post("/v1/subjects/" + id + "/agreements/SUB-17/end", json::object());
+  ASSERT_EQ(end.status, 200) << end.body;
+  EXPECT_EQ(Parse(end.body)["ended_at"], "2027-06-30T12:00:00Z");
+  EXPECT_EQ(Post("/v1/subjects/" + id + "/agreements/SUB-17/end", {{"ended_at", "yesterday"}}).status, 400);
+  EXPECT_EQ(Post("/v1/subjects/sub_nobody/agreements/SUB-17/end", json::object()).status, 404);
+
+  // Five months after the end: still kept.
+  clock.Set("2027-11-30T12:00:00Z");
+  RunResult five = Sweep();
+  ASSERT_EQ(five.exit_code, 0) << five.err;
+  EXPECT_THAT(five.out, HasSubstr("erased 0 subjects"));
+  EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + id), "", Headers("accounting")).status, 200);
+
+  // Six months and a day after: a dry run lists what would go, the real run erases the subject.
+  clock.Set("2028-01-01T12:00:00Z");
+  RunResult dry = Sweep(/*dry_run=*/true);
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("would erase 1 subjects"));
+  EXPECT_THAT(dry.out, HasSubstr("identity.name  1"));
+  EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + id), "", Headers("accounting")).status, 200);
+  RunResult six = Sweep();
+  ASSERT_EQ(six.exit_code, 0) << six.err;
+  EXPECT_THAT(six.out, HasSubstr("erased 1 subjects"));
+  HttpResult gone = Http("GET", server_->url("/v1/subjects/" + id), "", Headers("contract"));
+  EXPECT_EQ(gone.status, 404);
+  EXPECT_EQ(Parse(gone.body)["error"]["code"], "subject_erased");
+  // The command erased through the database; the server's decision index follows the change feed within moments.
+  json decided;
+  for (int i = 0; i < 50; ++i) {
+    decided = Decide(id, "contract");
+    if (decided["rule"] == "erased") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(decided["rule"], "erased") << decided.dump();
+  HttpResult books = Records(id, "accounting");
+  ASSERT_EQ(books.status, 200) << books.body;
+  ASSERT_EQ(Parse(books.body)["records"].size(), 1u) << books.body;
+  EXPECT_EQ(Parse(books.body)["records"][0]["accounting"]["invoice"], "F-2027-17");
+  EXPECT_EQ(Parse(books.body)["records"][0]["accounting_expires_at"], "2033-01-01T00:00:00Z") << books.body;
+  (void)agreement;
+
+  // The Norwegian bookkeeping period: five years after the fiscal year 2027 ended.
+  clock.Set("2032-12-31T12:00:00Z");
+  ASSERT_EQ(Sweep().exit_code, 0);
+  EXPECT_EQ(Parse(Records(id, "accounting").body)["records"].size(), 1u);
+  clock.Set("2033-01-02T12:00:00Z");
+  RunResult last = Sweep();
+  ASSERT_EQ(last.exit_code, 0) << last.err;
+  EXPECT_THAT(last.out, HasSubstr("deleted 1 records"));
+  EXPECT_EQ(Records(id, "accounting").status, 404);
+  EXPECT_EQ(RunTillit({"audit", "verify", "--data", data()}).exit_code, 0);
+}
+
+// Minime (FI): after an erasure request, orders are kept under legal hold for 10 years (kirjanpitolaki 2:10),
+// invisible to every purpose but accounting, then deleted.
+TEST_F(ErasureTest, MinimeKeepsOrdersTenYearsAfterAnErasureForAccountingOnly) {
+  TestClock clock(dir_, "2027-05-01T09:00:00Z");
+  Start("minime", "customer_service,contract,marketing,accounting,rights_fulfilment");
+  const std::string id = CreateSubject(
+      {{"identifiers", {{"email", "maija@example.fi"}}}, {"fields", {{"identity.name", "Maija Meikäläinen"}}}});
+  AddRecord(id, {{"kind", "order"},
+                 {"categories", {"customer.order", "payment.transaction"}},
+                 {"payload", {{"items", 1}}},
+                 {"accounting", {{"invoice", "M-88"}, {"total_eur", "19.00"}}}});
+  HttpResult erased = Post("/v1/subjects/" + id + "/erase", json::object());
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  EXPECT_EQ(Parse(erased.body)["legal_hold"][0]["kept_until"], "2038-01-01T00:00:00Z") << erased.body;
+
+  for (const std::string purpose : {"contract", "customer_service", "marketing"}) {
+    EXPECT_EQ(Records(id, purpose).status, 404) << purpose;
+    EXPECT_EQ(Decide(id, purpose)["rule"], "erased") << purpose;
+  }
+  clock.Set("2037-12-31T09:00:00Z");
+  ASSERT_EQ(Sweep().exit_code, 0);
+  HttpResult books = Records(id, "accounting");
+  ASSERT_EQ(books.status, 200) << books.body;
+  EXPECT_EQ(Parse(books.body)["records"][0]["accounting"]["invoice"], "M-88");
+  clock.Set("2038-01-02T09:00:00Z");
+  // The server's own sweeper would do the same on its schedule; the command does it now.
+  RunResult swept = Sweep();
+  ASSERT_EQ(swept.exit_code, 0) << swept.err;
+  EXPECT_THAT(swept.out, HasSubstr("deleted 1 records"));
+  EXPECT_EQ(Records(id, "accounting").status, 404);
+}
+
+}  // namespace
+}  // namespace tillit::testing
