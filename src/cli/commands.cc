@@ -21,6 +21,8 @@
 #include "core/decision_sync.h"
 #include "core/decisions.h"
 #include "core/migrate.h"
+#include "core/outbox.h"
+#include "core/requests.h"
 #include "core/rotation.h"
 #include "core/snapshots.h"
 #include "http/routes.h"
@@ -173,6 +175,25 @@ int RunServe(const ServeOptions& options) {
   http::AppContext app{
       config, published->policy_version, &store, &api_keys, &metrics, &Clock::System(), &reg, &consents, &decisions};
   app.audiences = &audiences;
+  auto deadlines = core::Deadlines::Create(config->controller.country, config->controller.time_zone);
+  if (!deadlines.ok()) {
+    Fail(deadlines.status().message() + " — fix [controller] time_zone in " + options.config_path);
+    sync.Stop();
+    store.Close();
+    return 1;
+  }
+  core::Outbox outbox(config, store, *opened->keyring, *opened->request_seal_key, Clock::System(), Random::Secure());
+  core::Requests requests(config, store, *opened->keyring, *opened->indexer, *opened->request_seal_key,
+                          *opened->code_hash_key, std::move(*deadlines), outbox, reg, consents, Clock::System(),
+                          Random::Secure());
+  app.requests = &requests;
+  // Mail is delivered in the background; without [mail] smtp_url it stays queued in the outbox.
+  std::unique_ptr<core::OutboxSender> sender;
+  if (!config->mail.smtp_url.empty()) {
+    sender = std::make_unique<core::OutboxSender>(outbox, core::NewSmtpTransport(config->mail.smtp_url),
+                                                  std::chrono::milliseconds(200));
+    sender->Start();
+  }
 
   http::ServerOptions server_options;
   server_options.address = address->first;
@@ -201,6 +222,7 @@ int RunServe(const ServeOptions& options) {
   spdlog::info(R"({{"event":"stopping","signal":{}}})", signal_number);
   const bool drained = server.Drain(std::chrono::seconds(10));
   server.Stop();
+  if (sender) sender->Stop();
   sync.Stop();
   store.Close();
   spdlog::info(R"({{"event":"stopped","drained":{}}})", drained ? "true" : "false");

@@ -1,4 +1,5 @@
 // tillit: the command line. Parses arguments with CLI11 and hands over to cli/commands.
+#include <curl/curl.h>
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
@@ -11,6 +12,7 @@
 int main(int argc, char** argv) {
   // Everything tillit creates (key file, databases, exports) is for its own user only.
   umask(077);
+  curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread starts
   CLI::App app{"tillit — a customer register that keeps the promises of a privacy policy"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");

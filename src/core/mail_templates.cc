@@ -197,7 +197,8 @@ Result<MailText> RenderMail(const config::Config& config, MailKind kind, std::st
   for (const auto& [key, value] : values) {
     if (!value.empty()) data.set(key, value);
   }
-  if (auto it = values.find("request_type"); it != values.end()) data.set("request_type", RequestTypeName(it->second, l.code));
+  if (auto it = values.find("request_type"); it != values.end())
+    data.set("request_type", RequestTypeName(it->second, l.code));
   MailText out;
   for (auto [text, dest] : {std::pair{t.subject, &out.subject}, std::pair{t.body, &out.body}}) {
     kainjow::mustache::mustache tmpl{std::string(text)};

@@ -122,19 +122,19 @@ Result<int> Outbox::DeliverDue(MailTransport& transport) {
                    s.reason());
     }
     // Only the delivery state changes; a mail erased meanwhile stays erased.
-    TILLIT_RETURN_IF_ERROR(
-        store_.WriteAndWait([&mail](store::WriteTxn& txn) { return txn.UpdateMailDelivery(mail); }));
+    TILLIT_RETURN_IF_ERROR(store_.WriteAndWait([&mail](store::WriteTxn& txn) { return txn.UpdateMailDelivery(mail); }));
   }
   return sent;
 }
 
-OutboxSender::OutboxSender(Outbox& outbox, std::unique_ptr<MailTransport> transport,
-                           std::chrono::milliseconds interval)
+OutboxSender::OutboxSender(Outbox& outbox, std::unique_ptr<MailTransport> transport, std::chrono::milliseconds interval)
     : outbox_(outbox), transport_(std::move(transport)), interval_(interval) {}
 
 OutboxSender::~OutboxSender() { Stop(); }
 
-void OutboxSender::Start() { thread_ = std::thread([this] { Run(); }); }
+void OutboxSender::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
 
 void OutboxSender::Stop() {
   {

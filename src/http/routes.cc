@@ -91,6 +91,7 @@ Router BuildRouter(const AppContext& app) {
   if (app.reg != nullptr) AddRegisterRoutes(router, app);
   if (app.consents != nullptr && app.decisions != nullptr) AddConsentAndDecisionRoutes(router, app);
   if (app.audiences != nullptr) AddAudienceRoutes(router, app);
+  if (app.requests != nullptr) AddRequestRoutes(router, app);
   return router;
 }
 

@@ -11,6 +11,7 @@
 #include "core/consents.h"
 #include "core/decisions.h"
 #include "core/register.h"
+#include "core/requests.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "store/store.h"
@@ -30,6 +31,7 @@ struct AppContext {
   core::Consents* consents = nullptr;
   core::DecisionIndex* decisions = nullptr;
   core::Audiences* audiences = nullptr;
+  core::Requests* requests = nullptr;
 };
 
 // The register's routes (register_routes.cc).
@@ -41,6 +43,9 @@ void AddAudienceRoutes(Router& router, const AppContext& app);
 // The published privacy policy and processor overview, /privacy/{lang} (policy_routes.cc). Renders every page of
 // the configuration's languages when called.
 void AddPolicyRoutes(Router& router, const AppContext& app);
+
+// Rights requests (request_routes.cc).
+void AddRequestRoutes(Router& router, const AppContext& app);
 
 Router BuildRouter(const AppContext& app);
 

@@ -192,6 +192,7 @@ CREATE TABLE rights_requests (
   approved_at      INTEGER,
   closed_at        INTEGER,
   updated_at       INTEGER NOT NULL,
+  events           INTEGER NOT NULL,
   sealed           BLOB NOT NULL,
   PRIMARY KEY (subject_id, request_id)
 ) STRICT;

@@ -220,6 +220,7 @@ struct RightsRequestRow {
   std::optional<int64_t> approved_at;
   std::optional<int64_t> closed_at;  // completed or rejected
   int64_t updated_at = 0;
+  int64_t events = 0;           // history entries so far: the seq of the last one
   std::vector<uint8_t> sealed;  // sealed JSON, bound to (subject id, request id)
 };
 

@@ -45,7 +45,7 @@ TEST_F(HttpTest, HealthzReportsThePolicyVersionAndSchema) {
   json j = json::parse(r.body);
   EXPECT_EQ(j["status"], "ok");
   // 1: snapshots and keys; 2: the register; 3: consents; 4: visitors' cookie choices
-  EXPECT_EQ(j["schema_version"], 5);  // 2: the register; 3: consents; 4: visitors; 5: decision changes
+  EXPECT_EQ(j["schema_version"], 8);  // 2: the register; 3: consents; 4: visitors; 5: decision changes; 8: requests
   RunResult check = RunTillit({"check", ExampleConfig("minime")});
   EXPECT_THAT(check.out, HasSubstr(j["policy_version"].get<std::string>()));
   EXPECT_FALSE(r.headers["x-request-id"].empty());

@@ -204,6 +204,7 @@ CREATE TABLE rights_requests (
   approved_at      BIGINT,
   closed_at        BIGINT,
   updated_at       BIGINT NOT NULL,
+  events           BIGINT NOT NULL,
   sealed           BYTEA NOT NULL,
   PRIMARY KEY (subject_id, request_id)
 );

@@ -22,7 +22,7 @@ Params& OptionalBytes(Params& p, const std::vector<uint8_t>& bytes) {
 
 constexpr const char* kRequestColumns =
     "subject_id, request_id, type, status, channel, language, received_at, original_due_at, due_at, extended, "
-    "verified_at, approved_at, closed_at, updated_at, sealed";
+    "verified_at, approved_at, closed_at, updated_at, events, sealed";
 RightsRequestRow ReadRequest(const Rows& r, int i) {
   RightsRequestRow row;
   row.subject_id = r.Text(i, 0);
@@ -39,7 +39,8 @@ RightsRequestRow ReadRequest(const Rows& r, int i) {
   row.approved_at = r.OptionalInt(i, 11);
   row.closed_at = r.OptionalInt(i, 12);
   row.updated_at = r.Int(i, 13);
-  row.sealed = r.Bytes(i, 14);
+  row.events = r.Int(i, 14);
+  row.sealed = r.Bytes(i, 15);
   return row;
 }
 
@@ -82,15 +83,16 @@ Status PutRightsRequest(Conn& conn, const RightsRequestRow& r) {
   Params p;
   p.Text(r.subject_id).Text(r.request_id).Text(r.type).Text(r.status).Text(r.channel).Text(r.language);
   p.Int64(r.received_at).Int64(r.original_due_at).Int64(r.due_at).Int64(int64_t{r.extended ? 1 : 0});
-  p.Int64(r.verified_at).Int64(r.approved_at).Int64(r.closed_at).Int64(r.updated_at).Bytes(r.sealed);
+  p.Int64(r.verified_at).Int64(r.approved_at).Int64(r.closed_at).Int64(r.updated_at).Int64(r.events).Bytes(r.sealed);
   return conn
       .Query("INSERT INTO rights_requests (" + std::string(kRequestColumns) +
-                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (subject_id, "
+                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT "
+                 "(subject_id, "
                  "request_id) DO UPDATE SET type = EXCLUDED.type, status = EXCLUDED.status, channel = "
                  "EXCLUDED.channel, language = EXCLUDED.language, received_at = EXCLUDED.received_at, original_due_at "
                  "= EXCLUDED.original_due_at, due_at = EXCLUDED.due_at, extended = EXCLUDED.extended, verified_at = "
                  "EXCLUDED.verified_at, approved_at = EXCLUDED.approved_at, closed_at = EXCLUDED.closed_at, updated_at "
-                 "= EXCLUDED.updated_at, sealed = EXCLUDED.sealed",
+                 "= EXCLUDED.updated_at, events = EXCLUDED.events, sealed = EXCLUDED.sealed",
              p)
       .status();
 }
@@ -194,9 +196,10 @@ Status UpdateMailDelivery(Conn& conn, const MailRow& m) {
   p.Int64(m.attempts).Text(m.status).Int64(m.next_attempt_at).Int64(m.sent_at).Text(m.last_error);
   p.Text(m.subject_id).Text(m.mail_id);
   return conn
-      .Query("UPDATE outbox SET attempts = $1, status = $2, next_attempt_at = $3, sent_at = $4, last_error = $5 "
-             "WHERE subject_id = $6 AND mail_id = $7",
-             p)
+      .Query(
+          "UPDATE outbox SET attempts = $1, status = $2, next_attempt_at = $3, sent_at = $4, last_error = $5 "
+          "WHERE subject_id = $6 AND mail_id = $7",
+          p)
       .status();
 }
 

@@ -23,7 +23,7 @@ int64_t Limit(size_t limit) {
 
 constexpr const char* kRequestColumns =
     "subject_id, request_id, type, status, channel, language, received_at, original_due_at, due_at, extended, "
-    "verified_at, approved_at, closed_at, updated_at, sealed";
+    "verified_at, approved_at, closed_at, updated_at, events, sealed";
 RightsRequestRow ReadRequest(const Stmt& s) {
   RightsRequestRow r;
   r.subject_id = s.Text(0);
@@ -40,7 +40,8 @@ RightsRequestRow ReadRequest(const Stmt& s) {
   r.approved_at = OptionalInt(s, 11);
   r.closed_at = OptionalInt(s, 12);
   r.updated_at = s.Int(13);
-  r.sealed = s.Blob(14);
+  r.events = s.Int(14);
+  r.sealed = s.Blob(15);
   return r;
 }
 
@@ -84,11 +85,11 @@ Result<std::optional<Row>> First(Stmt& stmt, ReadFn read) {
 
 Status PutRightsRequest(Db& db, const RightsRequestRow& r) {
   TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"INSERT OR REPLACE INTO rights_requests (", kRequestColumns,
-                                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
+                                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
   stmt->Bind(1, r.subject_id).Bind(2, r.request_id).Bind(3, r.type).Bind(4, r.status).Bind(5, r.channel);
   stmt->Bind(6, r.language).Bind(7, r.received_at).Bind(8, r.original_due_at).Bind(9, r.due_at);
   stmt->Bind(10, int64_t{r.extended}).Bind(11, r.verified_at).Bind(12, r.approved_at).Bind(13, r.closed_at);
-  stmt->Bind(14, r.updated_at).Bind(15, r.sealed);
+  stmt->Bind(14, r.updated_at).Bind(15, r.events).Bind(16, r.sealed);
   return stmt->Run();
 }
 

@@ -1,0 +1,381 @@
+// Rights requests end to end over HTTP, with the test clock and a real SMTP peer on loopback (aiosmtpd): receipt
+// and due dates, the one-time code read from the delivered mail, verification and its limits, execution of
+// rectification, restriction, objection, withdrawal of consent and inquiries, extension, rejection, the overdue
+// list, and a request about an unknown address answered by a "no data held" mail without revealing anything.
+// Configuration: Minimagi (Norway, Europe/Oslo; no type needs staff approval).
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <gmime/gmime.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/process.h"
+
+namespace tillit::testing {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool Accepts(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+struct Mail {
+  std::string to;
+  std::string subject;
+  std::string body;
+};
+
+// A real SMTP server on loopback that stores every message it receives in a maildir.
+class SmtpPeer {
+ public:
+  explicit SmtpPeer(const std::string& dir) : dir_(dir), port_(FreePort()) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      const std::string listen = "127.0.0.1:" + std::to_string(port_);
+      execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
+            "aiosmtpd.handlers.Mailbox", dir_.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 100 && !Accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ~SmtpPeer() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+
+  // Every message delivered so far, parsed with GMime.
+  std::vector<Mail> Messages() const {
+    std::vector<Mail> out;
+    DIR* d = opendir((dir_ + "/new").c_str());
+    if (d == nullptr) return out;
+    std::vector<std::string> names;
+    while (dirent* e = readdir(d)) {
+      if (e->d_name[0] != '.') names.push_back(e->d_name);
+    }
+    closedir(d);
+    std::sort(names.begin(), names.end());
+    for (const auto& name : names) {
+      const std::string raw = ReadFile(dir_ + "/new/" + name);
+      GMimeStream* stream = g_mime_stream_mem_new_with_buffer(raw.data(), raw.size());
+      GMimeParser* parser = g_mime_parser_new_with_stream(stream);
+      GMimeMessage* message = g_mime_parser_construct_message(parser, nullptr);
+      Mail m;
+      if (message != nullptr) {
+        InternetAddressList* to = g_mime_message_get_to(message);
+        if (to != nullptr && internet_address_list_length(to) > 0) {
+          InternetAddress* a = internet_address_list_get_address(to, 0);
+          if (INTERNET_ADDRESS_IS_MAILBOX(a)) m.to = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
+        }
+        const char* subject = g_mime_message_get_subject(message);
+        m.subject = subject != nullptr ? subject : "";
+        GMimeObject* body = g_mime_message_get_body(message);
+        if (body != nullptr && GMIME_IS_TEXT_PART(body)) {
+          char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(body));
+          m.body = text != nullptr ? text : "";
+          g_free(text);
+        }
+        g_object_unref(message);
+      }
+      g_object_unref(parser);
+      g_object_unref(stream);
+      out.push_back(std::move(m));
+    }
+    return out;
+  }
+
+  // Waits for the `n`-th message (1-based) to arrive.
+  Mail WaitFor(size_t n) const {
+    for (int i = 0; i < 150; ++i) {
+      auto all = Messages();
+      if (all.size() >= n) return all[n - 1];
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "mail " << n << " did not arrive";
+    return {};
+  }
+
+ private:
+  std::string dir_;
+  int port_;
+  pid_t pid_ = -1;
+};
+
+std::string CodeIn(const Mail& m) {
+  std::smatch match;
+  if (std::regex_search(m.body, match, std::regex(R"(\b(\d{6})\b)"))) return match[1];
+  return "";
+}
+
+class RequestsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    g_mime_init();
+    smtp_ = std::make_unique<SmtpPeer>(dir_ / "maildir");
+    clock_ = std::make_unique<TestClock>(dir_, "2025-01-31T10:00:00Z");
+    WriteFile(dir_ / "tillit.toml", ReadFile(ExampleConfig("minimagi")) + "\n[mail]\nsmtp_url = \"" + smtp_->url() +
+                                        "\"\nfrom = \"privacy@minimagi.test\"\n");
+    server_ = std::make_unique<Server>(dir_ / "tillit.toml", dir_ / "data");
+    ASSERT_TRUE(server_->started()) << server_->err();
+    RunResult key = RunTillit({"key", "create", "--data", dir_ / "data", "--name", "privacy", "--purposes",
+                               "customer_service,marketing,profiling,rights_fulfilment"});
+    ASSERT_EQ(key.exit_code, 0) << key.err;
+    key_ = key.out.substr(0, key.out.size() - 1);
+  }
+
+  std::vector<std::string> Auth() const { return {"Authorization: Bearer " + key_}; }
+  HttpResult Post(const std::string& path, const json& body) {
+    return Http("POST", server_->url(path), body.dump(), Auth());
+  }
+  json Get(const std::string& path) {
+    HttpResult r = Http("GET", server_->url(path), "", Auth());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body, nullptr, false);
+  }
+  std::string NewSubject(const std::string& email) {
+    HttpResult r = Post("/v1/subjects", {{"identifiers", {{"email", email}}}, {"fields", {{"identity.name", "Kari"}}}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return json::parse(r.body, nullptr, false).value("id", "");
+  }
+  json NewRequest(const json& body, long expect = 201) {
+    HttpResult r = Post("/v1/requests", body);
+    EXPECT_EQ(r.status, expect) << r.body;
+    return json::parse(r.body, nullptr, false);
+  }
+  std::string ErrorCode(const HttpResult& r) {
+    return json::parse(r.body, nullptr, false)["error"].value("code", "");
+  }
+
+  TempDir dir_;
+  std::unique_ptr<SmtpPeer> smtp_;
+  std::unique_ptr<TestClock> clock_;
+  std::unique_ptr<Server> server_;
+  std::string key_;
+};
+
+TEST_F(RequestsTest, RectificationIsVerifiedByAMailedCodeAndCompletes) {
+  const std::string id = NewSubject("kari@example.no");
+  json req = NewRequest({{"type", "rectification"},
+                         {"subject", id},
+                         {"channel", "web"},
+                         {"text", "my name is misspelt"},
+                         {"patch", {{"fields", {{"identity.name", "Kari Nordmann"}}}}}});
+  EXPECT_EQ(req["status"], "received");
+  EXPECT_EQ(req["received_at"], "2025-01-31T10:00:00Z");
+  EXPECT_EQ(req["due_at"], "2025-02-28T22:59:59Z");  // 31 January + one month: 28 February, end of day in Oslo
+
+  Mail code_mail = smtp_->WaitFor(1);
+  EXPECT_EQ(code_mail.to, "kari@example.no");
+  const std::string code = CodeIn(code_mail);
+  ASSERT_EQ(code.size(), 6u) << code_mail.body;
+  const std::string wrong = code == "000000" ? "111111" : "000000";
+  HttpResult bad = Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", wrong}});
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_EQ(ErrorCode(bad), "wrong_code");
+  EXPECT_THAT(bad.body, HasSubstr("4 attempts left"));
+
+  HttpResult ok = Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", code}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(json::parse(ok.body)["status"], "completed");
+  Mail confirmation = smtp_->WaitFor(2);
+  EXPECT_EQ(confirmation.to, "kari@example.no");
+  EXPECT_THAT(confirmation.subject, HasSubstr("correction of your data"));
+
+  json view = Get("/v1/requests/" + req["id"].get<std::string>());
+  EXPECT_EQ(view["status"], "completed");
+  EXPECT_EQ(view["text"], "my name is misspelt");
+  std::vector<std::string> statuses;
+  for (const auto& e : view["history"]) statuses.push_back(e["status"]);
+  EXPECT_EQ(statuses, (std::vector<std::string>{"received", "verified", "completed"}));
+  HttpResult subject = Http("GET", server_->url("/v1/subjects/" + id), "",
+                            {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+  EXPECT_THAT(subject.body, HasSubstr("Kari Nordmann"));
+
+  // The code was single use.
+  HttpResult again = Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", code}});
+  EXPECT_EQ(again.status, 422) << again.body;
+}
+
+TEST_F(RequestsTest, CodesExpireAndTheSixthAttemptInvalidatesTheCode) {
+  NewSubject("ola@example.no");
+  json req = NewRequest({{"type", "access"}, {"email", "ola@example.no"}, {"channel", "email"}});
+  const std::string path = "/v1/requests/" + req["id"].get<std::string>();
+  EXPECT_EQ(req.count("subject"), 0u);  // an answer by address does not say whose it is
+  const std::string code = CodeIn(smtp_->WaitFor(1));
+  ASSERT_EQ(code.size(), 6u);
+
+  clock_->Set("2025-01-31T10:11:00Z");  // eleven minutes later
+  HttpResult expired = Post(path + "/verify", {{"code", code}});
+  EXPECT_EQ(expired.status, 422);
+  EXPECT_EQ(ErrorCode(expired), "code_expired");
+
+  ASSERT_EQ(Post(path + "/code", json::object()).status, 202);
+  const std::string fresh = CodeIn(smtp_->WaitFor(2));
+  const std::string wrong = fresh == "000000" ? "111111" : "000000";
+  for (int i = 0; i < 5; ++i) {
+    HttpResult r = Post(path + "/verify", {{"code", wrong}});
+    EXPECT_EQ(r.status, 422) << i;
+    EXPECT_EQ(ErrorCode(r), "wrong_code");
+  }
+  HttpResult sixth = Post(path + "/verify", {{"code", fresh}});
+  EXPECT_EQ(sixth.status, 429) << sixth.body;
+  EXPECT_EQ(ErrorCode(sixth), "too_many_attempts");
+  HttpResult after = Post(path + "/verify", {{"code", fresh}});
+  EXPECT_EQ(after.status, 429);
+
+  HttpResult junk = Post(path + "/verify", {{"code", "12ab"}});
+  EXPECT_EQ(junk.status, 400);
+  EXPECT_EQ(ErrorCode(junk), "invalid_code");
+
+  // Access has no executor yet: verified, it waits in progress and is not reported done.
+  ASSERT_EQ(Post(path + "/code", json::object()).status, 202);
+  const std::string third = CodeIn(smtp_->WaitFor(3));
+  HttpResult verified = Post(path + "/verify", {{"code", third}});
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(json::parse(verified.body)["status"], "in_progress");
+}
+
+TEST_F(RequestsTest, RestrictionObjectionWithdrawalAndInquiry) {
+  const std::string id = NewSubject("per@example.no");
+  json restriction = NewRequest({{"type", "restriction"}, {"email", "per@example.no"}, {"channel", "email"}});
+  EXPECT_EQ(restriction["status"], "received");
+  EXPECT_EQ(Get("/v1/requests/" + restriction["id"].get<std::string>())["status"], "completed");
+  EXPECT_EQ(Get("/v1/subjects/" + id + "/restriction")["restricted"], true);
+  EXPECT_EQ(smtp_->WaitFor(1).to, "per@example.no");
+
+  json objection = NewRequest(
+      {{"type", "objection"}, {"subject", id}, {"channel", "phone"}, {"channels", {"phone", "post"}}});
+  EXPECT_EQ(objection["status"], "completed");
+  HttpResult objections = Http("GET", server_->url("/v1/subjects/" + id + "/objections"), "",
+                               {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+  EXPECT_THAT(objections.body, HasSubstr("\"phone\""));
+  EXPECT_THAT(objections.body, HasSubstr("\"post\""));
+
+  json withdrawal = NewRequest({{"type", "withdraw_consent"}, {"subject", id}, {"purpose", "profiling"}});
+  EXPECT_EQ(withdrawal["status"], "completed");
+
+  json inquiry = NewRequest({{"type", "inquiry"}, {"subject", id}, {"text", "which cookies do you set?"}});
+  EXPECT_EQ(inquiry["status"], "received");
+  HttpResult done = Post("/v1/requests/" + inquiry["id"].get<std::string>() + "/complete", {{"note", "answered"}});
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(json::parse(done.body)["status"], "completed");
+  HttpResult twice = Post("/v1/requests/" + inquiry["id"].get<std::string>() + "/complete", json::object());
+  EXPECT_EQ(twice.status, 422);
+}
+
+TEST_F(RequestsTest, AnUnknownAddressGetsANoDataMailAndTheSameAnswer) {
+  NewSubject("known@example.no");
+  json known = NewRequest({{"type", "erasure"}, {"email", "known@example.no"}});
+  json unknown = NewRequest({{"type", "erasure"}, {"email", "stranger@example.no"}});
+  for (const char* key : {"status", "due_at", "received_at", "type"}) EXPECT_EQ(known[key], unknown[key]) << key;
+  std::set<std::string> known_keys, unknown_keys;
+  for (auto& [k, v] : known.items()) known_keys.insert(k);
+  for (auto& [k, v] : unknown.items()) unknown_keys.insert(k);
+  EXPECT_EQ(known_keys, unknown_keys);
+  bool no_data = false;
+  for (int i = 1; i <= 2; ++i) {
+    Mail m = smtp_->WaitFor(i);
+    if (m.to == "stranger@example.no") no_data = m.body.find("hold no personal data") != std::string::npos;
+  }
+  EXPECT_TRUE(no_data);
+  EXPECT_EQ(Get("/v1/requests/" + unknown["id"].get<std::string>())["status"], "completed");
+}
+
+TEST_F(RequestsTest, ExtensionRejectionOverdueAndBadInput) {
+  const std::string id = NewSubject("lise@example.no");
+  json a = NewRequest({{"type", "inquiry"}, {"subject", id}});
+  json b = NewRequest({{"type", "inquiry"}, {"subject", id}});
+  const std::string pa = "/v1/requests/" + a["id"].get<std::string>();
+  const std::string pb = "/v1/requests/" + b["id"].get<std::string>();
+
+  HttpResult no_reason = Post(pa + "/extend", json::object());
+  EXPECT_EQ(no_reason.status, 400);
+  EXPECT_EQ(ErrorCode(no_reason), "reason_required");
+  HttpResult extended = Post(pa + "/extend", {{"reason", "many requests at once"}, {"months", 2}});
+  ASSERT_EQ(extended.status, 200) << extended.body;
+  EXPECT_EQ(json::parse(extended.body)["status"], "extended");
+  EXPECT_EQ(json::parse(extended.body)["due_at"], "2025-04-30T21:59:59Z");  // 31 Jan + 3 months, summer time
+  EXPECT_EQ(Post(pa + "/extend", {{"reason", "again"}}).status, 409);
+  bool told = false;
+  for (const auto& m : smtp_->Messages()) told = told || m.body.find("2025-04-30") != std::string::npos;
+  for (int i = 0; i < 50 && !told; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (const auto& m : smtp_->Messages()) told = told || m.body.find("2025-04-30") != std::string::npos;
+  }
+  EXPECT_TRUE(told);
+
+  clock_->Set("2025-03-03T08:00:00Z");  // past 28 February: b is overdue, a is extended
+  HttpResult late = Post(pb + "/extend", {{"reason", "too late"}});
+  EXPECT_EQ(late.status, 422) << late.body;
+  EXPECT_EQ(ErrorCode(late), "extension_too_late");
+  json overdue = Get("/v1/requests?overdue=true");
+  ASSERT_EQ(overdue["requests"].size(), 1u) << overdue.dump();
+  EXPECT_EQ(overdue["requests"][0]["id"], b["id"]);
+  EXPECT_EQ(Get("/v1/requests?due_before=2025-05-01T00:00:00Z")["requests"].size(), 2u);
+
+  EXPECT_EQ(ErrorCode(Post(pb + "/reject", json::object())), "reason_required");
+  HttpResult rejected = Post(pb + "/reject", {{"reason", "kept because bookkeeping law requires it until 2031"}});
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  EXPECT_EQ(json::parse(rejected.body)["status"], "rejected");
+  bool complaint = false;
+  for (int i = 0; i < 50 && !complaint; ++i) {
+    for (const auto& m : smtp_->Messages()) {
+      complaint = complaint || (m.body.find("bookkeeping law") != std::string::npos &&
+                                m.body.find("Datatilsynet") != std::string::npos &&
+                                m.body.find("judicial remedy") != std::string::npos);
+    }
+    if (!complaint) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(complaint);
+  EXPECT_EQ(Get("/v1/requests?status=rejected")["requests"].size(), 1u);
+
+  HttpResult unknown_type = Post("/v1/requests", {{"type", "teleport"}, {"subject", id}});
+  EXPECT_EQ(unknown_type.status, 400);
+  EXPECT_EQ(ErrorCode(unknown_type), "unknown_request_type");
+  EXPECT_EQ(ErrorCode(Post("/v1/requests", {{"type", "access"}})), "subject_or_email_required");
+  EXPECT_EQ(ErrorCode(Post("/v1/requests", {{"type", "rectification"}, {"subject", id}})), "patch_required");
+  EXPECT_EQ(ErrorCode(Post("/v1/requests", {{"type", "access"}, {"subject", id}, {"channel", "pigeon"}})),
+            "invalid_channel");
+  EXPECT_EQ(Post("/v1/requests", {{"type", "access"}, {"subject", "no-such-subject"}}).status, 404);
+  EXPECT_EQ(Post("/v1/requests/rq_missing/approve", json::object()).status, 404);
+  EXPECT_EQ(Http("POST", server_->url("/v1/requests"), "{not json", Auth()).status, 400);
+  EXPECT_EQ(Http("GET", server_->url("/v1/requests?status=bogus"), "", Auth()).status, 400);
+  EXPECT_EQ(Http("GET", server_->url("/v1/requests?cursor=zz"), "", Auth()).status, 400);
+}
+
+}  // namespace
+}  // namespace tillit::testing
