@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/import.h"
 #include "cli/policy.h"
+#include "cli/requests.h"
 
 int main(int argc, char** argv) {
   // Everything tillit creates (key file, databases, exports) is for its own user only.
@@ -120,6 +121,25 @@ int main(int argc, char** argv) {
   policy_render->add_flag("--processors", policy_options.processors,
                           "The overview of processors and other recipients instead of the policy");
 
+  tillit::cli::RequestListOptions request_options;
+  auto* requests = app.add_subcommand("requests", "List rights requests (the staff queue) as a table");
+  requests->add_option("--data", request_options.data_dir, "Data directory")->required();
+  requests->add_option("--store", store_url, kStoreHelp);
+  requests->add_flag("--overdue", request_options.overdue, "Only open requests past their due date");
+  requests->add_option("--status", request_options.status,
+                       "Only requests in this status: received, verified, approved, in_progress, extended, "
+                       "completed, rejected");
+
+  tillit::cli::MailIngestOptions mail_options;
+  auto* mail = app.add_subcommand("mail", "Incoming mail");
+  mail->require_subcommand(1);
+  auto* mail_ingest =
+      mail->add_subcommand("ingest", "Turn raw messages (a file or a directory of .eml files) into rights requests");
+  mail_ingest->add_option("PATH", mail_options.path, "Message file or directory")->required();
+  mail_ingest->add_option("--config", mail_options.config_path, "Configuration file")->required();
+  mail_ingest->add_option("--data", mail_options.data_dir, "Data directory")->required();
+  mail_ingest->add_option("--store", store_url, kStoreHelp);
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -153,6 +173,8 @@ int main(int argc, char** argv) {
   if (*audience) return RunAudience(audience_options);
   if (*policy_render) return RunPolicyRender(policy_options);
   if (*migrate) return RunMigrate(migrate_from, migrate_to, data_dir);
+  if (*requests) return RunRequests(request_options);
+  if (*mail_ingest) return RunMailIngest(mail_options);
   if (*version) return RunVersion();
   return 2;
 }

@@ -318,8 +318,9 @@ void Requests::Create(RequestInput in, Actor actor, Done<store::RightsRequestRow
   auto received = EventFor(r.row, "received", ActorName(actor), "", r.row.received_at, *key, random_);
   events->push_back(std::move(*received));
   const store::RightsRequestRow as_received = r.row;
-  if (subject_id.empty()) {
-    // Nobody is known by this address: say so by mail, and close the request.
+  if (subject_id.empty() && in.type != "inquiry") {
+    // Nobody is known by this address: say so by mail, and close the request. (A question from an unknown
+    // address waits for staff like any other.)
     auto mail = MailFor(r, MailKind::kNoData, {});
     if (!mail.ok()) return done(mail.status());
     mails->push_back(std::move(*mail));
@@ -697,7 +698,7 @@ void Requests::Complete(std::string request_id, std::string note_text, Actor act
         r.row.status = "completed";
         r.row.closed_at = ToMicros(clock_.Now());
         note = note_text;
-        if (!r.row.subject_id.empty()) {
+        {
           TILLIT_ASSIGN_OR_RETURN(auto mail,
                                   MailFor(r, r.row.type == "inquiry" ? MailKind::kConfirmation : MailKind::kAnswerReady,
                                           {{"note", note_text}}));

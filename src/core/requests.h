@@ -9,7 +9,8 @@
 // them is registered. Inquiries wait for staff to complete them.
 //
 // A request about an e-mail address that matches no subject is answered by mail ("we hold no data about this
-// address") and completed at once; the API answer looks the same as for a known address.
+// address") and completed at once — except an inquiry, which waits for staff; the API answer looks the same as for a
+// known address.
 //
 // Thread safety: all methods may be called from any thread; callbacks run on the store's writer thread (or the
 // caller's, for an early error). Register executors before the first request.

@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "core/inbound_mail.h"
 #include "core/requests.h"
 #include "http/auth.h"
 #include "http/errors.h"
@@ -209,6 +210,21 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
     out["history"] = history;
     out["overdue"] = !view->request.row.closed_at && ToMicros(app.clock->Now()) > view->request.row.due_at;
     respond(JsonResponse(200, Dump(out)));
+  });
+
+  // A raw RFC 5322 message, as a mail server's pipe or webhook delivers it. The answer names the request but never
+  // whether the sender is a customer.
+  router.Add("POST", "/v1/mail/inbound", [app](const HttpRequest& req, Responder respond) {
+    auto principal = Authenticate(req, *app.api_keys);
+    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+    if (req.body.empty()) {
+      return respond(ErrorResponse(Status::InvalidArgument("send the raw message as the body", "invalid_mail")));
+    }
+    auto mail = core::ParseInboundMail(req.body);
+    if (!mail.ok()) return respond(ErrorResponse(mail.status()));
+    core::RequestInput in = core::RequestFromMail(*app.config, *mail);
+    in.ip = req.remote_ip;
+    app.requests->Create(std::move(in), ActorOf(*principal), Answer(std::move(respond), 202, false));
   });
 
   AddAction(router, app, "verify", {"code"},

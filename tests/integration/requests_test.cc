@@ -377,5 +377,64 @@ TEST_F(RequestsTest, ExtensionRejectionOverdueAndBadInput) {
   EXPECT_EQ(Http("GET", server_->url("/v1/requests?cursor=zz"), "", Auth()).status, 400);
 }
 
+TEST_F(RequestsTest, IncomingMailOptOutBecomesAnObjectionAndAnythingElseAnInquiry) {
+  const std::string id = NewSubject("nils@example.no");
+  const std::string opt_out =
+      "From: Nils <NILS@example.no>\r\nTo: privacy@minimagi.test\r\n"
+      "Subject: =?UTF-8?Q?OPT-OUT_of_telemarketing_and_addressed_advertising?=\r\n"
+      "Message-ID: <1@example.no>\r\n\r\nPlease stop calling.\r\n";
+  HttpResult r = Http("POST", server_->url("/v1/mail/inbound"), opt_out, Auth());
+  ASSERT_EQ(r.status, 202) << r.body;
+  json req = json::parse(r.body);
+  EXPECT_EQ(req["type"], "objection");
+  EXPECT_EQ(req.count("subject"), 0u);
+  EXPECT_EQ(Get("/v1/requests/" + req["id"].get<std::string>())["status"], "completed");
+  HttpResult objections = Http("GET", server_->url("/v1/subjects/" + id + "/objections"), "",
+                               {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+  EXPECT_THAT(objections.body, HasSubstr("\"phone\""));
+  EXPECT_THAT(objections.body, HasSubstr("\"post\""));
+  EXPECT_EQ(smtp_->WaitFor(1).to, "nils@example.no");
+
+  const std::string stranger =
+      "From: someone@elsewhere.example\r\nSubject: opt-out of telemarketing and addressed advertising\r\n\r\nx\r\n";
+  HttpResult s = Http("POST", server_->url("/v1/mail/inbound"), stranger, Auth());
+  ASSERT_EQ(s.status, 202) << s.body;
+  EXPECT_EQ(json::parse(s.body)["status"], json::parse(r.body)["status"]);  // the same answer as for a customer
+  Mail no_data = smtp_->WaitFor(2);
+  EXPECT_EQ(no_data.to, "someone@elsewhere.example");
+  EXPECT_THAT(no_data.body, HasSubstr("hold no personal data"));
+
+  WriteFile(dir_ / "question.eml",
+            "From: nils@example.no\r\nSubject: =?UTF-8?Q?Hvor_lagrer_dere_dataene_mine=3F?=\r\n\r\nTakk.\r\n");
+  RunResult ingest = RunTillit({"mail", "ingest", dir_ / "question.eml", "--config", dir_ / "tillit.toml", "--data",
+                                dir_ / "data"});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_THAT(ingest.out, HasSubstr("(inquiry) received"));
+  RunResult list = RunTillit({"requests", "--data", dir_ / "data", "--status", "received"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("inquiry"));
+  EXPECT_THAT(list.out, HasSubstr("STATUS"));
+  RunResult bad_status = RunTillit({"requests", "--data", dir_ / "data", "--status", "bogus"});
+  EXPECT_EQ(bad_status.exit_code, 2);
+  RunResult missing = RunTillit({"mail", "ingest", dir_ / "nothing.eml", "--config", dir_ / "tillit.toml", "--data",
+                                 dir_ / "data"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("nothing.eml"));
+
+  HttpResult garbage = Http("POST", server_->url("/v1/mail/inbound"), "no headers at all", Auth());
+  EXPECT_EQ(garbage.status, 400) << garbage.body;
+  EXPECT_EQ(ErrorCode(garbage), "invalid_mail");
+}
+
+TEST_F(RequestsTest, OverdueListOnTheCommandLine) {
+  const std::string id = NewSubject("eva@example.no");
+  json req = NewRequest({{"type", "inquiry"}, {"subject", id}});
+  clock_->Set("2025-03-10T12:00:00Z");
+  RunResult overdue = RunTillit({"requests", "--data", dir_ / "data", "--overdue"});
+  ASSERT_EQ(overdue.exit_code, 0) << overdue.err;
+  EXPECT_THAT(overdue.out, HasSubstr(req["id"].get<std::string>()));
+  EXPECT_THAT(overdue.out, HasSubstr("yes"));
+}
+
 }  // namespace
 }  // namespace tillit::testing
