@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,13 +84,18 @@ class SmtpPeer {
     std::vector<Mail> out;
     DIR* d = opendir((dir_ + "/new").c_str());
     if (d == nullptr) return out;
-    std::vector<std::string> names;
+    // Maildir names do not sort by arrival within a second: order by modification time.
+    std::vector<std::pair<int64_t, std::string>> files;
     while (dirent* e = readdir(d)) {
-      if (e->d_name[0] != '.') names.push_back(e->d_name);
+      struct stat st {};
+      const std::string path = dir_ + "/new/" + e->d_name;
+      if (e->d_name[0] != '.' && stat(path.c_str(), &st) == 0) {
+        files.emplace_back(int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec, e->d_name);
+      }
     }
     closedir(d);
-    std::sort(names.begin(), names.end());
-    for (const auto& name : names) {
+    std::sort(files.begin(), files.end());
+    for (const auto& [mtime, name] : files) {
       const std::string raw = ReadFile(dir_ + "/new/" + name);
       GMimeStream* stream = g_mime_stream_mem_new_with_buffer(raw.data(), raw.size());
       GMimeParser* parser = g_mime_parser_new_with_stream(stream);
@@ -176,9 +182,7 @@ class RequestsTest : public ::testing::Test {
     EXPECT_EQ(r.status, expect) << r.body;
     return json::parse(r.body, nullptr, false);
   }
-  std::string ErrorCode(const HttpResult& r) {
-    return json::parse(r.body, nullptr, false)["error"].value("code", "");
-  }
+  std::string ErrorCode(const HttpResult& r) { return json::parse(r.body, nullptr, false)["error"].value("code", ""); }
 
   TempDir dir_;
   std::unique_ptr<SmtpPeer> smtp_;
@@ -277,8 +281,8 @@ TEST_F(RequestsTest, RestrictionObjectionWithdrawalAndInquiry) {
   EXPECT_EQ(Get("/v1/subjects/" + id + "/restriction")["restricted"], true);
   EXPECT_EQ(smtp_->WaitFor(1).to, "per@example.no");
 
-  json objection = NewRequest(
-      {{"type", "objection"}, {"subject", id}, {"channel", "phone"}, {"channels", {"phone", "post"}}});
+  json objection =
+      NewRequest({{"type", "objection"}, {"subject", id}, {"channel", "phone"}, {"channels", {"phone", "post"}}});
   EXPECT_EQ(objection["status"], "completed");
   HttpResult objections = Http("GET", server_->url("/v1/subjects/" + id + "/objections"), "",
                                {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
@@ -406,8 +410,8 @@ TEST_F(RequestsTest, IncomingMailOptOutBecomesAnObjectionAndAnythingElseAnInquir
 
   WriteFile(dir_ / "question.eml",
             "From: nils@example.no\r\nSubject: =?UTF-8?Q?Hvor_lagrer_dere_dataene_mine=3F?=\r\n\r\nTakk.\r\n");
-  RunResult ingest = RunTillit({"mail", "ingest", dir_ / "question.eml", "--config", dir_ / "tillit.toml", "--data",
-                                dir_ / "data"});
+  RunResult ingest =
+      RunTillit({"mail", "ingest", dir_ / "question.eml", "--config", dir_ / "tillit.toml", "--data", dir_ / "data"});
   ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
   EXPECT_THAT(ingest.out, HasSubstr("(inquiry) received"));
   RunResult list = RunTillit({"requests", "--data", dir_ / "data", "--status", "received"});
@@ -416,8 +420,8 @@ TEST_F(RequestsTest, IncomingMailOptOutBecomesAnObjectionAndAnythingElseAnInquir
   EXPECT_THAT(list.out, HasSubstr("STATUS"));
   RunResult bad_status = RunTillit({"requests", "--data", dir_ / "data", "--status", "bogus"});
   EXPECT_EQ(bad_status.exit_code, 2);
-  RunResult missing = RunTillit({"mail", "ingest", dir_ / "nothing.eml", "--config", dir_ / "tillit.toml", "--data",
-                                 dir_ / "data"});
+  RunResult missing =
+      RunTillit({"mail", "ingest", dir_ / "nothing.eml", "--config", dir_ / "tillit.toml", "--data", dir_ / "data"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.err, HasSubstr("nothing.eml"));
 
