@@ -437,7 +437,17 @@ void Requests::SendCode(std::string request_id, std::string ip, Actor actor, Don
           return Status::ResourceExhausted(
               "too many verification codes were requested in the last hour; try again later", "rate_limited");
         }
-        TILLIT_RETURN_IF_ERROR(txn.PutVerificationCode(c));
+        // A new code replaces the one before it, and is the newest even when the clock has not moved.
+        store::VerificationCodeRow fresh = c;
+        TILLIT_ASSIGN_OR_RETURN(auto previous, txn.LatestVerificationCode(c.subject_id, c.request_id));
+        if (previous) {
+          fresh.created_at = std::max(fresh.created_at, previous->created_at + 1);
+          if (!previous->used_at) {
+            previous->used_at = now;
+            TILLIT_RETURN_IF_ERROR(txn.PutVerificationCode(*previous));
+          }
+        }
+        TILLIT_RETURN_IF_ERROR(txn.PutVerificationCode(fresh));
         TILLIT_RETURN_IF_ERROR(txn.PutMail(mail));
         return AppendAudit(txn,
                            AuditEvent{actor, std::string(config::kRightsFulfilment), "request.code", c.subject_id,
