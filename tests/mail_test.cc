@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "config/loader.h"
 #include "core/inbound_mail.h"
@@ -103,6 +105,31 @@ TEST(Mail, OptOutSubjectsInAnyCaseAndConfiguredLanguages) {
   ASSERT_TRUE(question.ok());
   EXPECT_EQ(RequestFromMail(*znorky, *question).type, "inquiry");
   EXPECT_EQ(ParseInboundMail("Subject: no sender\r\n\r\nx\r\n").status().reason(), "invalid_mail");
+}
+
+TEST(Mail, MailAndRequestSectionsAreValidated) {
+  std::string text;
+  {
+    std::ifstream in(ExamplesDir() / "minimagi.toml");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    text = ss.str();
+  }
+  auto good = config::LoadConfigString(
+      text + "\n[mail]\nsmtp_url = \"smtp://127.0.0.1:2525\"\n[requests]\ncode_minutes = 15\n", "t.toml");
+  ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good.config->mail.smtp_url, "smtp://127.0.0.1:2525");
+  EXPECT_EQ(good.config->mail.from, good.config->controller.email);
+  EXPECT_EQ(good.config->requests.code_minutes, 15);
+  EXPECT_EQ(good.config->requests.code_attempts, 5);
+  auto bad = config::LoadConfigString(
+      text + "\n[mail]\nsmtp_url = \"http://mail\"\n[requests]\ncode_attempts = 0\nfoo = 1\n", "t.toml");
+  EXPECT_FALSE(bad.ok());
+  std::string all;
+  for (const auto& d : bad.diagnostics) all += d.ToString() + "\n";
+  EXPECT_THAT(all, HasSubstr("mail.smtp_url"));
+  EXPECT_THAT(all, HasSubstr("requests.code_attempts"));
+  EXPECT_THAT(all, HasSubstr("foo"));
 }
 
 }  // namespace

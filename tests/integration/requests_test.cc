@@ -149,12 +149,19 @@ std::string CodeIn(const Mail& m) {
 
 class RequestsTest : public ::testing::Test {
  protected:
+  // Extra lines for Minimagi's [rights] section.
+  virtual std::string RightsExtra() const { return ""; }
+
   void SetUp() override {
     g_mime_init();
     smtp_ = std::make_unique<SmtpPeer>(dir_ / "maildir");
     clock_ = std::make_unique<TestClock>(dir_, "2025-01-31T10:00:00Z");
-    WriteFile(dir_ / "tillit.toml", ReadFile(ExampleConfig("minimagi")) + "\n[mail]\nsmtp_url = \"" + smtp_->url() +
-                                        "\"\nfrom = \"privacy@minimagi.test\"\n");
+    std::string config = ReadFile(ExampleConfig("minimagi"));
+    const size_t rights = config.find("[rights]\n");
+    ASSERT_NE(rights, std::string::npos);
+    config.insert(rights + 9, RightsExtra());
+    WriteFile(dir_ / "tillit.toml",
+              config + "\n[mail]\nsmtp_url = \"" + smtp_->url() + "\"\nfrom = \"privacy@minimagi.test\"\n");
     server_ = std::make_unique<Server>(dir_ / "tillit.toml", dir_ / "data");
     ASSERT_TRUE(server_->started()) << server_->err();
     RunResult key = RunTillit({"key", "create", "--data", dir_ / "data", "--name", "privacy", "--purposes",
@@ -428,6 +435,34 @@ TEST_F(RequestsTest, IncomingMailOptOutBecomesAnObjectionAndAnythingElseAnInquir
   HttpResult garbage = Http("POST", server_->url("/v1/mail/inbound"), "no headers at all", Auth());
   EXPECT_EQ(garbage.status, 400) << garbage.body;
   EXPECT_EQ(ErrorCode(garbage), "invalid_mail");
+}
+
+class ApprovalTest : public RequestsTest {
+ protected:
+  std::string RightsExtra() const override { return "approval_required = [\"objection\", \"rectification\"]\n"; }
+};
+
+TEST_F(ApprovalTest, ConfiguredTypesWaitForStaffApproval) {
+  const std::string id = NewSubject("anna@example.no");
+  json objection = NewRequest({{"type", "objection"}, {"subject", id}, {"purpose", "marketing"}});
+  EXPECT_EQ(objection["status"], "received");
+  const std::string path = "/v1/requests/" + objection["id"].get<std::string>();
+  HttpResult approved = Post(path + "/approve", json::object());
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(json::parse(approved.body)["status"], "completed");
+  EXPECT_EQ(Post(path + "/approve", json::object()).status, 422);  // closed
+
+  // Verified but not approved: it waits; approval then carries it out.
+  json rect =
+      NewRequest({{"type", "rectification"}, {"subject", id}, {"patch", {{"fields", {{"identity.name", "A"}}}}}});
+  const std::string rpath = "/v1/requests/" + rect["id"].get<std::string>();
+  HttpResult verified = Post(rpath + "/verify", {{"code", CodeIn(smtp_->WaitFor(2))}});
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(json::parse(verified.body)["status"], "verified");
+  HttpResult done = Post(rpath + "/approve", json::object());
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(json::parse(done.body)["status"], "completed");
+  EXPECT_EQ(Post(rpath + "/approve", {{"why", "x"}}).status, 400);
 }
 
 TEST_F(RequestsTest, OverdueListOnTheCommandLine) {
