@@ -377,6 +377,24 @@ Result<RequestView> Requests::Get(std::string_view request_id) {
   return view;
 }
 
+void Requests::Read(std::string request_id, Actor actor, Done<RequestView> done) {
+  auto view = Get(request_id);
+  if (!view.ok()) return done(view.status());
+  auto shared = std::make_shared<RequestView>(std::move(*view));
+  const int64_t now = ToMicros(clock_.Now());
+  store_.Write(
+      [shared, actor, now](store::WriteTxn& txn) {
+        return AppendAudit(txn,
+                           AuditEvent{actor, std::string(config::kRightsFulfilment), "request.read",
+                                      shared->request.row.subject_id, "request=" + shared->request.row.request_id},
+                           now);
+      },
+      [shared, done](const Status& s) {
+        if (!s.ok()) return done(s);
+        done(std::move(*shared));
+      });
+}
+
 Result<RequestPage> Requests::List(store::RequestQuery query, std::string_view cursor) {
   if (!cursor.empty()) {
     const size_t sep = cursor.find('_');

@@ -114,6 +114,8 @@ class Requests {
   void Create(RequestInput input, Actor actor, Done<store::RightsRequestRow> done);
   // NotFound "request_not_found".
   Result<RequestView> Get(std::string_view request_id);
+  // Get, with an audit entry ("request.read") committed before the answer: the view holds personal data.
+  void Read(std::string request_id, Actor actor, Done<RequestView> done);
   // InvalidArgument "invalid_cursor".
   Result<RequestPage> List(store::RequestQuery query, std::string_view cursor);
 

@@ -192,24 +192,27 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
   router.Add("GET", "/v1/requests/:id", [app](const HttpRequest& req, Responder respond) {
     auto principal = Authenticate(req, *app.api_keys);
     if (!principal.ok()) return respond(ErrorResponse(principal.status()));
-    auto view = app.requests->Get(req.Param("id"));
-    if (!view.ok()) return respond(ErrorResponse(view.status()));
-    json out = EncodeRequest(view->request.row, true);
-    const json& d = view->request.details;
-    out["text"] = d.value("text", "");
-    if (d.contains("email")) out["email"] = d["email"];
-    if (d.contains("patch")) out["patch"] = d["patch"];
-    if (d.contains("purpose")) out["purpose"] = d["purpose"];
-    if (d.contains("channels")) out["channels"] = d["channels"];
-    json history = json::array();
-    for (const auto& e : view->history) {
-      json entry = {{"status", e.status}, {"at", Time(e.at)}, {"by", e.actor}};
-      if (!e.note.empty()) entry["note"] = e.note;
-      history.push_back(std::move(entry));
-    }
-    out["history"] = history;
-    out["overdue"] = !view->request.row.closed_at && ToMicros(app.clock->Now()) > view->request.row.due_at;
-    respond(JsonResponse(200, Dump(out)));
+    app.requests->Read(std::string(req.Param("id")), ActorOf(*principal),
+                       [app, respond = std::move(respond)](Result<core::RequestView> view) {
+                         if (!view.ok()) return respond(ErrorResponse(view.status()));
+                         json out = EncodeRequest(view->request.row, true);
+                         const json& d = view->request.details;
+                         out["text"] = d.value("text", "");
+                         if (d.contains("email")) out["email"] = d["email"];
+                         if (d.contains("patch")) out["patch"] = d["patch"];
+                         if (d.contains("purpose")) out["purpose"] = d["purpose"];
+                         if (d.contains("channels")) out["channels"] = d["channels"];
+                         json history = json::array();
+                         for (const auto& e : view->history) {
+                           json entry = {{"status", e.status}, {"at", Time(e.at)}, {"by", e.actor}};
+                           if (!e.note.empty()) entry["note"] = e.note;
+                           history.push_back(std::move(entry));
+                         }
+                         out["history"] = history;
+                         out["overdue"] =
+                             !view->request.row.closed_at && ToMicros(app.clock->Now()) > view->request.row.due_at;
+                         respond(JsonResponse(200, Dump(out)));
+                       });
   });
 
   // A raw RFC 5322 message, as a mail server's pipe or webhook delivers it. The answer names the request but never

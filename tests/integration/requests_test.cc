@@ -239,6 +239,16 @@ TEST_F(RequestsTest, RectificationIsVerifiedByAMailedCodeAndCompletes) {
   // The code was single use.
   HttpResult again = Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", code}});
   EXPECT_EQ(again.status, 422) << again.body;
+  // Everything is audited, and neither the request's text nor the mail's recipient is stored in plaintext.
+  RunResult audit = RunTillit({"audit", "verify", "--data", dir_ / "data"});
+  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+  if (!UsingPostgres()) {
+    for (const char* file : {"tillit.db", "tillit.db-wal"}) {
+      const std::string bytes = ReadFile(dir_ / ("data/" + std::string(file)));
+      EXPECT_EQ(bytes.find("my name is misspelt"), std::string::npos) << file;
+      EXPECT_EQ(bytes.find("kari@example.no"), std::string::npos) << file;
+    }
+  }
 }
 
 TEST_F(RequestsTest, CodesExpireAndTheSixthAttemptInvalidatesTheCode) {
