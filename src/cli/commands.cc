@@ -23,6 +23,8 @@
 #include "core/disclosures.h"
 #include "core/erasure.h"
 #include "core/migrate.h"
+#include "core/outbox.h"
+#include "core/requests.h"
 #include "core/retention.h"
 #include "core/rotation.h"
 #include "core/snapshots.h"
@@ -158,6 +160,12 @@ int RunServe(const ServeOptions& options) {
     store.Close();
     return 1;
   }
+  auto deadlines = core::Deadlines::Create(config->controller.country, config->controller.time_zone);
+  if (!deadlines.ok()) {
+    Fail(deadlines.status().message() + " — fix [controller] time_zone in " + options.config_path);
+    store.Close();
+    return 1;
+  }
   core::ApiKeys api_keys(store, Clock::System(), Random::Secure());
   http::Metrics metrics;
   core::DecisionIndex decisions(config);
@@ -198,6 +206,18 @@ int RunServe(const ServeOptions& options) {
   if (config->server.retention_sweep_minutes > 0) {
     sweeper.Start(std::chrono::minutes(config->server.retention_sweep_minutes));
   }
+  core::Outbox outbox(config, store, *opened->keyring, *opened->request_seal_key, Clock::System(), Random::Secure());
+  core::Requests requests(config, store, *opened->keyring, *opened->indexer, *opened->request_seal_key,
+                          *opened->code_hash_key, std::move(*deadlines), outbox, reg, consents, Clock::System(),
+                          Random::Secure());
+  app.requests = &requests;
+  // Mail is delivered in the background; without [mail] smtp_url it stays queued in the outbox.
+  std::unique_ptr<core::OutboxSender> sender;
+  if (!config->mail.smtp_url.empty()) {
+    sender = std::make_unique<core::OutboxSender>(outbox, core::NewSmtpTransport(config->mail.smtp_url),
+                                                  std::chrono::milliseconds(200));
+    sender->Start();
+  }
 
   http::ServerOptions server_options;
   server_options.address = address->first;
@@ -207,6 +227,7 @@ int RunServe(const ServeOptions& options) {
   server_options.access_log = options.access_log;
   // The background services stop before the store closes, in the reverse order of their dependencies.
   auto stop_services = [&] {
+    if (sender) sender->Stop();
     dispatcher.Stop();
     sweeper.Stop();
     erasure.Stop();

@@ -1,4 +1,5 @@
 // tillit: the command line. Parses arguments with CLI11 and hands over to cli/commands.
+#include <curl/curl.h>
 #include <sys/stat.h>
 
 #include <CLI/CLI.hpp>
@@ -8,11 +9,13 @@
 #include "cli/commands.h"
 #include "cli/import.h"
 #include "cli/policy.h"
+#include "cli/requests.h"
 #include "cli/suppress.h"
 
 int main(int argc, char** argv) {
   // Everything tillit creates (key file, databases, exports) is for its own user only.
   umask(077);
+  curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread starts
   CLI::App app{"tillit — a customer register that keeps the promises of a privacy policy"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
@@ -182,6 +185,24 @@ int main(int argc, char** argv) {
   erase->add_option("--data", data_dir, "Data directory")->required();
   erase->add_option("--store", store_url, kStoreHelp);
   erase->add_option("--reason", reason, "request (default), no_longer_necessary, consent_withdrawn, objection, …");
+  tillit::cli::RequestListOptions request_options;
+  auto* requests = app.add_subcommand("requests", "List rights requests (the staff queue) as a table");
+  requests->add_option("--data", request_options.data_dir, "Data directory")->required();
+  requests->add_option("--store", store_url, kStoreHelp);
+  requests->add_flag("--overdue", request_options.overdue, "Only open requests past their due date");
+  requests->add_option("--status", request_options.status,
+                       "Only requests in this status: received, verified, approved, in_progress, extended, "
+                       "completed, rejected");
+
+  tillit::cli::MailIngestOptions mail_options;
+  auto* mail = app.add_subcommand("mail", "Incoming mail");
+  mail->require_subcommand(1);
+  auto* mail_ingest =
+      mail->add_subcommand("ingest", "Turn raw messages (a file or a directory of .eml files) into rights requests");
+  mail_ingest->add_option("PATH", mail_options.path, "Message file or directory")->required();
+  mail_ingest->add_option("--config", mail_options.config_path, "Configuration file")->required();
+  mail_ingest->add_option("--data", mail_options.data_dir, "Data directory")->required();
+  mail_ingest->add_option("--store", store_url, kStoreHelp);
 
   auto* version = app.add_subcommand("version", "Print the version");
 
@@ -222,6 +243,8 @@ int main(int argc, char** argv) {
   if (*migrate) return RunMigrate(migrate_from, migrate_to, data_dir);
   if (*retention_run) return RunRetention(config_path, data_dir, dry_run, batch);
   if (*erase) return RunErase(config_path, data_dir, subject_id, reason);
+  if (*requests) return RunRequests(request_options);
+  if (*mail_ingest) return RunMailIngest(mail_options);
   if (*version) return RunVersion();
   return 2;
 }

@@ -183,6 +183,21 @@ struct Rights {
   Duration report_validity{0, 30};
 };
 
+// Outgoing mail ([mail]). Not part of the published configuration.
+struct Mail {
+  std::string smtp_url;  // "smtp://host:port" or "smtps://…"; empty: mail stays queued in the outbox
+  std::string from;      // the From address; the controller's e-mail when empty
+  int max_attempts = 10;  // delivery attempts before a mail is marked failed
+};
+
+// Handling of rights requests ([requests]). Which types need staff approval is [rights] approval_required.
+struct Requests {
+  int code_minutes = 10;           // a verification code expires this many minutes after it was sent
+  int code_attempts = 5;           // wrong answers allowed per code; the next one invalidates it
+  int codes_per_subject_hour = 5;  // codes sent per subject per hour, at most
+  int codes_per_ip_hour = 20;      // codes requested per source address per hour, at most
+};
+
 struct PolicyTexts {
   std::map<std::string, std::string, std::less<>> texts;  // "intro" → text
 };
@@ -215,6 +230,8 @@ struct Config {
   std::vector<Cookie> cookies;
   Marketing marketing;
   Rights rights;
+  Mail mail;
+  Requests requests;
   std::map<std::string, PolicyTexts, std::less<>> policy;  // by language
   Server server;
 

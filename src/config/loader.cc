@@ -71,7 +71,8 @@ class Loader {
 
     CheckKeys(root, "",
               {"controller", "languages", "categories", "custom_category", "source", "purpose", "retention",
-               "record_kinds", "recipient", "cookie", "marketing", "rights", "policy", "server"});
+               "record_kinds", "recipient", "cookie", "marketing", "rights", "policy", "server", "mail",
+               "requests"});
     ReadController();
     ReadLanguages();
     ReadCategories();
@@ -85,6 +86,8 @@ class Loader {
     ReadRights();
     ReadPolicy();
     ReadServer();
+    ReadMail();
+    ReadRequests();
 
     LoadResult result;
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -981,6 +984,57 @@ class Loader {
       if (cfg_->policy.count(lang) == 0) {
         Error(Where(root_->get("languages")), "policy." + lang, "language " + Quote(lang) + " has no texts",
               "add a [policy." + lang + "] section with its texts, or remove " + Quote(lang) + " from `languages`");
+      }
+    }
+  }
+
+  void ReadMail() {
+    cfg_->mail.from = cfg_->controller.email;
+    const toml::node* n = root_->get("mail");
+    if (n == nullptr) return;
+    const toml::table* t = n->as_table();
+    if (t == nullptr) {
+      Error(n->source(), "mail", "expected a table", "write a [mail] section");
+      return;
+    }
+    CheckKeys(*t, "mail", {"smtp_url", "from", "max_attempts"});
+    Mail& m = cfg_->mail;
+    m.smtp_url = String(*t, "mail", "smtp_url", false).value_or("");
+    m.from = String(*t, "mail", "from", false).value_or(cfg_->controller.email);
+    if (!m.smtp_url.empty() && m.smtp_url.rfind("smtp://", 0) != 0 && m.smtp_url.rfind("smtps://", 0) != 0) {
+      Error(t->get("smtp_url")->source(), "mail.smtp_url", "not an SMTP URL",
+            "write smtp://host:port or smtps://host:port");
+    }
+    if (auto v = Integer(*t, "mail", "max_attempts")) {
+      if (*v < 1 || *v > 100) {
+        Error(t->get("max_attempts")->source(), "mail.max_attempts", "out of range", "use 1 to 100");
+      } else {
+        m.max_attempts = static_cast<int>(*v);
+      }
+    }
+  }
+
+  void ReadRequests() {
+    const toml::node* n = root_->get("requests");
+    if (n == nullptr) return;
+    const toml::table* t = n->as_table();
+    if (t == nullptr) {
+      Error(n->source(), "requests", "expected a table", "write a [requests] section");
+      return;
+    }
+    CheckKeys(*t, "requests", {"code_minutes", "code_attempts", "codes_per_subject_hour", "codes_per_ip_hour"});
+    Requests& r = cfg_->requests;
+    for (auto [key, out, max] : {std::tuple{"code_minutes", &r.code_minutes, 60},
+                                 std::tuple{"code_attempts", &r.code_attempts, 10},
+                                 std::tuple{"codes_per_subject_hour", &r.codes_per_subject_hour, 100},
+                                 std::tuple{"codes_per_ip_hour", &r.codes_per_ip_hour, 10000}}) {
+      auto v = Integer(*t, "requests", key);
+      if (!v) continue;
+      if (*v < 1 || *v > max) {
+        Error(t->get(key)->source(), std::string("requests.") + key, "out of range",
+              "use 1 to " + std::to_string(max));
+      } else {
+        *out = static_cast<int>(*v);
       }
     }
   }

@@ -80,6 +80,14 @@ Result<OpenDataDir> Open(const std::string& data_dir, Clock& clock, Random& rand
                             LoadOrCreateSecret(*out.store, *out.keyring, kAuditSigningSecret, clock, random));
     out.audit_signer = std::make_unique<AuditSigner>(seed);
   }
+  {
+    TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey seal,
+                            LoadOrCreateSecret(*out.store, *out.keyring, kRequestSealSecret, clock, random));
+    out.request_seal_key = std::make_unique<crypto::SecretKey>(std::move(seal));
+    TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey codes,
+                            LoadOrCreateSecret(*out.store, *out.keyring, kCodeHashSecret, clock, random));
+    out.code_hash_key = std::make_unique<crypto::SecretKey>(std::move(codes));
+  }
   out.store->SetCommitHook(CheckpointHook(*out.audit_signer, clock));
   return out;
 }

@@ -38,6 +38,10 @@ Result<InitReport> InitDataDir(const std::string& data_dir, Random& random, cons
 // The installation-wide secrets, kept wrapped by the master key in the key store.
 inline constexpr std::string_view kBlindIndexSecret = "blind-index-root";
 inline constexpr std::string_view kAuditSigningSecret = "audit-signing";
+// Seals rights requests and mail about addresses that match no subject (those have no data key).
+inline constexpr std::string_view kRequestSealSecret = "request-seal";
+// Keys the hashes of one-time verification codes.
+inline constexpr std::string_view kCodeHashSecret = "code-hash";
 
 // An open data directory. Members are declared so that the store closes first: its commit hook uses the signer.
 struct OpenDataDir {
@@ -45,14 +49,15 @@ struct OpenDataDir {
   std::unique_ptr<crypto::Keyring> keyring;
   std::unique_ptr<crypto::BlindIndexer> indexer;
   std::unique_ptr<AuditSigner> audit_signer;
+  std::unique_ptr<crypto::SecretKey> request_seal_key;
+  std::unique_ptr<crypto::SecretKey> code_hash_key;
   std::unique_ptr<store::Store> store;
 };
 
 // Opens an initialised data directory: loads and checks the master key, opens the store, applies migrations,
 // unwraps the installation's secrets (creating any that are missing) and installs the audit chain's commit hook.
 // `clock` and `random` must outlive the returned store.
-Result<OpenDataDir> Open(const std::string& data_dir, Clock& clock, Random& random,
-                         const std::string& store_url = "");
+Result<OpenDataDir> Open(const std::string& data_dir, Clock& clock, Random& random, const std::string& store_url = "");
 
 }  // namespace tillit::core
 

@@ -39,8 +39,7 @@ Result<RotationReport> RotateKeys(const std::string& data_dir, const RotationOpt
 
 // Removes master key versions no stored key uses any more. FailedPrecondition while a rotation is unfinished.
 // Returns the number of versions removed.
-Result<int> RetireOldKeys(const std::string& data_dir, Clock& clock, Random& random,
-                          const std::string& store_url = "");
+Result<int> RetireOldKeys(const std::string& data_dir, Clock& clock, Random& random, const std::string& store_url = "");
 
 }  // namespace tillit::core
 

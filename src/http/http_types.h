@@ -24,6 +24,7 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::string request_id;
+  std::string remote_ip;  // the peer's address, for rate limits; never logged with personal data
 
   // nullopt when absent. `name` in lower case.
   std::optional<std::string_view> Header(std::string_view name) const;

@@ -94,6 +94,7 @@ Router BuildRouter(const AppContext& app) {
   if (app.disclosures != nullptr) AddDisclosureRoutes(router, app);
   if (app.api_keys != nullptr) AddWebhookRoutes(router, app);
   if (app.reports != nullptr && app.portability != nullptr) AddReportRoutes(router, app);
+  if (app.requests != nullptr) AddRequestRoutes(router, app);
   return router;
 }
 

@@ -15,6 +15,7 @@
 #include "core/erasure.h"
 #include "core/portability.h"
 #include "core/register.h"
+#include "core/requests.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "store/store.h"
@@ -38,6 +39,7 @@ struct AppContext {
   core::AccessReports* reports = nullptr;
   core::Portability* portability = nullptr;
   core::Erasure* erasure = nullptr;
+  core::Requests* requests = nullptr;
 };
 
 // The register's routes (register_routes.cc).
@@ -54,6 +56,9 @@ void AddReportRoutes(Router& router, const AppContext& app);
 // The published privacy policy and processor overview, /privacy/{lang} (policy_routes.cc). Renders every page of
 // the configuration's languages when called. Also the published versions, /v1/policy/versions and /v1/policy/diff.
 void AddPolicyRoutes(Router& router, const AppContext& app);
+
+// Rights requests (request_routes.cc).
+void AddRequestRoutes(Router& router, const AppContext& app);
 
 Router BuildRouter(const AppContext& app);
 

@@ -160,6 +160,7 @@ class HttpServer::Impl {
     auto request = std::make_shared<HttpRequest>();
     request->method = std::string(req->header().method().c_str());
     request->request_id = Random::Secure().NewId("req_");
+    request->remote_ip = req->remote_endpoint().address().to_string();
     const std::string route_name = route.handler ? route.name() : "unmatched";
     auto responded = std::make_shared<std::atomic<bool>>(false);
     Responder respond = [this, req, route_name, started, responded, request_id = request->request_id,

@@ -239,6 +239,70 @@ CREATE TABLE webhook_outbox (
 CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_outbox_by_time ON webhook_outbox (created_at);
 )sql"},
+    {8, "rights requests, their history, identity verification codes and the mail outbox", R"sql(
+CREATE TABLE rights_requests (
+  subject_id       TEXT NOT NULL,
+  request_id       TEXT NOT NULL,
+  type             TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  channel          TEXT NOT NULL,
+  language         TEXT NOT NULL,
+  received_at      INTEGER NOT NULL,
+  original_due_at  INTEGER NOT NULL,
+  due_at           INTEGER NOT NULL,
+  extended         INTEGER NOT NULL,
+  verified_at      INTEGER,
+  approved_at      INTEGER,
+  closed_at        INTEGER,
+  updated_at       INTEGER NOT NULL,
+  events           INTEGER NOT NULL,
+  sealed           BLOB NOT NULL,
+  PRIMARY KEY (subject_id, request_id)
+) STRICT;
+CREATE UNIQUE INDEX rights_requests_by_id ON rights_requests (request_id);
+CREATE INDEX rights_requests_by_receipt ON rights_requests (received_at, request_id);
+CREATE INDEX rights_requests_open_by_due ON rights_requests (due_at) WHERE closed_at IS NULL;
+CREATE TABLE request_events (
+  subject_id  TEXT NOT NULL,
+  request_id  TEXT NOT NULL,
+  seq         INTEGER NOT NULL,
+  status      TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  actor       TEXT NOT NULL,
+  note        BLOB,
+  PRIMARY KEY (subject_id, request_id, seq)
+) STRICT;
+CREATE INDEX request_events_by_request ON request_events (request_id, seq);
+CREATE TABLE verification_codes (
+  subject_id  TEXT NOT NULL,
+  code_id     TEXT NOT NULL,
+  request_id  TEXT NOT NULL,
+  code_hash   BLOB NOT NULL,
+  ip_hash     BLOB,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER NOT NULL,
+  attempts    INTEGER NOT NULL,
+  used_at     INTEGER,
+  PRIMARY KEY (subject_id, code_id)
+) STRICT;
+CREATE INDEX verification_codes_by_request ON verification_codes (subject_id, request_id, created_at);
+CREATE INDEX verification_codes_by_ip ON verification_codes (ip_hash, created_at);
+CREATE TABLE outbox (
+  subject_id       TEXT NOT NULL,
+  mail_id          TEXT NOT NULL,
+  kind             TEXT NOT NULL,
+  recipient        BLOB NOT NULL,
+  message          BLOB NOT NULL,
+  created_at       INTEGER NOT NULL,
+  next_attempt_at  INTEGER NOT NULL,
+  attempts         INTEGER NOT NULL,
+  status           TEXT NOT NULL,
+  sent_at          INTEGER,
+  last_error       TEXT NOT NULL,
+  PRIMARY KEY (subject_id, mail_id)
+) STRICT;
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'queued';
+)sql"},
     {9, "erasure and retention: tombstones with receipts, legal-hold payloads, expiry indexes, agreements", R"sql(
 -- When the subject as a whole is due for erasure by retention (inactivity, an agreement's end), and its last activity.
 ALTER TABLE subjects ADD COLUMN expires_at INTEGER;

@@ -285,6 +285,76 @@ struct ReportRow {
   int64_t created_at = 0;
   int64_t expires_at = 0;  // served until then; 410 Gone afterwards, until deleted
 };
+// A data-subject rights request (GDPR Art. 12–22). The row holds ids, types, states and times; what is personal — the
+// free text, the address it was made with, a rectification patch, staff's reasons — is in `sealed`, under the
+// subject's data key, or under the installation's request key when the address matched no subject (subject_id "").
+struct RightsRequestRow {
+  std::string subject_id;
+  std::string request_id;
+  std::string type;     // "access" | "portability" | "rectification" | "erasure" | "restriction" | "objection" …
+  std::string status;   // "received" | "verified" | "approved" | "in_progress" | "extended" | "completed" | "rejected"
+  std::string channel;  // how it came: "web" | "email" | "phone" | "letter" | "portal" | "staff"
+  std::string language;
+  int64_t received_at = 0;
+  int64_t original_due_at = 0;
+  int64_t due_at = 0;  // original_due_at, or later once extended
+  bool extended = false;
+  std::optional<int64_t> verified_at;
+  std::optional<int64_t> approved_at;
+  std::optional<int64_t> closed_at;  // completed or rejected
+  int64_t updated_at = 0;
+  int64_t events = 0;           // history entries so far: the seq of the last one
+  std::vector<uint8_t> sealed;  // sealed JSON, bound to (subject id, request id)
+};
+
+// One transition in a request's history. `note` (a reason told to the subject) is sealed like the request.
+struct RequestEventRow {
+  std::string subject_id;
+  std::string request_id;
+  int64_t seq = 0;  // 1, 2, 3 … per request
+  std::string status;
+  int64_t at = 0;
+  std::string actor;
+  std::vector<uint8_t> note;  // sealed, bound to (subject id, request id + "#" + seq); may be empty
+};
+
+// A page of rights requests, oldest receipt first. `after` is the keyset cursor (received_at, request id).
+struct RequestQuery {
+  std::string status;                 // "" for every status
+  std::optional<int64_t> due_before;  // due_at < this
+  bool open_only = false;             // neither completed nor rejected
+  std::optional<std::pair<int64_t, std::string>> after;
+  size_t limit = 100;
+};
+
+// A one-time code e-mailed to verify a subject's identity: only its keyed hash is stored.
+struct VerificationCodeRow {
+  std::string subject_id;
+  std::string code_id;
+  std::string request_id;
+  std::vector<uint8_t> code_hash;
+  std::vector<uint8_t> ip_hash;  // keyed hash of the address that asked for it; empty when unknown
+  int64_t created_at = 0;
+  int64_t expires_at = 0;
+  int64_t attempts = 0;
+  std::optional<int64_t> used_at;  // used, or invalidated after too many attempts
+};
+
+// One outgoing mail. Recipient and message are sealed under the subject's data key (bound to (subject id, mail id
+// + "#to") and (subject id, mail id)), or under the installation's request key when subject_id is "".
+struct MailRow {
+  std::string subject_id;
+  std::string mail_id;
+  std::string kind;  // "code" | "confirmation" | "answer_ready" | "rejection" | "extension" | "no_data"
+  std::vector<uint8_t> recipient;
+  std::vector<uint8_t> message;  // the whole RFC 5322 message
+  int64_t created_at = 0;
+  int64_t next_attempt_at = 0;
+  int64_t attempts = 0;
+  std::string status;  // "queued" | "sent" | "failed"
+  std::optional<int64_t> sent_at;
+  std::string last_error;  // no personal data
+};
 
 // Which blind index: the values equal crypto::IndexKind's.
 enum class IndexKind : uint8_t {
@@ -436,6 +506,27 @@ class WriteTxn {
   virtual Result<int64_t> DeleteReportsOfSubject(std::string_view subject_id) = 0;
   // Deletes up to `limit` reports that expired at or before `before`, by the index on expires_at; answers how many.
   virtual Result<int64_t> DeleteExpiredReports(int64_t before, size_t limit) = 0;
+  // Inserts the request or replaces the row with the same (subject id, request id).
+  virtual Status PutRightsRequest(const RightsRequestRow& row) = 0;
+  // The request as this write sees it, to change it: transitions read and write inside one write.
+  virtual Result<std::optional<RightsRequestRow>> RightsRequestForUpdate(std::string_view request_id) = 0;
+  virtual Status InsertRequestEvent(const RequestEventRow& row) = 0;
+  // Inserts the code or replaces the row with the same (subject id, code id).
+  virtual Status PutVerificationCode(const VerificationCodeRow& row) = 0;
+  // The newest code issued for the request, as this write sees it.
+  virtual Result<std::optional<VerificationCodeRow>> LatestVerificationCode(std::string_view subject_id,
+                                                                            std::string_view request_id) = 0;
+  // Codes issued since `since`: (for the subject, from the address hash `ip_hash`; 0 when it is empty).
+  virtual Result<std::pair<int64_t, int64_t>> CountVerificationCodes(std::string_view subject_id,
+                                                                     const std::vector<uint8_t>& ip_hash,
+                                                                     int64_t since) = 0;
+  // Inserts the mail or replaces the row with the same (subject id, mail id).
+  virtual Status PutMail(const MailRow& row) = 0;
+  // Records a delivery attempt: attempts, status, next_attempt_at, sent_at and last_error of `row`. Ok without a
+  // change when the mail is gone (erased meanwhile).
+  virtual Status UpdateMailDelivery(const MailRow& row) = 0;
+  // Deletes every mail of the subject, queued or sent (erasure); answers how many.
+  virtual Result<int64_t> DeleteSubjectMail(std::string_view subject_id) = 0;
 
   // Notes that a decision input of the subject changed (a subject created, a consent, an objection, a restriction
   // …), so other servers on the same database refresh it in their decision index.
@@ -568,6 +659,14 @@ class Store {
   virtual Result<std::optional<ReportRow>> FindReportByToken(const std::vector<uint8_t>& token_hash) = 0;
   // A subject's stored reports, oldest first.
   virtual Result<std::vector<ReportRow>> ListReports(std::string_view subject_id) = 0;
+  virtual Result<std::optional<RightsRequestRow>> FindRightsRequest(std::string_view request_id) = 0;
+  virtual Result<std::vector<RightsRequestRow>> ListRightsRequests(const RequestQuery& query) = 0;
+  // A request's history, in order.
+  virtual Result<std::vector<RequestEventRow>> ListRequestEvents(std::string_view request_id) = 0;
+  // Queued mail whose next attempt is due at `now`, oldest first.
+  virtual Result<std::vector<MailRow>> ListDueMail(int64_t now, size_t limit) = 0;
+  // Every mail of the subject, oldest first.
+  virtual Result<std::vector<MailRow>> ListSubjectMail(std::string_view subject_id) = 0;
 
   // The decision changes after `after_seq`, in order: (seq, subject id). Seqs become visible in order, since every
   // write transaction holds the store's writer lock.

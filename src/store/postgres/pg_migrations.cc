@@ -253,6 +253,70 @@ CREATE TABLE webhook_outbox (
 CREATE INDEX webhook_outbox_due ON webhook_outbox (next_attempt_at) WHERE status = 'pending';
 CREATE INDEX webhook_outbox_by_time ON webhook_outbox (created_at);
 )sql"},
+    {8, "rights requests, their history, identity verification codes and the mail outbox", R"sql(
+CREATE TABLE rights_requests (
+  subject_id       TEXT COLLATE "C" NOT NULL,
+  request_id       TEXT COLLATE "C" NOT NULL,
+  type             TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  channel          TEXT NOT NULL,
+  language         TEXT NOT NULL,
+  received_at      BIGINT NOT NULL,
+  original_due_at  BIGINT NOT NULL,
+  due_at           BIGINT NOT NULL,
+  extended         BIGINT NOT NULL,
+  verified_at      BIGINT,
+  approved_at      BIGINT,
+  closed_at        BIGINT,
+  updated_at       BIGINT NOT NULL,
+  events           BIGINT NOT NULL,
+  sealed           BYTEA NOT NULL,
+  PRIMARY KEY (subject_id, request_id)
+);
+CREATE UNIQUE INDEX rights_requests_by_id ON rights_requests (request_id);
+CREATE INDEX rights_requests_by_receipt ON rights_requests (received_at, request_id);
+CREATE INDEX rights_requests_open_by_due ON rights_requests (due_at) WHERE closed_at IS NULL;
+CREATE TABLE request_events (
+  subject_id  TEXT COLLATE "C" NOT NULL,
+  request_id  TEXT COLLATE "C" NOT NULL,
+  seq         BIGINT NOT NULL,
+  status      TEXT NOT NULL,
+  at          BIGINT NOT NULL,
+  actor       TEXT NOT NULL,
+  note        BYTEA,
+  PRIMARY KEY (subject_id, request_id, seq)
+);
+CREATE INDEX request_events_by_request ON request_events (request_id, seq);
+CREATE TABLE verification_codes (
+  subject_id  TEXT COLLATE "C" NOT NULL,
+  code_id     TEXT COLLATE "C" NOT NULL,
+  request_id  TEXT COLLATE "C" NOT NULL,
+  code_hash   BYTEA NOT NULL,
+  ip_hash     BYTEA,
+  created_at  BIGINT NOT NULL,
+  expires_at  BIGINT NOT NULL,
+  attempts    BIGINT NOT NULL,
+  used_at     BIGINT,
+  PRIMARY KEY (subject_id, code_id)
+);
+CREATE INDEX verification_codes_by_request ON verification_codes (subject_id, request_id, created_at);
+CREATE INDEX verification_codes_by_ip ON verification_codes (ip_hash, created_at);
+CREATE TABLE outbox (
+  subject_id       TEXT COLLATE "C" NOT NULL,
+  mail_id          TEXT COLLATE "C" NOT NULL,
+  kind             TEXT NOT NULL,
+  recipient        BYTEA NOT NULL,
+  message          BYTEA NOT NULL,
+  created_at       BIGINT NOT NULL,
+  next_attempt_at  BIGINT NOT NULL,
+  attempts         BIGINT NOT NULL,
+  status           TEXT NOT NULL,
+  sent_at          BIGINT,
+  last_error       TEXT NOT NULL,
+  PRIMARY KEY (subject_id, mail_id)
+);
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE status = 'queued';
+)sql"},
     {9, "erasure and retention: tombstones with receipts, legal-hold payloads, expiry indexes, agreements", R"sql(
 ALTER TABLE subjects ADD COLUMN expires_at BIGINT;
 ALTER TABLE subjects ADD COLUMN active_at BIGINT;

@@ -2,6 +2,7 @@
 
 #include <limits>
 
+#include "store/postgres/pg_requests.h"
 #include "util/text.h"
 
 namespace tillit::store::pg {
@@ -631,6 +632,26 @@ class PgWriteTxn final : public WriteTxn {
                                                    "ORDER BY expires_at LIMIT $2)",
                                                    Params().Int64(before).Int64(Limit(limit))));
     return rows.affected();
+  }
+  Status PutRightsRequest(const RightsRequestRow& row) override { return pg::PutRightsRequest(conn_, row); }
+  Result<std::optional<RightsRequestRow>> RightsRequestForUpdate(std::string_view request_id) override {
+    return pg::FindRightsRequest(conn_, request_id);
+  }
+  Status InsertRequestEvent(const RequestEventRow& row) override { return pg::InsertRequestEvent(conn_, row); }
+  Status PutVerificationCode(const VerificationCodeRow& row) override { return pg::PutVerificationCode(conn_, row); }
+  Result<std::optional<VerificationCodeRow>> LatestVerificationCode(std::string_view subject_id,
+                                                                    std::string_view request_id) override {
+    return pg::LatestVerificationCode(conn_, subject_id, request_id);
+  }
+  Result<std::pair<int64_t, int64_t>> CountVerificationCodes(std::string_view subject_id,
+                                                             const std::vector<uint8_t>& ip_hash,
+                                                             int64_t since) override {
+    return pg::CountVerificationCodes(conn_, subject_id, ip_hash, since);
+  }
+  Status PutMail(const MailRow& row) override { return pg::PutMail(conn_, row); }
+  Status UpdateMailDelivery(const MailRow& row) override { return pg::UpdateMailDelivery(conn_, row); }
+  Result<int64_t> DeleteSubjectMail(std::string_view subject_id) override {
+    return pg::DeleteSubjectMail(conn_, subject_id);
   }
 
   Status AppendDecisionChange(std::string_view subject_id, int64_t at) override {

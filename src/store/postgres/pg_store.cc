@@ -8,6 +8,7 @@
 #include "store/migrations.h"
 #include "store/postgres/pg_conn.h"
 #include "store/postgres/pg_queries.h"
+#include "store/postgres/pg_requests.h"
 #include "util/clock.h"
 
 namespace tillit::store {
@@ -240,6 +241,21 @@ class PgStore final : public Store {
 
   Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq, size_t limit) override {
     return Read([&](Conn& c) { return pg::ReadDecisionChanges(c, after_seq, limit); });
+  }
+  Result<std::optional<RightsRequestRow>> FindRightsRequest(std::string_view request_id) override {
+    return Read([&](Conn& c) { return pg::FindRightsRequest(c, request_id); });
+  }
+  Result<std::vector<RightsRequestRow>> ListRightsRequests(const RequestQuery& query) override {
+    return Read([&](Conn& c) { return pg::ListRightsRequests(c, query); });
+  }
+  Result<std::vector<RequestEventRow>> ListRequestEvents(std::string_view request_id) override {
+    return Read([&](Conn& c) { return pg::ListRequestEvents(c, request_id); });
+  }
+  Result<std::vector<MailRow>> ListDueMail(int64_t now, size_t limit) override {
+    return Read([&](Conn& c) { return pg::ListDueMail(c, now, limit); });
+  }
+  Result<std::vector<MailRow>> ListSubjectMail(std::string_view subject_id) override {
+    return Read([&](Conn& c) { return pg::ListSubjectMail(c, subject_id); });
   }
   Result<int64_t> LastDecisionChange() override {
     return Read([&](Conn& c) { return pg::LastDecisionChange(c); });

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "store/sqlite/sqlite_requests.h"
 #include "util/text.h"
 
 namespace tillit::store::sqlite {
@@ -589,6 +590,26 @@ class SqliteWriteTxn final : public WriteTxn {
     stmt->Bind(1, before).Bind(2, static_cast<int64_t>(limit));
     TILLIT_RETURN_IF_ERROR(stmt->Run());
     return int64_t{sqlite3_changes(db_.raw())};
+  }
+  Status PutRightsRequest(const RightsRequestRow& row) override { return sqlite::PutRightsRequest(db_, row); }
+  Result<std::optional<RightsRequestRow>> RightsRequestForUpdate(std::string_view request_id) override {
+    return sqlite::FindRightsRequest(db_, request_id);
+  }
+  Status InsertRequestEvent(const RequestEventRow& row) override { return sqlite::InsertRequestEvent(db_, row); }
+  Status PutVerificationCode(const VerificationCodeRow& row) override { return sqlite::PutVerificationCode(db_, row); }
+  Result<std::optional<VerificationCodeRow>> LatestVerificationCode(std::string_view subject_id,
+                                                                    std::string_view request_id) override {
+    return sqlite::LatestVerificationCode(db_, subject_id, request_id);
+  }
+  Result<std::pair<int64_t, int64_t>> CountVerificationCodes(std::string_view subject_id,
+                                                             const std::vector<uint8_t>& ip_hash,
+                                                             int64_t since) override {
+    return sqlite::CountVerificationCodes(db_, subject_id, ip_hash, since);
+  }
+  Status PutMail(const MailRow& row) override { return sqlite::PutMail(db_, row); }
+  Status UpdateMailDelivery(const MailRow& row) override { return sqlite::UpdateMailDelivery(db_, row); }
+  Result<int64_t> DeleteSubjectMail(std::string_view subject_id) override {
+    return sqlite::DeleteSubjectMail(db_, subject_id);
   }
 
   Status AppendDecisionChange(std::string_view subject_id, int64_t at) override {

@@ -13,6 +13,7 @@
 #include "store/postgres/pg_store.h"
 #include "store/sqlite/sqlite_db.h"
 #include "store/sqlite/sqlite_queries.h"
+#include "store/sqlite/sqlite_requests.h"
 #include "util/clock.h"
 #include "util/text.h"
 
@@ -212,6 +213,21 @@ class SqliteStore final : public Store {
 
   Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(int64_t after_seq, size_t limit) override {
     return sqlite::ReadDecisionChanges(*AcquireReader().db, after_seq, limit);
+  }
+  Result<std::optional<RightsRequestRow>> FindRightsRequest(std::string_view request_id) override {
+    return sqlite::FindRightsRequest(*AcquireReader().db, request_id);
+  }
+  Result<std::vector<RightsRequestRow>> ListRightsRequests(const RequestQuery& query) override {
+    return sqlite::ListRightsRequests(*AcquireReader().db, query);
+  }
+  Result<std::vector<RequestEventRow>> ListRequestEvents(std::string_view request_id) override {
+    return sqlite::ListRequestEvents(*AcquireReader().db, request_id);
+  }
+  Result<std::vector<MailRow>> ListDueMail(int64_t now, size_t limit) override {
+    return sqlite::ListDueMail(*AcquireReader().db, now, limit);
+  }
+  Result<std::vector<MailRow>> ListSubjectMail(std::string_view subject_id) override {
+    return sqlite::ListSubjectMail(*AcquireReader().db, subject_id);
   }
   Result<int64_t> LastDecisionChange() override { return sqlite::LastDecisionChange(*AcquireReader().db); }
   Result<std::vector<std::vector<uint8_t>>> ListSuppressions(std::string_view subject_id) override {

@@ -1,0 +1,174 @@
+// Rights requests: a data subject's request (access, portability, rectification, erasure, restriction, objection,
+// withdrawal of consent, or a question) from receipt to its answer. received → verified (a one-time code mailed to
+// the registered address, for the types that disclose or change data) → approved (where [rights]
+// approval_required names the type) → completed, or rejected with a reason, or extended once before the first
+// month ends. Each transition is one write with its history entry, its audit entry and the mail it sends.
+//
+// What a type does is a RequestExecutor registered per type. Restriction, objection, withdrawal of consent and
+// rectification are built in; access, portability and erasure wait (status in_progress) until an executor for
+// them is registered. Inquiries wait for staff to complete them.
+//
+// A request about an e-mail address that matches no subject is answered by mail ("we hold no data about this
+// address") and completed at once — except an inquiry, which waits for staff; the API answer looks the same as for a
+// known address.
+//
+// Thread safety: all methods may be called from any thread; callbacks run on the store's writer thread (or the
+// caller's, for an early error). Register executors before the first request.
+#ifndef TILLIT_CORE_REQUESTS_H_
+#define TILLIT_CORE_REQUESTS_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "core/audit.h"
+#include "core/consents.h"
+#include "core/deadlines.h"
+#include "core/outbox.h"
+#include "core/register.h"
+#include "crypto/blind_index.h"
+#include "crypto/keyring.h"
+#include "store/store.h"
+#include "util/clock.h"
+#include "util/random.h"
+#include "util/status.h"
+
+namespace tillit::core {
+
+// The request types, in the order of DESIGN.md.
+const std::vector<std::string>& RequestTypes();
+
+struct RequestInput {
+  std::string type;
+  std::string subject_id;  // either subject_id or email
+  std::string email;
+  std::string channel = "web";          // web | email | phone | letter | portal | staff
+  std::string text;                     // free text, sealed
+  std::string language;                 // the controller's default language when empty
+  std::optional<nlohmann::json> patch;  // rectification: JSON Merge Patch of {"identifiers":…, "fields":…}
+  std::string purpose;                  // objection / withdraw_consent: the purpose ("" for every one)
+  std::vector<std::string> channels;    // objection / withdraw_consent: the marketing channels ("" for all)
+  std::string ip;                       // source address, for the rate limit on codes; stored only hashed
+};
+
+// A request as a RequestExecutor sees it, with its sealed details opened.
+struct RightsRequest {
+  store::RightsRequestRow row;
+  nlohmann::json details;  // {"text", "email", "patch", "purpose", "channels"}
+};
+
+struct RequestEventView {
+  int64_t seq = 0;
+  std::string status;
+  int64_t at = 0;
+  std::string actor;
+  std::string note;
+};
+
+struct RequestView {
+  RightsRequest request;
+  std::vector<RequestEventView> history;
+};
+
+struct RequestPage {
+  std::vector<store::RightsRequestRow> requests;
+  std::string next_cursor;
+};
+
+// What an executor reports: done (the request completes, `note` is told to the subject) or still running (the
+// request stays in_progress until Requests::Complete).
+struct ExecutionOutcome {
+  bool done = true;
+  std::string note;
+};
+
+// Carries out one type of request. Execute runs once the request is verified and approved where required; it
+// answers through `done` exactly once, from any thread.
+class RequestExecutor {
+ public:
+  virtual ~RequestExecutor() = default;
+  virtual void Execute(const RightsRequest& request, std::function<void(Result<ExecutionOutcome>)> done) = 0;
+};
+
+class Requests {
+ public:
+  template <typename T>
+  using Done = std::function<void(Result<T>)>;
+
+  // Everything passed in must outlive the Requests. Registers the built-in executors.
+  Requests(std::shared_ptr<const config::Config> config, store::Store& store, const crypto::Keyring& keyring,
+           const crypto::BlindIndexer& indexer, const crypto::SecretKey& seal_key, const crypto::SecretKey& code_key,
+           Deadlines deadlines, Outbox& outbox, Register& reg, Consents& consents, Clock& clock, Random& random);
+
+  // Replaces the executor of `type` (access, portability and erasure have none until one is registered).
+  void RegisterExecutor(const std::string& type, std::shared_ptr<RequestExecutor> executor);
+
+  // Receives a request; answers it as it was received. InvalidArgument for bad input ("unknown_request_type",
+  // "invalid_channel", "subject_or_email_required", "patch_required" …); NotFound "subject_not_found" for an
+  // unknown or erased subject id (an unknown e-mail is not an error).
+  void Create(RequestInput input, Actor actor, Done<store::RightsRequestRow> done);
+  // NotFound "request_not_found".
+  Result<RequestView> Get(std::string_view request_id);
+  // Get, with an audit entry ("request.read") committed before the answer: the view holds personal data.
+  void Read(std::string request_id, Actor actor, Done<RequestView> done);
+  // InvalidArgument "invalid_cursor".
+  Result<RequestPage> List(store::RequestQuery query, std::string_view cursor);
+
+  // Mails a fresh code to the subject's registered address. ResourceExhausted "rate_limited" over the limits;
+  // FailedPrecondition "verification_not_needed" when the request needs no code or is verified.
+  void SendCode(std::string request_id, std::string ip, Actor actor, Done<store::RightsRequestRow> done);
+  // Checks a code. FailedPrecondition "wrong_code" (with attempts left in the message), "code_expired",
+  // "code_used", "no_code"; ResourceExhausted "too_many_attempts" on the attempt after the last allowed one, which
+  // also invalidates the code.
+  void Verify(std::string request_id, std::string code, Actor actor, Done<store::RightsRequestRow> done);
+  void Approve(std::string request_id, Actor actor, Done<store::RightsRequestRow> done);
+  // InvalidArgument "reason_required".
+  void Reject(std::string request_id, std::string reason, Actor actor, Done<store::RightsRequestRow> done);
+  // `months` 1 or 2. Conflict "already_extended"; FailedPrecondition "extension_too_late" after the first month.
+  void Extend(std::string request_id, int months, std::string reason, Actor actor, Done<store::RightsRequestRow> done);
+  // Staff's answer to an inquiry, or the end of a running execution. FailedPrecondition "not_completable".
+  void Complete(std::string request_id, std::string note, Actor actor, Done<store::RightsRequestRow> done);
+
+  const Deadlines& deadlines() const { return deadlines_; }
+
+ private:
+  bool NeedsVerification(const store::RightsRequestRow& row) const;
+  bool NeedsApproval(const store::RightsRequestRow& row) const;
+  Result<crypto::SecretKey> KeyFor(std::string_view subject_id) const;
+  Result<RightsRequest> Open(const store::RightsRequestRow& row) const;
+  Result<std::string> RegisteredEmail(std::string_view subject_id) const;
+  Result<store::MailRow> MailFor(const RightsRequest& request, MailKind kind,
+                                 std::map<std::string, std::string> values);
+  std::vector<uint8_t> CodeHash(std::string_view request_id, std::string_view code) const;
+  // Applies `change` to the request inside one write, with a history entry (`status`, `note`), an audit entry
+  // (`action`) and an optional mail; answers the request as written.
+  void Apply(std::string request_id, Actor actor, std::string action,
+             std::function<Status(RightsRequest&, std::vector<store::MailRow>&, std::string& note)> change,
+             Done<store::RightsRequestRow> done);
+  // Runs the next step of a request after a change: its executor when it is verified and approved.
+  void Advance(store::RightsRequestRow row, Done<store::RightsRequestRow> done);
+  void Finish(std::string request_id, Result<ExecutionOutcome> outcome, Done<store::RightsRequestRow> done);
+
+  std::shared_ptr<const config::Config> config_;
+  store::Store& store_;
+  const crypto::Keyring& keyring_;
+  const crypto::BlindIndexer& indexer_;
+  const crypto::SecretKey& seal_key_;
+  const crypto::SecretKey& code_key_;
+  const Deadlines deadlines_;
+  Outbox& outbox_;
+  Register& reg_;
+  Consents& consents_;
+  Clock& clock_;
+  Random& random_;
+  std::map<std::string, std::shared_ptr<RequestExecutor>> executors_;
+};
+
+}  // namespace tillit::core
+
+#endif  // TILLIT_CORE_REQUESTS_H_

@@ -1,0 +1,489 @@
+// Rights requests end to end over HTTP, with the test clock and a real SMTP peer on loopback (aiosmtpd): receipt
+// and due dates, the one-time code read from the delivered mail, verification and its limits, execution of
+// rectification, restriction, objection, withdrawal of consent and inquiries, extension, rejection, the overdue
+// list, and a request about an unknown address answered by a "no data held" mail without revealing anything.
+// Configuration: Minimagi (Norway, Europe/Oslo; no type needs staff approval).
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <gmime/gmime.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "support/process.h"
+
+namespace tillit::testing {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool Accepts(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+struct Mail {
+  std::string to;
+  std::string subject;
+  std::string body;
+};
+
+// A real SMTP server on loopback that stores every message it receives in a maildir.
+class SmtpPeer {
+ public:
+  explicit SmtpPeer(const std::string& dir) : dir_(dir), port_(FreePort()) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      const std::string listen = "127.0.0.1:" + std::to_string(port_);
+      execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
+            "aiosmtpd.handlers.Mailbox", dir_.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    for (int i = 0; i < 100 && !Accepts(port_); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ~SmtpPeer() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+
+  // Every message delivered so far, parsed with GMime.
+  std::vector<Mail> Messages() const {
+    std::vector<Mail> out;
+    DIR* d = opendir((dir_ + "/new").c_str());
+    if (d == nullptr) return out;
+    // Maildir names do not sort by arrival within a second: order by modification time.
+    std::vector<std::pair<int64_t, std::string>> files;
+    while (dirent* e = readdir(d)) {
+      struct stat st {};
+      const std::string path = dir_ + "/new/" + e->d_name;
+      if (e->d_name[0] != '.' && stat(path.c_str(), &st) == 0) {
+        files.emplace_back(int64_t{st.st_mtim.tv_sec} * 1000000000 + st.st_mtim.tv_nsec, e->d_name);
+      }
+    }
+    closedir(d);
+    std::sort(files.begin(), files.end());
+    for (const auto& [mtime, name] : files) {
+      const std::string raw = ReadFile(dir_ + "/new/" + name);
+      GMimeStream* stream = g_mime_stream_mem_new_with_buffer(raw.data(), raw.size());
+      GMimeParser* parser = g_mime_parser_new_with_stream(stream);
+      GMimeMessage* message = g_mime_parser_construct_message(parser, nullptr);
+      Mail m;
+      if (message != nullptr) {
+        InternetAddressList* to = g_mime_message_get_to(message);
+        if (to != nullptr && internet_address_list_length(to) > 0) {
+          InternetAddress* a = internet_address_list_get_address(to, 0);
+          if (INTERNET_ADDRESS_IS_MAILBOX(a)) m.to = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
+        }
+        const char* subject = g_mime_message_get_subject(message);
+        m.subject = subject != nullptr ? subject : "";
+        GMimeObject* body = g_mime_message_get_body(message);
+        if (body != nullptr && GMIME_IS_TEXT_PART(body)) {
+          char* text = g_mime_text_part_get_text(GMIME_TEXT_PART(body));
+          m.body = text != nullptr ? text : "";
+          g_free(text);
+        }
+        g_object_unref(message);
+      }
+      g_object_unref(parser);
+      g_object_unref(stream);
+      out.push_back(std::move(m));
+    }
+    return out;
+  }
+
+  // Waits for the `n`-th message (1-based) to arrive.
+  Mail WaitFor(size_t n) const {
+    for (int i = 0; i < 150; ++i) {
+      auto all = Messages();
+      if (all.size() >= n) return all[n - 1];
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ADD_FAILURE() << "mail " << n << " did not arrive";
+    return {};
+  }
+
+ private:
+  std::string dir_;
+  int port_;
+  pid_t pid_ = -1;
+};
+
+std::string CodeIn(const Mail& m) {
+  std::smatch match;
+  if (std::regex_search(m.body, match, std::regex(R"(\b(\d{6})\b)"))) return match[1];
+  return "";
+}
+
+class RequestsTest : public ::testing::Test {
+ protected:
+  // Extra lines for Minimagi's [rights] section.
+  virtual std::string RightsExtra() const { return ""; }
+
+  void SetUp() override {
+    g_mime_init();
+    smtp_ = std::make_unique<SmtpPeer>(dir_ / "maildir");
+    clock_ = std::make_unique<TestClock>(dir_, "2025-01-31T10:00:00Z");
+    std::string config = ReadFile(ExampleConfig("minimagi"));
+    const size_t rights = config.find("[rights]\n");
+    ASSERT_NE(rights, std::string::npos);
+    config.insert(rights + 9, RightsExtra());
+    WriteFile(dir_ / "tillit.toml",
+              config + "\n[mail]\nsmtp_url = \"" + smtp_->url() + "\"\nfrom = \"privacy@minimagi.test\"\n");
+    server_ = std::make_unique<Server>(dir_ / "tillit.toml", dir_ / "data");
+    ASSERT_TRUE(server_->started()) << server_->err();
+    RunResult key = RunTillit({"key", "create", "--data", dir_ / "data", "--name", "privacy", "--purposes",
+                               "customer_service,marketing,profiling,rights_fulfilment"});
+    ASSERT_EQ(key.exit_code, 0) << key.err;
+    key_ = key.out.substr(0, key.out.size() - 1);
+  }
+
+  std::vector<std::string> Auth() const { return {"Authorization: Bearer " + key_}; }
+  HttpResult Post(const std::string& path, const json& body) {
+    return Http("POST", server_->url(path), body.dump(), Auth());
+  }
+  json Get(const std::string& path) {
+    HttpResult r = Http("GET", server_->url(path), "", Auth());
+    EXPECT_EQ(r.status, 200) << r.body;
+    return json::parse(r.body, nullptr, false);
+  }
+  std::string NewSubject(const std::string& email) {
+    HttpResult r = Post("/v1/subjects", {{"identifiers", {{"email", email}}}, {"fields", {{"identity.name", "Kari"}}}});
+    EXPECT_EQ(r.status, 201) << r.body;
+    return json::parse(r.body, nullptr, false).value("id", "");
+  }
+  json NewRequest(const json& body, long expect = 201) {
+    HttpResult r = Post("/v1/requests", body);
+    EXPECT_EQ(r.status, expect) << r.body;
+    return json::parse(r.body, nullptr, false);
+  }
+  std::string ErrorCode(const HttpResult& r) { return json::parse(r.body, nullptr, false)["error"].value("code", ""); }
+
+  TempDir dir_;
+  std::unique_ptr<SmtpPeer> smtp_;
+  std::unique_ptr<TestClock> clock_;
+  std::unique_ptr<Server> server_;
+  std::string key_;
+};
+
+TEST_F(RequestsTest, RectificationIsVerifiedByAMailedCodeAndCompletes) {
+  const std::string id = NewSubject("kari@example.no");
+  json req = NewRequest({{"type", "rectification"},
+                         {"subject", id},
+                         {"channel", "web"},
+                         {"text", "my name is misspelt"},
+                         {"patch", {{"fields", {{"identity.name", "Kari Nordmann"}}}}}});
+  EXPECT_EQ(req["status"], "received");
+  EXPECT_EQ(req["received_at"], "2025-01-31T10:00:00Z");
+  EXPECT_EQ(req["due_at"], "2025-02-28T22:59:59Z");  // 31 January + one month: 28 February, end of day in Oslo
+
+  Mail code_mail = smtp_->WaitFor(1);
+  EXPECT_EQ(code_mail.to, "kari@example.no");
+  const std::string code = CodeIn(code_mail);
+  ASSERT_EQ(code.size(), 6u) << code_mail.body;
+  const std::string wrong = code == "000000" ? "111111" : "000000";
+  HttpResult bad = Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", wrong}});
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_EQ(ErrorCode(bad), "wrong_code");
+  EXPECT_THAT(bad.body, HasSubstr("4 attempts left"));
+
+  HttpResult ok = Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", code}});
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(json::parse(ok.body)["status"], "completed");
+  Mail confirmation = smtp_->WaitFor(2);
+  EXPECT_EQ(confirmation.to, "kari@example.no");
+  EXPECT_THAT(confirmation.subject, HasSubstr("correction of your data"));
+
+  json view = Get("/v1/requests/" + req["id"].get<std::string>());
+  EXPECT_EQ(view["status"], "completed");
+  EXPECT_EQ(view["text"], "my name is misspelt");
+  std::vector<std::string> statuses;
+  for (const auto& e : view["history"]) statuses.push_back(e["status"]);
+  EXPECT_EQ(statuses, (std::vector<std::string>{"received", "verified", "completed"}));
+  HttpResult subject = Http("GET", server_->url("/v1/subjects/" + id), "",
+                            {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+  EXPECT_THAT(subject.body, HasSubstr("Kari Nordmann"));
+
+  // The code was single use.
+  HttpResult again = Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", code}});
+  EXPECT_EQ(again.status, 422) << again.body;
+  // Everything is audited, and neither the request's text nor the mail's recipient is stored in plaintext.
+  RunResult audit = RunTillit({"audit", "verify", "--data", dir_ / "data"});
+  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+  if (!UsingPostgres()) {
+    for (const char* file : {"tillit.db", "tillit.db-wal"}) {
+      const std::string bytes = ReadFile(dir_ / ("data/" + std::string(file)));
+      EXPECT_EQ(bytes.find("my name is misspelt"), std::string::npos) << file;
+      EXPECT_EQ(bytes.find("kari@example.no"), std::string::npos) << file;
+    }
+  }
+}
+
+TEST_F(RequestsTest, CodesExpireAndTheSixthAttemptInvalidatesTheCode) {
+  NewSubject("ola@example.no");
+  json req = NewRequest({{"type", "access"}, {"email", "ola@example.no"}, {"channel", "email"}});
+  const std::string path = "/v1/requests/" + req["id"].get<std::string>();
+  EXPECT_EQ(req.count("subject"), 0u);  // an answer by address does not say whose it is
+  const std::string code = CodeIn(smtp_->WaitFor(1));
+  ASSERT_EQ(code.size(), 6u);
+
+  clock_->Set("2025-01-31T10:11:00Z");  // eleven minutes later
+  HttpResult expired = Post(path + "/verify", {{"code", code}});
+  EXPECT_EQ(expired.status, 422);
+  EXPECT_EQ(ErrorCode(expired), "code_expired");
+
+  ASSERT_EQ(Post(path + "/code", json::object()).status, 202);
+  const std::string fresh = CodeIn(smtp_->WaitFor(2));
+  const std::string wrong = fresh == "000000" ? "111111" : "000000";
+  for (int i = 0; i < 5; ++i) {
+    HttpResult r = Post(path + "/verify", {{"code", wrong}});
+    EXPECT_EQ(r.status, 422) << i;
+    EXPECT_EQ(ErrorCode(r), "wrong_code");
+  }
+  HttpResult sixth = Post(path + "/verify", {{"code", fresh}});
+  EXPECT_EQ(sixth.status, 429) << sixth.body;
+  EXPECT_EQ(ErrorCode(sixth), "too_many_attempts");
+  HttpResult after = Post(path + "/verify", {{"code", fresh}});
+  EXPECT_EQ(after.status, 429);
+
+  HttpResult junk = Post(path + "/verify", {{"code", "12ab"}});
+  EXPECT_EQ(junk.status, 400);
+  EXPECT_EQ(ErrorCode(junk), "invalid_code");
+
+  // Access has no executor yet: verified, it waits in progress and is not reported done.
+  ASSERT_EQ(Post(path + "/code", json::object()).status, 202);
+  const std::string third = CodeIn(smtp_->WaitFor(3));
+  HttpResult verified = Post(path + "/verify", {{"code", third}});
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(json::parse(verified.body)["status"], "in_progress");
+}
+
+TEST_F(RequestsTest, RestrictionObjectionWithdrawalAndInquiry) {
+  const std::string id = NewSubject("per@example.no");
+  json restriction = NewRequest({{"type", "restriction"}, {"email", "per@example.no"}, {"channel", "email"}});
+  EXPECT_EQ(restriction["status"], "received");
+  EXPECT_EQ(Get("/v1/requests/" + restriction["id"].get<std::string>())["status"], "completed");
+  EXPECT_EQ(Get("/v1/subjects/" + id + "/restriction")["restricted"], true);
+  EXPECT_EQ(smtp_->WaitFor(1).to, "per@example.no");
+
+  json objection =
+      NewRequest({{"type", "objection"}, {"subject", id}, {"channel", "phone"}, {"channels", {"phone", "post"}}});
+  EXPECT_EQ(objection["status"], "completed");
+  HttpResult objections = Http("GET", server_->url("/v1/subjects/" + id + "/objections"), "",
+                               {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+  EXPECT_THAT(objections.body, HasSubstr("\"phone\""));
+  EXPECT_THAT(objections.body, HasSubstr("\"post\""));
+
+  json withdrawal = NewRequest({{"type", "withdraw_consent"}, {"subject", id}, {"purpose", "profiling"}});
+  EXPECT_EQ(withdrawal["status"], "completed");
+
+  json inquiry = NewRequest({{"type", "inquiry"}, {"subject", id}, {"text", "which cookies do you set?"}});
+  EXPECT_EQ(inquiry["status"], "received");
+  HttpResult done = Post("/v1/requests/" + inquiry["id"].get<std::string>() + "/complete", {{"note", "answered"}});
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(json::parse(done.body)["status"], "completed");
+  HttpResult twice = Post("/v1/requests/" + inquiry["id"].get<std::string>() + "/complete", json::object());
+  EXPECT_EQ(twice.status, 422);
+}
+
+TEST_F(RequestsTest, AnUnknownAddressGetsANoDataMailAndTheSameAnswer) {
+  NewSubject("known@example.no");
+  json known = NewRequest({{"type", "erasure"}, {"email", "known@example.no"}});
+  json unknown = NewRequest({{"type", "erasure"}, {"email", "stranger@example.no"}});
+  for (const char* key : {"status", "due_at", "received_at", "type"}) EXPECT_EQ(known[key], unknown[key]) << key;
+  std::set<std::string> known_keys, unknown_keys;
+  for (auto& [k, v] : known.items()) known_keys.insert(k);
+  for (auto& [k, v] : unknown.items()) unknown_keys.insert(k);
+  EXPECT_EQ(known_keys, unknown_keys);
+  bool no_data = false;
+  for (int i = 1; i <= 2; ++i) {
+    Mail m = smtp_->WaitFor(i);
+    if (m.to == "stranger@example.no") no_data = m.body.find("hold no personal data") != std::string::npos;
+  }
+  EXPECT_TRUE(no_data);
+  EXPECT_EQ(Get("/v1/requests/" + unknown["id"].get<std::string>())["status"], "completed");
+}
+
+TEST_F(RequestsTest, ExtensionRejectionOverdueAndBadInput) {
+  const std::string id = NewSubject("lise@example.no");
+  json a = NewRequest({{"type", "inquiry"}, {"subject", id}});
+  json b = NewRequest({{"type", "inquiry"}, {"subject", id}});
+  const std::string pa = "/v1/requests/" + a["id"].get<std::string>();
+  const std::string pb = "/v1/requests/" + b["id"].get<std::string>();
+
+  HttpResult no_reason = Post(pa + "/extend", json::object());
+  EXPECT_EQ(no_reason.status, 400);
+  EXPECT_EQ(ErrorCode(no_reason), "reason_required");
+  HttpResult extended = Post(pa + "/extend", {{"reason", "many requests at once"}, {"months", 2}});
+  ASSERT_EQ(extended.status, 200) << extended.body;
+  EXPECT_EQ(json::parse(extended.body)["status"], "extended");
+  EXPECT_EQ(json::parse(extended.body)["due_at"], "2025-04-30T21:59:59Z");  // 31 Jan + 3 months, summer time
+  EXPECT_EQ(Post(pa + "/extend", {{"reason", "again"}}).status, 409);
+  bool told = false;
+  for (const auto& m : smtp_->Messages()) told = told || m.body.find("2025-04-30") != std::string::npos;
+  for (int i = 0; i < 50 && !told; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (const auto& m : smtp_->Messages()) told = told || m.body.find("2025-04-30") != std::string::npos;
+  }
+  EXPECT_TRUE(told);
+
+  clock_->Set("2025-03-03T08:00:00Z");  // past 28 February: b is overdue, a is extended
+  HttpResult late = Post(pb + "/extend", {{"reason", "too late"}});
+  EXPECT_EQ(late.status, 422) << late.body;
+  EXPECT_EQ(ErrorCode(late), "extension_too_late");
+  json overdue = Get("/v1/requests?overdue=true");
+  ASSERT_EQ(overdue["requests"].size(), 1u) << overdue.dump();
+  EXPECT_EQ(overdue["requests"][0]["id"], b["id"]);
+  EXPECT_EQ(Get("/v1/requests?due_before=2025-05-01T00:00:00Z")["requests"].size(), 2u);
+
+  EXPECT_EQ(ErrorCode(Post(pb + "/reject", json::object())), "reason_required");
+  HttpResult rejected = Post(pb + "/reject", {{"reason", "kept because bookkeeping law requires it until 2031"}});
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  EXPECT_EQ(json::parse(rejected.body)["status"], "rejected");
+  bool complaint = false;
+  for (int i = 0; i < 50 && !complaint; ++i) {
+    for (const auto& m : smtp_->Messages()) {
+      complaint = complaint || (m.body.find("bookkeeping law") != std::string::npos &&
+                                m.body.find("Datatilsynet") != std::string::npos &&
+                                m.body.find("judicial remedy") != std::string::npos);
+    }
+    if (!complaint) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_TRUE(complaint);
+  EXPECT_EQ(Get("/v1/requests?status=rejected")["requests"].size(), 1u);
+
+  HttpResult unknown_type = Post("/v1/requests", {{"type", "teleport"}, {"subject", id}});
+  EXPECT_EQ(unknown_type.status, 400);
+  EXPECT_EQ(ErrorCode(unknown_type), "unknown_request_type");
+  EXPECT_EQ(ErrorCode(Post("/v1/requests", {{"type", "access"}})), "subject_or_email_required");
+  EXPECT_EQ(ErrorCode(Post("/v1/requests", {{"type", "rectification"}, {"subject", id}})), "patch_required");
+  EXPECT_EQ(ErrorCode(Post("/v1/requests", {{"type", "access"}, {"subject", id}, {"channel", "pigeon"}})),
+            "invalid_channel");
+  EXPECT_EQ(Post("/v1/requests", {{"type", "access"}, {"subject", "no-such-subject"}}).status, 404);
+  EXPECT_EQ(Post("/v1/requests/rq_missing/approve", json::object()).status, 404);
+  EXPECT_EQ(Http("POST", server_->url("/v1/requests"), "{not json", Auth()).status, 400);
+  EXPECT_EQ(Http("GET", server_->url("/v1/requests?status=bogus"), "", Auth()).status, 400);
+  EXPECT_EQ(Http("GET", server_->url("/v1/requests?cursor=zz"), "", Auth()).status, 400);
+}
+
+TEST_F(RequestsTest, IncomingMailOptOutBecomesAnObjectionAndAnythingElseAnInquiry) {
+  const std::string id = NewSubject("nils@example.no");
+  const std::string opt_out =
+      "From: Nils <NILS@example.no>\r\nTo: privacy@minimagi.test\r\n"
+      "Subject: =?UTF-8?Q?OPT-OUT_of_telemarketing_and_addressed_advertising?=\r\n"
+      "Message-ID: <1@example.no>\r\n\r\nPlease stop calling.\r\n";
+  HttpResult r = Http("POST", server_->url("/v1/mail/inbound"), opt_out, Auth());
+  ASSERT_EQ(r.status, 202) << r.body;
+  json req = json::parse(r.body);
+  EXPECT_EQ(req["type"], "objection");
+  EXPECT_EQ(req.count("subject"), 0u);
+  EXPECT_EQ(Get("/v1/requests/" + req["id"].get<std::string>())["status"], "completed");
+  HttpResult objections = Http("GET", server_->url("/v1/subjects/" + id + "/objections"), "",
+                               {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+  EXPECT_THAT(objections.body, HasSubstr("\"phone\""));
+  EXPECT_THAT(objections.body, HasSubstr("\"post\""));
+  EXPECT_EQ(smtp_->WaitFor(1).to, "nils@example.no");
+
+  const std::string stranger =
+      "From: someone@elsewhere.example\r\nSubject: opt-out of telemarketing and addressed advertising\r\n\r\nx\r\n";
+  HttpResult s = Http("POST", server_->url("/v1/mail/inbound"), stranger, Auth());
+  ASSERT_EQ(s.status, 202) << s.body;
+  EXPECT_EQ(json::parse(s.body)["status"], json::parse(r.body)["status"]);  // the same answer as for a customer
+  Mail no_data = smtp_->WaitFor(2);
+  EXPECT_EQ(no_data.to, "someone@elsewhere.example");
+  EXPECT_THAT(no_data.body, HasSubstr("hold no personal data"));
+
+  WriteFile(dir_ / "question.eml",
+            "From: nils@example.no\r\nSubject: =?UTF-8?Q?Hvor_lagrer_dere_dataene_mine=3F?=\r\n\r\nTakk.\r\n");
+  RunResult ingest =
+      RunTillit({"mail", "ingest", dir_ / "question.eml", "--config", dir_ / "tillit.toml", "--data", dir_ / "data"});
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_THAT(ingest.out, HasSubstr("(inquiry) received"));
+  RunResult list = RunTillit({"requests", "--data", dir_ / "data", "--status", "received"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("inquiry"));
+  EXPECT_THAT(list.out, HasSubstr("STATUS"));
+  RunResult bad_status = RunTillit({"requests", "--data", dir_ / "data", "--status", "bogus"});
+  EXPECT_EQ(bad_status.exit_code, 2);
+  RunResult missing =
+      RunTillit({"mail", "ingest", dir_ / "nothing.eml", "--config", dir_ / "tillit.toml", "--data", dir_ / "data"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("nothing.eml"));
+
+  HttpResult garbage = Http("POST", server_->url("/v1/mail/inbound"), "no headers at all", Auth());
+  EXPECT_EQ(garbage.status, 400) << garbage.body;
+  EXPECT_EQ(ErrorCode(garbage), "invalid_mail");
+}
+
+class ApprovalTest : public RequestsTest {
+ protected:
+  std::string RightsExtra() const override { return "approval_required = [\"objection\", \"rectification\"]\n"; }
+};
+
+TEST_F(ApprovalTest, ConfiguredTypesWaitForStaffApproval) {
+  const std::string id = NewSubject("anna@example.no");
+  json objection = NewRequest({{"type", "objection"}, {"subject", id}, {"purpose", "marketing"}});
+  EXPECT_EQ(objection["status"], "received");
+  const std::string path = "/v1/requests/" + objection["id"].get<std::string>();
+  HttpResult approved = Post(path + "/approve", json::object());
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(json::parse(approved.body)["status"], "completed");
+  EXPECT_EQ(Post(path + "/approve", json::object()).status, 422);  // closed
+
+  // Verified but not approved: it waits; approval then carries it out.
+  json rect =
+      NewRequest({{"type", "rectification"}, {"subject", id}, {"patch", {{"fields", {{"identity.name", "A"}}}}}});
+  const std::string rpath = "/v1/requests/" + rect["id"].get<std::string>();
+  HttpResult verified = Post(rpath + "/verify", {{"code", CodeIn(smtp_->WaitFor(2))}});
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(json::parse(verified.body)["status"], "verified");
+  HttpResult done = Post(rpath + "/approve", json::object());
+  ASSERT_EQ(done.status, 200) << done.body;
+  EXPECT_EQ(json::parse(done.body)["status"], "completed");
+  EXPECT_EQ(Post(rpath + "/approve", {{"why", "x"}}).status, 400);
+}
+
+TEST_F(RequestsTest, OverdueListOnTheCommandLine) {
+  const std::string id = NewSubject("eva@example.no");
+  json req = NewRequest({{"type", "inquiry"}, {"subject", id}});
+  clock_->Set("2025-03-10T12:00:00Z");
+  RunResult overdue = RunTillit({"requests", "--data", dir_ / "data", "--overdue"});
+  ASSERT_EQ(overdue.exit_code, 0) << overdue.err;
+  EXPECT_THAT(overdue.out, HasSubstr(req["id"].get<std::string>()));
+  EXPECT_THAT(overdue.out, HasSubstr("yes"));
+}
+
+}  // namespace
+}  // namespace tillit::testing
