@@ -13,6 +13,7 @@
 #include "cli/progress.h"
 #include "config/loader.h"
 #include "config/taxonomy.h"
+#include "core/access_report.h"
 #include "core/api_keys.h"
 #include "core/audience.h"
 #include "core/audit.h"
@@ -66,6 +67,66 @@ void SetUpLogging() {
 }
 
 std::string FormatTime(int64_t micros) { return FormatRfc3339(FromMicros(micros)); }
+
+// The disclosure log as the access report's "recipients actually disclosed to": one entry per recipient and
+// purpose, dated by the latest hand-over.
+core::DisclosureSource DisclosureLog(store::Store& store) {
+  return [&store](std::string_view subject_id) -> Result<std::vector<core::DisclosureEntry>> {
+    TILLIT_ASSIGN_OR_RETURN(auto recipients, core::DisclosedTo(store, subject_id));
+    std::vector<core::DisclosureEntry> out;
+    for (const auto& r : recipients) {
+      for (const auto& purpose : r.purposes) out.push_back({r.recipient, r.categories, purpose, r.last_at});
+    }
+    return out;
+  };
+}
+
+// Access and portability are answered with a stored access report, whose download link is mailed (as JSON, the
+// machine-readable copy, and as HTML); erasure runs once the request is marked completed, because it destroys the
+// key the request and its mail are sealed under (the confirmation is sealed under the service's key instead).
+void RegisterExecutors(core::Requests& requests, core::Erasure& erasure, core::AccessReports& reports,
+                       store::Store& store, const config::Config& config) {
+  std::string prefix = config.server.public_url;
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  auto report = [&reports, prefix](bool portable) {
+    return std::make_shared<core::FunctionExecutor>(
+        [&reports, prefix, portable](const core::RightsRequest& r,
+                                     std::function<void(Result<core::ExecutionOutcome>)> done) {
+          reports.Create(r.row.subject_id, r.row.language, core::Actor{"system", "requests"},
+                         [prefix, portable, done](Result<core::StoredReport> stored) {
+                           if (!stored.ok()) return done(stored.status());
+                           const std::string link = prefix + "/v1/reports/" + stored->token;
+                           core::ExecutionOutcome outcome;
+                           outcome.answer_ready = true;
+                           outcome.note = (portable ? link + "?format=json\n" + link + "?format=html"
+                                                    : link + "?format=html\n" + link + "?format=json") +
+                                          "\n(" + FormatTime(stored->expires_at) + ")";
+                           done(std::move(outcome));
+                         });
+        });
+  };
+  requests.RegisterExecutor("access", report(false));
+  requests.RegisterExecutor("portability", report(true));
+  requests.RegisterExecutor(
+      "erasure",
+      std::make_shared<core::FunctionExecutor>(
+          [&erasure, &store](const core::RightsRequest& r, std::function<void(Result<core::ExecutionOutcome>)> done) {
+            // Checked before the request is marked completed; Erase checks again in its write.
+            auto subject = store.FindSubject(r.row.subject_id);
+            if (!subject.ok()) return done(subject.status());
+            if (!*subject || (*subject)->erased_at) {
+              return done(Status::Conflict("the subject is erased already", "already_erased"));
+            }
+            core::ExecutionOutcome outcome;
+            outcome.after = [&erasure, id = r.row.subject_id](std::function<void(Status)> erased) {
+              erasure.EraseAsync(id, "request", core::Actor{"system", "requests"},
+                                 [erased](Result<core::ErasureResult> result) {
+                                   erased(result.ok() ? Status::Ok() : result.status());
+                                 });
+            };
+            done(std::move(outcome));
+          }));
+}
 
 }  // namespace
 
@@ -211,6 +272,10 @@ int RunServe(const ServeOptions& options) {
                           *opened->code_hash_key, std::move(*deadlines), outbox, reg, consents, Clock::System(),
                           Random::Secure());
   app.requests = &requests;
+  reports.SetDisclosureSource(DisclosureLog(store));
+  erasure.SetWebhooks(&webhooks);
+  requests.SetWebhooks(&webhooks);
+  RegisterExecutors(requests, erasure, reports, store, *config);
   // Mail is delivered in the background; without [mail] smtp_url it stays queued in the outbox.
   std::unique_ptr<core::OutboxSender> sender;
   if (!config->mail.smtp_url.empty()) {

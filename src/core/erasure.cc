@@ -107,6 +107,7 @@ Result<ErasureResult> Erasure::Erase(const std::string& subject_id, const std::s
     store::ErasedCounts counts;
     TILLIT_RETURN_IF_ERROR(txn.EraseSubject(subject_id, now, &counts));
     TILLIT_RETURN_IF_ERROR(txn.DestroyDataKey(subject_id));
+    if (webhooks_ != nullptr) TILLIT_RETURN_IF_ERROR(webhooks_->Enqueue(txn, "subject.erased", subject_id));
     for (const auto& [spec, value] : shared->indexes) {
       if (spec->unique) {
         TILLIT_RETURN_IF_ERROR(txn.ReleaseUniqueIndex(spec->index, value, subject_id));

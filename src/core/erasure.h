@@ -25,6 +25,7 @@
 #include "config/config.h"
 #include "core/audit.h"
 #include "core/decisions.h"
+#include "core/webhooks.h"
 #include "crypto/blind_index.h"
 #include "crypto/keyring.h"
 #include "store/store.h"
@@ -63,6 +64,9 @@ class Erasure {
   // Whether `email` (as given) belongs to an erased person: its keyed hash is on the suppression list.
   Result<bool> Suppressed(std::string_view email);
 
+  // Erasures then emit "subject.erased" in their write. `webhooks` must outlive the Erasure; set before first use.
+  void SetWebhooks(const Webhooks* webhooks) { webhooks_ = webhooks; }
+
   // Finishes queued erasures; later ones fail with Unavailable.
   void Stop();
 
@@ -76,6 +80,7 @@ class Erasure {
   Clock& clock_;
   Random& random_;
   DecisionIndex* decisions_;
+  const Webhooks* webhooks_ = nullptr;
 
   std::mutex mu_;
   std::condition_variable cv_;

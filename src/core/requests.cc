@@ -573,7 +573,8 @@ void Requests::Apply(std::string request_id, Actor actor, std::string action,
   auto e = EventFor(r->row, r->row.status, ActorName(actor), note, now, *key, random_);
   if (!e.ok()) return done(e.status());
   store_.Write(
-      [r, mails, e = std::move(*e), seen_events, actor, action, now](store::WriteTxn& txn) -> Status {
+      [r, mails, e = std::move(*e), seen_events, actor, action, now,
+       webhooks = webhooks_](store::WriteTxn& txn) -> Status {
         TILLIT_ASSIGN_OR_RETURN(auto current, txn.RightsRequestForUpdate(r->row.request_id));
         if (!current || current->events != seen_events) {
           return Status::Conflict("the request changed meanwhile; read it again", "request_changed");
@@ -581,6 +582,13 @@ void Requests::Apply(std::string request_id, Actor actor, std::string action,
         TILLIT_RETURN_IF_ERROR(txn.PutRightsRequest(r->row));
         TILLIT_RETURN_IF_ERROR(txn.InsertRequestEvent(e));
         for (const auto& m : *mails) TILLIT_RETURN_IF_ERROR(txn.PutMail(m));
+        if (webhooks != nullptr && r->row.status == "completed" && !r->row.subject_id.empty()) {
+          const WebhookIds ids = {{"request_id", r->row.request_id}, {"request_type", r->row.type}};
+          if (r->row.type == "rectification") {
+            TILLIT_RETURN_IF_ERROR(webhooks->Enqueue(txn, "subject.rectified", r->row.subject_id, ids));
+          }
+          TILLIT_RETURN_IF_ERROR(webhooks->Enqueue(txn, "request.completed", r->row.subject_id, ids));
+        }
         return AppendAudit(txn,
                            AuditEvent{actor, std::string(config::kRightsFulfilment), action, r->row.subject_id,
                                       "request=" + r->row.request_id + " status=" + r->row.status},
@@ -621,9 +629,13 @@ void Requests::Finish(std::string request_id, Result<ExecutionOutcome> outcome, 
   if (!outcome.ok()) return done(outcome.status());
   const bool finished = outcome->done;
   const std::string told = outcome->note;
+  auto after = outcome->after;
+  const bool survives = finished && after != nullptr;
+  const MailKind kind = outcome->answer_ready ? MailKind::kAnswerReady : MailKind::kConfirmation;
   Apply(
       request_id, Actor{"system", "requests"}, finished ? "request.complete" : "request.progress",
-      [this, finished, told](RightsRequest& r, std::vector<store::MailRow>& mails, std::string& note) -> Status {
+      [this, finished, told, survives, kind](RightsRequest& r, std::vector<store::MailRow>& mails,
+                                             std::string& note) -> Status {
         note = told;
         if (!finished) {
           r.row.status = "in_progress";
@@ -631,11 +643,27 @@ void Requests::Finish(std::string request_id, Result<ExecutionOutcome> outcome, 
         }
         r.row.status = "completed";
         r.row.closed_at = ToMicros(clock_.Now());
-        TILLIT_ASSIGN_OR_RETURN(auto mail, MailFor(r, MailKind::kConfirmation, {{"note", told}}));
+        if (!survives) {
+          TILLIT_ASSIGN_OR_RETURN(auto mail, MailFor(r, kind, {{"note", told}}));
+          mails.push_back(std::move(mail));
+          return Status::Ok();
+        }
+        // Sealed under the service's key (subject ""), so the confirmation outlives the subject's data key.
+        TILLIT_ASSIGN_OR_RETURN(std::string to, RegisteredEmail(r.row.subject_id));
+        std::map<std::string, std::string> values{
+            {"note", told}, {"request_id", r.row.request_id}, {"request_type", r.row.type}};
+        TILLIT_ASSIGN_OR_RETURN(MailText text, RenderMail(*config_, kind, r.row.language, values));
+        TILLIT_ASSIGN_OR_RETURN(auto mail, outbox_.Prepare("", kind, to, text));
         mails.push_back(std::move(mail));
         return Status::Ok();
       },
-      done);
+      [after, survives, done](Result<store::RightsRequestRow> row) {
+        if (!row.ok() || !survives) return done(std::move(row));
+        after([row = *row, done](Status s) {
+          if (!s.ok()) return done(s);
+          done(row);
+        });
+      });
 }
 
 void Requests::Approve(std::string request_id, Actor actor, Done<store::RightsRequestRow> done) {

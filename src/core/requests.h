@@ -5,8 +5,8 @@
 // month ends. Each transition is one write with its history entry, its audit entry and the mail it sends.
 //
 // What a type does is a RequestExecutor registered per type. Restriction, objection, withdrawal of consent and
-// rectification are built in; access, portability and erasure wait (status in_progress) until an executor for
-// them is registered. Inquiries wait for staff to complete them.
+// rectification are built in; access, portability and erasure are registered by the server (`tillit serve`) and
+// wait (status in_progress) where no executor is registered. Inquiries wait for staff to complete them.
 //
 // A request about an e-mail address that matches no subject is answered by mail ("we hold no data about this
 // address") and completed at once — except an inquiry, which waits for staff; the API answer looks the same as for a
@@ -31,6 +31,7 @@
 #include "core/deadlines.h"
 #include "core/outbox.h"
 #include "core/register.h"
+#include "core/webhooks.h"
 #include "crypto/blind_index.h"
 #include "crypto/keyring.h"
 #include "store/store.h"
@@ -85,6 +86,11 @@ struct RequestPage {
 struct ExecutionOutcome {
   bool done = true;
   std::string note;
+  bool answer_ready = false;  // the mail says "the answer is ready" (a download link in `note`), not "carried out"
+  // Runs once the completion is written, for an act that destroys what the completion needs (erasure destroys the
+  // data key the request and its mail are sealed under); its error is the caller's answer. With `after`, the
+  // confirmation mail is sealed under the service's own key so it survives the act.
+  std::function<void(std::function<void(Status)>)> after;
 };
 
 // Carries out one type of request. Execute runs once the request is verified and approved where required; it
@@ -134,6 +140,10 @@ class Requests {
   // Staff's answer to an inquiry, or the end of a running execution. FailedPrecondition "not_completable".
   void Complete(std::string request_id, std::string note, Actor actor, Done<store::RightsRequestRow> done);
 
+  // Completions then emit "request.completed" (and "subject.rectified" for a rectification) in their write.
+  // `webhooks` must outlive the Requests; set before the first request.
+  void SetWebhooks(const Webhooks* webhooks) { webhooks_ = webhooks; }
+
   const Deadlines& deadlines() const { return deadlines_; }
 
  private:
@@ -167,6 +177,20 @@ class Requests {
   Clock& clock_;
   Random& random_;
   std::map<std::string, std::shared_ptr<RequestExecutor>> executors_;
+  const Webhooks* webhooks_ = nullptr;
+};
+
+// An executor made of a function.
+class FunctionExecutor final : public RequestExecutor {
+ public:
+  using Fn = std::function<void(const RightsRequest&, std::function<void(Result<ExecutionOutcome>)>)>;
+  explicit FunctionExecutor(Fn fn) : fn_(std::move(fn)) {}
+  void Execute(const RightsRequest& request, std::function<void(Result<ExecutionOutcome>)> done) override {
+    fn_(request, std::move(done));
+  }
+
+ private:
+  Fn fn_;
 };
 
 }  // namespace tillit::core

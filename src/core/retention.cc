@@ -230,15 +230,29 @@ Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {
     if (options.progress) options.progress(done, found);
   }
 
+  // Stored access reports whose download window has closed.
+  while (!options.dry_run) {
+    int64_t deleted = 0;
+    TILLIT_RETURN_IF_ERROR(store_.WriteAndWait([&](store::WriteTxn& txn) -> Status {
+      TILLIT_ASSIGN_OR_RETURN(deleted, txn.DeleteExpiredReports(now, batch));
+      return Status::Ok();
+    }));
+    report.reports_deleted += deleted;
+    if (deleted < static_cast<int64_t>(batch)) break;
+  }
+
   if (!options.dry_run) {
     std::string detail = "subjects_erased=" + std::to_string(report.subjects_erased) +
                          " records_deleted=" + std::to_string(report.records_deleted) +
                          " records_stripped=" + std::to_string(report.records_stripped) +
-                         " holds_released=" + std::to_string(report.holds_released);
+                         " holds_released=" + std::to_string(report.holds_released) +
+                         " reports_deleted=" + std::to_string(report.reports_deleted);
     TILLIT_RETURN_IF_ERROR(store_.WriteAndWait([&](store::WriteTxn& txn) {
       return AppendAudit(txn, {Actor::System(), "", "retention.sweep", "", detail}, now);
     }));
-    if (report.records_deleted + report.records_stripped + report.holds_released + report.keys_deleted > 0) {
+    if (report.records_deleted + report.records_stripped + report.holds_released + report.keys_deleted +
+            report.reports_deleted >
+        0) {
       std::string note;
       TILLIT_RETURN_IF_ERROR(store_.Checkpoint(&note));
     }

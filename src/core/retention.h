@@ -77,6 +77,7 @@ struct SweepReport {
   int64_t records_stripped = 0;                // payload gone, legal-hold fields kept
   int64_t holds_released = 0;                  // legal-hold fields gone, the rest kept
   int64_t keys_deleted = 0;                    // legal-hold keys of erased subjects with nothing left under hold
+  int64_t reports_deleted = 0;                 // stored access reports past their download window
   std::map<std::string, int64_t> by_kind;      // records by kind
   std::map<std::string, int64_t> by_category;  // records by category, plus subjects' profile categories
 };

@@ -104,6 +104,16 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
                                            {"accounting", {{"invoice", "INV-1001"}, {"total", "49.90"}}}});
   AddRecord(id, {{"kind", "message"}, {"categories", {"communication.chat"}}, {"payload", {{"text", name}}}});
   ASSERT_EQ(Http("GET", server_->url("/v1/subjects/" + id), "", Headers("customer_service")).status, 200);
+  // A disclosure with a canary reference and a stored access report go with the subject.
+  HttpResult disclosed = Post("/v1/subjects/" + id + "/disclosures", {{"recipient", "posti"},
+                                                                      {"categories", {"contact.address"}},
+                                                                      {"purpose", "contract"},
+                                                                      {"reference", "parcel QWPZX-77"}});
+  ASSERT_EQ(disclosed.status, 201) << disclosed.body;
+  HttpResult report = Post("/v1/subjects/" + id + "/access-report", json::object());
+  ASSERT_EQ(report.status, 201) << report.body;
+  const std::string report_path = "/v1/reports/" + Parse(report.body)["token"].get<std::string>();
+  ASSERT_EQ(Http("GET", server_->url(report_path), "", {}).status, 200);
 
   HttpResult erased = Post("/v1/subjects/" + id + "/erase", {{"reason", "request"}});
   ASSERT_EQ(erased.status, 200) << erased.body;
@@ -122,6 +132,9 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
   HttpResult get = Http("GET", server_->url("/v1/subjects/" + id), "", Headers("customer_service"));
   EXPECT_EQ(get.status, 404);
   EXPECT_EQ(Parse(get.body)["error"]["code"], "subject_erased") << get.body;
+  EXPECT_EQ(Http("GET", server_->url(report_path), "", {}).status, 404);
+  HttpResult disclosures = Http("GET", server_->url("/v1/subjects/" + id + "/disclosures"), "", Headers());
+  EXPECT_THAT(disclosures.body, Not(HasSubstr("QWPZX"))) << disclosures.body;
   EXPECT_EQ(Decide(id, "marketing")["rule"], "erased");
   EXPECT_EQ(Decide(id, "contract")["allow"], false);
   EXPECT_EQ(Decide(id, "accounting")["allow"], true);

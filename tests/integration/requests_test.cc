@@ -251,6 +251,45 @@ TEST_F(RequestsTest, RectificationIsVerifiedByAMailedCodeAndCompletes) {
   }
 }
 
+TEST_F(RequestsTest, ErasureAndAccessRequestsAreCarriedOutOnceVerified) {
+  // Access: the answer is a stored report whose download link is mailed.
+  const std::string kari = NewSubject("kari@example.no");
+  json access = NewRequest({{"type", "access"}, {"subject", kari}, {"channel", "web"}});
+  const std::string code = CodeIn(smtp_->WaitFor(1));
+  ASSERT_EQ(code.size(), 6u);
+  HttpResult verified = Post("/v1/requests/" + access["id"].get<std::string>() + "/verify", {{"code", code}});
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(json::parse(verified.body)["status"], "completed");
+  Mail ready = smtp_->WaitFor(2);
+  EXPECT_EQ(ready.to, "kari@example.no");
+  std::smatch link;
+  ASSERT_TRUE(std::regex_search(ready.body, link, std::regex(R"((/v1/reports/[A-Za-z0-9_\-]+)\?format=json)")))
+      << ready.body;
+  HttpResult report = Http("GET", server_->url(std::string(link[1]) + "?format=json"), "", {});
+  ASSERT_EQ(report.status, 200) << report.body;
+  EXPECT_THAT(report.body, HasSubstr("kari@example.no"));
+
+  // Erasure: completed, confirmed by mail, and the subject is gone.
+  const std::string ola = NewSubject("ola@example.no");
+  json erasure = NewRequest({{"type", "erasure"}, {"subject", ola}, {"channel", "web"}});
+  const std::string erasure_code = CodeIn(smtp_->WaitFor(3));
+  ASSERT_EQ(erasure_code.size(), 6u);
+  HttpResult erased = Post("/v1/requests/" + erasure["id"].get<std::string>() + "/verify", {{"code", erasure_code}});
+  ASSERT_EQ(erased.status, 200) << erased.body;
+  EXPECT_EQ(json::parse(erased.body)["status"], "completed");
+  Mail confirmation = smtp_->WaitFor(4);
+  EXPECT_EQ(confirmation.to, "ola@example.no");
+  HttpResult subject = Http("GET", server_->url("/v1/subjects/" + ola), "",
+                            {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+  EXPECT_EQ(subject.status, 404) << subject.body;
+  EXPECT_EQ(ErrorCode(subject), "subject_erased");
+  // A second erasure request for the erased subject is refused, not completed.
+  HttpResult again = Post("/v1/requests", {{"type", "erasure"}, {"subject", ola}, {"channel", "web"}});
+  EXPECT_EQ(again.status, 404) << again.body;
+  RunResult audit = RunTillit({"audit", "verify", "--data", dir_ / "data"});
+  EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+}
+
 TEST_F(RequestsTest, CodesExpireAndTheSixthAttemptInvalidatesTheCode) {
   NewSubject("ola@example.no");
   json req = NewRequest({{"type", "access"}, {"email", "ola@example.no"}, {"channel", "email"}});
@@ -282,12 +321,12 @@ TEST_F(RequestsTest, CodesExpireAndTheSixthAttemptInvalidatesTheCode) {
   EXPECT_EQ(junk.status, 400);
   EXPECT_EQ(ErrorCode(junk), "invalid_code");
 
-  // Access has no executor yet: verified, it waits in progress and is not reported done.
+  // A fresh code still verifies; access is then answered with a report.
   ASSERT_EQ(Post(path + "/code", json::object()).status, 202);
   const std::string third = CodeIn(smtp_->WaitFor(3));
   HttpResult verified = Post(path + "/verify", {{"code", third}});
   ASSERT_EQ(verified.status, 200) << verified.body;
-  EXPECT_EQ(json::parse(verified.body)["status"], "in_progress");
+  EXPECT_EQ(json::parse(verified.body)["status"], "completed");
 }
 
 TEST_F(RequestsTest, RestrictionObjectionWithdrawalAndInquiry) {

@@ -90,8 +90,12 @@ RecordRow ReadRecord(const Rows& r, int i) {
 
 // Per-subject tables an erasure empties for the subject, besides those it handles itself. Tables added later that
 // hold a subject's personal data (queued mail, stored reports) are listed here, keyed by subject_id.
-constexpr const char* kErasedTables[] = {"subject_fields", "field_changes", "consent_events",
-                                         "objections",     "restrictions",  "agreements"};
+// Every per-subject table except the request history (rights_requests, request_events), which stays as the record
+// that a request was answered: its sealed text is unreadable once the data key is gone, and the rest is dates and
+// statuses. Queued mail is sealed under the destroyed key too, so it could not be sent anyway.
+constexpr const char* kErasedTables[] = {"subject_fields", "field_changes",     "consent_events", "objections",
+                                         "restrictions",   "agreements",        "disclosures",    "reports",
+                                         "outbox",         "verification_codes"};
 
 constexpr const char* kAuditColumns =
     "seq, at, actor_kind, actor, purpose, action, subject_id, detail, prev_hash, hash";
