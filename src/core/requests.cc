@@ -173,11 +173,19 @@ Result<crypto::SecretKey> Requests::KeyFor(std::string_view subject_id) const {
   if (subject_id.empty()) return crypto::SecretKey::FromBytes(seal_key_.span());
   TILLIT_ASSIGN_OR_RETURN(auto row, store_.FindDataKey(subject_id));
   if (!row) return Status::NotFound("no subject with this id", "subject_not_found");
+  // Erasure destroys the data key; a legal-hold key may keep the row.
+  if (row->wrapped.empty()) return Status::NotFound("the subject was erased", "subject_erased");
   return keyring_.Unwrap(subject_id, crypto::KeyKind::kData, crypto::WrappedKey{row->kek_version, row->wrapped});
 }
 
 Result<RightsRequest> Requests::Open(const store::RightsRequestRow& row) const {
-  TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey key, KeyFor(row.subject_id));
+  auto opened_key = KeyFor(row.subject_id);
+  // The request of an erased subject stays as the record that it was handled: its type, status and dates. What it
+  // said was sealed under the destroyed key and is gone with it.
+  if (!opened_key.ok() && !row.subject_id.empty() && opened_key.status().code() == StatusCode::kNotFound) {
+    return RightsRequest{row, json::object()};
+  }
+  TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey key, std::move(opened_key));
   TILLIT_ASSIGN_OR_RETURN(std::string plain,
                           crypto::Open(key, crypto::SealAad(row.subject_id, row.request_id), row.sealed));
   json details = json::parse(plain, nullptr, false);
@@ -365,11 +373,12 @@ Result<RequestView> Requests::Get(std::string_view request_id) {
   RequestView view;
   TILLIT_ASSIGN_OR_RETURN(view.request, Open(*row));
   TILLIT_ASSIGN_OR_RETURN(auto events, store_.ListRequestEvents(request_id));
-  TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey key, KeyFor(row->subject_id));
+  auto key = KeyFor(row->subject_id);  // NotFound once the subject is erased: the notes are gone with its key
+  if (!key.ok() && key.status().code() != StatusCode::kNotFound) return key.status();
   for (const auto& e : events) {
     RequestEventView v{e.seq, e.status, e.at, e.actor, ""};
-    if (!e.note.empty()) {
-      auto note = crypto::Open(key, crypto::SealAad(e.subject_id, e.request_id + "#" + std::to_string(e.seq)), e.note);
+    if (!e.note.empty() && key.ok()) {
+      auto note = crypto::Open(*key, crypto::SealAad(e.subject_id, e.request_id + "#" + std::to_string(e.seq)), e.note);
       if (note.ok()) v.note = *note;
     }
     view.history.push_back(std::move(v));

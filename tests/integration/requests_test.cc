@@ -286,6 +286,11 @@ TEST_F(RequestsTest, ErasureAndAccessRequestsAreCarriedOutOnceVerified) {
   // A second erasure request for the erased subject is refused, not completed.
   HttpResult again = Post("/v1/requests", {{"type", "erasure"}, {"subject", ola}, {"channel", "web"}});
   EXPECT_EQ(again.status, 404) << again.body;
+  // The erasure request stays readable as the record that it was handled; what it said went with the key.
+  const json handled = Get("/v1/requests/" + erasure["id"].get<std::string>());
+  EXPECT_EQ(handled.value("status", ""), "completed") << handled.dump();
+  EXPECT_EQ(handled.value("text", "?"), "") << handled.dump();
+  EXPECT_FALSE(handled["history"].empty()) << handled.dump();
   RunResult audit = RunTillit({"audit", "verify", "--data", dir_ / "data"});
   EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
 }
