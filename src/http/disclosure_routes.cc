@@ -11,6 +11,7 @@
 #include "core/disclosures.h"
 #include "http/auth.h"
 #include "http/errors.h"
+#include "http/json_body.h"
 #include "http/routes.h"
 #include "util/clock.h"
 
@@ -19,8 +20,6 @@ namespace {
 
 using nlohmann::json;
 
-json Time(int64_t micros) { return FormatRfc3339(FromMicros(micros)); }
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 core::Actor ActorOf(const core::Principal& p) { return {"api_key", p.key_name}; }
 
 json EncodeDisclosure(const core::DisclosureView& d) {

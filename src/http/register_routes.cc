@@ -8,6 +8,7 @@
 #include "core/register.h"
 #include "http/auth.h"
 #include "http/errors.h"
+#include "http/json_body.h"
 #include "http/routes.h"
 #include "util/clock.h"
 
@@ -15,10 +16,6 @@ namespace tillit::http {
 namespace {
 
 using nlohmann::json;
-
-json Time(int64_t micros) { return FormatRfc3339(FromMicros(micros)); }
-
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 Result<json> ParseBody(const HttpRequest& req) {
   if (req.body.empty()) return Status::InvalidArgument("the request needs a JSON body", "invalid_json");

@@ -8,6 +8,7 @@
 #include "core/portability.h"
 #include "http/auth.h"
 #include "http/errors.h"
+#include "http/json_body.h"
 #include "http/routes.h"
 
 namespace tillit::http {
@@ -18,8 +19,6 @@ using nlohmann::json;
 constexpr const char* kContentSecurityPolicy =
     "default-src 'none'; style-src 'unsafe-inline'; img-src 'none'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'";
-
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
 // Authenticates a staff or workflow caller and checks that its key may act for `rights_fulfilment`.
 Result<core::Actor> AdmitRightsCaller(const HttpRequest& req, const AppContext& app) {
