@@ -90,6 +90,9 @@ struct Document {
 // <caption> and <th scope>, inline screen and print CSS; no scripts, no external resources.
 Result<std::string> WriteHtml(const Document& doc);
 
+// `text` with & < > " ' as character references, safe in HTML text and quoted attributes.
+std::string EscapeHtml(std::string_view text);
+
 // CommonMark with GitHub pipe tables; the same content as the HTML but for the navigation aids.
 std::string WriteMarkdown(const Document& doc);
 

@@ -241,4 +241,6 @@ Result<std::string> WriteHtml(const Document& doc) {
   return html;
 }
 
+std::string EscapeHtml(std::string_view text) { return Escaped(text); }
+
 }  // namespace tillit::policy

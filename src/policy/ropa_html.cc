@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "policy/document.h"
 #include "policy/ropa.h"
 
 namespace tillit::policy {
@@ -24,44 +25,17 @@ ul { margin: 0; padding-left: 1.1rem; }
 @media print { body { max-width: none; font-size: 9.5pt; } thead { display: table-header-group; } tr { break-inside: avoid; } }
 )css";
 
-std::string Escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string Term(const RopaTerm& t) {
-  std::string out = Escape(t.name);
-  if (!t.dpv.empty()) out += " <code>" + Escape(t.dpv) + "</code>";
-  if (!t.gdpr.empty()) out += " <code>" + Escape(t.gdpr) + "</code>";
+  std::string out = EscapeHtml(t.name);
+  if (!t.dpv.empty()) out += " <code>" + EscapeHtml(t.dpv) + "</code>";
+  if (!t.gdpr.empty()) out += " <code>" + EscapeHtml(t.gdpr) + "</code>";
   return out;
 }
 
 std::string Items(const std::vector<std::string>& items) {
   if (items.empty()) return "—";
   std::string out = "<ul>";
-  for (const auto& i : items) out += "<li>" + Escape(i) + "</li>";
+  for (const auto& i : items) out += "<li>" + EscapeHtml(i) + "</li>";
   return out + "</ul>";
 }
 
@@ -78,41 +52,42 @@ void Head(std::string& out, std::initializer_list<std::string_view> columns) {
   out += "</tr></thead><tbody>\n";
 }
 
-void Fact(std::string& out, std::string_view label, const std::string& value) {
+void FactRow(std::string& out, std::string_view label, const std::string& value) {
   if (value.empty()) return;
-  out += "<tr><th scope=\"row\">" + std::string(label) + "</th><td>" + Escape(value) + "</td></tr>\n";
+  out += "<tr><th scope=\"row\">" + std::string(label) + "</th><td>" + EscapeHtml(value) + "</td></tr>\n";
 }
 
 }  // namespace
 
 std::string RopaHtml(const Ropa& ropa) {
   const config::Controller& c = ropa.controller;
-  std::string out = "<!DOCTYPE html>\n<html lang=\"" + Escape(ropa.language) +
+  std::string out = "<!DOCTYPE html>\n<html lang=\"" + EscapeHtml(ropa.language) +
                     "\">\n<head>\n<meta charset=\"utf-8\">\n"
                     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                     "<meta name=\"tillit-policy-version\" content=\"" +
-                    Escape(ropa.policy_version) + "\">\n<title>Record of processing activities — " + Escape(c.name) +
-                    "</title>\n<style>" + std::string(kCss) + "</style>\n</head>\n<body>\n<main>\n";
-  out += "<h1>Record of processing activities</h1>\n<p>" + Escape(c.name) +
-         " — GDPR Article 30(1). Policy version <code>" + Escape(ropa.policy_version) + "</code>.</p>\n";
+                    EscapeHtml(ropa.policy_version) + "\">\n<title>Record of processing activities — " +
+                    EscapeHtml(c.name) + "</title>\n<style>" + std::string(kCss) +
+                    "</style>\n</head>\n<body>\n<main>\n";
+  out += "<h1>Record of processing activities</h1>\n<p>" + EscapeHtml(c.name) +
+         " — GDPR Article 30(1). Policy version <code>" + EscapeHtml(ropa.policy_version) + "</code>.</p>\n";
 
   out +=
       "<h2 id=\"controller\">Controller</h2>\n<table>\n<caption>Controller, representative and data protection "
       "officer (Art. 30(1)(a))</caption>\n<tbody>\n";
-  Fact(out, "Name", c.name);
-  Fact(out, "Organisation number", c.org_number);
-  Fact(out, "Address", c.address);
-  Fact(out, "Country", c.country);
-  Fact(out, "E-mail", c.email);
-  Fact(out, "Phone", c.phone);
-  Fact(out, "Website", c.website);
+  FactRow(out, "Name", c.name);
+  FactRow(out, "Organisation number", c.org_number);
+  FactRow(out, "Address", c.address);
+  FactRow(out, "Country", c.country);
+  FactRow(out, "E-mail", c.email);
+  FactRow(out, "Phone", c.phone);
+  FactRow(out, "Website", c.website);
   if (!c.representative.name.empty()) {
-    Fact(out, "Representative (Art. 27)",
-         c.representative.name + ", " + c.representative.address +
-             (c.representative.email.empty() ? "" : ", " + c.representative.email));
+    FactRow(out, "Representative (Art. 27)",
+            c.representative.name + ", " + c.representative.address +
+                (c.representative.email.empty() ? "" : ", " + c.representative.email));
   }
   if (!c.dpo_name.empty() || !c.dpo_email.empty()) {
-    Fact(out, "Data protection officer", c.dpo_name + (c.dpo_email.empty() ? "" : ", " + c.dpo_email));
+    FactRow(out, "Data protection officer", c.dpo_name + (c.dpo_email.empty() ? "" : ", " + c.dpo_email));
   }
   out += "</tbody>\n</table>\n";
 
@@ -123,7 +98,7 @@ std::string RopaHtml(const Ropa& ropa) {
              "Erasure time limits"});
   for (const auto& a : ropa.activities) {
     out += "<tr><th scope=\"row\">" + Term(a.purpose) +
-           (a.purpose.detail.empty() ? "" : "<br>" + Escape(a.purpose.detail)) + "</th><td>" + Term(a.legal_basis) +
+           (a.purpose.detail.empty() ? "" : "<br>" + EscapeHtml(a.purpose.detail)) + "</th><td>" + Term(a.legal_basis) +
            "</td><td>" + TermItems(a.data_subjects) + "</td><td>" + TermItems(a.personal_data) + "</td><td>" +
            Items(a.recipients) + "</td><td>" + Items(a.transfers) + "</td><td>" + Items(a.retention) + "</td></tr>\n";
   }
@@ -134,9 +109,9 @@ std::string RopaHtml(const Ropa& ropa) {
       "</caption>\n";
   Head(out, {"Recipient", "Role", "Country", "Service", "Personal data", "Purposes"});
   for (const auto& r : ropa.recipients) {
-    out += "<tr><th scope=\"row\">" + Escape(r.recipient.name) + " <code>" + Escape(r.recipient.id) +
-           "</code></th><td>" + Escape(r.role) + "</td><td>" + Escape(r.country) + "</td><td>" + Escape(r.service) +
-           "</td><td>" + Items(r.categories) + "</td><td>" + Items(r.purposes) + "</td></tr>\n";
+    out += "<tr><th scope=\"row\">" + EscapeHtml(r.recipient.name) + " <code>" + EscapeHtml(r.recipient.id) +
+           "</code></th><td>" + EscapeHtml(r.role) + "</td><td>" + EscapeHtml(r.country) + "</td><td>" +
+           EscapeHtml(r.service) + "</td><td>" + Items(r.categories) + "</td><td>" + Items(r.purposes) + "</td></tr>\n";
   }
   out += "</tbody>\n</table>\n";
 
@@ -147,7 +122,7 @@ std::string RopaHtml(const Ropa& ropa) {
     out += "<table>\n<caption>Transfers and their safeguards (Art. 30(1)(e))</caption>\n";
     Head(out, {"Recipient", "Country", "Safeguard"});
     for (const auto& t : ropa.transfers) {
-      out += "<tr><th scope=\"row\">" + Escape(t.recipient) + "</th><td>" + Escape(t.country) + "</td><td>" +
+      out += "<tr><th scope=\"row\">" + EscapeHtml(t.recipient) + "</th><td>" + EscapeHtml(t.country) + "</td><td>" +
              Term(t.safeguard) + "</td></tr>\n";
     }
     out += "</tbody>\n</table>\n";
@@ -158,7 +133,7 @@ std::string RopaHtml(const Ropa& ropa) {
       "</caption>\n";
   Head(out, {"Data", "Kept"});
   for (const auto& r : ropa.retention) {
-    out += "<tr><th scope=\"row\">" + Escape(r.id) + "</th><td>" + Escape(r.detail) + "</td></tr>\n";
+    out += "<tr><th scope=\"row\">" + EscapeHtml(r.id) + "</th><td>" + EscapeHtml(r.detail) + "</td></tr>\n";
   }
   out += "</tbody>\n</table>\n";
 
@@ -167,7 +142,7 @@ std::string RopaHtml(const Ropa& ropa) {
       "measures (Art. 30(1)(g), Art. 32)</caption>\n";
   Head(out, {"Measure", "Description"});
   for (const auto& m : ropa.security_measures) {
-    out += "<tr><th scope=\"row\">" + Term(m) + "</th><td>" + Escape(m.detail) + "</td></tr>\n";
+    out += "<tr><th scope=\"row\">" + Term(m) + "</th><td>" + EscapeHtml(m.detail) + "</td></tr>\n";
   }
   out += "</tbody>\n</table>\n</main>\n</body>\n</html>\n";
   return out;
