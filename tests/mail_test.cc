@@ -116,18 +116,21 @@ TEST(Mail, MailAndRequestSectionsAreValidated) {
     text = ss.str();
   }
   auto good = config::LoadConfigString(
-      text + "\n[mail]\nsmtp_url = \"smtp://127.0.0.1:2525\"\n[requests]\ncode_minutes = 15\n", "t.toml");
+      text + "\n[mail]\nsmtp_url = \"smtp://127.0.0.1:2525\"\nkeep_days = 14\n[requests]\ncode_minutes = 15\n",
+      "t.toml");
   ASSERT_TRUE(good.ok());
+  EXPECT_EQ(good.config->mail.keep_days, 14);
   EXPECT_EQ(good.config->mail.smtp_url, "smtp://127.0.0.1:2525");
   EXPECT_EQ(good.config->mail.from, good.config->controller.email);
   EXPECT_EQ(good.config->requests.code_minutes, 15);
   EXPECT_EQ(good.config->requests.code_attempts, 5);
   auto bad = config::LoadConfigString(
-      text + "\n[mail]\nsmtp_url = \"http://mail\"\n[requests]\ncode_attempts = 0\nfoo = 1\n", "t.toml");
+      text + "\n[mail]\nsmtp_url = \"http://mail\"\nkeep_days = 0\n[requests]\ncode_attempts = 0\nfoo = 1\n", "t.toml");
   EXPECT_FALSE(bad.ok());
   std::string all;
   for (const auto& d : bad.diagnostics) all += d.ToString() + "\n";
   EXPECT_THAT(all, HasSubstr("mail.smtp_url"));
+  EXPECT_THAT(all, HasSubstr("mail.keep_days"));
   EXPECT_THAT(all, HasSubstr("requests.code_attempts"));
   EXPECT_THAT(all, HasSubstr("foo"));
 }

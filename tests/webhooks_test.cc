@@ -81,6 +81,7 @@ TEST(WebhookConfig, ValidWebhookLoadsAndStaysOutOfThePublishedConfiguration) {
   EXPECT_EQ(posti->webhook->url, "https://hooks.posti.example/tillit");
   EXPECT_TRUE(posti->webhook->Wants("subject.erased"));
   EXPECT_FALSE(posti->webhook->Wants("consent.changed"));
+  EXPECT_EQ(posti->webhook->scope, "disclosed");  // Art. 19 events follow the disclosure log unless told otherwise
   EXPECT_EQ(r.config->server.webhook_retry_ms, 250);
   EXPECT_EQ(r.config->server.webhook_max_attempts, 3);
   const std::string canonical = config::CanonicalConfigJson(*r.config);
@@ -112,6 +113,17 @@ TEST(WebhookConfig, MistakesNameLineKeyAndFix) {
   auto missing = LoadWith("webhook = { url = \"https://x\", events = [\"subject.erased\"] }\n");
   EXPECT_EQ(missing.error_count(), 1u) << Errors(missing);
   EXPECT_THAT(Errors(missing), HasSubstr("secret"));
+  auto scope = LoadWith(
+      "webhook = { url = \"https://x\", secret = \"0123456789abcdef0123\", events = [\"subject.erased\"], "
+      "scope = \"everyone\" }\n");
+  EXPECT_EQ(scope.error_count(), 1u) << Errors(scope);
+  EXPECT_THAT(Errors(scope), HasSubstr("unknown scope 'everyone'"));
+  EXPECT_THAT(Errors(scope), HasSubstr("scope = \"all\""));
+  auto all = LoadWith(
+      "webhook = { url = \"https://x\", secret = \"0123456789abcdef0123\", events = [\"subject.erased\"], "
+      "scope = \"all\" }\n");
+  ASSERT_TRUE(all.ok()) << Errors(all);
+  EXPECT_EQ(all.config->FindRecipient("posti")->webhook->scope, "all");
   auto retry = LoadWith("", "[server]\nwebhook_retry_ms = 1\n");
   EXPECT_EQ(retry.error_count(), 1u) << Errors(retry);
   EXPECT_THAT(Errors(retry), HasSubstr("server.webhook_retry_ms"));

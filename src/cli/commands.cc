@@ -5,9 +5,12 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "cli/progress.h"
@@ -82,7 +85,7 @@ core::DisclosureSource DisclosureLog(store::Store& store) {
 }
 
 // Access and portability are answered with a stored access report, whose download link is mailed (as JSON, the
-// machine-readable copy, and as HTML); erasure runs once the request is marked completed, because it destroys the
+// machine-readable copy, and as HTML); erasure marks the request completed in its own write, because it destroys the
 // key the request and its mail are sealed under (the confirmation is sealed under the service's key instead).
 void RegisterExecutors(core::Requests& requests, core::Erasure& erasure, core::AccessReports& reports,
                        store::Store& store, const config::Config& config) {
@@ -118,11 +121,14 @@ void RegisterExecutors(core::Requests& requests, core::Erasure& erasure, core::A
               return done(Status::Conflict("the subject is erased already", "already_erased"));
             }
             core::ExecutionOutcome outcome;
-            outcome.after = [&erasure, id = r.row.subject_id](std::function<void(Status)> erased) {
-              erasure.EraseAsync(id, "request", core::Actor{"system", "requests"},
-                                 [erased](Result<core::ErasureResult> result) {
-                                   erased(result.ok() ? Status::Ok() : result.status());
-                                 });
+            outcome.after = [&erasure, id = r.row.subject_id](core::ExecutionOutcome::Completion completion,
+                                                              std::function<void(Status)> erased) {
+              erasure.EraseAsync(
+                  id, "request", core::Actor{"system", "requests"},
+                  [erased](Result<core::ErasureResult> result) {
+                    erased(result.ok() ? Status::Ok() : result.status());
+                  },
+                  std::move(completion));
             };
             done(std::move(outcome));
           }));
@@ -142,6 +148,24 @@ std::string StoreUrl() {
 void UseConfiguredStore(const std::string& configured) {
   if (configured.empty() || !StoreUrlFlag().empty() || std::getenv("TILLIT_STORE") != nullptr) return;
   SetStoreUrl(configured);
+}
+
+// The configuration and the data directory a command works on, opened on the configured store; nullopt once the
+// problem was reported.
+struct Configured {
+  std::shared_ptr<const config::Config> config;
+  core::OpenDataDir data;
+};
+std::optional<Configured> OpenConfigured(const std::string& config_path, const std::string& data_dir) {
+  auto config = LoadAndReport(config_path);
+  if (!config) return std::nullopt;
+  UseConfiguredStore(config->server.store);
+  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
+  if (!opened.ok()) {
+    Fail(opened.status().message());
+    return std::nullopt;
+  }
+  return Configured{std::move(config), std::move(*opened)};
 }
 
 int RunCheck(const std::string& config_path, bool list_categories) {
@@ -243,6 +267,7 @@ int RunServe(const ServeOptions& options) {
   sync.Start(*feed_end);
   core::Register reg(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure(), &decisions);
   core::Webhooks webhooks(config, Clock::System(), Random::Secure());
+  reg.SetWebhooks(&webhooks);
   core::Consents consents(config, published->policy_version, store, decisions, *opened->indexer, Clock::System(),
                           Random::Secure(), &webhooks);
   core::Audiences audiences(config, store, *opened->keyring, decisions, Clock::System());
@@ -264,7 +289,9 @@ int RunServe(const ServeOptions& options) {
                         &decisions);
   app.erasure = &erasure;
   core::RetentionSweeper sweeper(config, store, erasure, Clock::System());
-  if (config->server.retention_sweep_minutes > 0) {
+  if (const char* ms = std::getenv("TILLIT_TEST_SWEEP_MS"); ms != nullptr && std::atoi(ms) > 0) {
+    sweeper.Start(std::chrono::milliseconds(std::atoi(ms)));  // tests: the schedule in milliseconds
+  } else if (config->server.retention_sweep_minutes > 0) {
     sweeper.Start(std::chrono::minutes(config->server.retention_sweep_minutes));
   }
   core::Outbox outbox(config, store, *opened->keyring, *opened->request_seal_key, Clock::System(), Random::Secure());
@@ -440,16 +467,12 @@ int RunKeysRotate(const std::string& data_dir, size_t batch, size_t stop_after_b
 }
 
 int RunRetention(const std::string& config_path, const std::string& data_dir, bool dry_run, size_t batch) {
-  auto config = LoadAndReport(config_path);
-  if (!config) return 1;
-  UseConfiguredStore(config->server.store);
-  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
-  if (!opened.ok()) {
-    Fail(opened.status().message());
-    return 1;
-  }
-  store::Store& store = *opened->store;
-  core::Erasure erasure(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure());
+  auto configured = OpenConfigured(config_path, data_dir);
+  if (!configured) return 1;
+  const auto& config = configured->config;
+  store::Store& store = *configured->data.store;
+  core::Erasure erasure(config, store, *configured->data.keyring, *configured->data.indexer, Clock::System(),
+                        Random::Secure());
   core::RetentionSweeper sweeper(config, store, erasure, Clock::System());
   core::RetentionSweeper::Options options;
   options.dry_run = dry_run;
@@ -474,6 +497,10 @@ int RunRetention(const std::string& config_path, const std::string& data_dir, bo
             << (dry_run ? "strip " : "stripped ") << report->records_stripped
             << " down to their accounting fields, and release " << report->holds_released
             << " accounting holds whose time was up\n";
+  if (!dry_run) {
+    std::cout << "deleted " << report->reports_deleted << " expired access reports, " << report->mail_deleted
+              << " finished mails and " << report->webhook_deliveries_deleted << " finished webhook deliveries\n";
+  }
   if (!report->by_kind.empty()) {
     std::cout << "records by kind:\n";
     for (const auto& [kind, n] : report->by_kind) std::cout << "  " << kind << "  " << n << "\n";
@@ -487,18 +514,14 @@ int RunRetention(const std::string& config_path, const std::string& data_dir, bo
 
 int RunErase(const std::string& config_path, const std::string& data_dir, const std::string& subject_id,
              const std::string& reason) {
-  auto config = LoadAndReport(config_path);
-  if (!config) return 1;
-  UseConfiguredStore(config->server.store);
-  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
-  if (!opened.ok()) {
-    Fail(opened.status().message());
-    return 1;
-  }
-  core::Erasure erasure(config, *opened->store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure());
+  auto configured = OpenConfigured(config_path, data_dir);
+  if (!configured) return 1;
+  core::OpenDataDir& opened = configured->data;
+  core::Erasure erasure(configured->config, *opened.store, *opened.keyring, *opened.indexer, Clock::System(),
+                        Random::Secure());
   auto result = erasure.Erase(subject_id, reason, core::Actor::Cli());
   erasure.Stop();
-  opened->store->Close();
+  opened.store->Close();
   if (!result.ok()) {
     Fail(result.status().message());
     return 1;
@@ -506,6 +529,52 @@ int RunErase(const std::string& config_path, const std::string& data_dir, const 
   std::cout << result->receipt.dump(2) << "\n";
   std::cerr << "erased " << subject_id << "; the write-ahead log was checkpointed (" << result->checkpoint << ")\n";
   return 0;
+}
+
+int RunEraseMany(const std::string& config_path, const std::string& data_dir, const std::string& ids_file,
+                 const std::string& reason) {
+  std::ifstream in(ids_file);
+  if (!in) {
+    Fail("cannot read " + ids_file + " — give a file of subject ids, one per line");
+    return 1;
+  }
+  std::vector<std::string> ids;
+  std::vector<size_t> lines;  // the line of each id, for the messages
+  std::string line;
+  for (size_t n = 1; std::getline(in, line); ++n) {
+    const std::string id = Trim(line);
+    if (id.empty() || id[0] == '#') continue;
+    ids.push_back(id);
+    lines.push_back(n);
+  }
+  auto configured = OpenConfigured(config_path, data_dir);
+  if (!configured) return 1;
+  core::OpenDataDir& opened = configured->data;
+  core::Erasure erasure(configured->config, *opened.store, *opened.keyring, *opened.indexer, Clock::System(),
+                        Random::Secure());
+  const auto started = std::chrono::steady_clock::now();
+  Result<core::BulkErasure> result = Status::Unavailable("the erasure did not run");
+  {
+    ProgressBar bar("erasing subjects", static_cast<int64_t>(ids.size()));
+    core::Erasure::BulkOptions options;
+    options.progress = [&bar](int64_t erased) { bar.Update(erased); };
+    result = erasure.EraseMany(ids, reason, core::Actor::Cli(), options);
+  }
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  erasure.Stop();
+  opened.store->Close();
+  if (!result.ok()) {
+    Fail(result.status().message() + " — the subjects erased before the error stay erased; run the command again");
+    return 1;
+  }
+  for (const auto& [index, status] : result->failed) {
+    std::cerr << ids_file << ":" << lines[index] << ": " << ids[index] << ": " << status.message() << "\n";
+  }
+  std::cout << "erased " << result->erased << " subjects in " << static_cast<int64_t>(seconds * 1000) << " ms ("
+            << static_cast<int64_t>(seconds > 0 ? static_cast<double>(result->erased) / seconds : 0) << "/s); "
+            << result->already_erased << " were erased already, " << result->failed.size() << " not found\n";
+  if (result->erased > 0) std::cerr << "the write-ahead log was checkpointed (" << result->checkpoint << ")\n";
+  return result->failed.empty() ? 0 : 1;
 }
 
 int RunKeysRetire(const std::string& data_dir) {

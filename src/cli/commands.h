@@ -41,6 +41,10 @@ int RunRetention(const std::string& config_path, const std::string& data_dir, bo
 // `tillit erase`: erases one subject (as POST /v1/subjects/{id}/erase does) and prints the receipt.
 int RunErase(const std::string& config_path, const std::string& data_dir, const std::string& subject_id,
              const std::string& reason);
+// `tillit erase --ids FILE`: erases every subject listed (one id per line; blank lines and # comments skipped) in
+// batches with one checkpoint; reports ids that are unknown as FILE:LINE. Exit 1 if any id could not be erased.
+int RunEraseMany(const std::string& config_path, const std::string& data_dir, const std::string& ids_file,
+                 const std::string& reason);
 // `from` and `to` are "sqlite:DIR" or a postgres:// URL; `data_dir` is needed when neither names SQLite.
 int RunMigrate(const std::string& from, const std::string& to, const std::string& data_dir);
 int RunVersion();

@@ -178,9 +178,11 @@ int main(int argc, char** argv) {
   retention_run->add_flag("--dry-run", dry_run, "Only list what would go, by category and count");
   retention_run->add_option("--batch", batch, "Rows deleted per commit (default 500)");
 
-  std::string subject_id, reason = "request";
-  auto* erase = app.add_subcommand("erase", "Erase a subject (GDPR Art. 17) and print the erasure receipt");
-  erase->add_option("SUBJECT", subject_id, "Subject id")->required();
+  std::string subject_id, reason = "request", ids_file;
+  auto* erase = app.add_subcommand(
+      "erase", "Erase a subject (GDPR Art. 17) and print the erasure receipt, or many subjects listed in a file");
+  auto* erase_subject = erase->add_option("SUBJECT", subject_id, "Subject id");
+  erase->add_option("--ids", ids_file, "File of subject ids, one per line, erased in batches")->excludes(erase_subject);
   erase->add_option("--config", config_path, "Configuration file")->required();
   erase->add_option("--data", data_dir, "Data directory")->required();
   erase->add_option("--store", store_url, kStoreHelp);
@@ -242,7 +244,14 @@ int main(int argc, char** argv) {
   if (*access_report) return RunAccessReport(report_options);
   if (*migrate) return RunMigrate(migrate_from, migrate_to, data_dir);
   if (*retention_run) return RunRetention(config_path, data_dir, dry_run, batch);
-  if (*erase) return RunErase(config_path, data_dir, subject_id, reason);
+  if (*erase) {
+    if (!ids_file.empty()) return RunEraseMany(config_path, data_dir, ids_file, reason);
+    if (subject_id.empty()) {
+      std::cerr << "tillit erase: name a SUBJECT id, or a file of ids with --ids FILE\n";
+      return 2;
+    }
+    return RunErase(config_path, data_dir, subject_id, reason);
+  }
   if (*requests) return RunRequests(request_options);
   if (*mail_ingest) return RunMailIngest(mail_options);
   if (*version) return RunVersion();

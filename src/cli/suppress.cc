@@ -25,6 +25,7 @@
 #include "util/clock.h"
 #include "util/random.h"
 #include "util/status.h"
+#include "util/text.h"
 
 namespace tillit::cli {
 namespace {
@@ -40,12 +41,6 @@ bool IsBlank(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std:
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return s;
-}
-
-std::string Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
 }
 
 // The cells of one CSV line (RFC 4180 quoting; a register file has no line breaks inside cells). nullopt when the

@@ -127,6 +127,10 @@ struct Webhook {
   std::string url;  // http:// or https://
   std::string secret;
   std::vector<std::string> events;  // from kWebhookEvents
+  // Which subjects' Art. 19 events (subject.rectified, .erased, .restricted) the recipient hears of: "disclosed",
+  // only those the disclosure log says it received data of; "all", every subject (a processor that holds the whole
+  // register, such as the shop platform).
+  std::string scope = "disclosed";
 
   bool Wants(std::string_view event) const;
 };
@@ -185,9 +189,12 @@ struct Rights {
 
 // Outgoing mail ([mail]). Not part of the published configuration.
 struct Mail {
-  std::string smtp_url;  // "smtp://host:port" or "smtps://…"; empty: mail stays queued in the outbox
-  std::string from;      // the From address; the controller's e-mail when empty
+  std::string smtp_url;   // "smtp://host:port" or "smtps://…"; empty: mail stays queued in the outbox
+  std::string from;       // the From address; the controller's e-mail when empty
   int max_attempts = 10;  // delivery attempts before a mail is marked failed
+  // Days a sent or failed mail stays in the outbox (evidence that the answer went out) before the retention sweep
+  // deletes it with its sealed recipient and message.
+  int keep_days = 30;
 };
 
 // Handling of rights requests ([requests]). Which types need staff approval is [rights] approval_required.

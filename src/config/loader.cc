@@ -71,8 +71,7 @@ class Loader {
 
     CheckKeys(root, "",
               {"controller", "languages", "categories", "custom_category", "source", "purpose", "retention",
-               "record_kinds", "recipient", "cookie", "marketing", "rights", "policy", "server", "mail",
-               "requests"});
+               "record_kinds", "recipient", "cookie", "marketing", "rights", "policy", "server", "mail", "requests"});
     ReadController();
     ReadLanguages();
     ReadCategories();
@@ -788,7 +787,7 @@ class Loader {
             "write webhook = { url = \"https://…\", secret = \"…\", events = [\"subject.erased\"] }");
       return std::nullopt;
     }
-    CheckKeys(*t, key, {"url", "secret", "events"});
+    CheckKeys(*t, key, {"url", "secret", "events", "scope"});
     Webhook w;
     w.url = String(*t, key, "url", true).value_or("");
     if (!w.url.empty() && w.url.rfind("http://", 0) != 0 && w.url.rfind("https://", 0) != 0) {
@@ -803,6 +802,11 @@ class Loader {
     }
     const std::vector<std::string> known(std::begin(kWebhookEvents), std::end(kWebhookEvents));
     w.events = Strings(*t, key, "events", true, &known);
+    w.scope = String(*t, key, "scope", false).value_or("disclosed");
+    if (w.scope != "disclosed" && w.scope != "all") {
+      Error(t->get("scope")->source(), key + ".scope", "unknown scope '" + w.scope + "'",
+            "write scope = \"disclosed\" (subjects the disclosure log names, the default) or scope = \"all\"");
+    }
     return w;
   }
 
@@ -997,7 +1001,7 @@ class Loader {
       Error(n->source(), "mail", "expected a table", "write a [mail] section");
       return;
     }
-    CheckKeys(*t, "mail", {"smtp_url", "from", "max_attempts"});
+    CheckKeys(*t, "mail", {"smtp_url", "from", "max_attempts", "keep_days"});
     Mail& m = cfg_->mail;
     m.smtp_url = String(*t, "mail", "smtp_url", false).value_or("");
     m.from = String(*t, "mail", "from", false).value_or(cfg_->controller.email);
@@ -1012,6 +1016,13 @@ class Loader {
         m.max_attempts = static_cast<int>(*v);
       }
     }
+    if (auto v = Integer(*t, "mail", "keep_days")) {
+      if (*v < 1 || *v > 3650) {
+        Error(t->get("keep_days")->source(), "mail.keep_days", "out of range", "use 1 to 3650 days");
+      } else {
+        m.keep_days = static_cast<int>(*v);
+      }
+    }
   }
 
   void ReadRequests() {
@@ -1024,15 +1035,14 @@ class Loader {
     }
     CheckKeys(*t, "requests", {"code_minutes", "code_attempts", "codes_per_subject_hour", "codes_per_ip_hour"});
     Requests& r = cfg_->requests;
-    for (auto [key, out, max] : {std::tuple{"code_minutes", &r.code_minutes, 60},
-                                 std::tuple{"code_attempts", &r.code_attempts, 10},
-                                 std::tuple{"codes_per_subject_hour", &r.codes_per_subject_hour, 100},
-                                 std::tuple{"codes_per_ip_hour", &r.codes_per_ip_hour, 10000}}) {
+    for (auto [key, out, max] :
+         {std::tuple{"code_minutes", &r.code_minutes, 60}, std::tuple{"code_attempts", &r.code_attempts, 10},
+          std::tuple{"codes_per_subject_hour", &r.codes_per_subject_hour, 100},
+          std::tuple{"codes_per_ip_hour", &r.codes_per_ip_hour, 10000}}) {
       auto v = Integer(*t, "requests", key);
       if (!v) continue;
       if (*v < 1 || *v > max) {
-        Error(t->get(key)->source(), std::string("requests.") + key, "out of range",
-              "use 1 to " + std::to_string(max));
+        Error(t->get(key)->source(), std::string("requests.") + key, "out of range", "use 1 to " + std::to_string(max));
       } else {
         *out = static_cast<int>(*v);
       }

@@ -65,10 +65,13 @@ Result<std::string> ApiKeys::Create(const std::string& name, const std::vector<s
 
 Status ApiKeys::Revoke(const std::string& name) {
   const int64_t now = ToMicros(clock_.Now());
-  return store_.WriteAndWait([&name, now](store::WriteTxn& txn) {
+  Status s = store_.WriteAndWait([&name, now](store::WriteTxn& txn) {
     TILLIT_RETURN_IF_ERROR(txn.RevokeApiKey(name, now));
     return AppendAudit(txn, {Actor::Cli(), "", "api_key.revoke", "", "name=" + name}, now);
   });
+  std::unique_lock lock(mu_);
+  std::erase_if(cache_, [&name](const auto& entry) { return entry.second.principal.key_name == name; });
+  return s;
 }
 
 Result<std::vector<store::ApiKeyRow>> ApiKeys::List() { return store_.ListApiKeys(); }
@@ -78,6 +81,12 @@ Result<Principal> ApiKeys::Authenticate(std::string_view secret) {
     return Status::Unauthenticated("the API key is not valid", "invalid_api_key");
   }
   const std::vector<uint8_t> hash = crypto::Hash256(secret);
+  const auto now = std::chrono::steady_clock::now();
+  {
+    std::shared_lock lock(mu_);
+    auto it = cache_.find(hash);
+    if (it != cache_.end() && it->second.until > now) return it->second.principal;
+  }
   TILLIT_ASSIGN_OR_RETURN(auto row, store_.FindApiKeyByHash(hash));
   // The lookup is by hash, so it leaks nothing about the secret; the comparison guards against a hash index
   // returning a near match.
@@ -85,7 +94,12 @@ Result<Principal> ApiKeys::Authenticate(std::string_view secret) {
     return Status::Unauthenticated("the API key is not valid", "invalid_api_key");
   }
   if (row->revoked_at) return Status::Unauthenticated("the API key has been revoked", "api_key_revoked");
-  return Principal{row->name, row->purposes};
+  Principal principal{row->name, row->purposes};
+  std::unique_lock lock(mu_);
+  // Keys are few; a store that keeps growing is pruned of what has expired.
+  if (cache_.size() >= 1024) std::erase_if(cache_, [now](const auto& entry) { return entry.second.until <= now; });
+  cache_[hash] = Cached{principal, now + kKeyCacheTtl};
+  return principal;
 }
 
 }  // namespace tillit::core

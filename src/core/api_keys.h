@@ -2,10 +2,17 @@
 // created; only its BLAKE2b hash is stored. Each key is limited to the purposes it was created for: a read that
 // names another purpose is refused.
 //
+// A key that authenticated is remembered for kKeyCacheTtl, so the hot path (a decision per page view) does not read
+// the store on every request: a key revoked through this object is refused at once, one revoked by another process
+// (`tillit key revoke` beside a running server, or another server) within kKeyCacheTtl.
+//
 // Thread safety: all methods may be called from any thread.
 #ifndef TILLIT_CORE_API_KEYS_H_
 #define TILLIT_CORE_API_KEYS_H_
 
+#include <chrono>
+#include <map>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +30,8 @@ struct Principal {
   bool AllowsPurpose(std::string_view purpose) const;
 };
 
+inline constexpr std::chrono::milliseconds kKeyCacheTtl{1000};
+
 class ApiKeys {
  public:
   ApiKeys(store::Store& store, Clock& clock, Random& random) : store_(store), clock_(clock), random_(random) {}
@@ -37,9 +46,16 @@ class ApiKeys {
   Result<Principal> Authenticate(std::string_view secret);
 
  private:
+  struct Cached {
+    Principal principal;
+    std::chrono::steady_clock::time_point until;
+  };
+
   store::Store& store_;
   Clock& clock_;
   Random& random_;
+  std::shared_mutex mu_;
+  std::map<std::vector<uint8_t>, Cached> cache_;  // by key hash; guarded by mu_
 };
 
 }  // namespace tillit::core

@@ -250,13 +250,21 @@ void Consents::Restrict(std::string subject_id, std::string reason, Actor actor,
   row->reason = std::move(reason);
   row->started_at = now;
   row->actor = actor.name;
+  // The recipients that received the subject's data hear of the restriction (Art. 19).
+  auto targets = std::make_shared<WebhookTargets>();
+  if (webhooks_ != nullptr && webhooks_->any()) {
+    auto read = WebhookTargetsOf(store_, row->subject_id);
+    if (!read.ok()) return done(read.status());
+    *targets = std::move(*read);
+  }
   AuditEvent event{std::move(actor), "", "restriction.start", row->subject_id, "restriction=" + row->restriction_id};
   CommitDecisionInput<store::RestrictionRow>(
       store_, row, std::move(event), now,
-      [webhooks = webhooks_](store::WriteTxn& txn, const store::RestrictionRow& r) -> Status {
+      [webhooks = webhooks_, targets](store::WriteTxn& txn, const store::RestrictionRow& r) -> Status {
         TILLIT_RETURN_IF_ERROR(txn.InsertRestriction(r));
         if (webhooks == nullptr) return Status::Ok();
-        return webhooks->Enqueue(txn, "subject.restricted", r.subject_id, {{"restriction_id", r.restriction_id}});
+        return webhooks->Enqueue(txn, "subject.restricted", r.subject_id, {{"restriction_id", r.restriction_id}},
+                                 targets.get());
       },
       [this](const store::RestrictionRow& r) { index_.SetRestricted(r.subject_id, r.started_at); }, std::move(done));
 }

@@ -16,15 +16,26 @@ using nlohmann::json;
 
 json Time(int64_t micros) { return FormatRfc3339(FromMicros(micros)); }
 
+Status CheckReason(const std::string& reason) {
+  if (std::find(ErasureReasons().begin(), ErasureReasons().end(), reason) != ErasureReasons().end()) {
+    return Status::Ok();
+  }
+  std::string known;
+  for (const auto& r : ErasureReasons()) known += (known.empty() ? "" : ", ") + r;
+  return Status::InvalidArgument("unknown erasure reason '" + reason + "'; use one of " + known, "unknown_reason");
+}
+
+}  // namespace
+
 // What is known before the write: the identifiers' blind indexes to release, the suppression hash, and the records.
-struct Plan {
+struct Erasure::Plan {
+  std::string subject_id;
   std::vector<std::pair<const IdentifierSpec*, std::vector<uint8_t>>> indexes;
   std::vector<uint8_t> suppression;  // empty when the subject had no e-mail address
   std::vector<std::string> field_categories;
   std::vector<store::RecordRow> records;
+  WebhookTargets targets;  // who received the subject's data: the log goes in the write
 };
-
-}  // namespace
 
 const std::vector<std::string>& ErasureReasons() {
   static const std::vector<std::string> kReasons = {"request",   "no_longer_necessary", "consent_withdrawn",
@@ -52,12 +63,7 @@ Result<bool> Erasure::Suppressed(std::string_view email) {
   return !owners.empty();
 }
 
-Result<ErasureResult> Erasure::Erase(const std::string& subject_id, const std::string& reason, const Actor& actor) {
-  if (std::find(ErasureReasons().begin(), ErasureReasons().end(), reason) == ErasureReasons().end()) {
-    std::string known;
-    for (const auto& r : ErasureReasons()) known += (known.empty() ? "" : ", ") + r;
-    return Status::InvalidArgument("unknown erasure reason '" + reason + "'; use one of " + known, "unknown_reason");
-  }
+Result<Erasure::Plan> Erasure::PlanFor(const std::string& subject_id) {
   TILLIT_ASSIGN_OR_RETURN(auto subject, store_.FindSubject(subject_id));
   if (!subject) return Status::NotFound("no subject with this id", "subject_not_found");
   if (subject->erased_at) return Status::Conflict("the subject was erased already", "already_erased");
@@ -65,6 +71,7 @@ Result<ErasureResult> Erasure::Erase(const std::string& subject_id, const std::s
   // Open what the write needs before the key goes: the identifiers, to release their blind indexes and to put the
   // e-mail on the suppression list.
   Plan plan;
+  plan.subject_id = subject_id;
   TILLIT_ASSIGN_OR_RETURN(auto key_row, store_.FindDataKey(subject_id));
   TILLIT_ASSIGN_OR_RETURN(auto fields, store_.ListFields(subject_id));
   if (key_row && !key_row->wrapped.empty()) {
@@ -98,80 +105,140 @@ Result<ErasureResult> Erasure::Erase(const std::string& subject_id, const std::s
     query.before_record_id = plan.records.back().record_id;
   }
 
-  const int64_t now = ToMicros(clock_.Now());
-  auto shared = std::make_shared<Plan>(std::move(plan));
-  auto result = std::make_shared<ErasureResult>();
+  if (webhooks_ != nullptr && webhooks_->any()) {
+    TILLIT_ASSIGN_OR_RETURN(plan.targets, WebhookTargetsOf(store_, subject_id));
+  }
+
+  return plan;
+}
+
+Status Erasure::Write(store::WriteTxn& txn, const Plan& plan, int64_t now, const std::string& reason,
+                      const Actor& actor, ErasureResult* result) {
+  const std::string& subject_id = plan.subject_id;
   result->subject_id = subject_id;
   result->erased_at = now;
-  Status written = store_.WriteAndWait([&, shared, result](store::WriteTxn& txn) -> Status {
-    store::ErasedCounts counts;
-    TILLIT_RETURN_IF_ERROR(txn.EraseSubject(subject_id, now, &counts));
-    TILLIT_RETURN_IF_ERROR(txn.DestroyDataKey(subject_id));
-    if (webhooks_ != nullptr) TILLIT_RETURN_IF_ERROR(webhooks_->Enqueue(txn, "subject.erased", subject_id));
-    for (const auto& [spec, value] : shared->indexes) {
-      if (spec->unique) {
-        TILLIT_RETURN_IF_ERROR(txn.ReleaseUniqueIndex(spec->index, value, subject_id));
-      } else {
-        TILLIT_RETURN_IF_ERROR(txn.RemoveSharedIndex(spec->index, value, subject_id));
-      }
+  store::ErasedCounts counts;
+  TILLIT_RETURN_IF_ERROR(txn.EraseSubject(subject_id, now, &counts));
+  TILLIT_RETURN_IF_ERROR(txn.DestroyDataKey(subject_id));
+  if (webhooks_ != nullptr) {
+    TILLIT_RETURN_IF_ERROR(webhooks_->Enqueue(txn, "subject.erased", subject_id, {}, &plan.targets));
+  }
+  for (const auto& [spec, value] : plan.indexes) {
+    if (spec->unique) {
+      TILLIT_RETURN_IF_ERROR(txn.ReleaseUniqueIndex(spec->index, value, subject_id));
+    } else {
+      TILLIT_RETURN_IF_ERROR(txn.RemoveSharedIndex(spec->index, value, subject_id));
     }
-    if (!shared->suppression.empty()) {
-      TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(store::IndexKind::kSuppression, shared->suppression, subject_id));
+  }
+  if (!plan.suppression.empty()) {
+    TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(store::IndexKind::kSuppression, plan.suppression, subject_id));
+  }
+  // Records: those without legal-hold fields are gone; the others keep only them, until their accounting time
+  // (anchored on the erasure where a rule says so) is up.
+  json deleted_records = json::object();
+  json held = json::array();
+  std::map<std::string, std::pair<int64_t, std::optional<int64_t>>> held_by_kind;  // count, latest expiry
+  Anchors anchors;
+  anchors.erased = now;
+  for (const auto& r : plan.records) {
+    if (r.hold.empty()) {
+      deleted_records[r.kind] = deleted_records.value(r.kind, 0) + 1;
+      continue;
     }
-    // Records: those without legal-hold fields are gone; the others keep only them, until their accounting time
-    // (anchored on the erasure where a rule says so) is up.
-    json deleted_records = json::object();
-    json held = json::array();
-    std::map<std::string, std::pair<int64_t, std::optional<int64_t>>> held_by_kind;  // count, latest expiry
-    Anchors anchors;
-    anchors.erased = now;
-    for (const auto& r : shared->records) {
-      if (r.hold.empty()) {
-        deleted_records[r.kind] = deleted_records.value(r.kind, 0) + 1;
-        continue;
-      }
-      anchors.collected = r.occurred_at;
-      RecordExpiry expiry = ExpiryOfRecord(*config_, r.kind, r.categories, true, anchors);
-      std::optional<int64_t> until = expiry.hold_expires_at ? expiry.hold_expires_at : r.hold_expires_at;
-      if (until != r.hold_expires_at) TILLIT_RETURN_IF_ERROR(txn.SetRecordExpiry(subject_id, r.record_id, {}, until));
-      auto& slot = held_by_kind[r.kind];
-      ++slot.first;
-      if (until && (!slot.second || *until > *slot.second)) slot.second = until;
-    }
-    for (const auto& [kind, slot] : held_by_kind) {
-      held.push_back({{"record_kind", kind},
-                      {"records", slot.first},
-                      {"fields", "accounting"},
-                      {"purposes", {"accounting", std::string(config::kLegalClaims)}},
-                      {"kept_until", slot.second ? Time(*slot.second) : json(nullptr)}});
-    }
-    json tables = json::object();
-    for (const auto& [table, n] : counts) tables[table] = n;
-    json receipt = {{"subject_id", subject_id},
-                    {"erased_at", Time(now)},
-                    {"reason", reason},
-                    {"deleted",
-                     {{"data_key", "destroyed"},
-                      {"profile_categories", shared->field_categories},
-                      {"identifier_indexes", shared->indexes.size()},
-                      {"records", deleted_records},
-                      {"rows", tables}}},
-                    {"legal_hold", held},
-                    {"suppression_list", !shared->suppression.empty()}};
-    result->receipt = receipt;
-    const std::string text = receipt.dump();
-    TILLIT_RETURN_IF_ERROR(txn.InsertErasure({subject_id, now, reason, actor.name, text}));
-    TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(subject_id, now));
-    return AppendAudit(txn,
-                       {actor, "rights_fulfilment", "subject.erase", subject_id,
-                        "reason=" + reason + " receipt=" + HexEncode(crypto::Hash256(text))},
-                       now);
-  });
-  TILLIT_RETURN_IF_ERROR(written);
+    anchors.collected = r.occurred_at;
+    RecordExpiry expiry = ExpiryOfRecord(*config_, r.kind, r.categories, true, anchors);
+    std::optional<int64_t> until = expiry.hold_expires_at ? expiry.hold_expires_at : r.hold_expires_at;
+    if (until != r.hold_expires_at) TILLIT_RETURN_IF_ERROR(txn.SetRecordExpiry(subject_id, r.record_id, {}, until));
+    auto& slot = held_by_kind[r.kind];
+    ++slot.first;
+    if (until && (!slot.second || *until > *slot.second)) slot.second = until;
+  }
+  for (const auto& [kind, slot] : held_by_kind) {
+    held.push_back({{"record_kind", kind},
+                    {"records", slot.first},
+                    {"fields", "accounting"},
+                    {"purposes", {"accounting", std::string(config::kLegalClaims)}},
+                    {"kept_until", slot.second ? Time(*slot.second) : json(nullptr)}});
+  }
+  json tables = json::object();
+  for (const auto& [table, n] : counts) tables[table] = n;
+  json receipt = {{"subject_id", subject_id},
+                  {"erased_at", Time(now)},
+                  {"reason", reason},
+                  {"deleted",
+                   {{"data_key", "destroyed"},
+                    {"profile_categories", plan.field_categories},
+                    {"identifier_indexes", plan.indexes.size()},
+                    {"records", deleted_records},
+                    {"rows", tables}}},
+                  {"legal_hold", held},
+                  {"suppression_list", !plan.suppression.empty()}};
+  result->receipt = receipt;
+  const std::string text = receipt.dump();
+  TILLIT_RETURN_IF_ERROR(txn.InsertErasure({subject_id, now, reason, actor.name, text}));
+  TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(subject_id, now));
+  return AppendAudit(txn,
+                     {actor, "rights_fulfilment", "subject.erase", subject_id,
+                      "reason=" + reason + " receipt=" + HexEncode(crypto::Hash256(text))},
+                     now);
+}
+
+Result<ErasureResult> Erasure::Erase(const std::string& subject_id, const std::string& reason, const Actor& actor,
+                                     const AlsoWrite& also) {
+  TILLIT_RETURN_IF_ERROR(CheckReason(reason));
+  TILLIT_ASSIGN_OR_RETURN(Plan plan, PlanFor(subject_id));
+  const int64_t now = ToMicros(clock_.Now());
+  ErasureResult result;
+  TILLIT_RETURN_IF_ERROR(store_.WriteAndWait([&](store::WriteTxn& txn) -> Status {
+    TILLIT_RETURN_IF_ERROR(Write(txn, plan, now, reason, actor, &result));
+    return also ? also(txn) : Status::Ok();
+  }));
   if (decisions_ != nullptr) decisions_->SetErased(subject_id);
   // Reported complete only once the erased pages have left the write-ahead log.
-  TILLIT_RETURN_IF_ERROR(store_.Checkpoint(&result->checkpoint));
-  return std::move(*result);
+  TILLIT_RETURN_IF_ERROR(store_.Checkpoint(&result.checkpoint));
+  return result;
+}
+
+Result<BulkErasure> Erasure::EraseMany(const std::vector<std::string>& subject_ids, const std::string& reason,
+                                       const Actor& actor, const BulkOptions& options) {
+  TILLIT_RETURN_IF_ERROR(CheckReason(reason));
+  BulkErasure out;
+  std::set<std::string> seen;
+  const size_t batch = std::max<size_t>(options.batch, 1);
+  for (size_t begin = 0; begin < subject_ids.size(); begin += batch) {
+    std::vector<Plan> plans;
+    for (size_t i = begin; i < std::min(subject_ids.size(), begin + batch); ++i) {
+      const std::string& id = subject_ids[i];
+      if (!seen.insert(id).second) continue;  // listed twice: erased once
+      auto plan = PlanFor(id);
+      if (plan.ok()) {
+        plans.push_back(std::move(*plan));
+      } else if (plan.status().reason() == "already_erased") {
+        ++out.already_erased;
+      } else if (plan.status().reason() == "subject_not_found") {
+        out.failed.emplace_back(i, plan.status());
+      } else {
+        return plan.status();  // the store failed: stop, what is written stays written
+      }
+    }
+    if (plans.empty()) continue;
+    const int64_t now = ToMicros(clock_.Now());
+    TILLIT_RETURN_IF_ERROR(store_.WriteAndWait([&](store::WriteTxn& txn) -> Status {
+      for (const Plan& plan : plans) {
+        ErasureResult result;
+        TILLIT_RETURN_IF_ERROR(Write(txn, plan, now, reason, actor, &result));
+      }
+      return Status::Ok();
+    }));
+    for (const Plan& plan : plans) {
+      if (decisions_ != nullptr) decisions_->SetErased(plan.subject_id);
+    }
+    out.erased += static_cast<int64_t>(plans.size());
+    if (options.progress) options.progress(out.erased);
+  }
+  // One checkpoint for the whole run: every erasure above is complete once it returns.
+  if (out.erased > 0) TILLIT_RETURN_IF_ERROR(store_.Checkpoint(&out.checkpoint));
+  return out;
 }
 
 Result<ErasureResult> Erasure::Receipt(const std::string& subject_id) {
@@ -182,13 +249,14 @@ Result<ErasureResult> Erasure::Receipt(const std::string& subject_id) {
 }
 
 void Erasure::EraseAsync(std::string subject_id, std::string reason, Actor actor,
-                         std::function<void(Result<ErasureResult>)> done) {
+                         std::function<void(Result<ErasureResult>)> done, AlsoWrite also) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
       if (!worker_.joinable()) worker_ = std::thread([this] { Loop(); });
       queue_.push_back([this, subject_id = std::move(subject_id), reason = std::move(reason), actor = std::move(actor),
-                        done = std::move(done)] { done(Erase(subject_id, reason, actor)); });
+                        done = std::move(done),
+                        also = std::move(also)] { done(Erase(subject_id, reason, actor, also)); });
       cv_.notify_one();
       return;
     }

@@ -42,6 +42,14 @@ struct ErasureResult {
   std::string checkpoint;  // what made the WAL let go of the erased pages
 };
 
+// What an erasure of many subjects did.
+struct BulkErasure {
+  int64_t erased = 0;
+  int64_t already_erased = 0;                     // skipped: erased before
+  std::vector<std::pair<size_t, Status>> failed;  // position in the input and why (no such subject)
+  std::string checkpoint;
+};
+
 // The reasons an erasure may give (GDPR Art. 17(1) grounds, a request, or retention); never free text, so no
 // personal data reaches the receipt or the audit.
 const std::vector<std::string>& ErasureReasons();
@@ -53,24 +61,45 @@ class Erasure {
           const crypto::BlindIndexer& indexer, Clock& clock, Random& random, DecisionIndex* decisions = nullptr);
   ~Erasure() { Stop(); }
 
+  // A further step of the erasure's own write, such as marking the request that asked for it completed: both
+  // commit together or neither does.
+  using AlsoWrite = std::function<Status(store::WriteTxn&)>;
+
   // Erases the subject and waits for the commit and the checkpoint. NotFound "subject_not_found"; Conflict
-  // "already_erased"; InvalidArgument "unknown_reason".
-  Result<ErasureResult> Erase(const std::string& subject_id, const std::string& reason, const Actor& actor);
+  // "already_erased"; InvalidArgument "unknown_reason"; or the error of `also`, which then undoes the erasure.
+  Result<ErasureResult> Erase(const std::string& subject_id, const std::string& reason, const Actor& actor,
+                              const AlsoWrite& also = nullptr);
   // Erase on the worker thread; `done` runs there.
   void EraseAsync(std::string subject_id, std::string reason, Actor actor,
-                  std::function<void(Result<ErasureResult>)> done);
+                  std::function<void(Result<ErasureResult>)> done, AlsoWrite also = nullptr);
+  // Erases many subjects (retention, a bulk request) with the same reason: `batch` subjects per write transaction
+  // and one checkpoint at the end, so the run is complete when it returns. Unknown ids are listed in `failed` and do
+  // not stop the others; a store error stops the run (the batches written before it stay erased).
+  struct BulkOptions {
+    size_t batch = 500;
+    std::function<void(int64_t erased)> progress;  // after each batch
+  };
+  Result<BulkErasure> EraseMany(const std::vector<std::string>& subject_ids, const std::string& reason,
+                                const Actor& actor, const BulkOptions& options);
   // The receipt of an erased subject. NotFound "subject_not_found" when the subject is unknown or not erased.
   Result<ErasureResult> Receipt(const std::string& subject_id);
   // Whether `email` (as given) belongs to an erased person: its keyed hash is on the suppression list.
   Result<bool> Suppressed(std::string_view email);
 
-  // Erasures then emit "subject.erased" in their write. `webhooks` must outlive the Erasure; set before first use.
+  // Erasures then emit "subject.erased" in their write, to the recipients that received the subject's data. `webhooks`
+  // must outlive the Erasure; set before first use.
   void SetWebhooks(const Webhooks* webhooks) { webhooks_ = webhooks; }
 
   // Finishes queued erasures; later ones fail with Unavailable.
   void Stop();
 
  private:
+  struct Plan;
+  // Reads what the write needs before the key goes. NotFound "subject_not_found"; Conflict "already_erased".
+  Result<Plan> PlanFor(const std::string& subject_id);
+  // The erasure of one planned subject inside `txn`; fills `result`'s receipt.
+  Status Write(store::WriteTxn& txn, const Plan& plan, int64_t now, const std::string& reason, const Actor& actor,
+               ErasureResult* result);
   void Loop();
 
   std::shared_ptr<const config::Config> config_;

@@ -6,6 +6,7 @@
 
 #include "config/countries.h"
 #include "core/retention.h"
+#include "core/webhooks.h"
 #include "crypto/sealing.h"
 
 namespace tillit::core {
@@ -591,6 +592,15 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
   auto key = DataKeyOf(id);
   if (!key.ok()) return done(key.status());
 
+  // The recipients that received the subject's data hear of the rectification (Art. 19); the log is read here, the
+  // changed categories are known in the write.
+  auto targets = std::make_shared<WebhookTargets>();
+  if (webhooks_ != nullptr && webhooks_->any()) {
+    auto read = WebhookTargetsOf(store_, id);
+    if (!read.ok()) return done(read.status());
+    *targets = std::move(*read);
+  }
+
   auto shared_key = std::make_shared<crypto::SecretKey>(std::move(*key));
   auto result = std::make_shared<PatchResult>();
   auto decision_input = std::make_shared<bool>(false);
@@ -600,8 +610,8 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
   // The change is worked out on the writer thread, against the fields as they are at commit time, so two patches
   // of one subject never record a stale previous value.
   store_.Write(
-      [this, id, changes = std::move(changes), source, actor, now, shared_key, result,
-       decision_input](store::WriteTxn& txn) -> Status {
+      [this, id, changes = std::move(changes), source, actor, now, shared_key, result, decision_input,
+       targets](store::WriteTxn& txn) -> Status {
         TILLIT_ASSIGN_OR_RETURN(auto current, txn.Fields(id));
         result->changed.clear();
         *decision_input = false;
@@ -679,6 +689,11 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
         for (const auto& name : result->changed) {
           const IdentifierSpec* spec = FindIdentifier(name);
           categories.emplace_back(spec != nullptr ? spec->category : name);
+        }
+        if (webhooks_ != nullptr) {
+          targets->changed = categories;
+          TILLIT_RETURN_IF_ERROR(
+              webhooks_->Enqueue(txn, "subject.rectified", id, {{"categories", Join(categories)}}, targets.get()));
         }
         return AppendAudit(txn, {actor, "", "subject.update", id, "fields=" + Join(categories)}, now);
       },

@@ -33,6 +33,8 @@
 
 namespace tillit::core {
 
+class Webhooks;
+
 // The street, postal code and country of a stored contact.address: an object with "street" (or "street_address",
 // "line1"), "postal_code" (or "postcode", "zip") and optionally "country" (ISO code). Empty strings for what it does
 // not hold; a plain string address holds none of them.
@@ -214,6 +216,10 @@ class Register {
 
   const config::Config& config() const { return *config_; }
 
+  // Patches then emit "subject.rectified" in their write, to the recipients that received a changed category.
+  // `webhooks` must outlive the Register; set before first use.
+  void SetWebhooks(const Webhooks* webhooks) { webhooks_ = webhooks; }
+
  private:
   struct SealedSubject;
   struct OpenedSubject;
@@ -243,6 +249,7 @@ class Register {
   Clock& clock_;
   Random& random_;
   DecisionIndex* decisions_;
+  const Webhooks* webhooks_ = nullptr;
 };
 
 }  // namespace tillit::core

@@ -560,53 +560,54 @@ void Requests::Verify(std::string request_id, std::string code, Actor actor, Don
       });
 }
 
-void Requests::Apply(std::string request_id, Actor actor, std::string action,
-                     std::function<Status(RightsRequest&, std::vector<store::MailRow>&, std::string& note)> change,
-                     Done<store::RightsRequestRow> done) {
-  auto found = store_.FindRightsRequest(request_id);
-  if (!found.ok()) return done(found.status());
-  if (!*found) return done(Status::NotFound("no request with this id", "request_not_found"));
-  auto opened = Open(**found);
-  if (!opened.ok()) return done(opened.status());
-  auto key = KeyFor((*found)->subject_id);
-  if (!key.ok()) return done(key.status());
+Result<Requests::Prepared> Requests::Prepare(const std::string& request_id, const Actor& actor,
+                                             const std::string& action, const Change& change) {
+  TILLIT_ASSIGN_OR_RETURN(auto found, store_.FindRightsRequest(request_id));
+  if (!found) return Status::NotFound("no request with this id", "request_not_found");
+  TILLIT_ASSIGN_OR_RETURN(auto opened, Open(*found));
+  TILLIT_ASSIGN_OR_RETURN(auto key, KeyFor(found->subject_id));
   // The change is made on the row as read, so preconditions answer early with a clear error; the write re-reads
   // the row and refuses if another change came first.
-  auto r = std::make_shared<RightsRequest>(std::move(*opened));
+  auto r = std::make_shared<RightsRequest>(std::move(opened));
   auto mails = std::make_shared<std::vector<store::MailRow>>();
   std::string note;
-  if (Status s = change(*r, *mails, note); !s.ok()) return done(s);
+  TILLIT_RETURN_IF_ERROR(change(*r, *mails, note));
   const int64_t now = ToMicros(clock_.Now());
   r->row.updated_at = now;
-  const int64_t seen_events = (*found)->events;
-  auto e = EventFor(r->row, r->row.status, ActorName(actor), note, now, *key, random_);
-  if (!e.ok()) return done(e.status());
-  store_.Write(
-      [r, mails, e = std::move(*e), seen_events, actor, action, now,
-       webhooks = webhooks_](store::WriteTxn& txn) -> Status {
-        TILLIT_ASSIGN_OR_RETURN(auto current, txn.RightsRequestForUpdate(r->row.request_id));
-        if (!current || current->events != seen_events) {
-          return Status::Conflict("the request changed meanwhile; read it again", "request_changed");
-        }
-        TILLIT_RETURN_IF_ERROR(txn.PutRightsRequest(r->row));
-        TILLIT_RETURN_IF_ERROR(txn.InsertRequestEvent(e));
-        for (const auto& m : *mails) TILLIT_RETURN_IF_ERROR(txn.PutMail(m));
-        if (webhooks != nullptr && r->row.status == "completed" && !r->row.subject_id.empty()) {
-          const WebhookIds ids = {{"request_id", r->row.request_id}, {"request_type", r->row.type}};
-          if (r->row.type == "rectification") {
-            TILLIT_RETURN_IF_ERROR(webhooks->Enqueue(txn, "subject.rectified", r->row.subject_id, ids));
-          }
-          TILLIT_RETURN_IF_ERROR(webhooks->Enqueue(txn, "request.completed", r->row.subject_id, ids));
-        }
-        return AppendAudit(txn,
-                           AuditEvent{actor, std::string(config::kRightsFulfilment), action, r->row.subject_id,
-                                      "request=" + r->row.request_id + " status=" + r->row.status},
-                           now);
-      },
-      [r, done](const Status& s) {
-        if (!s.ok()) return done(s);
-        done(r->row);
-      });
+  const int64_t seen_events = found->events;
+  TILLIT_ASSIGN_OR_RETURN(auto e, EventFor(r->row, r->row.status, ActorName(actor), note, now, key, random_));
+  Prepared prepared;
+  prepared.request = r;
+  prepared.write = [r, mails, e = std::move(e), seen_events, actor, action, now,
+                    webhooks = webhooks_](store::WriteTxn& txn) -> Status {
+    TILLIT_ASSIGN_OR_RETURN(auto current, txn.RightsRequestForUpdate(r->row.request_id));
+    if (!current || current->events != seen_events) {
+      return Status::Conflict("the request changed meanwhile; read it again", "request_changed");
+    }
+    TILLIT_RETURN_IF_ERROR(txn.PutRightsRequest(r->row));
+    TILLIT_RETURN_IF_ERROR(txn.InsertRequestEvent(e));
+    for (const auto& m : *mails) TILLIT_RETURN_IF_ERROR(txn.PutMail(m));
+    // A rectification's own event (subject.rectified) comes from the register's write that applies the patch.
+    if (webhooks != nullptr && r->row.status == "completed" && !r->row.subject_id.empty()) {
+      TILLIT_RETURN_IF_ERROR(webhooks->Enqueue(txn, "request.completed", r->row.subject_id,
+                                               {{"request_id", r->row.request_id}, {"request_type", r->row.type}}));
+    }
+    return AppendAudit(txn,
+                       AuditEvent{actor, std::string(config::kRightsFulfilment), action, r->row.subject_id,
+                                  "request=" + r->row.request_id + " status=" + r->row.status},
+                       now);
+  };
+  return prepared;
+}
+
+void Requests::Apply(std::string request_id, Actor actor, std::string action, Change change,
+                     Done<store::RightsRequestRow> done) {
+  auto prepared = Prepare(request_id, actor, action, change);
+  if (!prepared.ok()) return done(prepared.status());
+  store_.Write(std::move(prepared->write), [r = prepared->request, done](const Status& s) {
+    if (!s.ok()) return done(s);
+    done(r->row);
+  });
 }
 
 void Requests::Advance(store::RightsRequestRow row, Done<store::RightsRequestRow> done) {
@@ -641,38 +642,39 @@ void Requests::Finish(std::string request_id, Result<ExecutionOutcome> outcome, 
   auto after = outcome->after;
   const bool survives = finished && after != nullptr;
   const MailKind kind = outcome->answer_ready ? MailKind::kAnswerReady : MailKind::kConfirmation;
-  Apply(
-      request_id, Actor{"system", "requests"}, finished ? "request.complete" : "request.progress",
-      [this, finished, told, survives, kind](RightsRequest& r, std::vector<store::MailRow>& mails,
-                                             std::string& note) -> Status {
-        note = told;
-        if (!finished) {
-          r.row.status = "in_progress";
-          return Status::Ok();
-        }
-        r.row.status = "completed";
-        r.row.closed_at = ToMicros(clock_.Now());
-        if (!survives) {
-          TILLIT_ASSIGN_OR_RETURN(auto mail, MailFor(r, kind, {{"note", told}}));
-          mails.push_back(std::move(mail));
-          return Status::Ok();
-        }
-        // Sealed under the service's key (subject ""), so the confirmation outlives the subject's data key.
-        TILLIT_ASSIGN_OR_RETURN(std::string to, RegisteredEmail(r.row.subject_id));
-        std::map<std::string, std::string> values{
-            {"note", told}, {"request_id", r.row.request_id}, {"request_type", r.row.type}};
-        TILLIT_ASSIGN_OR_RETURN(MailText text, RenderMail(*config_, kind, r.row.language, values));
-        TILLIT_ASSIGN_OR_RETURN(auto mail, outbox_.Prepare("", kind, to, text));
-        mails.push_back(std::move(mail));
-        return Status::Ok();
-      },
-      [after, survives, done](Result<store::RightsRequestRow> row) {
-        if (!row.ok() || !survives) return done(std::move(row));
-        after([row = *row, done](Status s) {
-          if (!s.ok()) return done(s);
-          done(row);
-        });
-      });
+  Change change = [this, finished, told, survives, kind](RightsRequest& r, std::vector<store::MailRow>& mails,
+                                                         std::string& note) -> Status {
+    note = told;
+    if (!finished) {
+      r.row.status = "in_progress";
+      return Status::Ok();
+    }
+    r.row.status = "completed";
+    r.row.closed_at = ToMicros(clock_.Now());
+    if (!survives) {
+      TILLIT_ASSIGN_OR_RETURN(auto mail, MailFor(r, kind, {{"note", told}}));
+      mails.push_back(std::move(mail));
+      return Status::Ok();
+    }
+    // Sealed under the service's key (subject ""), so the confirmation outlives the subject's data key.
+    TILLIT_ASSIGN_OR_RETURN(std::string to, RegisteredEmail(r.row.subject_id));
+    std::map<std::string, std::string> values{
+        {"note", told}, {"request_id", r.row.request_id}, {"request_type", r.row.type}};
+    TILLIT_ASSIGN_OR_RETURN(MailText text, RenderMail(*config_, kind, r.row.language, values));
+    TILLIT_ASSIGN_OR_RETURN(auto mail, outbox_.Prepare("", kind, to, text));
+    mails.push_back(std::move(mail));
+    return Status::Ok();
+  };
+  const Actor actor{"system", "requests"};
+  const std::string action = finished ? "request.complete" : "request.progress";
+  if (!survives) return Apply(request_id, actor, action, std::move(change), std::move(done));
+  // The completion is written by the act itself: if the act fails, the request stays open and says so.
+  auto prepared = Prepare(request_id, actor, action, change);
+  if (!prepared.ok()) return done(prepared.status());
+  after(std::move(prepared->write), [r = prepared->request, done](Status s) {
+    if (!s.ok()) return done(s);
+    done(r->row);
+  });
 }
 
 void Requests::Approve(std::string request_id, Actor actor, Done<store::RightsRequestRow> done) {

@@ -87,10 +87,12 @@ struct ExecutionOutcome {
   bool done = true;
   std::string note;
   bool answer_ready = false;  // the mail says "the answer is ready" (a download link in `note`), not "carried out"
-  // Runs once the completion is written, for an act that destroys what the completion needs (erasure destroys the
-  // data key the request and its mail are sealed under); its error is the caller's answer. With `after`, the
-  // confirmation mail is sealed under the service's own key so it survives the act.
-  std::function<void(std::function<void(Status)>)> after;
+  // For an act that destroys what the completion needs (erasure destroys the data key the request and its mail are
+  // sealed under): `after` carries the act out and runs `completion` inside the act's own write, so the request is
+  // completed exactly when the act commits; `done` answers the act's error, if any. With `after`, the confirmation
+  // mail is sealed under the service's own key so it survives the act.
+  using Completion = std::function<Status(store::WriteTxn&)>;
+  std::function<void(Completion completion, std::function<void(Status)> done)> after;
 };
 
 // Carries out one type of request. Execute runs once the request is verified and approved where required; it
@@ -157,9 +159,16 @@ class Requests {
   std::vector<uint8_t> CodeHash(std::string_view request_id, std::string_view code) const;
   // Applies `change` to the request inside one write, with a history entry (`status`, `note`), an audit entry
   // (`action`) and an optional mail; answers the request as written.
-  void Apply(std::string request_id, Actor actor, std::string action,
-             std::function<Status(RightsRequest&, std::vector<store::MailRow>&, std::string& note)> change,
+  using Change = std::function<Status(RightsRequest&, std::vector<store::MailRow>&, std::string& note)>;
+  void Apply(std::string request_id, Actor actor, std::string action, Change change,
              Done<store::RightsRequestRow> done);
+  // A change worked out on the request as read: the request as it will be and the write that makes it so.
+  struct Prepared {
+    std::shared_ptr<RightsRequest> request;
+    std::function<Status(store::WriteTxn&)> write;
+  };
+  Result<Prepared> Prepare(const std::string& request_id, const Actor& actor, const std::string& action,
+                           const Change& change);
   // Runs the next step of a request after a change: its executor when it is verified and approved.
   void Advance(store::RightsRequestRow row, Done<store::RightsRequestRow> done);
   void Finish(std::string request_id, Result<ExecutionOutcome> outcome, Done<store::RightsRequestRow> done);

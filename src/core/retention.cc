@@ -146,28 +146,28 @@ Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {
   int64_t found = 0;
   int64_t done = 0;
 
-  // Subjects whose time is up are erased like an erasure request.
-  std::set<std::string> seen;
+  // Subjects whose time is up are erased like an erasure request, a batch per write.
   while (true) {
     TILLIT_ASSIGN_OR_RETURN(auto subjects, store_.ListExpiredSubjects(now, options.dry_run ? 100000 : batch));
     if (subjects.empty()) break;
     found += static_cast<int64_t>(subjects.size());
+    std::vector<std::string> ids;
     for (const auto& s : subjects) {
-      if (options.dry_run) {
-        ++report.subjects_erased;
-        TILLIT_ASSIGN_OR_RETURN(auto fields, store_.ListFields(s.id));
-        for (const auto& f : fields) ++report.by_category[f.field];
-        continue;
-      }
       TILLIT_ASSIGN_OR_RETURN(auto fields, store_.ListFields(s.id));
-      auto erased = erasure_.Erase(s.id, "retention", Actor::System());
-      if (!erased.ok() && erased.status().reason() != "already_erased") return erased.status();
-      ++report.subjects_erased;
       for (const auto& f : fields) ++report.by_category[f.field];
-      ++done;
+      ids.push_back(s.id);
     }
+    if (options.dry_run) {
+      report.subjects_erased += static_cast<int64_t>(ids.size());
+      break;
+    }
+    Erasure::BulkOptions bulk;
+    bulk.batch = batch;
+    TILLIT_ASSIGN_OR_RETURN(BulkErasure erased, erasure_.EraseMany(ids, "retention", Actor::System(), bulk));
+    report.subjects_erased += erased.erased;
+    done += static_cast<int64_t>(ids.size());
     if (options.progress) options.progress(done, found);
-    if (options.dry_run) break;
+    if (erased.erased == 0) break;  // nothing could be erased: do not list the same subjects again
   }
 
   // Records: whole records go; a record whose legal-hold fields must stay loses its payload; a record whose payload
@@ -230,28 +230,44 @@ Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {
     if (options.progress) options.progress(done, found);
   }
 
-  // Stored access reports whose download window has closed.
-  while (!options.dry_run) {
-    int64_t deleted = 0;
-    TILLIT_RETURN_IF_ERROR(store_.WriteAndWait([&](store::WriteTxn& txn) -> Status {
-      TILLIT_ASSIGN_OR_RETURN(deleted, txn.DeleteExpiredReports(now, batch));
-      return Status::Ok();
-    }));
-    report.reports_deleted += deleted;
-    if (deleted < static_cast<int64_t>(batch)) break;
-  }
+  // Stored access reports whose download window has closed; mail sent or given up [mail] keep_days ago (with its
+  // sealed recipient); webhook deliveries finished kWebhookKeepDays ago. Each by its own index, in batches.
+  constexpr int64_t kDayMicros = int64_t{86400} * 1000000;
+  const auto delete_in_batches = [&](auto step, int64_t& count) -> Status {
+    while (!options.dry_run) {
+      int64_t deleted = 0;
+      TILLIT_RETURN_IF_ERROR(store_.WriteAndWait([&](store::WriteTxn& txn) -> Status {
+        TILLIT_ASSIGN_OR_RETURN(deleted, step(txn));
+        return Status::Ok();
+      }));
+      count += deleted;
+      if (deleted < static_cast<int64_t>(batch)) break;
+    }
+    return Status::Ok();
+  };
+  TILLIT_RETURN_IF_ERROR(delete_in_batches([&](store::WriteTxn& txn) { return txn.DeleteExpiredReports(now, batch); },
+                                           report.reports_deleted));
+  const int64_t mail_before = now - config_->mail.keep_days * kDayMicros;
+  TILLIT_RETURN_IF_ERROR(delete_in_batches(
+      [&](store::WriteTxn& txn) { return txn.DeleteFinishedMail(mail_before, batch); }, report.mail_deleted));
+  const int64_t webhooks_before = now - kWebhookKeepDays * kDayMicros;
+  TILLIT_RETURN_IF_ERROR(delete_in_batches(
+      [&](store::WriteTxn& txn) { return txn.DeleteFinishedWebhookDeliveries(webhooks_before, batch); },
+      report.webhook_deliveries_deleted));
 
   if (!options.dry_run) {
     std::string detail = "subjects_erased=" + std::to_string(report.subjects_erased) +
                          " records_deleted=" + std::to_string(report.records_deleted) +
                          " records_stripped=" + std::to_string(report.records_stripped) +
                          " holds_released=" + std::to_string(report.holds_released) +
-                         " reports_deleted=" + std::to_string(report.reports_deleted);
+                         " reports_deleted=" + std::to_string(report.reports_deleted) +
+                         " mail_deleted=" + std::to_string(report.mail_deleted) +
+                         " webhook_deliveries_deleted=" + std::to_string(report.webhook_deliveries_deleted);
     TILLIT_RETURN_IF_ERROR(store_.WriteAndWait([&](store::WriteTxn& txn) {
       return AppendAudit(txn, {Actor::System(), "", "retention.sweep", "", detail}, now);
     }));
     if (report.records_deleted + report.records_stripped + report.holds_released + report.keys_deleted +
-            report.reports_deleted >
+            report.reports_deleted + report.mail_deleted >
         0) {
       std::string note;
       TILLIT_RETURN_IF_ERROR(store_.Checkpoint(&note));

@@ -70,6 +70,9 @@ bool HasAccountingRule(const config::Config& config, std::string_view kind, cons
 Status RefreshSubjectExpiry(const config::Config& config, store::WriteTxn& txn, std::string_view subject_id,
                             int64_t created_at, std::optional<int64_t> active_at);
 
+// Days a delivered or given-up webhook delivery stays in the outbox (ids and event types only) for the operator.
+inline constexpr int64_t kWebhookKeepDays = 90;
+
 // What a sweep did (or, dry, would do), by category and record kind.
 struct SweepReport {
   int64_t subjects_erased = 0;
@@ -78,6 +81,8 @@ struct SweepReport {
   int64_t holds_released = 0;                  // legal-hold fields gone, the rest kept
   int64_t keys_deleted = 0;                    // legal-hold keys of erased subjects with nothing left under hold
   int64_t reports_deleted = 0;                 // stored access reports past their download window
+  int64_t mail_deleted = 0;                    // sent or failed mail older than [mail] keep_days
+  int64_t webhook_deliveries_deleted = 0;      // delivered or dead webhook deliveries older than kWebhookKeepDays
   std::map<std::string, int64_t> by_kind;      // records by kind
   std::map<std::string, int64_t> by_category;  // records by category, plus subjects' profile categories
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "core/disclosures.h"
 #include "util/hex.h"
 
 namespace tillit::core {
@@ -26,7 +27,30 @@ std::vector<uint8_t> Hmac(std::string_view secret, std::string_view message) {
   return mac;
 }
 
+// Whether a recipient must hear of an Art. 19 event: it holds the whole register, or the log says it received the
+// subject's data (of a changed category, for a rectification).
+bool Concerns(const config::Recipient& r, const WebhookTargets& targets) {
+  if (r.webhook->scope == "all") return true;
+  auto it = targets.disclosed.find(r.id);
+  if (it == targets.disclosed.end()) return false;
+  if (targets.changed.empty()) return true;
+  return std::any_of(it->second.begin(), it->second.end(), [&](const std::string& category) {
+    return std::find(targets.changed.begin(), targets.changed.end(), category) != targets.changed.end();
+  });
+}
+
 }  // namespace
+
+bool IsArt19Event(std::string_view event) {
+  return event == "subject.rectified" || event == "subject.erased" || event == "subject.restricted";
+}
+
+Result<WebhookTargets> WebhookTargetsOf(store::Store& store, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(auto received, DisclosedTo(store, subject_id));
+  WebhookTargets targets;
+  for (auto& r : received) targets.disclosed[r.recipient] = std::move(r.categories);
+  return targets;
+}
 
 Webhooks::Webhooks(std::shared_ptr<const config::Config> config, Clock& clock, Random& random)
     : config_(std::move(config)), clock_(clock), random_(random) {}
@@ -37,13 +61,18 @@ bool Webhooks::any() const {
 }
 
 Status Webhooks::Enqueue(store::WriteTxn& txn, std::string_view event, std::string_view subject_id,
-                         const WebhookIds& extra_ids) const {
+                         const WebhookIds& extra_ids, const WebhookTargets* targets) const {
   if (!KnownEvent(event)) {
     return Status::InvalidArgument("'" + std::string(event) + "' is not a webhook event", "unknown_webhook_event");
+  }
+  const bool art19 = IsArt19Event(event);
+  if (art19 && targets == nullptr) {
+    return Status::Internal("the " + std::string(event) + " event needs the subject's disclosure targets");
   }
   const int64_t now = ToMicros(clock_.Now());
   for (const config::Recipient& r : config_->recipients) {
     if (!r.webhook || !r.webhook->Wants(event)) continue;
+    if (art19 && !Concerns(r, *targets)) continue;
     store::WebhookDeliveryRow row;
     row.delivery_id = random_.NewId("whd_");
     row.recipient = r.id;

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
+#include <unordered_map>
 #include <nlohmann/json.hpp>
 #include <restinio/all.hpp>
 
@@ -16,7 +17,7 @@ namespace tillit::http {
 namespace {
 
 using RouterT = restinio::router::express_router_t<>;
-using Traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t, RouterT>;
+using Traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
 
 std::string_view ReasonPhrase(int status) {
   switch (status) {
@@ -90,9 +91,10 @@ class HttpServer::Impl {
       : router_(std::move(router)), metrics_(metrics), options_(std::move(options)) {}
 
   Status Start() {
-    auto express = std::make_unique<RouterT>();
+    auto express = std::make_shared<RouterT>();
     for (const Route& route : router_.routes()) {
       const Route* r = &route;
+      if (route.param_names.empty()) static_routes_.emplace(route.method + " " + route.pattern, r);
       express->add_handler(MethodId(route.method), route.pattern,
                            [this, r](restinio::request_handle_t req, restinio::router::route_params_t params) {
                              return Dispatch(*r, std::move(req), &params);
@@ -111,7 +113,19 @@ class HttpServer::Impl {
                                                 .address(options_.address)
                                                 .port(options_.port)
                                                 .incoming_http_msg_limits(limits)
-                                                .request_handler(std::move(express))
+                                                .request_handler([this, express](restinio::request_handle_t req) {
+                                                  // A route without parameters (the hot ones: decisions, reads by
+                                                  // e-mail, creates) is found by a hash look-up; the express
+                                                  // router's regular expressions only match the others.
+                                                  std::string key = req->header().method().c_str();
+                                                  key += ' ';
+                                                  key += req->header().path();
+                                                  auto it = static_routes_.find(key);
+                                                  if (it != static_routes_.end()) {
+                                                    return Dispatch(*it->second, std::move(req), nullptr);
+                                                  }
+                                                  return (*express)(std::move(req));
+                                                })
                                                 .acceptor_post_bind_hook([this](asio::ip::tcp::acceptor& acceptor) {
                                                   bound_port_ = acceptor.local_endpoint().port();
                                                 }),
@@ -240,6 +254,7 @@ class HttpServer::Impl {
   }
 
   Router router_;
+  std::unordered_map<std::string, const Route*> static_routes_;  // "GET /v1/decide" → route; read-only once started
   Metrics& metrics_;
   const ServerOptions options_;
   std::atomic<uint16_t> bound_port_{0};

@@ -343,6 +343,10 @@ CREATE TABLE reports (
 CREATE UNIQUE INDEX reports_by_token ON reports (token_hash);
 CREATE INDEX reports_by_expiry ON reports (expires_at);
 )sql"},
+    {11, "finished mail and webhook deliveries are deleted by age", R"sql(
+CREATE INDEX outbox_finished ON outbox (created_at) WHERE status <> 'queued';
+CREATE INDEX webhook_outbox_finished ON webhook_outbox (created_at) WHERE status <> 'pending';
+)sql"},
 };
 
 constexpr Migration kSqliteKeys[] = {

@@ -506,6 +506,11 @@ class WriteTxn {
   virtual Result<int64_t> DeleteReportsOfSubject(std::string_view subject_id) = 0;
   // Deletes up to `limit` reports that expired at or before `before`, by the index on expires_at; answers how many.
   virtual Result<int64_t> DeleteExpiredReports(int64_t before, size_t limit) = 0;
+  // Deletes up to `limit` mails sent or given up that were queued at or before `before`, oldest first; answers how
+  // many went.
+  virtual Result<int64_t> DeleteFinishedMail(int64_t before, size_t limit) = 0;
+  // Deletes up to `limit` webhook deliveries delivered or given up that were created at or before `before`.
+  virtual Result<int64_t> DeleteFinishedWebhookDeliveries(int64_t before, size_t limit) = 0;
   // Inserts the request or replaces the row with the same (subject id, request id).
   virtual Status PutRightsRequest(const RightsRequestRow& row) = 0;
   // The request as this write sees it, to change it: transitions read and write inside one write.

@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <cstring>
 
 namespace tillit {
 namespace {
@@ -14,6 +15,21 @@ class SecureRandom final : public Random {
     if (sodium_init() < 0) std::abort();
   }
   void Fill(std::span<uint8_t> out) override { randombytes_buf(out.data(), out.size()); }
+
+ protected:
+  // One system call per 4 KiB instead of one per id (a request id per HTTP request, ids for every row written).
+  void FillId(std::span<uint8_t> out) override {
+    thread_local std::array<uint8_t, 4096> buffer;
+    thread_local size_t used = buffer.size();
+    if (out.size() > buffer.size()) return Fill(out);
+    if (buffer.size() - used < out.size()) {
+      randombytes_buf(buffer.data(), buffer.size());
+      used = 0;
+    }
+    std::memcpy(out.data(), buffer.data() + used, out.size());
+    sodium_memzero(buffer.data() + used, out.size());  // handed out once only
+    used += out.size();
+  }
 };
 
 }  // namespace
@@ -26,7 +42,7 @@ Random& Random::Secure() {
 std::string Random::NewId(std::string_view prefix) {
   static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz234567";
   std::array<uint8_t, 17> bytes{};  // 130 bits read, 128 used
-  Fill(bytes);
+  FillId(bytes);
   std::string id(prefix);
   uint32_t buffer = 0;
   int bits = 0;

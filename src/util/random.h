@@ -22,6 +22,11 @@ class Random {
 
   // An opaque, unguessable id: `prefix` + 26 lowercase base32 characters (128 bits).
   std::string NewId(std::string_view prefix);
+
+ protected:
+  // The bytes of an id. Ids are not secrets once issued, so a source may hand them out of a buffer it fills in
+  // larger steps; keys always come from Fill.
+  virtual void FillId(std::span<uint8_t> out) { Fill(out); }
 };
 
 // Deterministic bytes from a seed, for tests only. Not secure.

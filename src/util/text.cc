@@ -1,6 +1,7 @@
 #include "util/text.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 
 namespace tillit {
@@ -68,6 +69,12 @@ std::string ClosestMatch(std::string_view word, const std::vector<std::string>& 
   // A typo changes a few characters; anything further away is a different word.
   const size_t limit = std::max<size_t>(2, word.size() / 3);
   return best_distance <= limit ? best : std::string();
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
 }
 
 std::vector<std::string> SplitList(std::string_view s, char sep) {

@@ -17,6 +17,9 @@ size_t EditDistance(std::string_view a, std::string_view b);
 // The candidate closest to `word` when it is close enough to be a likely typo, else "".
 std::string ClosestMatch(std::string_view word, const std::vector<std::string>& candidates);
 
+// `s` without leading and trailing white space (spaces, tabs, CR, LF).
+std::string Trim(std::string_view s);
+
 // Splits "a,b,,c" into {"a","b","c"} (empty parts dropped, spaces trimmed).
 std::vector<std::string> SplitList(std::string_view s, char sep = ',');
 

@@ -4,15 +4,22 @@
 // them go; an import cannot bring the person back. Retention runs on the test clock: Lillemini (NO) keeps customer
 // data while the subscription runs and for 6 months after it ends, and invoice accounting fields for 5 years after
 // the fiscal year; Minime (FI) keeps orders under legal hold for 10 years after an erasure request.
+#include "core/erasure.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "config/loader.h"
+#include "core/data_dir.h"
 #include "support/process.h"
+#include "util/clock.h"
+#include "util/random.h"
 
 namespace tillit::testing {
 namespace {
@@ -268,6 +275,143 @@ TEST_F(ErasureTest, LilleminiKeepsCustomerDataSixMonthsAfterTheSubscriptionAndIn
   EXPECT_THAT(last.out, HasSubstr("deleted 1 records"));
   EXPECT_EQ(Records(id, "accounting").status, 404);
   EXPECT_EQ(RunTillit({"audit", "verify", "--data", data()}).exit_code, 0);
+}
+
+// The sweeper inside `tillit serve` runs on its schedule (here every 200 ms of real time, on the test clock): a
+// subject whose time is up is erased without anyone running a command.
+TEST_F(ErasureTest, TheServersOwnSweeperErasesWhatIsDue) {
+  TestClock clock(dir_, "2027-03-01T10:00:00Z");
+  ::setenv("TILLIT_TEST_SWEEP_MS", "200", 1);
+  Start("lillemini", "contract,accounting,rights_fulfilment");
+  ::unsetenv("TILLIT_TEST_SWEEP_MS");
+  const std::string id =
+      CreateSubject({{"identifiers", {{"email", "sweep@example.no"}}}, {"fields", {{"identity.name", "Siri Sweep"}}}});
+  const std::string other =
+      CreateSubject({{"identifiers", {{"email", "stays@example.no"}}}, {"fields", {{"identity.name", "Stine Stay"}}}});
+  AddRecord(id, {{"kind", "agreement"}, {"categories", {"customer.agreement"}}, {"payload", {{"plan", "solo"}}}});
+  AddRecord(other, {{"kind", "agreement"}, {"categories", {"customer.agreement"}}, {"payload", {{"plan", "solo"}}}});
+  ASSERT_EQ(Post("/v1/subjects/" + id + "/agreements/SUB-1/end", json::object()).status, 200);
+
+  auto status_of = [&](const std::string& subject) {
+    return Http("GET", server_->url("/v1/subjects/" + subject), "", Headers("accounting"));
+  };
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // a few sweeps: nothing is due yet
+  EXPECT_EQ(status_of(id).status, 200);
+  clock.Set("2028-01-01T12:00:00Z");  // six months after the end, and more
+  HttpResult gone;
+  for (int i = 0; i < 100; ++i) {
+    gone = status_of(id);
+    if (gone.status == 404) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(gone.status, 404) << gone.body;
+  EXPECT_EQ(Parse(gone.body)["error"]["code"], "subject_erased");
+  EXPECT_EQ(status_of(other).status, 200) << "the subscription of the other subject still runs";
+  HttpResult receipt = Http("GET", server_->url("/v1/subjects/" + id + "/erasure"), "", Headers("rights_fulfilment"));
+  ASSERT_EQ(receipt.status, 200) << receipt.body;
+  EXPECT_EQ(Parse(receipt.body)["reason"], "retention") << receipt.body;
+}
+
+// A step written with the erasure (the completion of the request that asked for it) commits with it or not at all:
+// when the step fails, the subject, its key and its data are all still there.
+TEST_F(ErasureTest, AStepThatFailsInsideTheErasureUndoesIt) {
+  Start("minimagi", "customer_service,rights_fulfilment");
+  const std::string id =
+      CreateSubject({{"identifiers", {{"email", "undo@example.no"}}}, {"fields", {{"identity.name", "Ulla Undo"}}}});
+  ASSERT_EQ(server_->Stop(), 0);
+
+  auto loaded = config::LoadConfigFile(ExampleConfig("minimagi"));
+  ASSERT_TRUE(loaded.ok());
+  auto opened = core::Open(data(), Clock::System(), Random::Secure(), StoreUrlFor(data()));
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  store::Store& store = *opened->store;
+  {
+    core::Erasure erasure(loaded.config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure());
+    auto failed = erasure.Erase(id, "request", core::Actor::System(), [](store::WriteTxn&) {
+      return Status::Conflict("the request changed meanwhile; read it again", "request_changed");
+    });
+    ASSERT_FALSE(failed.ok());
+    EXPECT_EQ(failed.status().reason(), "request_changed");
+    auto subject = store.FindSubject(id);
+    ASSERT_TRUE(subject.ok() && subject->has_value());
+    EXPECT_FALSE((*subject)->erased_at.has_value());
+    auto key = store.FindDataKey(id);
+    ASSERT_TRUE(key.ok() && key->has_value());
+    EXPECT_FALSE((*key)->wrapped.empty()) << "the data key survived";
+    EXPECT_EQ(store.ListFields(id)->size(), 2u);
+    EXPECT_FALSE(erasure.Receipt(id).ok()) << "no tombstone was left";
+
+    bool ran = false;
+    auto erased = erasure.Erase(id, "request", core::Actor::System(), [&ran](store::WriteTxn&) {
+      ran = true;
+      return Status::Ok();
+    });
+    ASSERT_TRUE(erased.ok()) << erased.status().message();
+    EXPECT_TRUE(ran);
+    EXPECT_TRUE(store.FindSubject(id)->value().erased_at.has_value());
+    EXPECT_TRUE(store.ListFields(id)->empty());
+    erasure.Stop();
+  }
+  store.Close();
+}
+
+// `tillit erase --ids FILE`: many subjects in batches with one checkpoint; unknown ids named by file and line, ids
+// listed twice or erased before are skipped, and the others are erased as an erasure request would.
+TEST_F(ErasureTest, ManySubjectsAreErasedFromAFileOfIds) {
+  Start("minimagi", "customer_service,rights_fulfilment");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) {
+    ids.push_back(CreateSubject({{"identifiers", {{"email", "bulk" + std::to_string(i) + "@example.no"}}},
+                                 {"fields", {{"identity.name", "Bulk Person " + std::to_string(i)}}}}));
+  }
+  const std::string kept = CreateSubject({{"identifiers", {{"email", "kept@example.no"}}}});
+  ASSERT_EQ(Post("/v1/subjects/" + ids[3] + "/erase", json::object()).status, 200);
+  const std::string file = dir_ / "ids.txt";
+  WriteFile(file, "# subjects to erase\n" + ids[0] + "\n\n  " + ids[1] + "  \n" + ids[2] + "\n" + ids[0] + "\n" +
+                      ids[3] + "\nsub_nobody\n");
+  const std::vector<std::string> args = {"erase", "--config", ExampleConfig("minimagi"), "--data", data(),
+                                         "--ids", file};
+  RunResult run = RunTillit(args);
+  EXPECT_EQ(run.exit_code, 1) << run.out << run.err;  // one id was unknown
+  EXPECT_THAT(run.out, HasSubstr("erased 3 subjects"));
+  EXPECT_THAT(run.out, HasSubstr("1 were erased already, 1 not found"));
+  EXPECT_THAT(run.err, HasSubstr("ids.txt:8: sub_nobody: no subject with this id"));
+  for (int i = 0; i < 3; ++i) {
+    HttpResult gone = Http("GET", server_->url("/v1/subjects/" + ids[i]), "", Headers("customer_service"));
+    EXPECT_EQ(gone.status, 404) << i;
+    HttpResult receipt = Http("GET", server_->url("/v1/subjects/" + ids[i] + "/erasure"), "", Headers());
+    ASSERT_EQ(receipt.status, 200) << receipt.body;
+    EXPECT_EQ(Parse(receipt.body)["reason"], "request");
+  }
+  EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + kept), "", Headers("customer_service")).status, 200);
+  // Erased through the database: the server's decisions follow the change feed.
+  json decided;
+  for (int i = 0; i < 50; ++i) {
+    decided = Decide(ids[1], "customer_service");
+    if (decided["rule"] == "erased") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(decided["rule"], "erased") << decided.dump();
+  EXPECT_EQ(RunTillit({"audit", "verify", "--data", data()}).exit_code, 0);
+
+  // Again: nothing left to erase, and that is not an error.
+  WriteFile(file, ids[0] + "\n" + ids[1] + "\n");
+  RunResult again = RunTillit(args);
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("erased 0 subjects"));
+  EXPECT_THAT(again.out, HasSubstr("2 were erased already"));
+  // Mistakes: a subject and a file at once, a missing file, an unknown reason.
+  EXPECT_NE(
+      RunTillit({"erase", ids[0], "--config", ExampleConfig("minimagi"), "--data", data(), "--ids", file}).exit_code,
+      0);
+  RunResult missing =
+      RunTillit({"erase", "--config", ExampleConfig("minimagi"), "--data", data(), "--ids", dir_ / "nope.txt"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("nope.txt"));
+  RunResult reason = RunTillit(
+      {"erase", "--config", ExampleConfig("minimagi"), "--data", data(), "--ids", file, "--reason", "boredom"});
+  EXPECT_EQ(reason.exit_code, 1);
+  EXPECT_THAT(reason.err, HasSubstr("unknown erasure reason 'boredom'"));
 }
 
 // Minime (FI): after an erasure request, orders are kept under legal hold for 10 years (kirjanpitolaki 2:10),

@@ -293,6 +293,20 @@ TEST_F(RequestsTest, ErasureAndAccessRequestsAreCarriedOutOnceVerified) {
   EXPECT_FALSE(handled["history"].empty()) << handled.dump();
   RunResult audit = RunTillit({"audit", "verify", "--data", dir_ / "data"});
   EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+
+  // Sent mail, the erasure's confirmation with its sealed address included, leaves the outbox [mail] keep_days
+  // (30 by default) after it was queued: Kari's code and answer, and Ola's confirmation (Ola's code went with the
+  // erasure).
+  const std::vector<std::string> sweep = {"retention",          "run",    "--config",
+                                          dir_ / "tillit.toml", "--data", dir_ / "data"};
+  clock_->Set("2025-02-28T10:00:00Z");
+  RunResult early = RunTillit(sweep);
+  ASSERT_EQ(early.exit_code, 0) << early.err;
+  EXPECT_THAT(early.out, HasSubstr(" 0 finished mails"));
+  clock_->Set("2025-03-03T10:00:00Z");
+  RunResult late = RunTillit(sweep);
+  ASSERT_EQ(late.exit_code, 0) << late.err;
+  EXPECT_THAT(late.out, HasSubstr(" 3 finished mails"));
 }
 
 TEST_F(RequestsTest, CodesExpireAndTheSixthAttemptInvalidatesTheCode) {

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
@@ -32,6 +33,7 @@ using nlohmann::json;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using ::testing::UnorderedElementsAre;
 
 constexpr const char* kSecret = "whsec-0123456789abcdef";
 
@@ -133,13 +135,16 @@ class WebhookTest : public ::testing::Test {
   void Start(const std::string& statuses, const std::string& events, const std::string& server) {
     receiver_ = std::make_unique<Receiver>(dir_, statuses);
     ASSERT_NE(receiver_->port(), 0) << "the receiver did not start";
-    WriteFile(config(), ConfigWith(receiver_->url(), events, server));
+    StartWith(ConfigWith(receiver_->url(), events, server));
+  }
+  void StartWith(const std::string& text) {
+    WriteFile(config(), text);
     RunResult check = RunTillit({"check", config()});
     ASSERT_EQ(check.exit_code, 0) << check.err;
     server_ = std::make_unique<Server>(config(), data());
     ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key = RunTillit(
-        {"key", "create", "--data", data(), "--name", "shop", "--purposes", "contract,customer_service,profiling"});
+    RunResult key = RunTillit({"key", "create", "--data", data(), "--name", "shop", "--purposes",
+                               "contract,customer_service,profiling,rights_fulfilment"});
     ASSERT_EQ(key.exit_code, 0) << key.err;
     key_ = key.out.substr(0, key.out.size() - 1);
   }
@@ -155,9 +160,9 @@ class WebhookTest : public ::testing::Test {
     headers.insert(headers.end(), extra.begin(), extra.end());
     return Http("GET", server_->url(path), "", headers);
   }
-  std::string NewSubject() {
-    HttpResult r = Post("/v1/subjects", {{"identifiers", {{"email", "kari.nordmann@example.no"}}},
-                                         {"fields", {{"identity.name", "Kari Nordmann"}}}});
+  std::string NewSubject(const std::string& email = "kari.nordmann@example.no") {
+    HttpResult r =
+        Post("/v1/subjects", {{"identifiers", {{"email", email}}}, {"fields", {{"identity.name", "Kari Nordmann"}}}});
     EXPECT_EQ(r.status, 201) << r.body;
     return json::parse(r.body, nullptr, false).value("id", "");
   }
@@ -222,6 +227,11 @@ TEST_F(WebhookTest, RestrictionIsPostedAndUnsubscribedEventsAreNot) {
   Start("", R"("subject.restricted")", "webhook_retry_ms = 100\n");
   const std::string id = NewSubject();
   ASSERT_EQ(Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}}).status, 201);
+  // Posti received the subject's address, so it must hear of the restriction (Art. 19).
+  ASSERT_EQ(Post("/v1/subjects/" + id + "/disclosures",
+                 {{"recipient", "posti"}, {"categories", {"contact.address"}}, {"purpose", "contract"}})
+                .status,
+            201);
   HttpResult restrict = Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}});
   ASSERT_EQ(restrict.status, 201) << restrict.body;
   auto requests = receiver_->WaitFor(1);
@@ -232,6 +242,98 @@ TEST_F(WebhookTest, RestrictionIsPostedAndUnsubscribedEventsAreNot) {
   EXPECT_THAT(std::string(requests[0]["body"]), Not(HasSubstr("accuracy")));  // the reason stays home
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   EXPECT_EQ(receiver_->Requests().size(), 1u) << "consent.changed was not subscribed to";
+}
+
+// Art. 19: a rectification, restriction or erasure is told to the recipients the disclosure log says received the
+// subject's data (for a rectification, data of a changed category), to recipients that hold every subject (scope
+// "all"), and to nobody else — whichever way the change was made (PATCH, rights request, restriction, erasure).
+TEST_F(WebhookTest, Art19EventsReachOnlyTheRecipientsThatReceivedTheData) {
+  receiver_ = std::make_unique<Receiver>(dir_, "");
+  ASSERT_NE(receiver_->port(), 0) << "the receiver did not start";
+  const std::string base = "http://127.0.0.1:" + std::to_string(receiver_->port());
+  const std::string events = R"(events = ["subject.rectified", "subject.restricted", "subject.erased"])";
+  std::string text = ReadFile(ExampleConfig("minimagi"));
+  text += R"(
+[[recipient]]
+id = "posti"
+name = "Posti Oy"
+role = "processor"
+country = "FI"
+categories = ["identity.name", "contact.address", "customer.order"]
+purposes = ["contract"]
+service = "delivery"
+webhook = { url = ")" +
+          base + R"(/posti", secret = ")" + kSecret + R"(", )" + events + R"( }
+
+[[recipient]]
+id = "mailer"
+name = "Mailer Ab"
+role = "processor"
+country = "SE"
+categories = ["contact.email"]
+purposes = ["contract"]
+service = "email"
+webhook = { url = ")" +
+          base + R"(/mailer", secret = ")" + kSecret + R"(", )" + events + R"( }
+
+[[recipient]]
+id = "platform"
+name = "Shop platform"
+role = "processor"
+country = "FI"
+categories = ["identity.name", "contact.email", "contact.address"]
+purposes = ["contract"]
+service = "website"
+webhook = { url = ")" +
+          base + R"(/platform", secret = ")" + kSecret + R"(", scope = "all", )" + events + R"( }
+
+[server]
+webhook_retry_ms = 100
+)";
+  StartWith(text);
+  const std::string a = NewSubject("anna@example.fi");
+  const std::string b = NewSubject("bertil@example.se");
+  auto disclose = [&](const std::string& id, const std::string& recipient, const json& categories) {
+    ASSERT_EQ(Post("/v1/subjects/" + id + "/disclosures",
+                   {{"recipient", recipient}, {"categories", categories}, {"purpose", "contract"}})
+                  .status,
+              201);
+  };
+  disclose(a, "posti", {"identity.name", "contact.address"});
+  disclose(b, "mailer", {"contact.email"});
+
+  // A's name changes: Posti received it; the mailer received nothing of A's.
+  HttpResult name =
+      Http("PATCH", server_->url("/v1/subjects/" + a), R"({"fields":{"identity.name":"Anna Virtanen"}})", Auth());
+  ASSERT_EQ(name.status, 200) << name.body;
+  // A's e-mail changes: Posti never received it.
+  HttpResult email = Http("PATCH", server_->url("/v1/subjects/" + a),
+                          R"({"identifiers":{"email":"anna.virtanen@example.fi"}})", Auth());
+  ASSERT_EQ(email.status, 200) << email.body;
+  // B is restricted: the mailer received B's address.
+  ASSERT_EQ(Post("/v1/subjects/" + b + "/restriction", {{"reason", "accuracy contested"}}).status, 201);
+  // A is erased: Posti received A's data.
+  HttpResult erased = Post("/v1/subjects/" + a + "/erase", {{"reason", "request"}});
+  ASSERT_EQ(erased.status, 200) << erased.body;
+
+  auto requests = receiver_->WaitFor(7);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));  // anything more would arrive now
+  requests = receiver_->Requests();
+  std::map<std::string, std::vector<std::string>> got;  // path → "type subject [categories]"
+  for (const auto& r : requests) {
+    json body = json::parse(std::string(r["body"]));
+    std::string line = std::string(body["type"]) + " " + (body["subject_id"] == a ? "A" : "B");
+    if (body["data"].contains("categories")) line += " " + std::string(body["data"]["categories"]);
+    got[r["path"]].push_back(line);
+    EXPECT_TRUE(
+        core::VerifyWebhookSignature(kSecret, r["headers"].value("tillit-signature", ""), std::string(r["body"])));
+  }
+  EXPECT_THAT(got["/posti"], UnorderedElementsAre("subject.rectified A identity.name", "subject.erased A"));
+  EXPECT_THAT(got["/mailer"], ElementsAre("subject.restricted B"));
+  EXPECT_THAT(got["/platform"],
+              UnorderedElementsAre("subject.rectified A identity.name", "subject.rectified A contact.email",
+                                   "subject.restricted B", "subject.erased A"));
+  EXPECT_EQ(requests.size(), 7u);
 }
 
 TEST_F(WebhookTest, FailingReceiverIsRetriedWithBackoffUntilItAccepts) {

@@ -637,6 +637,20 @@ class PgWriteTxn final : public WriteTxn {
                                                    Params().Int64(before).Int64(Limit(limit))));
     return rows.affected();
   }
+  Result<int64_t> DeleteFinishedMail(int64_t before, size_t limit) override {
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("DELETE FROM outbox WHERE (subject_id, mail_id) IN (SELECT "
+                                                   "subject_id, mail_id FROM outbox WHERE status <> 'queued' AND "
+                                                   "created_at <= $1 ORDER BY created_at LIMIT $2)",
+                                                   Params().Int64(before).Int64(Limit(limit))));
+    return rows.affected();
+  }
+  Result<int64_t> DeleteFinishedWebhookDeliveries(int64_t before, size_t limit) override {
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("DELETE FROM webhook_outbox WHERE delivery_id IN (SELECT "
+                                                   "delivery_id FROM webhook_outbox WHERE status <> 'pending' AND "
+                                                   "created_at <= $1 ORDER BY created_at LIMIT $2)",
+                                                   Params().Int64(before).Int64(Limit(limit))));
+    return rows.affected();
+  }
   Status PutRightsRequest(const RightsRequestRow& row) override { return pg::PutRightsRequest(conn_, row); }
   Result<std::optional<RightsRequestRow>> RightsRequestForUpdate(std::string_view request_id) override {
     return pg::FindRightsRequest(conn_, request_id);

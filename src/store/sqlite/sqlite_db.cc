@@ -93,9 +93,12 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create) {
   std::unique_ptr<Db> db(new Db(raw));
   sqlite3_busy_timeout(raw, 5000);
   // WAL lets readers proceed beside the one writer; FULL makes every commit durable before it is acknowledged;
-  // secure_delete overwrites deleted content so erased data does not linger in free pages.
+  // secure_delete overwrites deleted content so erased data does not linger in free pages. A 16 MiB page cache per
+  // connection (the default is 2 MiB) keeps the B-tree interiors a write or read touches in memory, and reads go
+  // through a memory map of the file instead of a pread per page.
   TILLIT_RETURN_IF_ERROR(
-      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"));
+      db->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON; "
+               "PRAGMA cache_size=-16384; PRAGMA mmap_size=268435456;"));
   return db;
 }
 

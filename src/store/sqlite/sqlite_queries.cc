@@ -595,6 +595,22 @@ class SqliteWriteTxn final : public WriteTxn {
     TILLIT_RETURN_IF_ERROR(stmt->Run());
     return int64_t{sqlite3_changes(db_.raw())};
   }
+  Result<int64_t> DeleteFinishedMail(int64_t before, size_t limit) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                            db_.Cached("DELETE FROM outbox WHERE rowid IN (SELECT rowid FROM outbox WHERE "
+                                       "status <> 'queued' AND created_at <= ? ORDER BY created_at LIMIT ?)"));
+    stmt->Bind(1, before).Bind(2, static_cast<int64_t>(limit));
+    TILLIT_RETURN_IF_ERROR(stmt->Run());
+    return int64_t{sqlite3_changes(db_.raw())};
+  }
+  Result<int64_t> DeleteFinishedWebhookDeliveries(int64_t before, size_t limit) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                            db_.Cached("DELETE FROM webhook_outbox WHERE rowid IN (SELECT rowid FROM webhook_outbox "
+                                       "WHERE status <> 'pending' AND created_at <= ? ORDER BY created_at LIMIT ?)"));
+    stmt->Bind(1, before).Bind(2, static_cast<int64_t>(limit));
+    TILLIT_RETURN_IF_ERROR(stmt->Run());
+    return int64_t{sqlite3_changes(db_.raw())};
+  }
   Status PutRightsRequest(const RightsRequestRow& row) override { return sqlite::PutRightsRequest(db_, row); }
   Result<std::optional<RightsRequestRow>> RightsRequestForUpdate(std::string_view request_id) override {
     return sqlite::FindRightsRequest(db_, request_id);
