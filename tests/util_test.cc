@@ -6,6 +6,7 @@
 
 #include "config/duration.h"
 #include "util/clock.h"
+#include "util/csv.h"
 #include "util/random.h"
 #include "util/text.h"
 
@@ -147,6 +148,29 @@ TEST(Random, IdsAreOpaqueAndDistinct) {
   const std::string x = Random::Secure().NewId("sub_"), y = Random::Secure().NewId("sub_");
   EXPECT_NE(x, y);
   EXPECT_EQ(x.size(), 4u + 26u);
+}
+
+}  // namespace
+}  // namespace tillit
+
+namespace tillit {
+namespace {
+
+TEST(Csv, CellsAreQuotedAndFormulasStayText) {
+  EXPECT_EQ(CsvCell("Kari Nordmann"), "\"Kari Nordmann\"");
+  EXPECT_EQ(CsvCell("say \"hei\", then go"), "\"say \"\"hei\"\", then go\"");
+  EXPECT_EQ(CsvCell("line\nbreak"), "\"line\nbreak\"");
+  // What a spreadsheet would run: prefixed with an apostrophe.
+  EXPECT_EQ(CsvCell("=HYPERLINK(\"http://x\",\"y\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
+  EXPECT_EQ(CsvCell("@SUM(A1)"), "\"'@SUM(A1)\"");
+  EXPECT_EQ(CsvCell("+47 cmd"), "\"'+47 cmd\"");
+  EXPECT_EQ(CsvCell("-2+3"), "\"'-2+3\"");
+  EXPECT_EQ(CsvCell("\tx"), "\"'\tx\"");
+  // Numbers stay numbers; empty stays empty.
+  EXPECT_EQ(CsvCell("-12.50"), "\"-12.50\"");
+  EXPECT_EQ(CsvCell("+3"), "\"+3\"");
+  EXPECT_EQ(CsvCell(""), "\"\"");
+  EXPECT_EQ(CsvRecord({"a", "=1+1", "3"}), "\"a\",\"'=1+1\",\"3\"\r\n");
 }
 
 }  // namespace

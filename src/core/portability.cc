@@ -1,6 +1,5 @@
 #include "core/portability.h"
 
-#include <csv.h>
 #include <zip.h>
 
 #include <algorithm>
@@ -10,6 +9,7 @@
 #include <set>
 
 #include "policy/policy.h"
+#include "util/csv.h"
 
 namespace tillit::core {
 namespace {
@@ -83,24 +83,9 @@ Kysymykset: {{email}}
 )"},
 };
 
-// One CSV field, quoted as RFC 4180 asks (libcsv doubles the quotes inside).
-std::string CsvField(std::string_view value) {
-  std::string out(value.size() * 2 + 2, '\0');
-  out.resize(csv_write(out.data(), out.size(), value.data(), value.size()));
-  return out;
-}
-
 std::string CsvTable(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
-  std::string out;
-  auto line = [&out](const std::vector<std::string>& cells) {
-    for (size_t i = 0; i < cells.size(); ++i) {
-      if (i > 0) out += ',';
-      out += CsvField(cells[i]);
-    }
-    out += "\r\n";
-  };
-  line(header);
-  for (const auto& row : rows) line(row);
+  std::string out = CsvRecord(header);
+  for (const auto& row : rows) out += CsvRecord(row);
   return out;
 }
 

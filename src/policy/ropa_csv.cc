@@ -1,25 +1,13 @@
 // The record of processing activities as CSV: a header row and one row per activity (purpose). Lists inside a field
-// are separated by "; ". Every field goes through libcsv's writer, which quotes it and doubles embedded quotes, so
-// commas, quotes and line breaks in names and descriptions survive any spreadsheet.
-#include <csv.h>
-
+// are separated by "; ". Every field goes through util/csv (libcsv's writer quotes it and doubles embedded quotes, and
+// a cell that would run as a formula is kept text), so names and descriptions survive any spreadsheet.
 #include "policy/ropa.h"
+#include "util/csv.h"
 
 namespace tillit::policy {
 namespace {
 
-void AppendField(std::string& out, std::string_view field, bool first) {
-  if (!first) out += ',';
-  const size_t needed = csv_write(nullptr, 0, field.data(), field.size());
-  std::string quoted(needed, '\0');
-  csv_write(quoted.data(), quoted.size(), field.data(), field.size());
-  out += quoted;
-}
-
-void AppendRow(std::string& out, const std::vector<std::string>& fields) {
-  for (size_t i = 0; i < fields.size(); ++i) AppendField(out, fields[i], i == 0);
-  out += "\r\n";  // RFC 4180
-}
+void AppendRow(std::string& out, const std::vector<std::string>& fields) { out += CsvRecord(fields); }
 
 template <typename T, typename Fn>
 std::string List(const std::vector<T>& items, Fn fn) {
