@@ -1,10 +1,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "config/duration.h"
+#include "core/subject_id_map.h"
 #include "util/clock.h"
 #include "util/csv.h"
 #include "util/random.h"
@@ -175,3 +177,35 @@ TEST(Csv, CellsAreQuotedAndFormulasStayText) {
 
 }  // namespace
 }  // namespace tillit
+
+namespace tillit::core {
+namespace {
+
+TEST(SubjectIdMap, KeepsEveryIdAndGivesItBackUnchanged) {
+  SubjectIdMap<int> map;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 200; ++i) ids.push_back(Random::Secure().NewId("sub_"));
+  ids.push_back("sub_a");                           // not a generated id: kept as a string
+  ids.push_back("sub_ABCDEFGHIJKLMNOPQRSTUVWXYZ");  // upper case is not base32 here
+  ids.push_back("cus_abcdefghijklmnopqrstuvwxyz");  // another prefix
+  ids.push_back("sub_aaaaaaaaaaaaaaaaaaaaaaaaa7");  // the highest value of the last characters
+  for (size_t i = 0; i < ids.size(); ++i) map[ids[i]] = static_cast<int>(i);
+  EXPECT_EQ(map.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    ASSERT_NE(map.Find(ids[i]), nullptr) << ids[i];
+    EXPECT_EQ(*map.Find(ids[i]), static_cast<int>(i)) << ids[i];
+  }
+  EXPECT_EQ(map.Find("sub_zzzzzzzzzzzzzzzzzzzzzzzzzz"), nullptr);
+  std::map<std::string, int> seen;
+  map.ForEach([&](const std::string& id, int value) { seen[id] = value; });
+  ASSERT_EQ(seen.size(), ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) EXPECT_EQ(seen[ids[i]], static_cast<int>(i)) << ids[i];
+  EXPECT_TRUE(map.Erase(ids[0]));
+  EXPECT_TRUE(map.Erase("sub_a"));
+  EXPECT_FALSE(map.Erase("sub_a"));
+  EXPECT_EQ(map.Find(ids[0]), nullptr);
+  EXPECT_EQ(map.size(), ids.size() - 2);
+}
+
+}  // namespace
+}  // namespace tillit::core

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <mutex>
 #include <tuple>
+#include <utility>
 
 #include "config/countries.h"
 #include "core/prohibitions.h"
@@ -22,34 +23,90 @@ bool Blocks(std::string_view status) { return status == "active" || status == "u
 
 }  // namespace
 
-void DecisionIndex::Merge(SubjectState& state, const store::ConsentEventRow& event) {
-  ConsentFact fact{event.purpose, event.channel, event.action, event.at, event.revision, event.unproven};
+DecisionIndex::Extra& DecisionIndex::ExtraOf(SubjectState& state) {
+  if (!state.extra) state.extra = std::make_unique<Extra>();
+  return *state.extra;
+}
+
+const DecisionIndex::Extra& DecisionIndex::ExtraOf(const SubjectState& state) {
+  static const Extra kNone;
+  return state.extra ? *state.extra : kNone;
+}
+
+std::string_view DecisionIndex::CountryOf(const SubjectState& state) {
+  return state.country[0] == 0 ? std::string_view() : std::string_view(state.country.data(), 2);
+}
+
+void DecisionIndex::SetCountry(SubjectState& state, std::string_view country) {
+  state.country = {};
+  if (country.size() == 2) state.country = {country[0], country[1]};
+}
+
+uint8_t DecisionIndex::ChannelCode(std::string_view channel) {
+  if (channel.empty()) return 0;
+  auto parsed = config::ParseChannel(channel);
+  return parsed ? static_cast<uint8_t>(1 + static_cast<int>(*parsed)) : uint8_t{255};
+}
+
+std::string_view DecisionIndex::ChannelName(uint8_t code) {
+  if (code == 0 || code == 255) return {};
+  return config::ChannelId(static_cast<config::Channel>(code - 1));
+}
+
+std::optional<uint16_t> DecisionIndex::PurposeIndex(std::string_view purpose) const {
+  for (size_t i = 0; i < config_->purposes.size(); ++i) {
+    if (config_->purposes[i].id == purpose) return static_cast<uint16_t>(i);
+  }
+  return std::nullopt;
+}
+
+void DecisionIndex::Merge(SubjectState& state, const store::ConsentEventRow& event) const {
+  // A purpose the configuration no longer has cannot be asked about: its events need no place in memory.
+  const auto purpose = PurposeIndex(event.purpose);
+  if (!purpose) return;
+  Action action = Action::kOther;
+  if (event.action == "given") action = Action::kGiven;
+  if (event.action == "withdrawn") action = Action::kWithdrawn;
+  if (event.action == "refused") action = Action::kRefused;
+  if (event.action == "existing_customer") action = Action::kExistingCustomer;
+  const ConsentFact fact{
+      event.at, static_cast<int32_t>(event.revision), *purpose, ChannelCode(event.channel), action, event.unproven};
   for (auto& known : state.consents) {
-    if (known.purpose == event.purpose && known.channel == event.channel) {
-      if (event.at >= known.at) known = std::move(fact);
+    if (known.purpose == fact.purpose && known.channel == fact.channel) {
+      if (event.at >= known.at) known = fact;
       return;
     }
   }
-  state.consents.push_back(std::move(fact));
+  state.consents.push_back(fact);
 }
 
 void DecisionIndex::Merge(SubjectState& state, const store::ObjectionRow& objection) {
-  for (auto& fact : state.objections) {
+  for (auto& fact : ExtraOf(state).objections) {
     if (fact.id == objection.objection_id) {
       fact.status = objection.status;
       return;
     }
   }
-  state.objections.push_back({objection.objection_id, objection.purpose, objection.channel, objection.status});
+  ExtraOf(state).objections.push_back({objection.objection_id, objection.purpose, objection.channel, objection.status});
 }
 
 void DecisionIndex::Merge(SubjectState& state, const store::ProhibitionRow& prohibition) {
-  auto& facts = state.prohibitions;
+  auto& facts = ExtraOf(state).prohibitions;
   facts.erase(std::remove_if(facts.begin(), facts.end(),
                              [&](const ProhibitionFact& f) { return f.id == prohibition.prohibition_id; }),
               facts.end());
   if (prohibition.lifted_at) return;
   facts.push_back({prohibition.prohibition_id, prohibition.code, prohibition.purpose, prohibition.channel});
+}
+
+const DecisionIndex::ConsentFact* DecisionIndex::LatestConsent(const SubjectState& state, uint16_t purpose,
+                                                               uint8_t channel) {
+  const ConsentFact* best = nullptr;
+  for (const auto& c : state.consents) {
+    if (c.purpose != purpose || (c.channel != 0 && c.channel != channel)) continue;
+    if (best == nullptr || c.at > best->at || (c.at == best->at && c.channel != 0)) best = &c;
+  }
+  return best;
 }
 
 void DecisionIndex::SetIndexer(const crypto::BlindIndexer& indexer) {
@@ -58,7 +115,7 @@ void DecisionIndex::SetIndexer(const crypto::BlindIndexer& indexer) {
   }
 }
 
-std::string DecisionIndex::CountryOf(const std::vector<uint8_t>& index) const {
+std::string DecisionIndex::CountryOfIndex(const std::vector<uint8_t>& index) const {
   auto it = country_by_index_.find(index);
   return it != country_by_index_.end() ? it->second : std::string();
 }
@@ -69,20 +126,22 @@ Status DecisionIndex::ReloadRegisters(store::Store& store) {
   std::unique_lock lock(mu_);
   register_imported_at_.clear();
   for (const auto& r : registers) register_imported_at_[r.register_id] = r.imported_at;
-  for (auto& [id, state] : subjects_) state.listed.clear();
+  subjects_.ForEachValue([](SubjectState& state) {
+    if (state.extra) state.extra->listed.clear();
+  });
   for (const auto& m : matches) {
-    auto it = subjects_.find(m.subject_id);
-    if (it != subjects_.end()) it->second.listed.push_back({m.register_id, m.kind});
+    if (SubjectState* state = subjects_.Find(m.subject_id)) ExtraOf(*state).listed.push_back({m.register_id, m.kind});
   }
   return Status::Ok();
 }
 
 Status DecisionIndex::Rebuild(store::Store& store) {
-  std::unordered_map<std::string, SubjectState, Hash, std::equal_to<>> loaded;
+  SubjectIdMap<SubjectState> loaded;
   constexpr size_t kPage = 5000;
   std::optional<std::pair<int64_t, std::string>> after;
   while (true) {
     TILLIT_ASSIGN_OR_RETURN(auto page, store.ListSubjects(after, kPage));
+    loaded.reserve(loaded.size() + page.size());
     for (const auto& s : page) loaded[s.id].erased = s.erased_at.has_value();
     if (page.size() < kPage) break;
     after = std::make_pair(page.back().created_at, page.back().id);
@@ -128,8 +187,7 @@ Status DecisionIndex::Rebuild(store::Store& store) {
     while (true) {
       TILLIT_ASSIGN_OR_RETURN(auto page, store.ScanSharedIndex(store::IndexKind::kCountry, "", value, subject, kPage));
       for (const auto& [owner, index] : page) {
-        auto it = loaded.find(owner);
-        if (it != loaded.end()) it->second.country = CountryOf(index);
+        if (SubjectState* state = loaded.Find(owner)) SetCountry(*state, CountryOfIndex(index));
       }
       if (page.size() < kPage) break;
       subject = page.back().first;
@@ -147,8 +205,7 @@ Status DecisionIndex::Refresh(store::Store& store, const std::string& subject_id
   uint32_t seen = 0;
   {
     std::shared_lock lock(mu_);
-    auto it = subjects_.find(subject_id);
-    if (it != subjects_.end()) seen = it->second.version;
+    if (const SubjectState* known = subjects_.Find(subject_id)) seen = known->version;
   }
   TILLIT_ASSIGN_OR_RETURN(auto subject, store.FindSubject(subject_id));
   SubjectState state;
@@ -166,17 +223,17 @@ Status DecisionIndex::Refresh(store::Store& store, const std::string& subject_id
     for (const auto& p : prohibitions) Merge(state, p);
     if (!country_by_index_.empty()) {
       TILLIT_ASSIGN_OR_RETURN(auto countries, store.ScanSharedIndex(store::IndexKind::kCountry, subject_id, {}, "", 4));
-      for (const auto& [owner, index] : countries) state.country = CountryOf(index);
+      for (const auto& [owner, index] : countries) SetCountry(state, CountryOfIndex(index));
     }
     TILLIT_ASSIGN_OR_RETURN(auto matches, store.ListOptOutMatches(subject_id));
-    for (const auto& m : matches) state.listed.push_back({m.register_id, m.kind});
+    for (const auto& m : matches) ExtraOf(state).listed.push_back({m.register_id, m.kind});
   }
   std::unique_lock lock(mu_);
-  auto it = subjects_.find(subject_id);
+  const SubjectState* known = subjects_.Find(subject_id);
   // A change applied here while the store was read is newer than what was read: keep it.
-  if (it != subjects_.end() && it->second.version != seen) return Status::Ok();
+  if (known != nullptr && known->version != seen) return Status::Ok();
   if (!subject) {
-    if (it != subjects_.end()) subjects_.erase(it);
+    subjects_.Erase(subject_id);
     return Status::Ok();
   }
   state.version = seen;
@@ -223,9 +280,9 @@ void DecisionIndex::SetMarketingFacts(const std::string& subject_id, std::string
                                       std::vector<std::pair<std::string, store::IndexKind>> listed) {
   std::unique_lock lock(mu_);
   SubjectState& state = subjects_[subject_id];
-  state.country = std::move(country);
-  state.listed.clear();
-  for (auto& [register_id, kind] : listed) state.listed.push_back({std::move(register_id), kind});
+  SetCountry(state, country);
+  if (state.extra) state.extra->listed.clear();
+  for (auto& [register_id, kind] : listed) ExtraOf(state).listed.push_back({std::move(register_id), kind});
   ++state.version;
 }
 
@@ -238,7 +295,7 @@ void DecisionIndex::ApplyProhibition(const store::ProhibitionRow& prohibition) {
 
 bool DecisionIndex::Contains(std::string_view subject_id) const {
   std::shared_lock lock(mu_);
-  return subjects_.find(subject_id) != subjects_.end();
+  return subjects_.Find(subject_id) != nullptr;
 }
 
 size_t DecisionIndex::size() const {
@@ -258,9 +315,9 @@ Result<Decision> DecisionIndex::Decide(std::string_view subject_id, std::string_
                                    "unknown_channel");
   }
   std::shared_lock lock(mu_);
-  auto it = subjects_.find(subject_id);
-  if (it == subjects_.end()) return Status::NotFound("no subject with this id", "subject_not_found");
-  return Evaluate(it->second, *p, channel, ToMicros(now));
+  const SubjectState* state = subjects_.Find(subject_id);
+  if (state == nullptr) return Status::NotFound("no subject with this id", "subject_not_found");
+  return Evaluate(*state, *p, channel, ToMicros(now));
 }
 
 Result<std::vector<std::string>> DecisionIndex::Allowed(std::string_view purpose, std::string_view channel,
@@ -277,9 +334,9 @@ Result<std::vector<std::string>> DecisionIndex::Allowed(std::string_view purpose
   const int64_t at = ToMicros(now);
   std::vector<std::string> ids;
   std::shared_lock lock(mu_);
-  for (const auto& [id, state] : subjects_) {
-    if (Evaluate(state, *p, channel, at).allow) ids.push_back(id);
-  }
+  subjects_.ForEach([&](std::string id, const SubjectState& state) {
+    if (Evaluate(state, *p, channel, at).allow) ids.push_back(std::move(id));
+  });
   return ids;
 }
 
@@ -294,30 +351,33 @@ std::vector<Renewal> DecisionIndex::Renewals(const std::optional<RenewalKey>& af
   std::vector<Renewal> page;
   if (limit == 0) return page;
   std::shared_lock lock(mu_);
-  for (const auto& [id, state] : subjects_) {
-    if (state.erased) continue;
-    if (after && id < after->subject_id) continue;
+  subjects_.ForEach([&](const std::string& id, const SubjectState& state) {
+    if (state.erased) return;
+    if (after && id < after->subject_id) return;
     for (const ConsentFact& c : state.consents) {
-      if (c.action != "given") continue;
-      const config::Purpose* p = config_->FindPurpose(c.purpose);
-      if (p == nullptr || p->legal_basis != LegalBasis::kConsent) continue;
-      if (after && std::tie(id, c.purpose, c.channel) <= std::tie(after->subject_id, after->purpose, after->channel)) {
+      if (c.action != Action::kGiven) continue;
+      const config::Purpose* p = &config_->purposes[c.purpose];
+      if (p->legal_basis != LegalBasis::kConsent) continue;
+      const std::string_view purpose = p->id;
+      const std::string_view channel = ChannelName(c.channel);
+      if (after && std::tie(id, purpose, channel) <=
+                       std::tie(after->subject_id, std::as_const(after->purpose), std::as_const(after->channel))) {
         continue;
       }
       if (!page.empty() && page.size() >= limit &&
-          std::tie(id, c.purpose, c.channel) >=
+          std::tie(id, purpose, channel) >=
               std::tie(page.front().subject_id, page.front().purpose, page.front().channel)) {
         continue;
       }
       // A consent for one channel is not current when a later event for every channel replaced it.
       const bool replaced =
-          !c.channel.empty() && std::any_of(state.consents.begin(), state.consents.end(), [&](const ConsentFact& o) {
-            return o.purpose == c.purpose && o.channel.empty() && o.at > c.at;
+          c.channel != 0 && std::any_of(state.consents.begin(), state.consents.end(), [&](const ConsentFact& o) {
+            return o.purpose == c.purpose && o.channel == 0 && o.at > c.at;
           });
       if (replaced) continue;
       std::optional<int64_t> expires;
       if (p->consent_validity) expires = ToMicros(config::AddDuration(FromMicros(c.at), *p->consent_validity));
-      const Decision d = Evaluate(state, *p, c.channel, at);
+      const Decision d = Evaluate(state, *p, channel, at);
       std::string_view reason;
       if (d.rule == "consent_outdated" || d.rule == "consent_expired") {
         reason = d.rule;
@@ -328,14 +388,14 @@ std::vector<Renewal> DecisionIndex::Renewals(const std::optional<RenewalKey>& af
       } else {
         continue;
       }
-      page.push_back({id, c.purpose, c.channel, reason, c.at, expires});
+      page.push_back({id, std::string(purpose), std::string(channel), reason, c.at, expires});
       std::push_heap(page.begin(), page.end(), key_less);
       if (page.size() > limit) {
         std::pop_heap(page.begin(), page.end(), key_less);
         page.pop_back();
       }
     }
-  }
+  });
   std::sort_heap(page.begin(), page.end(), key_less);
   return page;
 }
@@ -344,17 +404,11 @@ Decision DecisionIndex::Evaluate(const SubjectState& state, const config::Purpos
                                  int64_t now) const {
   const std::string_view basis = config::LegalBasisId(p.legal_basis);
 
-  // The latest consent event for (purpose, channel) or (purpose, every channel).
-  auto latest_consent = [&](std::string_view purpose) -> const ConsentFact* {
-    const ConsentFact* best = nullptr;
-    for (const auto& c : state.consents) {
-      if (c.purpose != purpose || (!c.channel.empty() && c.channel != channel)) continue;
-      if (best == nullptr || c.at > best->at || (c.at == best->at && !c.channel.empty())) best = &c;
-    }
-    return best;
-  };
+  const uint16_t purpose_index = static_cast<uint16_t>(&p - config_->purposes.data());
+  const uint8_t channel_code = ChannelCode(channel);
+  const Extra& extra = ExtraOf(state);
   auto objected = [&](std::string_view purpose, bool overrides_count) {
-    for (const auto& o : state.objections) {
+    for (const auto& o : extra.objections) {
       if (o.purpose != purpose || (!o.channel.empty() && o.channel != channel)) continue;
       if (Blocks(o.status) || (!overrides_count && o.status == "overridden")) return true;
     }
@@ -368,15 +422,15 @@ Decision DecisionIndex::Evaluate(const SubjectState& state, const config::Purpos
   }
   // 2. Restricted (Art. 18(2)).
   if (state.restricted_since) {
-    const ConsentFact* c = latest_consent(p.id);
-    const bool consented_during = c != nullptr && c->action == "given" && c->at >= *state.restricted_since;
+    const ConsentFact* c = LatestConsent(state, purpose_index, channel_code);
+    const bool consented_during = c != nullptr && c->action == Action::kGiven && c->at >= *state.restricted_since;
     const bool exempt =
         p.id == config::kLegalClaims || p.id == config::kRightsFulfilment || p.legal_basis == LegalBasis::kPublicTask;
     if (!consented_during && !exempt) return Deny("restricted", basis);
   }
   // 3. An objection to the channel itself, whatever the purpose.
   if (!channel.empty()) {
-    for (const auto& o : state.objections) {
+    for (const auto& o : extra.objections) {
       if (o.purpose.empty() && o.channel == channel && o.status != "overridden") return Deny("objected", basis);
     }
     if (!p.channels.empty()) {
@@ -396,10 +450,10 @@ Decision DecisionIndex::Evaluate(const SubjectState& state, const config::Purpos
   const Decision by_basis = [&]() -> Decision {
     switch (p.legal_basis) {
       case LegalBasis::kConsent: {
-        const ConsentFact* c = latest_consent(p.id);
-        if (c == nullptr || c->action == "existing_customer") return Deny("no_consent", basis);
-        if (c->action == "withdrawn") return Deny("consent_withdrawn", basis);
-        if (c->action != "given") return Deny("consent_refused", basis);
+        const ConsentFact* c = LatestConsent(state, purpose_index, channel_code);
+        if (c == nullptr || c->action == Action::kExistingCustomer) return Deny("no_consent", basis);
+        if (c->action == Action::kWithdrawn) return Deny("consent_withdrawn", basis);
+        if (c->action != Action::kGiven) return Deny("consent_refused", basis);
         if (c->revision < p.revision) return Deny("consent_outdated", basis);
         if (p.consent_validity && ToMicros(config::AddDuration(FromMicros(c->at), *p.consent_validity)) <= now) {
           return Deny("consent_expired", basis);
@@ -412,23 +466,25 @@ Decision DecisionIndex::Evaluate(const SubjectState& state, const config::Purpos
         // An objection to direct marketing is absolute; to anything else it holds until compelling grounds.
         if (objected(p.id, /*overrides_count=*/!marketing)) return Deny("objected", basis);
         if (marketing && (channel == "email" || channel == "sms")) {
-          const ConsentFact* c = latest_consent(p.id);
-          if (c != nullptr && c->action == "given") return Allow("consent", basis);
-          if (c != nullptr && c->action == "withdrawn") return Deny("consent_withdrawn", basis);
-          if (c != nullptr && c->action == "refused") return Deny("consent_refused", basis);
+          const ConsentFact* c = LatestConsent(state, purpose_index, channel_code);
+          if (c != nullptr && c->action == Action::kGiven) return Allow("consent", basis);
+          if (c != nullptr && c->action == Action::kWithdrawn) return Deny("consent_withdrawn", basis);
+          if (c != nullptr && c->action == Action::kRefused) return Deny("consent_refused", basis);
           // The subject's own country decides whether its law has the exception (ePrivacy Art. 13(2)).
-          const std::string_view country = state.country.empty() ? config_->controller.country : state.country;
-          if (c != nullptr && c->action == "existing_customer" && config_->marketing.existing_customer_exception &&
-              p.own_similar_products && config::AllowsExistingCustomerException(country)) {
+          const std::string_view own = CountryOf(state);
+          const std::string_view country = own.empty() ? std::string_view(config_->controller.country) : own;
+          if (c != nullptr && c->action == Action::kExistingCustomer &&
+              config_->marketing.existing_customer_exception && p.own_similar_products &&
+              config::AllowsExistingCustomerException(country)) {
             return Allow("existing_customer", basis);
           }
           return Deny("not_existing_customer", basis);
         }
         if (marketing) {
           // A withdrawal recorded for the purpose stops it on every channel.
-          const ConsentFact* c = latest_consent(p.id);
-          if (c != nullptr && c->action == "withdrawn") return Deny("consent_withdrawn", basis);
-          if (c != nullptr && c->action == "refused") return Deny("consent_refused", basis);
+          const ConsentFact* c = LatestConsent(state, purpose_index, channel_code);
+          if (c != nullptr && c->action == Action::kWithdrawn) return Deny("consent_withdrawn", basis);
+          if (c != nullptr && c->action == Action::kRefused) return Deny("consent_refused", basis);
         }
         return Allow("legitimate_interest", basis);
       }
@@ -443,7 +499,8 @@ Decision DecisionIndex::Evaluate(const SubjectState& state, const config::Purpos
 Decision DecisionIndex::ChannelRules(const SubjectState& state, const config::Purpose& p, std::string_view channel,
                                      int64_t now, Decision allowed) const {
   // 6a. A prohibition code that covers the purpose over the channel.
-  for (const auto& f : state.prohibitions) {
+  const Extra& extra = ExtraOf(state);
+  for (const auto& f : extra.prohibitions) {
     const ProhibitionCode* code = FindProhibitionCode(f.code);
     if (code != nullptr && ProhibitionCovers(*code, f.purpose, f.channel, p, channel)) {
       return Deny("prohibition_code", allowed.basis);
@@ -453,20 +510,18 @@ Decision DecisionIndex::ChannelRules(const SubjectState& state, const config::Pu
 
   // 6b. National opt-out registers, for phone and post. A subject who asked for this marketing is not held back by
   // a register; an existing customer is not where the register exempts existing customers.
-  const ConsentFact* latest = nullptr;
-  for (const auto& c : state.consents) {
-    if (c.purpose != p.id || (!c.channel.empty() && c.channel != channel)) continue;
-    if (latest == nullptr || c.at > latest->at || (c.at == latest->at && !c.channel.empty())) latest = &c;
-  }
-  if (latest != nullptr && latest->action == "given") return allowed;
-  const bool existing_customer = latest != nullptr && latest->action == "existing_customer";
-  const std::string_view country = state.country.empty() ? config_->controller.country : state.country;
+  const ConsentFact* latest =
+      LatestConsent(state, static_cast<uint16_t>(&p - config_->purposes.data()), ChannelCode(channel));
+  if (latest != nullptr && latest->action == Action::kGiven) return allowed;
+  const bool existing_customer = latest != nullptr && latest->action == Action::kExistingCustomer;
+  const std::string_view own = CountryOf(state);
+  const std::string_view country = own.empty() ? std::string_view(config_->controller.country) : own;
   const auto asked = config::ParseChannel(channel);
   const store::IndexKind by = channel == "phone" ? store::IndexKind::kPhone : store::IndexKind::kPostalAddress;
   for (const auto& r : config_->marketing.opt_out_registers) {
     if (std::find(r.channels.begin(), r.channels.end(), *asked) == r.channels.end()) continue;
     if (existing_customer && r.existing_customers_exempt) continue;
-    const bool listed = std::any_of(state.listed.begin(), state.listed.end(),
+    const bool listed = std::any_of(extra.listed.begin(), extra.listed.end(),
                                     [&](const Listing& l) { return l.register_id == r.id && l.kind == by; });
     if (!listed && r.country != country) continue;
     auto imported = register_imported_at_.find(r.id);

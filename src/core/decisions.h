@@ -29,6 +29,7 @@
 #ifndef TILLIT_CORE_DECISIONS_H_
 #define TILLIT_CORE_DECISIONS_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -40,6 +41,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "core/subject_id_map.h"
 #include "crypto/blind_index.h"
 #include "store/store.h"
 #include "util/clock.h"
@@ -127,12 +129,14 @@ class DecisionIndex {
   size_t size() const;
 
  private:
+  enum class Action : uint8_t { kGiven, kWithdrawn, kRefused, kExistingCustomer, kOther };
+  // The latest consent event for one (purpose, channel), in 24 bytes: the index holds one per subject and purpose.
   struct ConsentFact {
-    std::string purpose;
-    std::string channel;
-    std::string action;
     int64_t at = 0;
-    int64_t revision = 0;
+    int32_t revision = 0;
+    uint16_t purpose = 0;  // index into config_->purposes (events for purposes the configuration lacks are not kept)
+    uint8_t channel = 0;   // 0: every channel; else 1 + config::Channel
+    Action action = Action::kOther;
     bool unproven = false;  // imported without evidence
   };
   struct ObjectionFact {
@@ -151,28 +155,39 @@ class DecisionIndex {
     std::string register_id;
     store::IndexKind kind;  // kPhone or kPostalAddress: which of the subject's values the register lists
   };
-  struct SubjectState {
-    bool erased = false;
-    // Raised by every change this server applies, so a refresh loaded meanwhile does not overwrite a newer state
-    // (the feed brings the subject round again).
-    uint32_t version = 0;
-    std::optional<int64_t> restricted_since;
-    std::vector<ConsentFact> consents;  // the latest event per (purpose, channel)
+  // What few subjects have: kept out of line, so the common subject stays small.
+  struct Extra {
     std::vector<ObjectionFact> objections;
     std::vector<ProhibitionFact> prohibitions;  // unlifted
     std::vector<Listing> listed;                // opt-out registers that list the subject
-    std::string country;                        // ISO code; "" when unknown (the controller's then)
   };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  struct SubjectState {
+    // Raised by every change this server applies, so a refresh loaded meanwhile does not overwrite a newer state
+    // (the feed brings the subject round again).
+    uint32_t version = 0;
+    bool erased = false;
+    std::array<char, 2> country{};  // ISO code; zeros when unknown (the controller's then)
+    std::optional<int64_t> restricted_since;
+    std::vector<ConsentFact> consents;  // the latest event per (purpose, channel)
+    std::unique_ptr<Extra> extra;       // null while the subject has none of it
   };
 
-  static void Merge(SubjectState& state, const store::ConsentEventRow& event);
+  static Extra& ExtraOf(SubjectState& state);
+  static const Extra& ExtraOf(const SubjectState& state);
+  static std::string_view CountryOf(const SubjectState& state);
+  static void SetCountry(SubjectState& state, std::string_view country);
+  static uint8_t ChannelCode(std::string_view channel);
+  static std::string_view ChannelName(uint8_t code);
+  // The index of `purpose` in the configuration; nullopt for a purpose it lacks.
+  std::optional<uint16_t> PurposeIndex(std::string_view purpose) const;
+
+  void Merge(SubjectState& state, const store::ConsentEventRow& event) const;
   static void Merge(SubjectState& state, const store::ObjectionRow& objection);
   static void Merge(SubjectState& state, const store::ProhibitionRow& prohibition);
   // The country of a kCountry index value; "" when it is none this index knows.
-  std::string CountryOf(const std::vector<uint8_t>& index) const;
+  std::string CountryOfIndex(const std::vector<uint8_t>& index) const;
+  // The latest consent fact for purpose `purpose` (an index) over `channel` (a ChannelCode), or for every channel.
+  static const ConsentFact* LatestConsent(const SubjectState& state, uint16_t purpose, uint8_t channel);
   // Rule 6 for what rules 1–5 allowed.
   Decision ChannelRules(const SubjectState& state, const config::Purpose& p, std::string_view channel, int64_t now,
                         Decision allowed) const;
@@ -181,9 +196,9 @@ class DecisionIndex {
 
   std::shared_ptr<const config::Config> config_;
   mutable std::shared_mutex mu_;
-  std::unordered_map<std::string, SubjectState, Hash, std::equal_to<>> subjects_;  // guarded by mu_
-  std::unordered_map<std::string, int64_t> register_imported_at_;                  // guarded by mu_
-  std::map<std::vector<uint8_t>, std::string> country_by_index_;  // set once by SetIndexer, before any reader
+  SubjectIdMap<SubjectState> subjects_;                            // guarded by mu_
+  std::unordered_map<std::string, int64_t> register_imported_at_;  // guarded by mu_
+  std::map<std::vector<uint8_t>, std::string> country_by_index_;   // set once by SetIndexer, before any reader
 };
 
 }  // namespace tillit::core
