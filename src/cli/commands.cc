@@ -478,13 +478,16 @@ int RunRetention(const std::string& config_path, const std::string& data_dir, bo
   options.dry_run = dry_run;
   options.batch = batch == 0 ? 500 : batch;
   Result<core::SweepReport> report = Status::Unavailable("the sweep did not run");
+  double sweep_ms = 0;
   {
     ProgressBar bar(dry_run ? "looking for expired data" : "deleting expired data");
     options.progress = [&bar](int64_t done, int64_t found) {
       bar.set_total(found);
       bar.Update(done);
     };
+    const auto started = std::chrono::steady_clock::now();
     report = sweeper.Sweep(options);
+    sweep_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   }
   erasure.Stop();
   store.Close();
@@ -501,6 +504,7 @@ int RunRetention(const std::string& config_path, const std::string& data_dir, bo
     std::cout << "deleted " << report->reports_deleted << " expired access reports, " << report->mail_deleted
               << " finished mails and " << report->webhook_deliveries_deleted << " finished webhook deliveries\n";
   }
+  std::cout << "the sweep took " << static_cast<int64_t>(sweep_ms + 0.5) << " ms\n";
   if (!report->by_kind.empty()) {
     std::cout << "records by kind:\n";
     for (const auto& [kind, n] : report->by_kind) std::cout << "  " << kind << "  " << n << "\n";

@@ -224,6 +224,7 @@ TEST_F(ErasureTest, LilleminiKeepsCustomerDataSixMonthsAfterTheSubscriptionAndIn
   RunResult idle = Sweep();
   ASSERT_EQ(idle.exit_code, 0) << idle.err;
   EXPECT_THAT(idle.out, HasSubstr("erased 0 subjects"));
+  EXPECT_THAT(idle.out, ::testing::ContainsRegex("the sweep took [0-9]+ ms"));
   HttpResult end = Post("/v1/subjects/" + id + "/agreements/SUB-17/end", json::object());
   ASSERT_EQ(end.status, 200) << end.body;
   EXPECT_EQ(Parse(end.body)["ended_at"], "2027-06-30T12:00:00Z");
