@@ -502,7 +502,8 @@ int RunRetention(const std::string& config_path, const std::string& data_dir, bo
             << " accounting holds whose time was up\n";
   if (!dry_run) {
     std::cout << "deleted " << report->reports_deleted << " expired access reports, " << report->mail_deleted
-              << " finished mails and " << report->webhook_deliveries_deleted << " finished webhook deliveries\n";
+              << " finished mails, " << report->webhook_deliveries_deleted << " finished webhook deliveries and "
+              << report->feed_entries_deleted << " old decision-change entries\n";
   }
   std::cout << "the sweep took " << static_cast<int64_t>(sweep_ms + 0.5) << " ms\n";
   if (!report->by_kind.empty()) {

@@ -231,7 +231,8 @@ Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {
   }
 
   // Stored access reports whose download window has closed; mail sent or given up [mail] keep_days ago (with its
-  // sealed recipient); webhook deliveries finished kWebhookKeepDays ago. Each by its own index, in batches.
+  // sealed recipient); webhook deliveries finished kWebhookKeepDays ago; decision-change feed entries every server
+  // read long ago (kDecisionFeedKeepDays). Each by its own index, in batches.
   constexpr int64_t kDayMicros = int64_t{86400} * 1000000;
   const auto delete_in_batches = [&](auto step, int64_t& count) -> Status {
     while (!options.dry_run) {
@@ -250,6 +251,10 @@ Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {
   const int64_t mail_before = now - config_->mail.keep_days * kDayMicros;
   TILLIT_RETURN_IF_ERROR(delete_in_batches(
       [&](store::WriteTxn& txn) { return txn.DeleteFinishedMail(mail_before, batch); }, report.mail_deleted));
+  const int64_t feed_before = now - kDecisionFeedKeepDays * kDayMicros;
+  TILLIT_RETURN_IF_ERROR(delete_in_batches(
+      [&](store::WriteTxn& txn) { return txn.DeleteDecisionChanges(feed_before, kDecisionFeedKeepEntries, batch); },
+      report.feed_entries_deleted));
   const int64_t webhooks_before = now - kWebhookKeepDays * kDayMicros;
   TILLIT_RETURN_IF_ERROR(delete_in_batches(
       [&](store::WriteTxn& txn) { return txn.DeleteFinishedWebhookDeliveries(webhooks_before, batch); },
@@ -262,7 +267,8 @@ Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {
                          " holds_released=" + std::to_string(report.holds_released) +
                          " reports_deleted=" + std::to_string(report.reports_deleted) +
                          " mail_deleted=" + std::to_string(report.mail_deleted) +
-                         " webhook_deliveries_deleted=" + std::to_string(report.webhook_deliveries_deleted);
+                         " webhook_deliveries_deleted=" + std::to_string(report.webhook_deliveries_deleted) +
+                         " feed_entries_deleted=" + std::to_string(report.feed_entries_deleted);
     TILLIT_RETURN_IF_ERROR(store_.WriteAndWait([&](store::WriteTxn& txn) {
       return AppendAudit(txn, {Actor::System(), "", "retention.sweep", "", detail}, now);
     }));

@@ -73,6 +73,12 @@ Status RefreshSubjectExpiry(const config::Config& config, store::WriteTxn& txn, 
 // Days a delivered or given-up webhook delivery stays in the outbox (ids and event types only) for the operator.
 inline constexpr int64_t kWebhookKeepDays = 90;
 
+// Days the decision-change feed keeps an entry. Servers read the feed every fraction of a second and a server that
+// starts loads the whole index, so only a server stopped mid-read for a week could miss a change.
+inline constexpr int64_t kDecisionFeedKeepDays = 7;
+// ... and the newest entries are kept whatever their age, for a server that lags behind a burst of changes.
+inline constexpr int64_t kDecisionFeedKeepEntries = 10000;
+
 // What a sweep did (or, dry, would do), by category and record kind.
 struct SweepReport {
   int64_t subjects_erased = 0;
@@ -82,6 +88,7 @@ struct SweepReport {
   int64_t keys_deleted = 0;                    // legal-hold keys of erased subjects with nothing left under hold
   int64_t reports_deleted = 0;                 // stored access reports past their download window
   int64_t mail_deleted = 0;                    // sent or failed mail older than [mail] keep_days
+  int64_t feed_entries_deleted = 0;            // decision-change feed entries older than kDecisionFeedKeepDays
   int64_t webhook_deliveries_deleted = 0;      // delivered or dead webhook deliveries older than kWebhookKeepDays
   std::map<std::string, int64_t> by_kind;      // records by kind
   std::map<std::string, int64_t> by_category;  // records by category, plus subjects' profile categories

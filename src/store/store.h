@@ -511,6 +511,10 @@ class WriteTxn {
   virtual Result<int64_t> DeleteFinishedMail(int64_t before, size_t limit) = 0;
   // Deletes up to `limit` webhook deliveries delivered or given up that were created at or before `before`.
   virtual Result<int64_t> DeleteFinishedWebhookDeliveries(int64_t before, size_t limit) = 0;
+  // Deletes up to `limit` of the oldest decision-change feed entries written at or before `before`, always keeping
+  // the newest `keep` entries (at least one, so LastDecisionChange stays where it was); answers how many went. Cost
+  // follows the entries deleted: the scan stops at the first newer entry.
+  virtual Result<int64_t> DeleteDecisionChanges(int64_t before, int64_t keep, size_t limit) = 0;
   // Inserts the request or replaces the row with the same (subject id, request id).
   virtual Status PutRightsRequest(const RightsRequestRow& row) = 0;
   // The request as this write sees it, to change it: transitions read and write inside one write.

@@ -121,3 +121,58 @@ TEST_F(StoreTest, KeyStoreIsItsOwnFile) {
 
 }  // namespace
 }  // namespace tillit::store
+
+namespace tillit::store {
+namespace {
+
+// The decision-change feed is pruned by age, oldest first, never below the newest `keep` entries, so
+// LastDecisionChange does not move and a server's cursor stays valid. Runs on SQLite and on PostgreSQL.
+TEST(DecisionFeedTest, OldEntriesGoTheNewestStay) {
+  TempDir dir;
+  SeededRandom random(11);
+  const std::string url = testing::StoreUrlFor(dir.path());
+  ASSERT_TRUE(core::InitDataDir(dir.path(), random, url).ok());
+  auto opened = core::Open(dir.path(), Clock::System(), Random::Secure(), url);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  Store& store = *opened->store;
+  for (int64_t at = 1; at <= 6; ++at) {
+    ASSERT_TRUE(store
+                    .WriteAndWait([at](WriteTxn& txn) {
+                      return txn.AppendDecisionChange("sub_" + std::to_string(at), at * 1000);
+                    })
+                    .ok());
+  }
+  const int64_t last = *store.LastDecisionChange();
+  auto prune = [&](int64_t before, int64_t keep, size_t limit) {
+    int64_t deleted = -1;
+    EXPECT_TRUE(store
+                    .WriteAndWait([&](WriteTxn& txn) -> Status {
+                      TILLIT_ASSIGN_OR_RETURN(deleted, txn.DeleteDecisionChanges(before, keep, limit));
+                      return Status::Ok();
+                    })
+                    .ok());
+    return deleted;
+  };
+  auto subjects = [&] {
+    std::vector<std::string> out;
+    auto changes = store.ReadDecisionChanges(0, 100);
+    EXPECT_TRUE(changes.ok());
+    if (changes.ok()) {
+      for (const auto& [seq, subject] : *changes) out.push_back(subject);
+    }
+    return out;
+  };
+  EXPECT_EQ(prune(3000, 1, 2), 2);  // in batches: the two oldest
+  EXPECT_EQ(prune(3000, 1, 100), 1);
+  EXPECT_THAT(subjects(), ::testing::ElementsAre("sub_4", "sub_5", "sub_6"));
+  EXPECT_EQ(prune(9000, 2, 100), 1);  // everything is old, but the newest two stay
+  EXPECT_THAT(subjects(), ::testing::ElementsAre("sub_5", "sub_6"));
+  EXPECT_EQ(prune(9000, 0, 100), 1);  // at least the newest one
+  EXPECT_THAT(subjects(), ::testing::ElementsAre("sub_6"));
+  EXPECT_EQ(*store.LastDecisionChange(), last);
+  EXPECT_EQ(prune(9000, 0, 100), 0);
+  store.Close();
+}
+
+}  // namespace
+}  // namespace tillit::store

@@ -1,5 +1,6 @@
 #include "store/postgres/pg_queries.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "store/postgres/pg_requests.h"
@@ -649,6 +650,16 @@ class PgWriteTxn final : public WriteTxn {
                                                    "delivery_id FROM webhook_outbox WHERE status <> 'pending' AND "
                                                    "created_at <= $1 ORDER BY created_at LIMIT $2)",
                                                    Params().Int64(before).Int64(Limit(limit))));
+    return rows.affected();
+  }
+  Result<int64_t> DeleteDecisionChanges(int64_t before, int64_t keep, size_t limit) override {
+    TILLIT_ASSIGN_OR_RETURN(
+        Rows rows,
+        conn_.Query("DELETE FROM decision_changes WHERE seq IN (SELECT seq FROM decision_changes WHERE seq < "
+                    "LEAST(COALESCE((SELECT seq FROM decision_changes WHERE at > $1 ORDER BY seq LIMIT 1), "
+                    "(SELECT MAX(seq) FROM decision_changes)), (SELECT MAX(seq) FROM decision_changes) + 1 - "
+                    "$2) ORDER BY seq LIMIT $3)",
+                    Params().Int64(before).Int64(std::max<int64_t>(keep, 1)).Int64(Limit(limit))));
     return rows.affected();
   }
   Status PutRightsRequest(const RightsRequestRow& row) override { return pg::PutRightsRequest(conn_, row); }

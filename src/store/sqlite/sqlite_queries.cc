@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 #include "store/sqlite/sqlite_requests.h"
 #include "util/text.h"
 
@@ -608,6 +610,17 @@ class SqliteWriteTxn final : public WriteTxn {
                             db_.Cached("DELETE FROM webhook_outbox WHERE rowid IN (SELECT rowid FROM webhook_outbox "
                                        "WHERE status <> 'pending' AND created_at <= ? ORDER BY created_at LIMIT ?)"));
     stmt->Bind(1, before).Bind(2, static_cast<int64_t>(limit));
+    TILLIT_RETURN_IF_ERROR(stmt->Run());
+    return int64_t{sqlite3_changes(db_.raw())};
+  }
+  Result<int64_t> DeleteDecisionChanges(int64_t before, int64_t keep, size_t limit) override {
+    TILLIT_ASSIGN_OR_RETURN(
+        auto stmt,
+        db_.Cached("DELETE FROM decision_changes WHERE seq IN (SELECT seq FROM decision_changes WHERE seq < "
+                   "MIN(COALESCE((SELECT seq FROM decision_changes WHERE at > ? ORDER BY seq LIMIT 1), "
+                   "(SELECT MAX(seq) FROM decision_changes)), (SELECT MAX(seq) FROM decision_changes) + 1 - ?) "
+                   "ORDER BY seq LIMIT ?)"));
+    stmt->Bind(1, before).Bind(2, std::max<int64_t>(keep, 1)).Bind(3, static_cast<int64_t>(limit));
     TILLIT_RETURN_IF_ERROR(stmt->Run());
     return int64_t{sqlite3_changes(db_.raw())};
   }
