@@ -231,9 +231,10 @@ class Register {
   Result<std::vector<uint8_t>> IndexOf(const IdentifierSpec& spec, std::string_view raw) const;
   Result<store::RecordRow> SealRecord(const RecordInput& input, const crypto::SecretKey& key, int64_t now);
   // Inside the write: seals `accounting` (when set) under the subject's legal-hold key, creating that key on first
-  // use, sets the record's expiries, inserts it and records the activity.
+  // use, sets the record's expiries and inserts it. With `refresh_subject`, also records the activity and works out
+  // the subject's expiry again (a bulk write does that once per subject instead).
   Status FinishRecord(store::WriteTxn& txn, store::RecordRow& row, const std::optional<std::string>& accounting,
-                      int64_t now);
+                      int64_t now, bool refresh_subject = true);
   Result<crypto::SecretKey> DataKeyOf(std::string_view subject_id);
   Status CheckSource(std::string_view source) const;
   // Ok when the decision for (subject, purpose) allows; FailedPrecondition with the rule as reason otherwise.

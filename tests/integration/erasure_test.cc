@@ -415,6 +415,33 @@ TEST_F(ErasureTest, ManySubjectsAreErasedFromAFileOfIds) {
   EXPECT_THAT(reason.err, HasSubstr("unknown erasure reason 'boredom'"));
 }
 
+// Records written in bulk count as the subject's activity, as one record does: Minimagi keeps customer data three
+// years after the last activity.
+TEST_F(ErasureTest, BulkRecordsKeepTheirSubjectActive) {
+  TestClock clock(dir_, "2027-01-10T10:00:00Z");
+  Start("minimagi", "contract,customer_service,rights_fulfilment");
+  const std::string active = CreateSubject(
+      {{"identifiers", {{"email", "active@example.no"}}}, {"fields", {{"identity.name", "Aktiv Kunde"}}}});
+  const std::string idle =
+      CreateSubject({{"identifiers", {{"email", "idle@example.no"}}}, {"fields", {{"identity.name", "Passiv Kunde"}}}});
+  clock.Set("2029-01-10T10:00:00Z");
+  const json order = {{"subject_id", active},
+                      {"kind", "order"},
+                      {"categories", {"customer.order"}},
+                      {"occurred_at", "2029-01-10T09:00:00Z"},
+                      {"payload", {{"total", "99.00"}}}};
+  HttpResult bulk =
+      Http("POST", server_->url("/v1/records/bulk"), order.dump() + "\n" + order.dump() + "\n", Headers());
+  ASSERT_EQ(bulk.status, 200) << bulk.body;
+  ASSERT_EQ(Parse(bulk.body)["stored"], 2) << bulk.body;
+  clock.Set("2030-02-01T10:00:00Z");  // three years after the idle subject's last activity, not the active one's
+  RunResult swept = Sweep();
+  ASSERT_EQ(swept.exit_code, 0) << swept.err;
+  EXPECT_THAT(swept.out, HasSubstr("erased 1 subjects"));
+  EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + idle), "", Headers("customer_service")).status, 404);
+  EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + active), "", Headers("customer_service")).status, 200);
+}
+
 // Minime (FI): after an erasure request, orders are kept under legal hold for 10 years (kirjanpitolaki 2:10),
 // invisible to every purpose but accounting, then deleted.
 TEST_F(ErasureTest, MinimeKeepsOrdersTenYearsAfterAnErasureForAccountingOnly) {
