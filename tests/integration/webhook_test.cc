@@ -111,23 +111,21 @@ class Receiver {
   int port_ = 0;
 };
 
-std::string ConfigWith(const std::string& url, const std::string& events, const std::string& server) {
-  std::string text = ReadFile(ExampleConfig("minimagi"));
-  text += R"(
-[[recipient]]
-id = "posti"
-name = "Posti Oy"
-role = "processor"
-country = "FI"
-categories = ["identity.name", "contact.address", "customer.order"]
-purposes = ["contract"]
-service = "delivery"
-webhook = { url = ")" +
-          url + R"(", secret = ")" + kSecret + R"(", events = [)" + events + R"(] }
+// A processor recipient with a webhook at `url`; `webhook_extra` goes into the webhook table (events, scope).
+std::string RecipientToml(const std::string& id, const std::string& name, const std::string& country,
+                          const std::string& categories, const std::string& service, const std::string& url,
+                          const std::string& webhook_extra) {
+  return "\n[[recipient]]\nid = \"" + id + "\"\nname = \"" + name + "\"\nrole = \"processor\"\ncountry = \"" + country +
+         "\"\ncategories = [" + categories + "]\npurposes = [\"contract\"]\nservice = \"" + service +
+         "\"\nwebhook = { url = \"" + url + "\", secret = \"" + kSecret + "\", " + webhook_extra + " }\n";
+}
 
-[server]
-)" + server;
-  return text;
+constexpr const char* kPostiCategories = R"("identity.name", "contact.address", "customer.order")";
+
+std::string ConfigWith(const std::string& url, const std::string& events, const std::string& server) {
+  return ReadFile(ExampleConfig("minimagi")) +
+         RecipientToml("posti", "Posti Oy", "FI", kPostiCategories, "delivery", url, "events = [" + events + "]") +
+         "\n[server]\n" + server;
 }
 
 class WebhookTest : public ::testing::Test {
@@ -252,44 +250,13 @@ TEST_F(WebhookTest, Art19EventsReachOnlyTheRecipientsThatReceivedTheData) {
   ASSERT_NE(receiver_->port(), 0) << "the receiver did not start";
   const std::string base = "http://127.0.0.1:" + std::to_string(receiver_->port());
   const std::string events = R"(events = ["subject.rectified", "subject.restricted", "subject.erased"])";
-  std::string text = ReadFile(ExampleConfig("minimagi"));
-  text += R"(
-[[recipient]]
-id = "posti"
-name = "Posti Oy"
-role = "processor"
-country = "FI"
-categories = ["identity.name", "contact.address", "customer.order"]
-purposes = ["contract"]
-service = "delivery"
-webhook = { url = ")" +
-          base + R"(/posti", secret = ")" + kSecret + R"(", )" + events + R"( }
-
-[[recipient]]
-id = "mailer"
-name = "Mailer Ab"
-role = "processor"
-country = "SE"
-categories = ["contact.email"]
-purposes = ["contract"]
-service = "email"
-webhook = { url = ")" +
-          base + R"(/mailer", secret = ")" + kSecret + R"(", )" + events + R"( }
-
-[[recipient]]
-id = "platform"
-name = "Shop platform"
-role = "processor"
-country = "FI"
-categories = ["identity.name", "contact.email", "contact.address"]
-purposes = ["contract"]
-service = "website"
-webhook = { url = ")" +
-          base + R"(/platform", secret = ")" + kSecret + R"(", scope = "all", )" + events + R"( }
-
-[server]
-webhook_retry_ms = 100
-)";
+  const std::string text =
+      ReadFile(ExampleConfig("minimagi")) +
+      RecipientToml("posti", "Posti Oy", "FI", kPostiCategories, "delivery", base + "/posti", events) +
+      RecipientToml("mailer", "Mailer Ab", "SE", R"("contact.email")", "email", base + "/mailer", events) +
+      RecipientToml("platform", "Shop platform", "FI", R"("identity.name", "contact.email", "contact.address")",
+                    "website", base + "/platform", "scope = \"all\", " + events) +
+      "\n[server]\nwebhook_retry_ms = 100\n";
   StartWith(text);
   const std::string a = NewSubject("anna@example.fi");
   const std::string b = NewSubject("bertil@example.se");
