@@ -251,12 +251,9 @@ void Consents::Restrict(std::string subject_id, std::string reason, Actor actor,
   row->started_at = now;
   row->actor = actor.name;
   // The recipients that received the subject's data hear of the restriction (Art. 19).
-  auto targets = std::make_shared<WebhookTargets>();
-  if (webhooks_ != nullptr && webhooks_->any()) {
-    auto read = WebhookTargetsOf(store_, row->subject_id);
-    if (!read.ok()) return done(read.status());
-    *targets = std::move(*read);
-  }
+  auto read = WebhookTargetsOf(webhooks_, store_, row->subject_id);
+  if (!read.ok()) return done(read.status());
+  auto targets = std::make_shared<WebhookTargets>(std::move(*read));
   AuditEvent event{std::move(actor), "", "restriction.start", row->subject_id, "restriction=" + row->restriction_id};
   CommitDecisionInput<store::RestrictionRow>(
       store_, row, std::move(event), now,

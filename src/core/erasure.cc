@@ -105,9 +105,7 @@ Result<Erasure::Plan> Erasure::PlanFor(const std::string& subject_id) {
     query.before_record_id = plan.records.back().record_id;
   }
 
-  if (webhooks_ != nullptr && webhooks_->any()) {
-    TILLIT_ASSIGN_OR_RETURN(plan.targets, WebhookTargetsOf(store_, subject_id));
-  }
+  TILLIT_ASSIGN_OR_RETURN(plan.targets, WebhookTargetsOf(webhooks_, store_, subject_id));
 
   return plan;
 }

@@ -595,12 +595,9 @@ void Register::Patch(std::string id, json patch, Actor actor, Done<PatchResult> 
 
   // The recipients that received the subject's data hear of the rectification (Art. 19); the log is read here, the
   // changed categories are known in the write.
-  auto targets = std::make_shared<WebhookTargets>();
-  if (webhooks_ != nullptr && webhooks_->any()) {
-    auto read = WebhookTargetsOf(store_, id);
-    if (!read.ok()) return done(read.status());
-    *targets = std::move(*read);
-  }
+  auto read = WebhookTargetsOf(webhooks_, store_, id);
+  if (!read.ok()) return done(read.status());
+  auto targets = std::make_shared<WebhookTargets>(std::move(*read));
 
   auto shared_key = std::make_shared<crypto::SecretKey>(std::move(*key));
   auto result = std::make_shared<PatchResult>();

@@ -45,9 +45,10 @@ bool IsArt19Event(std::string_view event) {
   return event == "subject.rectified" || event == "subject.erased" || event == "subject.restricted";
 }
 
-Result<WebhookTargets> WebhookTargetsOf(store::Store& store, std::string_view subject_id) {
-  TILLIT_ASSIGN_OR_RETURN(auto received, DisclosedTo(store, subject_id));
+Result<WebhookTargets> WebhookTargetsOf(const Webhooks* webhooks, store::Store& store, std::string_view subject_id) {
   WebhookTargets targets;
+  if (webhooks == nullptr || !webhooks->any()) return targets;
+  TILLIT_ASSIGN_OR_RETURN(auto received, DisclosedTo(store, subject_id));
   for (auto& r : received) targets.disclosed[r.recipient] = std::move(r.categories);
   return targets;
 }

@@ -39,9 +39,6 @@ struct WebhookTargets {
   std::vector<std::string> changed;  // the categories a rectification changed; empty: the subject as a whole
 };
 
-// The recipients the disclosure log names for the subject, with the categories each received.
-Result<WebhookTargets> WebhookTargetsOf(store::Store& store, std::string_view subject_id);
-
 // subject.rectified, subject.erased and subject.restricted: the events that follow the disclosure log.
 bool IsArt19Event(std::string_view event);
 
@@ -64,6 +61,10 @@ class Webhooks {
   Clock& clock_;
   Random& random_;
 };
+
+// The recipients the disclosure log names for the subject, with the categories each received; empty without a
+// store read when `webhooks` is null or no recipient subscribed to anything.
+Result<WebhookTargets> WebhookTargetsOf(const Webhooks* webhooks, store::Store& store, std::string_view subject_id);
 
 // "t=<unix_seconds>,v1=<hex HMAC-SHA256(secret, "<unix_seconds>.<body>")>".
 std::string WebhookSignature(std::string_view secret, int64_t unix_seconds, std::string_view body);

@@ -76,6 +76,15 @@ RecordRow ReadRecord(const Stmt& s) {
           s.Int(7),  OptionalInt(s, 8), s.Blob(9), OptionalInt(s, 10)};
 }
 
+// Runs a DELETE of the oldest rows due at `before` (bound first), at most `limit` (bound second); answers how many
+// went. For the retention sweep's batched deletes, each by its own index.
+Result<int64_t> DeleteBefore(Db& db, const char* sql, int64_t before, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(sql));
+  stmt->Bind(1, before).Bind(2, static_cast<int64_t>(limit));
+  TILLIT_RETURN_IF_ERROR(stmt->Run());
+  return int64_t{sqlite3_changes(db.raw())};
+}
+
 // Per-subject tables an erasure empties for the subject, besides those it handles itself. Tables added later that
 // hold a subject's personal data (queued mail, stored reports) are listed here, keyed by subject_id.
 // Every per-subject table except the request history (rights_requests, request_events), which stays as the record
@@ -591,27 +600,22 @@ class SqliteWriteTxn final : public WriteTxn {
   }
 
   Result<int64_t> DeleteExpiredReports(int64_t before, size_t limit) override {
-    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("DELETE FROM reports WHERE rowid IN (SELECT rowid FROM reports "
-                                                  "WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)"));
-    stmt->Bind(1, before).Bind(2, static_cast<int64_t>(limit));
-    TILLIT_RETURN_IF_ERROR(stmt->Run());
-    return int64_t{sqlite3_changes(db_.raw())};
+    return DeleteBefore(db_,
+                        "DELETE FROM reports WHERE rowid IN (SELECT rowid FROM reports WHERE expires_at <= ? ORDER BY "
+                        "expires_at LIMIT ?)",
+                        before, limit);
   }
   Result<int64_t> DeleteFinishedMail(int64_t before, size_t limit) override {
-    TILLIT_ASSIGN_OR_RETURN(auto stmt,
-                            db_.Cached("DELETE FROM outbox WHERE rowid IN (SELECT rowid FROM outbox WHERE "
-                                       "status <> 'queued' AND created_at <= ? ORDER BY created_at LIMIT ?)"));
-    stmt->Bind(1, before).Bind(2, static_cast<int64_t>(limit));
-    TILLIT_RETURN_IF_ERROR(stmt->Run());
-    return int64_t{sqlite3_changes(db_.raw())};
+    return DeleteBefore(db_,
+                        "DELETE FROM outbox WHERE rowid IN (SELECT rowid FROM outbox WHERE status <> 'queued' AND "
+                        "created_at <= ? ORDER BY created_at LIMIT ?)",
+                        before, limit);
   }
   Result<int64_t> DeleteFinishedWebhookDeliveries(int64_t before, size_t limit) override {
-    TILLIT_ASSIGN_OR_RETURN(auto stmt,
-                            db_.Cached("DELETE FROM webhook_outbox WHERE rowid IN (SELECT rowid FROM webhook_outbox "
-                                       "WHERE status <> 'pending' AND created_at <= ? ORDER BY created_at LIMIT ?)"));
-    stmt->Bind(1, before).Bind(2, static_cast<int64_t>(limit));
-    TILLIT_RETURN_IF_ERROR(stmt->Run());
-    return int64_t{sqlite3_changes(db_.raw())};
+    return DeleteBefore(db_,
+                        "DELETE FROM webhook_outbox WHERE rowid IN (SELECT rowid FROM webhook_outbox WHERE status <> "
+                        "'pending' AND created_at <= ? ORDER BY created_at LIMIT ?)",
+                        before, limit);
   }
   Result<int64_t> DeleteDecisionChanges(int64_t before, int64_t keep, size_t limit) override {
     TILLIT_ASSIGN_OR_RETURN(
