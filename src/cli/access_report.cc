@@ -89,7 +89,7 @@ int RunAccessReport(const AccessReportOptions& options) {
 
   Result<std::string> answer = Status::Internal("not run");
   if (options.format == "zip") {
-    core::Portability portability(config, store, *opened->keyring, Clock::System());
+    core::Portability portability(config, store, *opened->keyring, Clock::System(), Random::Secure());
     answer = Wait<std::string>(
         [&](auto done) { portability.Export(options.subject, options.language, core::Actor::Cli(), std::move(done)); });
   } else {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "cli/progress.h"
@@ -87,6 +88,11 @@ core::DisclosureSource DisclosureLog(store::Store& store) {
 // Access and portability are answered with a stored access report, whose download link is mailed (as JSON, the
 // machine-readable copy, and as HTML); erasure marks the request completed in its own write, because it destroys the
 // key the request and its mail are sealed under (the confirmation is sealed under the service's key instead).
+// True iff `host` is an address of this machine only.
+bool IsLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
 void RegisterExecutors(core::Requests& requests, core::Erasure& erasure, core::AccessReports& reports,
                        store::Store& store, const config::Config& config) {
   std::string prefix = config.server.public_url;
@@ -224,6 +230,14 @@ int RunServe(const ServeOptions& options) {
     Fail(address.status().message());
     return 2;
   }
+  const bool tls = !config->server.tls_certificate.empty();
+  if (!tls && !config->server.behind_tls_proxy && !options.print_routes && !IsLoopback(address->first)) {
+    Fail("refusing to listen on " + listen +
+         " in plain HTTP: API keys and personal data would cross the network unencrypted. Set [server] "
+         "tls_certificate and tls_key, or behind_tls_proxy = true when a TLS proxy in front terminates the "
+         "connections, or listen on 127.0.0.1");
+    return 2;
+  }
 
   // Block the shutdown signals before any thread starts, so every thread inherits the mask and this thread
   // receives them with sigwait.
@@ -231,6 +245,7 @@ int RunServe(const ServeOptions& options) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   auto opened = core::Open(options.data_dir, Clock::System(), Random::Secure(), StoreUrl());
@@ -282,9 +297,13 @@ int RunServe(const ServeOptions& options) {
   dispatcher.Start();
   core::AccessReports reports(config, published->policy_version, store, *opened->keyring, Clock::System(),
                               Random::Secure());
-  core::Portability portability(config, store, *opened->keyring, Clock::System());
+  core::Portability portability(config, store, *opened->keyring, Clock::System(), Random::Secure());
+  core::Downloads downloads(config, store, *opened->keyring, Clock::System(), Random::Secure());
+  WorkerPool background(2);
   app.reports = &reports;
   app.portability = &portability;
+  app.downloads = &downloads;
+  app.background = &background;
   core::Erasure erasure(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure(),
                         &decisions);
   app.erasure = &erasure;
@@ -306,7 +325,7 @@ int RunServe(const ServeOptions& options) {
   // Mail is delivered in the background; without [mail] smtp_url it stays queued in the outbox.
   std::unique_ptr<core::OutboxSender> sender;
   if (!config->mail.smtp_url.empty()) {
-    sender = std::make_unique<core::OutboxSender>(outbox, core::NewSmtpTransport(config->mail.smtp_url),
+    sender = std::make_unique<core::OutboxSender>(outbox, core::NewSmtpTransport(config->mail),
                                                   std::chrono::milliseconds(200));
     sender->Start();
   }
@@ -317,8 +336,13 @@ int RunServe(const ServeOptions& options) {
   server_options.threads = options.threads != 0 ? options.threads : std::max(2u, std::thread::hardware_concurrency());
   server_options.max_body_bytes = config->server.max_body_bytes;
   server_options.access_log = options.access_log;
+  server_options.tls_certificate = config->server.tls_certificate;
+  server_options.tls_key = config->server.tls_key;
+  server_options.hsts = config->server.behind_tls_proxy;
+  server_options.trusted_proxy_header = config->server.trusted_proxy_header;
   // The background services stop before the store closes, in the reverse order of their dependencies.
   auto stop_services = [&] {
+    background.Stop();
     if (sender) sender->Stop();
     dispatcher.Stop();
     sweeper.Stop();
@@ -328,19 +352,19 @@ int RunServe(const ServeOptions& options) {
   };
   http::Router router = http::BuildRouter(app);
   if (options.print_routes) {
-    for (const auto& route : router.routes()) std::cout << route.name() << "\n";
+    for (const auto& route : router.routes()) std::cout << route.name() << " " << route.access.ToString() << "\n";
     std::cout.flush();
     stop_services();
     return 0;
   }
-  http::HttpServer server(std::move(router), metrics, server_options);
+  http::HttpServer server(std::move(router), metrics, api_keys, server_options);
   if (Status s = server.Start(); !s.ok()) {
     Fail(s.message());
     stop_services();
     return 1;
   }
   const std::string host = address->first.find(':') != std::string::npos ? "[" + address->first + "]" : address->first;
-  const std::string base = "http://" + host + ":" + std::to_string(server.port());
+  const std::string base = (tls ? "https://" : "http://") + host + ":" + std::to_string(server.port());
   std::cout << "tillit " << TILLIT_VERSION << " listening on " << base << "\n"
             << "  policy version  " << published->policy_version << "\n"
             << "  health          " << base << "/healthz\n"
@@ -349,7 +373,15 @@ int RunServe(const ServeOptions& options) {
   spdlog::info(R"({{"event":"started","port":{},"policy_version":"{}"}})", server.port(), published->policy_version);
 
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  for (;;) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    // SIGHUP: new TLS certificate files (a renewal), without a restart.
+    Status reloaded = tls ? server.ReloadTls() : Status::Ok();
+    spdlog::info(nlohmann::json{{"event", "reload"}, {"tls", tls}, {"ok", reloaded.ok()},
+                                {"error", reloaded.ok() ? "" : reloaded.message()}}
+                     .dump());
+  }
   spdlog::info(R"({{"event":"stopping","signal":{}}})", signal_number);
   const bool drained = server.Drain(std::chrono::seconds(10));
   server.Stop();
@@ -358,7 +390,13 @@ int RunServe(const ServeOptions& options) {
   return 0;
 }
 
-int RunKeyCreate(const std::string& data_dir, const std::string& name, const std::string& purposes) {
+int RunKeyCreate(const std::string& data_dir, const std::string& name, const std::string& purposes,
+                 const std::string& preset, const std::string& actions) {
+  auto resolved = core::ResolveActions(preset.empty() && actions.empty() ? "shop" : preset, SplitList(actions));
+  if (!resolved.ok()) {
+    Fail(resolved.status().message());
+    return 2;
+  }
   auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
   if (!opened.ok()) {
     Fail(opened.status().message());
@@ -370,14 +408,33 @@ int RunKeyCreate(const std::string& data_dir, const std::string& name, const std
     return 1;
   }
   core::ApiKeys keys(*opened->store, Clock::System(), Random::Secure());
-  auto secret = keys.Create(name, SplitList(purposes), *known);
+  auto secret = keys.Create(name, *resolved, SplitList(purposes), *known);
   opened->store->Close();
   if (!secret.ok()) {
     Fail(secret.status().message());
     return 1;
   }
   std::cout << *secret << std::endl;
-  std::cerr << "API key '" << name << "' created. It is shown only now: store it in the shop's secrets.\n";
+  std::string listed;
+  for (const auto& a : *resolved) listed += (listed.empty() ? "" : ", ") + a;
+  std::cerr << "API key '" << name << "' created with actions " << listed
+            << ". It is shown only now: store it in the shop's secrets.\n";
+  return 0;
+}
+
+int RunKeyActions() {
+  std::cout << "Actions (each route performs one; `tillit key create --actions a,b`):\n";
+  size_t width = 0;
+  for (const auto& a : core::Actions()) width = std::max(width, a.id.size());
+  for (const auto& a : core::Actions()) {
+    std::cout << "  " << a.id << std::string(width - a.id.size() + 2, ' ') << a.description << "\n";
+  }
+  std::cout << "\nPresets (`tillit key create --preset NAME`):\n";
+  for (const auto& p : core::Presets()) {
+    std::cout << "  " << p.name << ": " << p.description << "\n    ";
+    for (size_t i = 0; i < p.actions.size(); ++i) std::cout << (i ? ", " : "") << p.actions[i];
+    std::cout << "\n";
+  }
   return 0;
 }
 
@@ -394,12 +451,25 @@ int RunKeyList(const std::string& data_dir) {
     Fail(rows.status().message());
     return 1;
   }
-  std::printf("%-24s %-18s %-22s %-10s %s\n", "NAME", "PREFIX", "CREATED", "STATUS", "PURPOSES");
+  // One line per key; the preset a key's actions equal is named instead of the list.
+  auto joined = [](const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += (out.empty() ? "" : ",") + i;
+    return out.empty() ? std::string("-") : out;
+  };
+  auto actions_of = [&joined](const store::ApiKeyRow& r) {
+    for (const auto& p : core::Presets()) {
+      if (std::vector<std::string>(p.actions.begin(), p.actions.end()) == r.actions) {
+        return "preset:" + std::string(p.name);
+      }
+    }
+    return joined(r.actions);
+  };
+  std::printf("%-24s %-18s %-22s %-10s %-40s %s\n", "NAME", "PREFIX", "CREATED", "STATUS", "PURPOSES", "ACTIONS");
   for (const auto& r : *rows) {
-    std::string purposes;
-    for (const auto& p : r.purposes) purposes += (purposes.empty() ? "" : ",") + p;
-    std::printf("%-24s %-18s %-22s %-10s %s\n", r.name.c_str(), (r.prefix + "…").c_str(),
-                FormatTime(r.created_at).c_str(), r.revoked_at ? "revoked" : "active", purposes.c_str());
+    std::printf("%-24s %-18s %-22s %-10s %-40s %s\n", r.name.c_str(), (r.prefix + "...").c_str(),
+                FormatTime(r.created_at).c_str(), r.revoked_at ? "revoked" : "active", joined(r.purposes).c_str(),
+                actions_of(r).c_str());
   }
   return 0;
 }

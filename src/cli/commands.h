@@ -30,7 +30,11 @@ struct ServeOptions {
 };
 int RunServe(const ServeOptions& options);
 
-int RunKeyCreate(const std::string& data_dir, const std::string& name, const std::string& purposes);
+// `preset` and `actions` (comma-separated) give the key's actions; with neither, the preset `shop`.
+int RunKeyCreate(const std::string& data_dir, const std::string& name, const std::string& purposes,
+                 const std::string& preset, const std::string& actions);
+// Prints every action and preset.
+int RunKeyActions();
 int RunKeyList(const std::string& data_dir);
 int RunKeyRevoke(const std::string& data_dir, const std::string& name);
 int RunAuditVerify(const std::string& data_dir);

@@ -28,6 +28,7 @@
 #include "core/register.h"
 #include "core/snapshots.h"
 #include "util/clock.h"
+#include "util/json.h"
 #include "util/random.h"
 #include "util/status.h"
 #include "util/text.h"
@@ -318,8 +319,7 @@ Status CheckKeys(const json& object, std::string_view name, std::string_view wha
 
 // The subject an NDJSON line describes: the body of POST /v1/subjects.
 Result<core::SubjectInput> SubjectOfLine(const std::string& text, const std::string& default_source) {
-  const json body = json::parse(text, nullptr, false);
-  if (body.is_discarded()) return Status::InvalidArgument("the line is not valid JSON", "invalid_json");
+  TILLIT_ASSIGN_OR_RETURN(const json body, ParseUntrustedJson(text));
   if (!body.is_object()) return WrongType("the line", "a JSON object");
   core::SubjectInput in;
   in.source = default_source;

@@ -52,7 +52,14 @@ int main(int argc, char** argv) {
   key_create->add_option("--data", data_dir, "Data directory")->required();
   key_create->add_option("--store", store_url, kStoreHelp);
   key_create->add_option("--name", name, "Key name")->required();
-  key_create->add_option("--purposes", purposes, "Purposes the key may use, comma-separated")->required();
+  key_create->add_option("--purposes", purposes, "Purposes the key's reads may name, comma-separated")->required();
+  std::string key_preset, key_actions;
+  key_create->add_option("--preset", key_preset,
+                         "Named set of actions: shop (the default), newsletter, analytics, privacy-desk");
+  key_create->add_option("--actions", key_actions,
+                         "Actions the key may perform, comma-separated (added to the preset's); "
+                         "`tillit key actions` lists them");
+  auto* key_actions_cmd = key->add_subcommand("actions", "List the actions and presets a key can be given");
   auto* key_list = key->add_subcommand("list", "List API keys");
   key_list->add_option("--data", data_dir, "Data directory")->required();
   key_list->add_option("--store", store_url, kStoreHelp);
@@ -229,7 +236,8 @@ int main(int argc, char** argv) {
     serve_options.access_log = !no_access_log;
     return RunServe(serve_options);
   }
-  if (*key_create) return RunKeyCreate(data_dir, name, purposes);
+  if (*key_create) return RunKeyCreate(data_dir, name, purposes, key_preset, key_actions);
+  if (*key_actions_cmd) return RunKeyActions();
   if (*key_list) return RunKeyList(data_dir);
   if (*key_revoke) return RunKeyRevoke(data_dir, name);
   if (*audit_verify) return RunAuditVerify(data_dir);

@@ -190,6 +190,10 @@ struct Rights {
 // Outgoing mail ([mail]). Not part of the published configuration.
 struct Mail {
   std::string smtp_url;   // "smtp://host:port" or "smtps://…"; empty: mail stays queued in the outbox
+  // How mail is protected on its way to the relay: "starttls" (the default for smtp://: STARTTLS is required and the
+  // certificate checked; a relay on this machine — localhost, 127.0.0.1, ::1 — may answer in plain) or "none"
+  // (plain SMTP to any relay; `tillit check` warns). smtps:// is TLS from the first byte, certificate checked.
+  std::string tls = "starttls";
   std::string from;       // the From address; the controller's e-mail when empty
   int max_attempts = 10;  // delivery attempts before a mail is marked failed
   // Days a sent or failed mail stays in the outbox (evidence that the answer went out) before the retention sweep
@@ -222,6 +226,15 @@ struct Server {
   int webhook_max_attempts = 8;
   // How often `tillit serve` runs the retention sweep; 0: never (only `tillit retention run`). Not published.
   int retention_sweep_minutes = 60;
+  // TLS: PEM files of the certificate (with its chain) and its private key. With both, `tillit serve` speaks HTTPS
+  // only (TLS 1.2 and later) and reloads them on SIGHUP. Without them it refuses to listen on an address other than
+  // loopback unless `behind_tls_proxy` says a TLS proxy in front terminates the connections.
+  std::string tls_certificate;
+  std::string tls_key;
+  bool behind_tls_proxy = false;
+  // The header a trusted proxy in front puts the end client's address in ("X-Forwarded-For", "X-Real-IP"): used
+  // only for per-client rate limits. Empty (the default): the end client's address is unknown.
+  std::string trusted_proxy_header;
 };
 
 struct Config {

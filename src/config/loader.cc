@@ -1001,8 +1001,16 @@ class Loader {
       Error(n->source(), "mail", "expected a table", "write a [mail] section");
       return;
     }
-    CheckKeys(*t, "mail", {"smtp_url", "from", "max_attempts", "keep_days"});
+    CheckKeys(*t, "mail", {"smtp_url", "from", "max_attempts", "keep_days", "tls"});
     Mail& m = cfg_->mail;
+    m.tls = String(*t, "mail", "tls", false).value_or("starttls");
+    if (m.tls != "starttls" && m.tls != "none") {
+      Error(t->get("tls")->source(), "mail.tls", "unknown value '" + m.tls + "'",
+            "write \"starttls\" (the default: STARTTLS required, certificate checked) or \"none\"");
+    } else if (m.tls == "none") {
+      Warn(t->get("tls")->source(), "mail.tls", "mail goes to the relay in plain text, personal data included",
+           "use a relay that offers STARTTLS, or smtps://, and remove tls = \"none\"");
+    }
     m.smtp_url = String(*t, "mail", "smtp_url", false).value_or("");
     m.from = String(*t, "mail", "from", false).value_or(cfg_->controller.email);
     if (!m.smtp_url.empty() && m.smtp_url.rfind("smtp://", 0) != 0 && m.smtp_url.rfind("smtps://", 0) != 0) {
@@ -1059,7 +1067,17 @@ class Loader {
     }
     CheckKeys(*t, "server",
               {"listen", "max_body_bytes", "public_url", "store", "webhook_retry_ms", "webhook_max_attempts",
-               "retention_sweep_minutes"});
+               "retention_sweep_minutes", "tls_certificate", "tls_key", "behind_tls_proxy", "trusted_proxy_header"});
+    cfg_->server.tls_certificate = String(*t, "server", "tls_certificate", false).value_or("");
+    cfg_->server.tls_key = String(*t, "server", "tls_key", false).value_or("");
+    if (cfg_->server.tls_certificate.empty() != cfg_->server.tls_key.empty()) {
+      Error(Where(t->get(cfg_->server.tls_key.empty() ? "tls_certificate" : "tls_key")),
+            cfg_->server.tls_key.empty() ? "server.tls_key" : "server.tls_certificate", "TLS needs both files",
+            "name the certificate (PEM, with its chain) in tls_certificate and its private key in tls_key");
+    }
+    cfg_->server.behind_tls_proxy = Bool(*t, "server", "behind_tls_proxy").value_or(false);
+    cfg_->server.trusted_proxy_header = String(*t, "server", "trusted_proxy_header", false).value_or("");
+    for (char& c : cfg_->server.trusted_proxy_header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (auto retry = Integer(*t, "server", "webhook_retry_ms")) {
       if (*retry < 10 || *retry > 86400000) {
         Error(t->get("webhook_retry_ms")->source(), "server.webhook_retry_ms", "out of range",

@@ -319,7 +319,8 @@ AccessReports::AccessReports(std::shared_ptr<const config::Config> config, std::
       store_(store),
       keyring_(keyring),
       clock_(clock),
-      random_(random) {}
+      random_(random),
+      downloads_(config_, store, keyring, clock, random) {}
 
 Result<std::string> AccessReports::CheckLanguage(std::string_view language) const {
   if (language.empty()) return config_->default_language();
@@ -363,79 +364,26 @@ void AccessReports::Create(std::string subject_id, std::string language, Actor a
   if (!lang.ok()) return done(lang.status());
   auto report = Build(subject_id, *lang);
   if (!report.ok()) return done(report.status());
-  auto key_row = store_.FindDataKey(subject_id);
-  if (!key_row.ok()) return done(key_row.status());
-  if (!*key_row) return done(Status::NotFound("no subject with this id", "subject_not_found"));
-  auto key = keyring_.Unwrap(subject_id, crypto::KeyKind::kData,
-                             crypto::WrappedKey{(*key_row)->kek_version, (*key_row)->wrapped});
-  if (!key.ok()) return done(key.status());
-
-  const TimePoint now = clock_.Now();
-  auto stored = std::make_shared<StoredReport>();
-  stored->report_id = random_.NewId("rpt_");
-  uint8_t secret[32];
-  random_.Fill(secret);
-  stored->token = "rpt_" + HexEncode(secret);
-  stored->language = *lang;
-  stored->created_at = ToMicros(now);
-  stored->expires_at = ToMicros(config::AddDuration(now, config_->rights.report_validity));
-  (*report)["report_id"] = stored->report_id;
-  (*report)["expires_at"] = Time(stored->expires_at);
-
-  store::ReportRow row{subject_id,         stored->report_id, crypto::Hash256(stored->token), *lang, {},
-                       stored->created_at, stored->expires_at};
-  row.sealed = crypto::Seal(*key, crypto::SealAad(subject_id, "report:" + stored->report_id),
-                            report->dump(-1, ' ', false, json::error_handler_t::replace), random_);
-  AuditEvent event{std::move(actor), std::string(config::kRightsFulfilment), "report.create", subject_id,
-                   "report=" + stored->report_id + " language=" + *lang};
-  store_.Write(
-      [row = std::move(row), event, now = stored->created_at](store::WriteTxn& txn) -> Status {
-        TILLIT_RETURN_IF_ERROR(txn.InsertReport(row));
-        return AppendAudit(txn, event, now);
-      },
-      [stored, done = std::move(done)](const Status& s) {
-        if (!s.ok()) return done(s);
-        done(std::move(*stored));
-      });
+  const DownloadTicket ticket = downloads_.NewTicket();
+  (*report)["report_id"] = ticket.report_id;
+  (*report)["expires_at"] = Time(ticket.expires_at);
+  downloads_.Put(ticket, subject_id, kAccessDownload, *lang, report->dump(-1, ' ', false, json::error_handler_t::replace),
+                 std::move(actor), [language = *lang, done = std::move(done)](Result<DownloadTicket> t) {
+                   if (!t.ok()) return done(t.status());
+                   done(StoredReport{t->report_id, t->token, language, t->created_at, t->expires_at});
+                 });
 }
 
 void AccessReports::Download(std::string token, Actor actor, Done<ReportDownload> done) {
-  const Status not_found = Status::NotFound("no report has this download link", "report_not_found");
-  auto row = store_.FindReportByToken(crypto::Hash256(token));
-  if (!row.ok()) return done(row.status());
-  if (!*row) return done(not_found);
-  const store::ReportRow& r = **row;
-  const int64_t now = ToMicros(clock_.Now());
-  if (now >= r.expires_at) {
-    return done(Status::Gone(
-        "this report was available until " + FormatRfc3339(FromMicros(r.expires_at)) + "; ask for a new one",
-        "report_expired"));
-  }
-  auto subject = store_.FindSubject(r.subject_id);
-  if (!subject.ok()) return done(subject.status());
-  if (!*subject || (*subject)->erased_at) return done(not_found);
-  auto key_row = store_.FindDataKey(r.subject_id);
-  if (!key_row.ok()) return done(key_row.status());
-  if (!*key_row) return done(not_found);
-  auto key = keyring_.Unwrap(r.subject_id, crypto::KeyKind::kData,
-                             crypto::WrappedKey{(*key_row)->kek_version, (*key_row)->wrapped});
-  if (!key.ok()) return done(key.status());
-  auto plain = crypto::Open(*key, crypto::SealAad(r.subject_id, "report:" + r.report_id), r.sealed);
-  if (!plain.ok()) return done(plain.status());
-  auto out = std::make_shared<ReportDownload>();
-  out->report_id = r.report_id;
-  out->subject_id = r.subject_id;
-  out->language = r.language;
-  out->expires_at = r.expires_at;
-  out->report = json::parse(*plain, nullptr, false);
-  if (out->report.is_discarded()) return done(Status::Internal("a stored report does not hold JSON"));
-  AuditEvent event{std::move(actor), std::string(config::kRightsFulfilment), "report.read", r.subject_id,
-                   "report=" + r.report_id};
-  store_.Write([event, now](store::WriteTxn& txn) { return AppendAudit(txn, event, now); },
-               [out, done = std::move(done)](const Status& s) {
-                 if (!s.ok()) return done(s);
-                 done(std::move(*out));
-               });
+  downloads_.Fetch(std::move(token), std::move(actor), [done = std::move(done)](Result<core::Download> d) {
+    if (!d.ok()) return done(d.status());
+    if (d->kind != kAccessDownload) {
+      return done(Status::NotFound("this link is not an access report's", "report_not_found"));
+    }
+    ReportDownload out{d->report_id, d->subject_id, d->language, d->expires_at, json::parse(d->content, nullptr, false)};
+    if (out.report.is_discarded()) return done(Status::Internal("a stored report does not hold JSON"));
+    done(std::move(out));
+  });
 }
 
 Result<int64_t> AccessReports::DeleteExpired(size_t limit) {

@@ -26,6 +26,7 @@
 
 #include "config/config.h"
 #include "core/audit.h"
+#include "core/downloads.h"
 #include "core/subject_data.h"
 #include "crypto/keyring.h"
 #include "store/store.h"
@@ -96,7 +97,8 @@ class AccessReports {
   void Create(std::string subject_id, std::string language, Actor actor, Done<StoredReport> done);
 
   // The stored report with download token `token`, with an audit entry "report.read". NotFound "report_not_found"
-  // for a token no report has (or whose subject was erased); Gone "report_expired" once it has expired.
+  // for a token no report has (or whose subject was erased, or that is an archive); Gone "report_expired" once it
+  // has expired.
   void Download(std::string token, Actor actor, Done<ReportDownload> done);
 
   // Deletes up to `limit` expired reports; answers how many went. For the retention sweep.
@@ -119,6 +121,7 @@ class AccessReports {
   Clock& clock_;
   Random& random_;
   DisclosureSource disclosures_;
+  Downloads downloads_;
 };
 
 }  // namespace tillit::core

@@ -24,16 +24,19 @@ bool ValidName(std::string_view name) {
 
 }  // namespace
 
-bool Principal::AllowsPurpose(std::string_view purpose) const {
-  return std::find(purposes.begin(), purposes.end(), purpose) != purposes.end();
-}
-
-Result<std::string> ApiKeys::Create(const std::string& name, const std::vector<std::string>& purposes,
+Result<std::string> ApiKeys::Create(const std::string& name, const std::vector<std::string>& actions,
+                                    const std::vector<std::string>& purposes,
                                     const std::vector<std::string>& known_purposes) {
   if (!ValidName(name)) {
     return Status::InvalidArgument("key name '" + name + "' must be 1–64 characters of a-z, 0-9, '-', '_' or '.'");
   }
   if (purposes.empty()) return Status::InvalidArgument("a key needs at least one purpose (--purposes p1,p2)");
+  if (actions.empty()) {
+    return Status::InvalidArgument("a key needs at least one action (--preset shop, or --actions a,b)");
+  }
+  for (const auto& a : actions) {
+    if (!IsAction(a)) return Status::InvalidArgument("unknown action '" + a + "'", "unknown_action");
+  }
   for (const auto& p : purposes) {
     if (!known_purposes.empty() && std::find(known_purposes.begin(), known_purposes.end(), p) == known_purposes.end()) {
       std::string list;
@@ -51,10 +54,15 @@ Result<std::string> ApiKeys::Create(const std::string& name, const std::vector<s
   row.key_hash = crypto::Hash256(secret);
   row.prefix = secret.substr(0, kShownPrefix);
   row.purposes = purposes;
+  row.actions = actions;
   row.created_at = ToMicros(clock_.Now());
   Status s = store_.WriteAndWait([&row](store::WriteTxn& txn) {
     TILLIT_RETURN_IF_ERROR(txn.InsertApiKey(row));
-    return AppendAudit(txn, {Actor::Cli(), "", "api_key.create", "", "name=" + row.name}, row.created_at);
+    return AppendAudit(txn, {Actor::Cli(), "", "api_key.create", "", "name=" + row.name + " actions=" + [&row] {
+      std::string list;
+      for (const auto& a : row.actions) list += (list.empty() ? "" : ",") + a;
+      return list;
+    }()}, row.created_at);
   });
   if (!s.ok()) {
     sodium_memzero(secret.data(), secret.size());
@@ -70,7 +78,7 @@ Status ApiKeys::Revoke(const std::string& name) {
     return AppendAudit(txn, {Actor::Cli(), "", "api_key.revoke", "", "name=" + name}, now);
   });
   std::unique_lock lock(mu_);
-  std::erase_if(cache_, [&name](const auto& entry) { return entry.second.principal.key_name == name; });
+  std::erase_if(cache_, [&name](const auto& entry) { return entry.second.principal.name == name; });
   return s;
 }
 
@@ -94,7 +102,7 @@ Result<Principal> ApiKeys::Authenticate(std::string_view secret) {
     return Status::Unauthenticated("the API key is not valid", "invalid_api_key");
   }
   if (row->revoked_at) return Status::Unauthenticated("the API key has been revoked", "api_key_revoked");
-  Principal principal{row->name, row->purposes};
+  Principal principal{"api_key", row->name, row->actions, row->purposes};
   std::unique_lock lock(mu_);
   // Keys are few; a store that keeps growing is pruned of what has expired.
   if (cache_.size() >= 1024) std::erase_if(cache_, [now](const auto& entry) { return entry.second.until <= now; });

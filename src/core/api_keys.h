@@ -1,6 +1,6 @@
 // ApiKeys: the credentials the shop's software uses (`Authorization: Bearer <key>`). A key is shown once when
-// created; only its BLAKE2b hash is stored. Each key is limited to the purposes it was created for: a read that
-// names another purpose is refused.
+// created; only its BLAKE2b hash is stored. Each key holds the actions it may perform and the purposes its reads
+// may name (core/access.h): a route whose action the key lacks, or a read that names another purpose, is refused.
 //
 // A key that authenticated is remembered for kKeyCacheTtl, so the hot path (a decision per page view) does not read
 // the store on every request: a key revoked through this object is refused at once, one revoked by another process
@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/access.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/random.h"
@@ -24,21 +25,17 @@
 
 namespace tillit::core {
 
-struct Principal {
-  std::string key_name;
-  std::vector<std::string> purposes;
-  bool AllowsPurpose(std::string_view purpose) const;
-};
-
 inline constexpr std::chrono::milliseconds kKeyCacheTtl{1000};
 
 class ApiKeys {
  public:
   ApiKeys(store::Store& store, Clock& clock, Random& random) : store_(store), clock_(clock), random_(random) {}
 
-  // Creates a key and returns its secret, which is never shown again. `known_purposes`, when not empty, is the
-  // configuration's purpose list: a purpose outside it is InvalidArgument. Conflict if the name is taken.
-  Result<std::string> Create(const std::string& name, const std::vector<std::string>& purposes,
+  // Creates a key and returns its secret, which is never shown again. `actions` are action ids (core/access.h),
+  // at least one. `known_purposes`, when not empty, is the configuration's purpose list: a purpose outside it is
+  // InvalidArgument. Conflict if the name is taken.
+  Result<std::string> Create(const std::string& name, const std::vector<std::string>& actions,
+                             const std::vector<std::string>& purposes,
                              const std::vector<std::string>& known_purposes);
   Status Revoke(const std::string& name);
   Result<std::vector<store::ApiKeyRow>> List();

@@ -11,9 +11,25 @@
 namespace tillit::core {
 namespace {
 
+// True iff the URL's host is this machine: a local relay may take mail in plain.
+bool IsLoopbackHost(const std::string& url) {
+  CURLU* u = curl_url();
+  if (u == nullptr) return false;
+  char* host = nullptr;
+  bool loopback = false;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+    const std::string h(host);
+    loopback = h == "localhost" || h == "[::1]" || h == "::1" || h.rfind("127.", 0) == 0;
+  }
+  curl_free(host);
+  curl_url_cleanup(u);
+  return loopback;
+}
+
 class SmtpTransport final : public MailTransport {
  public:
-  explicit SmtpTransport(std::string url) : url_(std::move(url)) {}
+  SmtpTransport(std::string url, long use_ssl) : url_(std::move(url)), use_ssl_(use_ssl) {}
 
   Status Send(const std::string& from, const std::string& to, const std::string& message) override {
     CURL* curl = curl_easy_init();
@@ -39,7 +55,8 @@ class SmtpTransport final : public MailTransport {
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
-    if (url_.rfind("smtps://", 0) == 0) curl_easy_setopt(curl, CURLOPT_USE_SSL, static_cast<long>(CURLUSESSL_ALL));
+    // Certificates are checked (libcurl's default, never turned off).
+    curl_easy_setopt(curl, CURLOPT_USE_SSL, use_ssl_);
     const CURLcode rc = curl_easy_perform(curl);
     curl_slist_free_all(recipients);
     curl_easy_cleanup(curl);
@@ -49,6 +66,7 @@ class SmtpTransport final : public MailTransport {
 
  private:
   const std::string url_;
+  const long use_ssl_;  // CURLUSESSL_*
 };
 
 // Backoff after the n-th failed attempt: one minute, doubling, at most six hours.
@@ -59,8 +77,14 @@ std::chrono::microseconds Backoff(int64_t attempts) {
 
 }  // namespace
 
-std::unique_ptr<MailTransport> NewSmtpTransport(std::string url) {
-  return std::make_unique<SmtpTransport>(std::move(url));
+std::unique_ptr<MailTransport> NewSmtpTransport(const config::Mail& mail) {
+  long use_ssl = CURLUSESSL_ALL;
+  if (mail.tls == "none") {
+    use_ssl = CURLUSESSL_NONE;
+  } else if (mail.smtp_url.rfind("smtps://", 0) != 0 && IsLoopbackHost(mail.smtp_url)) {
+    use_ssl = CURLUSESSL_TRY;  // a relay on this machine: STARTTLS when it offers it
+  }
+  return std::make_unique<SmtpTransport>(mail.smtp_url, use_ssl);
 }
 
 Outbox::Outbox(std::shared_ptr<const config::Config> config, store::Store& store, const crypto::Keyring& keyring,

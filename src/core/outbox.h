@@ -36,8 +36,10 @@ class MailTransport {
   virtual Status Send(const std::string& from, const std::string& to, const std::string& message) = 0;
 };
 
-// SMTP through libcurl to `url` ("smtp://host:port", "smtps://…").
-std::unique_ptr<MailTransport> NewSmtpTransport(std::string url);
+// SMTP through libcurl to `mail.smtp_url` ("smtp://host:port", "smtps://…"), protected as `mail.tls` says: STARTTLS
+// required with the certificate checked (a relay on this machine may answer in plain), TLS from the first byte for
+// smtps://, or plain for "none".
+std::unique_ptr<MailTransport> NewSmtpTransport(const config::Mail& mail);
 
 class Outbox {
  public:

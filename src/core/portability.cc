@@ -300,32 +300,47 @@ Result<std::string> WriteZip(const std::vector<ArchiveFile>& files, TimePoint mt
 }
 
 Portability::Portability(std::shared_ptr<const config::Config> config, store::Store& store,
-                         const crypto::Keyring& keyring, Clock& clock)
-    : config_(std::move(config)), store_(store), keyring_(keyring), clock_(clock) {}
+                         const crypto::Keyring& keyring, Clock& clock, Random& random)
+    : config_(std::move(config)),
+      store_(store),
+      keyring_(keyring),
+      clock_(clock),
+      downloads_(config_, store, keyring, clock, random) {}
 
-void Portability::Export(std::string subject_id, std::string language, Actor actor, Done<std::string> done) {
+Result<std::pair<std::string, size_t>> Portability::Build(std::string_view subject_id, std::string& language,
+                                                          TimePoint now) {
   if (language.empty()) language = config_->default_language();
   if (!policy::IsSupportedLanguage(language)) {
-    return done(Status::InvalidArgument("language '" + language + "' is not one tillit writes; use en, sv, nb or fi",
-                                        "unsupported_language"));
+    return Status::InvalidArgument("language '" + language + "' is not one tillit writes; use en, sv, nb or fi",
+                                   "unsupported_language");
   }
-  auto data = CollectSubjectData(store_, keyring_, subject_id);
-  if (!data.ok()) return done(data.status());
+  TILLIT_ASSIGN_OR_RETURN(SubjectData data, CollectSubjectData(store_, keyring_, subject_id));
+  std::vector<ArchiveFile> files = PortabilityFiles(*config_, data, language, now);
+  TILLIT_ASSIGN_OR_RETURN(std::string zip, WriteZip(files, now));
+  return std::make_pair(std::move(zip), files.size());
+}
+
+void Portability::Export(std::string subject_id, std::string language, Actor actor, Done<std::string> done) {
   const TimePoint now = clock_.Now();
-  std::vector<ArchiveFile> files = PortabilityFiles(*config_, *data, language, now);
-  auto zip = WriteZip(files, now);
-  if (!zip.ok()) return done(zip.status());
-  auto shared = std::make_shared<std::string>(std::move(*zip));
-  std::vector<std::string> names;
-  for (const auto& f : files) names.push_back(f.name);
+  auto built = Build(subject_id, language, now);
+  if (!built.ok()) return done(built.status());
+  auto shared = std::make_shared<std::string>(std::move(built->first));
   AuditEvent event{std::move(actor), std::string(config::kRightsFulfilment), "subject.export", subject_id,
-                   "files=" + std::to_string(files.size()) + " language=" + language};
+                   "files=" + std::to_string(built->second) + " language=" + language};
   const int64_t at = ToMicros(now);
   store_.Write([event, at](store::WriteTxn& txn) { return AppendAudit(txn, event, at); },
                [shared, done = std::move(done)](const Status& s) {
                  if (!s.ok()) return done(s);
                  done(std::move(*shared));
                });
+}
+
+void Portability::CreateArchive(std::string subject_id, std::string language, Actor actor,
+                                Done<DownloadTicket> done) {
+  auto built = Build(subject_id, language, clock_.Now());
+  if (!built.ok()) return done(built.status());
+  downloads_.Put(downloads_.NewTicket(), std::move(subject_id), kPortabilityDownload, language, built->first,
+                 std::move(actor), std::move(done));
 }
 
 }  // namespace tillit::core

@@ -27,10 +27,12 @@
 
 #include "config/config.h"
 #include "core/audit.h"
+#include "core/downloads.h"
 #include "core/subject_data.h"
 #include "crypto/keyring.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/random.h"
 #include "util/status.h"
 
 namespace tillit::core {
@@ -60,17 +62,25 @@ class Portability {
 
   // Everything passed in must outlive the Portability.
   Portability(std::shared_ptr<const config::Config> config, store::Store& store, const crypto::Keyring& keyring,
-              Clock& clock);
+              Clock& clock, Random& random);
 
   // The subject's archive as ZIP bytes, after an audit entry "subject.export" with purpose rights_fulfilment.
   // `language` "" is the controller's default. InvalidArgument "unsupported_language"; NotFound "subject_not_found".
   void Export(std::string subject_id, std::string language, Actor actor, Done<std::string> done);
 
+  // Builds the archive and keeps it for download by a secret link, as an access report is (core/downloads.h).
+  // Errors as Export.
+  void CreateArchive(std::string subject_id, std::string language, Actor actor, Done<DownloadTicket> done);
+
  private:
+  // The archive's ZIP bytes and the number of files in it.
+  Result<std::pair<std::string, size_t>> Build(std::string_view subject_id, std::string& language, TimePoint now);
+
   std::shared_ptr<const config::Config> config_;
   store::Store& store_;
   const crypto::Keyring& keyring_;
   Clock& clock_;
+  Downloads downloads_;
 };
 
 }  // namespace tillit::core

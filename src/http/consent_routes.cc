@@ -9,6 +9,7 @@
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
+#include "http/route_support.h"
 #include "http/routes.h"
 #include "util/clock.h"
 #include "util/hex.h"
@@ -106,36 +107,12 @@ json EncodeRenewal(const core::Renewal& r) {
           {"expires_at", r.expires_at ? Time(*r.expires_at) : json(nullptr)}};
 }
 
-// The page size of `?limit=`, `fallback` when absent. InvalidArgument unless 1 to 1000.
-Result<size_t> LimitOf(const HttpRequest& req, size_t fallback) {
-  auto raw = req.Query("limit");
-  if (!raw) return fallback;
-  size_t limit = 0;
-  auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), limit);
-  if (ec != std::errc() || end != raw->data() + raw->size() || limit == 0 || limit > 1000) {
-    return Status::InvalidArgument("limit must be a number from 1 to 1000", "invalid_limit");
-  }
-  return limit;
-}
-
 json EncodeDecision(const core::Decision& d) {
   return {{"allow", d.allow}, {"rule", std::string(d.rule)}, {"basis", std::string(d.basis)}};
 }
 
-template <typename T>
-std::function<void(Result<T>)> Answer(Responder respond, int status, std::function<json(const T&)> encode) {
-  return [respond = std::move(respond), status, encode = std::move(encode)](Result<T> result) {
-    if (!result.ok()) return respond(ErrorResponse(result.status()));
-    respond(JsonResponse(status, Dump(encode(*result))));
-  };
-}
-
-core::Actor ActorOf(const core::Principal& p) { return {"api_key", p.key_name}; }
-
 void AddConsentRoutes(Router& router, const AppContext& app) {
-  router.Add("POST", "/v1/subjects/:id/consents", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/subjects/:id/consents", Access::Key("consents.record"), [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     if (Status s =
@@ -175,14 +152,12 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
         return respond(ErrorResponse(Status::InvalidArgument("unproven must be true or false", "invalid_type")));
       in.unproven = u->get<bool>();
     }
-    app.consents->Record(std::string(req.Param("id")), std::move(in), ActorOf(*principal),
+    app.consents->Record(std::string(req.Param("id")), std::move(in), ActorOf(req),
                          Answer<store::ConsentEventRow>(std::move(respond), 201, EncodeConsent));
   });
 
-  router.Add("GET", "/v1/subjects/:id/consents", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
-    auto purpose = RequirePurpose(req, *principal, *app.config);
+  router.Add("GET", "/v1/subjects/:id/consents", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
+    auto purpose = RequirePurpose(req, *app.config);
     if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
     const std::string id(req.Param("id"));
     auto state = app.consents->State(id);
@@ -204,10 +179,8 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
         200, Dump({{"subject_id", id}, {"purposes", purposes}, {"current", current}, {"history", history}})));
   });
 
-  router.Add("GET", "/v1/subjects/:id/consents/:event/receipt", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
-    auto purpose = RequirePurpose(req, *principal, *app.config);
+  router.Add("GET", "/v1/subjects/:id/consents/:event/receipt", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
+    auto purpose = RequirePurpose(req, *app.config);
     if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
     auto receipt = app.consents->Receipt(req.Param("id"), req.Param("event"));
     if (!receipt.ok()) return respond(ErrorResponse(receipt.status()));
@@ -215,9 +188,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
   });
 
   // Consents that need renewing: outdated, expired or expiring within 30 days, or unproven.
-  router.Add("GET", "/v1/consents/renewals", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("GET", "/v1/consents/renewals", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
     auto limit = LimitOf(req, 100);
     if (!limit.ok()) return respond(ErrorResponse(limit.status()));
     auto page = app.consents->Renewals(req.Query("cursor").value_or(""), *limit);
@@ -230,9 +201,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
   });
 
   // The cookie banner's choices, by the banner's opaque visitor id. They never count as consent for a purpose.
-  router.Add("POST", "/v1/visitors/:visitor_id/consents", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/visitors/:visitor_id/consents", Access::Key("consents.record"), [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     if (Status s = OnlyKeys(*body, {"categories", "banner_version", "gpc", "language"}); !s.ok()) {
@@ -260,13 +229,11 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
       }
       in.gpc = gpc->get<bool>();
     }
-    app.consents->RecordVisitor(std::string(req.Param("visitor_id")), std::move(in), ActorOf(*principal),
+    app.consents->RecordVisitor(std::string(req.Param("visitor_id")), std::move(in), ActorOf(req),
                                 Answer<store::VisitorConsentRow>(std::move(respond), 201, EncodeVisitorConsent));
   });
 
-  router.Add("GET", "/v1/visitors/:visitor_id/consents", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("GET", "/v1/visitors/:visitor_id/consents", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
     auto state = app.consents->Visitor(req.Param("visitor_id"));
     if (!state.ok()) return respond(ErrorResponse(state.status()));
     json history = json::array(), subjects = json::array();
@@ -278,24 +245,20 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
                                     {"linked_subjects", subjects}})));
   });
 
-  router.Add("POST", "/v1/visitors/:visitor_id/link", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/visitors/:visitor_id/link", Access::Key("consents.record"), [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     if (Status s = OnlyKeys(*body, {"subject_id"}); !s.ok()) return respond(ErrorResponse(s));
     std::string subject_id;
     if (Status s = ReadString(*body, "subject_id", subject_id); !s.ok()) return respond(ErrorResponse(s));
     app.consents->LinkVisitor(
-        std::string(req.Param("visitor_id")), std::move(subject_id), ActorOf(*principal),
+        std::string(req.Param("visitor_id")), std::move(subject_id), ActorOf(req),
         Answer<store::VisitorLinkRow>(std::move(respond), 200, [](const store::VisitorLinkRow& l) {
           return json{{"visitor_id", l.visitor_id}, {"subject_id", l.subject_id}, {"linked", true}};
         }));
   });
 
-  router.Add("POST", "/v1/subjects/:id/objections", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/subjects/:id/objections", Access::Key("objections.record"), [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     if (Status s = OnlyKeys(*body, {"purpose", "channel", "method"}); !s.ok()) return respond(ErrorResponse(s));
@@ -304,14 +267,12 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
          {std::pair{"purpose", &in.purpose}, std::pair{"channel", &in.channel}, std::pair{"method", &in.method}}) {
       if (Status s = ReadString(*body, key, *out); !s.ok()) return respond(ErrorResponse(s));
     }
-    app.consents->Object(std::string(req.Param("id")), std::move(in), ActorOf(*principal),
+    app.consents->Object(std::string(req.Param("id")), std::move(in), ActorOf(req),
                          Answer<store::ObjectionRow>(std::move(respond), 201, EncodeObjection));
   });
 
-  router.Add("GET", "/v1/subjects/:id/objections", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
-    auto purpose = RequirePurpose(req, *principal, *app.config);
+  router.Add("GET", "/v1/subjects/:id/objections", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
+    auto purpose = RequirePurpose(req, *app.config);
     if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
     auto rows = app.consents->Objections(req.Param("id"));
     if (!rows.ok()) return respond(ErrorResponse(rows.status()));
@@ -320,9 +281,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
     respond(JsonResponse(200, Dump({{"subject_id", req.Param("id")}, {"objections", list}})));
   });
 
-  router.Add("POST", "/v1/subjects/:id/objections/:oid/decision", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/subjects/:id/objections/:oid/decision", Access::Key("objections.decide"), [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     if (Status s = OnlyKeys(*body, {"outcome", "reason"}); !s.ok()) return respond(ErrorResponse(s));
@@ -330,13 +289,11 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
     if (Status s = ReadString(*body, "outcome", outcome); !s.ok()) return respond(ErrorResponse(s));
     if (Status s = ReadString(*body, "reason", reason); !s.ok()) return respond(ErrorResponse(s));
     app.consents->DecideObjection(std::string(req.Param("id")), std::string(req.Param("oid")), outcome, reason,
-                                  ActorOf(*principal),
+                                  ActorOf(req),
                                   Answer<store::ObjectionRow>(std::move(respond), 200, EncodeObjection));
   });
 
-  router.Add("POST", "/v1/subjects/:id/prohibitions", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/subjects/:id/prohibitions", Access::Key("prohibitions.manage"), [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     if (Status s = OnlyKeys(*body, {"code", "purpose", "channel", "method"}); !s.ok()) return respond(ErrorResponse(s));
@@ -345,14 +302,12 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
                             std::pair{"channel", &in.channel}, std::pair{"method", &in.method}}) {
       if (Status s = ReadString(*body, key, *out); !s.ok()) return respond(ErrorResponse(s));
     }
-    app.consents->Prohibit(std::string(req.Param("id")), std::move(in), ActorOf(*principal),
+    app.consents->Prohibit(std::string(req.Param("id")), std::move(in), ActorOf(req),
                            Answer<store::ProhibitionRow>(std::move(respond), 201, EncodeProhibition));
   });
 
-  router.Add("GET", "/v1/subjects/:id/prohibitions", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
-    auto purpose = RequirePurpose(req, *principal, *app.config);
+  router.Add("GET", "/v1/subjects/:id/prohibitions", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
+    auto purpose = RequirePurpose(req, *app.config);
     if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
     auto rows = app.consents->Prohibitions(req.Param("id"));
     if (!rows.ok()) return respond(ErrorResponse(rows.status()));
@@ -361,42 +316,34 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
     respond(JsonResponse(200, Dump({{"subject_id", req.Param("id")}, {"prohibitions", list}})));
   });
 
-  router.Add("DELETE", "/v1/subjects/:id/prohibitions/:pid", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
-    app.consents->LiftProhibition(std::string(req.Param("id")), std::string(req.Param("pid")), ActorOf(*principal),
+  router.Add("DELETE", "/v1/subjects/:id/prohibitions/:pid", Access::Key("prohibitions.manage"), [app](const HttpRequest& req, Responder respond) {
+    app.consents->LiftProhibition(std::string(req.Param("id")), std::string(req.Param("pid")), ActorOf(req),
                                   Answer<store::ProhibitionRow>(std::move(respond), 200, EncodeProhibition));
   });
 
-  router.Add("POST", "/v1/subjects/:id/restriction", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/subjects/:id/restriction", Access::Key("restrictions.manage"), [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     if (Status s = OnlyKeys(*body, {"reason"}); !s.ok()) return respond(ErrorResponse(s));
     std::string reason;
     if (Status s = ReadString(*body, "reason", reason); !s.ok()) return respond(ErrorResponse(s));
-    app.consents->Restrict(std::string(req.Param("id")), reason, ActorOf(*principal),
+    app.consents->Restrict(std::string(req.Param("id")), reason, ActorOf(req),
                            Answer<store::RestrictionRow>(std::move(respond), 201, EncodeRestriction));
   });
 
-  router.Add("DELETE", "/v1/subjects/:id/restriction", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("DELETE", "/v1/subjects/:id/restriction", Access::Key("restrictions.manage"), kJsonBody, [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, true);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     if (Status s = OnlyKeys(*body, {"notice"}); !s.ok()) return respond(ErrorResponse(s));
     std::string notice;
     if (Status s = ReadString(*body, "notice", notice); !s.ok()) return respond(ErrorResponse(s));
-    app.consents->Lift(std::string(req.Param("id")), notice, ActorOf(*principal),
+    app.consents->Lift(std::string(req.Param("id")), notice, ActorOf(req),
                        Answer<std::string>(std::move(respond), 200, [](const std::string& id) {
                          return json{{"subject_id", id}, {"restricted", false}};
                        }));
   });
 
-  router.Add("GET", "/v1/subjects/:id/restriction", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("GET", "/v1/subjects/:id/restriction", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
     auto rows = app.consents->Restrictions(req.Param("id"));
     if (!rows.ok()) return respond(ErrorResponse(rows.status()));
     json list = json::array();
@@ -411,9 +358,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
 
 void AddDecisionRoutes(Router& router, const AppContext& app) {
   // Decisions hold no personal data: counted in metrics, not audited.
-  router.Add("GET", "/v1/decide", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("GET", "/v1/decide", Access::Key("decide"), [app](const HttpRequest& req, Responder respond) {
     auto subject = req.Query("subject");
     auto purpose = req.Query("purpose");
     if (!subject || subject->empty() || !purpose || purpose->empty()) {
@@ -440,9 +385,7 @@ void AddDecisionRoutes(Router& router, const AppContext& app) {
     respond(JsonResponse(200, Dump(out)));
   });
 
-  router.Add("POST", "/v1/decide/batch", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/decide/batch", Access::Key("decide"), [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     auto checks = body->find("checks");

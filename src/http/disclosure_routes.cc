@@ -12,6 +12,7 @@
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
+#include "http/route_support.h"
 #include "http/routes.h"
 #include "util/clock.h"
 
@@ -20,7 +21,6 @@ namespace {
 
 using nlohmann::json;
 
-core::Actor ActorOf(const core::Principal& p) { return {"api_key", p.key_name}; }
 
 json EncodeDisclosure(const core::DisclosureView& d) {
   return {{"id", d.id},
@@ -53,10 +53,7 @@ Status BadType(const char* key, const char* what) {
 }
 
 Result<core::DisclosureInput> DecodeDisclosure(const HttpRequest& req) {
-  if (req.body.empty()) return Status::InvalidArgument("the request needs a JSON body", "invalid_json");
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) return Status::InvalidArgument("the body is not valid JSON", "invalid_json");
-  if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object", "invalid_type");
+  TILLIT_ASSIGN_OR_RETURN(json body, ParseObject(req, false));
   core::DisclosureInput in;
   for (const auto& [key, value] : body.items()) {
     if (key == "recipient" || key == "purpose" || key == "reference") {
@@ -83,43 +80,28 @@ Result<core::DisclosureInput> DecodeDisclosure(const HttpRequest& req) {
   return in;
 }
 
-Result<size_t> LimitOf(const HttpRequest& req, size_t fallback) {
-  auto raw = req.Query("limit");
-  if (!raw) return fallback;
-  size_t limit = 0;
-  auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), limit);
-  if (ec != std::errc() || end != raw->data() + raw->size() || limit == 0 || limit > 1000) {
-    return Status::InvalidArgument("limit must be a number from 1 to 1000", "invalid_limit");
-  }
-  return limit;
-}
-
 }  // namespace
 
 void AddDisclosureRoutes(Router& router, const AppContext& app) {
-  router.Add("POST", "/v1/subjects/:id/disclosures", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/subjects/:id/disclosures", Access::Key("disclosures.record"), [app](const HttpRequest& req, Responder respond) {
     auto in = DecodeDisclosure(req);
     if (!in.ok()) return respond(ErrorResponse(in.status()));
-    if (!in->purpose.empty() && !principal->AllowsPurpose(in->purpose)) {
+    if (!in->purpose.empty() && !req.principal->AllowsPurpose(in->purpose)) {
       return respond(ErrorResponse(Status::PermissionDenied(
           "this API key may not act for purpose '" + in->purpose + "'", "purpose_not_allowed")));
     }
-    app.disclosures->Record(std::string(req.Param("id")), std::move(*in), ActorOf(*principal),
+    app.disclosures->Record(std::string(req.Param("id")), std::move(*in), ActorOf(req),
                             [respond](Result<core::DisclosureView> r) {
                               if (!r.ok()) return respond(ErrorResponse(r.status()));
                               respond(JsonResponse(201, Dump(EncodeDisclosure(*r))));
                             });
   });
 
-  router.Add("GET", "/v1/subjects/:id/disclosures", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
-    auto purpose = RequirePurpose(req, *principal, *app.config);
+  router.Add("GET", "/v1/subjects/:id/disclosures", Access::Key("subjects.read"), [app](const HttpRequest& req, Responder respond) {
+    auto purpose = RequirePurpose(req, *app.config);
     if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
     const std::string id(req.Param("id"));
-    app.disclosures->List(id, ActorOf(*principal), *purpose,
+    app.disclosures->List(id, ActorOf(req), *purpose,
                           [respond, id](Result<std::vector<core::DisclosureView>> r) {
                             if (!r.ok()) return respond(ErrorResponse(r.status()));
                             json list = json::array();
@@ -130,9 +112,7 @@ void AddDisclosureRoutes(Router& router, const AppContext& app) {
 }
 
 void AddWebhookRoutes(Router& router, const AppContext& app) {
-  router.Add("GET", "/v1/webhooks/deliveries", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("GET", "/v1/webhooks/deliveries", Access::Key("webhooks.manage"), [app](const HttpRequest& req, Responder respond) {
     auto limit = LimitOf(req, 100);
     if (!limit.ok()) return respond(ErrorResponse(limit.status()));
     const std::string status = req.Query("status") ? std::string(*req.Query("status")) : "failed";
@@ -161,9 +141,7 @@ void AddWebhookRoutes(Router& router, const AppContext& app) {
     respond(JsonResponse(200, Dump({{"status", status}, {"deliveries", list}})));
   });
 
-  router.Add("POST", "/v1/webhooks/deliveries/:id/retry", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/webhooks/deliveries/:id/retry", Access::Key("webhooks.manage"), [app](const HttpRequest& req, Responder respond) {
     auto found = app.store->FindWebhookDelivery(req.Param("id"));
     if (!found.ok()) return respond(ErrorResponse(found.status()));
     if (!*found) {
@@ -178,7 +156,7 @@ void AddWebhookRoutes(Router& router, const AppContext& app) {
     row->status = "pending";
     row->attempts = 0;
     row->next_attempt_at = now;
-    core::AuditEvent event{ActorOf(*principal), "", "webhook.retry", "", "delivery=" + row->delivery_id};
+    core::AuditEvent event{ActorOf(req), "", "webhook.retry", "", "delivery=" + row->delivery_id};
     app.store->Write(
         [row, event, now](store::WriteTxn& txn) -> Status {
           TILLIT_RETURN_IF_ERROR(txn.UpdateWebhookDelivery(*row));

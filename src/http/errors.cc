@@ -55,14 +55,20 @@ int HttpStatusOf(StatusCode code) {
   return 500;
 }
 
-HttpResponse ErrorResponse(const Status& status, const std::string& details_json) {
-  nlohmann::json error = {{"code", status.reason()}, {"message", status.message()}};
+HttpResponse HttpError(int http_status, const std::string& code, const std::string& message,
+                       const std::string& details_json) {
+  nlohmann::json error = {{"code", code}, {"message", message}};
   nlohmann::json details = nlohmann::json::object();
   if (!details_json.empty()) details = nlohmann::json::parse(details_json, nullptr, false);
   error["details"] = details.is_discarded() ? nlohmann::json::object() : details;
   HttpResponse r;
-  r.status = HttpStatusOf(status.code());
+  r.status = http_status;
   r.body = nlohmann::json{{"error", error}}.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return r;
+}
+
+HttpResponse ErrorResponse(const Status& status, const std::string& details_json) {
+  HttpResponse r = HttpError(HttpStatusOf(status.code()), status.reason(), status.message(), details_json);
   if (status.code() == StatusCode::kUnauthenticated) r.headers.emplace_back("WWW-Authenticate", "Bearer");
   return r;
 }

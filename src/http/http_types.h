@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/access.h"
+
 namespace tillit::http {
 
 struct HttpRequest {
@@ -25,6 +27,10 @@ struct HttpRequest {
   std::string body;
   std::string request_id;
   std::string remote_ip;  // the peer's address, for rate limits; never logged with personal data
+  // The end client's address as a trusted proxy in front names it ([server] trusted_proxy_header); "" when unknown.
+  std::string client_ip;
+  // The authenticated caller, set by the server before the handler runs on a route that reads a key.
+  std::optional<core::Principal> principal;
 
   // nullopt when absent. `name` in lower case.
   std::optional<std::string_view> Header(std::string_view name) const;

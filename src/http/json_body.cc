@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "util/clock.h"
+#include "util/json.h"
 
 namespace tillit::http {
 
@@ -13,8 +14,7 @@ Result<json> ParseObject(const HttpRequest& req, bool allow_empty) {
     if (allow_empty) return json::object();
     return Status::InvalidArgument("the request needs a JSON body", "invalid_json");
   }
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) return Status::InvalidArgument("the body is not valid JSON", "invalid_json");
+  TILLIT_ASSIGN_OR_RETURN(json body, ParseUntrustedJson(req.body));
   if (!body.is_object()) return Status::InvalidArgument("the body must be a JSON object", "invalid_type");
   return body;
 }

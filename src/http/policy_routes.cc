@@ -87,7 +87,7 @@ std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohma
 
 void AddVersionRoutes(Router& router, const AppContext& app) {
   // Published versions are part of the public record of the policy: no key needed, as for /privacy.
-  router.Add("GET", "/v1/policy/versions", [app](const HttpRequest&, Responder respond) {
+  router.Add("GET", "/v1/policy/versions", Access::Public(), [app](const HttpRequest&, Responder respond) {
     auto snapshots = app.store->ListConfigSnapshots();
     if (!snapshots.ok()) return respond(ErrorResponse(snapshots.status()));
     nlohmann::json versions = nlohmann::json::array();
@@ -98,7 +98,7 @@ void AddVersionRoutes(Router& router, const AppContext& app) {
     }
     respond(JsonResponse(200, Dump({{"current", app.policy_version}, {"versions", versions}})));
   });
-  router.Add("GET", "/v1/policy/diff", [app](const HttpRequest& req, Responder respond) {
+  router.Add("GET", "/v1/policy/diff", Access::Public(), [app](const HttpRequest& req, Responder respond) {
     auto from = req.Query("from");
     if (!from || from->empty()) {
       return respond(ErrorResponse(Status::InvalidArgument(
@@ -123,7 +123,7 @@ void AddPolicyRoutes(Router& router, const AppContext& app) {
   if (app.store != nullptr) AddVersionRoutes(router, app);
   std::shared_ptr<const Pages> pages = RenderPages(app);
   const std::string default_path = "/privacy/" + app.config->default_language();
-  router.Add("GET", "/privacy", [default_path](const HttpRequest&, Responder respond) {
+  router.Add("GET", "/privacy", Access::Public(), [default_path](const HttpRequest&, Responder respond) {
     HttpResponse r;
     r.status = 302;
     r.content_type = "text/plain; charset=utf-8";
@@ -131,10 +131,8 @@ void AddPolicyRoutes(Router& router, const AppContext& app) {
     r.headers.emplace_back("Location", default_path);
     respond(std::move(r));
   });
-  router.Add("GET", "/privacy/:lang",
-             [pages](const HttpRequest& req, Responder respond) { Serve(*pages, pages->policy, req, respond); });
-  router.Add("GET", "/privacy/:lang/processors",
-             [pages](const HttpRequest& req, Responder respond) { Serve(*pages, pages->processors, req, respond); });
+  router.Add("GET", "/privacy/:lang", Access::Public(), [pages](const HttpRequest& req, Responder respond) { Serve(*pages, pages->policy, req, respond); });
+  router.Add("GET", "/privacy/:lang/processors", Access::Public(), [pages](const HttpRequest& req, Responder respond) { Serve(*pages, pages->processors, req, respond); });
 }
 
 }  // namespace tillit::http

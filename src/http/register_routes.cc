@@ -9,23 +9,15 @@
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
+#include "http/route_support.h"
 #include "http/routes.h"
 #include "util/clock.h"
+#include "util/json.h"
 
 namespace tillit::http {
 namespace {
 
 using nlohmann::json;
-
-Result<json> ParseBody(const HttpRequest& req) {
-  if (req.body.empty()) return Status::InvalidArgument("the request needs a JSON body", "invalid_json");
-  try {
-    return json::parse(req.body);
-  } catch (const json::parse_error& e) {
-    return Status::InvalidArgument("the body is not valid JSON (at byte " + std::to_string(e.byte) + ")",
-                                   "invalid_json");
-  }
-}
 
 Result<int64_t> ParseTime(const json& value, std::string_view name) {
   if (!value.is_string()) {
@@ -162,62 +154,23 @@ json EncodeRecord(const core::RecordView& r) {
   return out;
 }
 
-core::Actor ActorOf(const core::Principal& p) { return {"api_key", p.key_name}; }
-
-// Authenticates and, when `needs_purpose`, resolves the purpose; answers the error itself and returns false.
-struct Caller {
-  core::Actor actor;
-  std::string purpose;
-};
-
-std::optional<Caller> Admit(const HttpRequest& req, const AppContext& app, bool needs_purpose,
-                            const Responder& respond) {
-  auto principal = Authenticate(req, *app.api_keys);
-  if (!principal.ok()) {
-    respond(ErrorResponse(principal.status()));
+// The purpose a read names; answers the error itself and returns nullopt.
+std::optional<std::string> PurposeOf(const HttpRequest& req, const AppContext& app, const Responder& respond) {
+  auto purpose = RequirePurpose(req, *app.config);
+  if (!purpose.ok()) {
+    respond(ErrorResponse(purpose.status()));
     return std::nullopt;
   }
-  Caller caller{ActorOf(*principal), ""};
-  if (needs_purpose) {
-    auto purpose = RequirePurpose(req, *principal, *app.config);
-    if (!purpose.ok()) {
-      respond(ErrorResponse(purpose.status()));
-      return std::nullopt;
-    }
-    caller.purpose = std::move(*purpose);
-  }
-  return caller;
-}
-
-// The answer for a service result: `encode` on success, the error body otherwise.
-template <typename T, typename Encode>
-core::Register::Done<T> Answer(Responder respond, int status, Encode encode) {
-  return [respond = std::move(respond), status, encode = std::move(encode)](Result<T> result) {
-    if (!result.ok()) return respond(ErrorResponse(result.status()));
-    respond(JsonResponse(status, Dump(encode(*result))));
-  };
-}
-
-Result<size_t> LimitOf(const HttpRequest& req, size_t fallback) {
-  auto raw = req.Query("limit");
-  if (!raw) return fallback;
-  size_t limit = 0;
-  auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), limit);
-  if (ec != std::errc() || end != raw->data() + raw->size() || limit == 0 || limit > 1000) {
-    return Status::InvalidArgument("limit must be a number from 1 to 1000", "invalid_limit");
-  }
-  return limit;
+  return std::move(*purpose);
 }
 
 void AddSubjectRoutes(Router& router, const AppContext& app) {
-  router.Add("POST", "/v1/subjects", [app](const HttpRequest& req, Responder respond) {
-    auto caller = Admit(req, app, false, respond);
-    if (!caller) return;
-    auto body = ParseBody(req);
+  router.Add("POST", "/v1/subjects", Access::Key("subjects.write"), [app](const HttpRequest& req, Responder respond) {
+    auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     auto input = DecodeSubject(*body);
     if (!input.ok()) return respond(ErrorResponse(input.status()));
-    app.reg->Create(std::move(*input), caller->actor, [respond = std::move(respond)](Result<std::string> id) {
+    app.reg->Create(std::move(*input), ActorOf(req), [respond = std::move(respond)](Result<std::string> id) {
       if (!id.ok()) return respond(ErrorResponse(id.status()));
       HttpResponse r = JsonResponse(201, Dump({{"id", *id}}));
       r.headers.emplace_back("Location", "/v1/subjects/" + *id);
@@ -225,7 +178,7 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
     });
   });
 
-  router.Add("GET", "/v1/subjects", [app](const HttpRequest& req, Responder respond) {
+  router.Add("GET", "/v1/subjects", Access::Key("subjects.read"), [app](const HttpRequest& req, Responder respond) {
     std::optional<std::string> by;
     std::string value;
     for (const auto& spec : core::Identifiers()) {
@@ -240,8 +193,6 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
     }
     if (!by) {
       // The staff listing: ids and times only, so no purpose and no audit entry.
-      auto caller = Admit(req, app, false, respond);
-      if (!caller) return;
       auto limit = LimitOf(req, 100);
       if (!limit.ok()) return respond(ErrorResponse(limit.status()));
       auto page = app.reg->List(req.Query("cursor").value_or(""), *limit);
@@ -258,11 +209,11 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
       out["next_cursor"] = page->next_cursor.empty() ? json(nullptr) : json(page->next_cursor);
       return respond(JsonResponse(200, Dump(out)));
     }
-    auto caller = Admit(req, app, true, respond);
-    if (!caller) return;
+    auto purpose = PurposeOf(req, app, respond);
+    if (!purpose) return;
     const bool unique = core::FindIdentifier(*by)->unique;
     app.reg->Find(
-        *by, std::move(value), caller->actor, caller->purpose,
+        *by, std::move(value), ActorOf(req), *purpose,
         [respond = std::move(respond), unique](Result<std::vector<core::SubjectView>> found) {
           if (!found.ok()) return respond(ErrorResponse(found.status()));
           if (found->empty()) {
@@ -275,29 +226,28 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
         });
   });
 
-  router.Add("GET", "/v1/subjects/:id", [app](const HttpRequest& req, Responder respond) {
-    auto caller = Admit(req, app, true, respond);
-    if (!caller) return;
-    app.reg->Get(std::string(req.Param("id")), caller->actor, caller->purpose,
+  router.Add("GET", "/v1/subjects/:id", Access::Key("subjects.read"), [app](const HttpRequest& req, Responder respond) {
+    auto purpose = PurposeOf(req, app, respond);
+    if (!purpose) return;
+    app.reg->Get(std::string(req.Param("id")), ActorOf(req), *purpose,
                  Answer<core::SubjectView>(std::move(respond), 200, EncodeSubject));
   });
 
-  router.Add("PATCH", "/v1/subjects/:id", [app](const HttpRequest& req, Responder respond) {
-    auto caller = Admit(req, app, false, respond);
-    if (!caller) return;
-    auto body = ParseBody(req);
+  router.Add("PATCH", "/v1/subjects/:id", Access::Key("subjects.write"),
+             MediaTypes{"application/merge-patch+json", "application/json"}, [app](const HttpRequest& req, Responder respond) {
+    auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
-    app.reg->Patch(std::string(req.Param("id")), std::move(*body), caller->actor,
+    app.reg->Patch(std::string(req.Param("id")), std::move(*body), ActorOf(req),
                    Answer<core::PatchResult>(std::move(respond), 200, [](const core::PatchResult& r) {
                      return json{{"id", r.id}, {"updated_at", Time(r.updated_at)}, {"changed", r.changed}};
                    }));
   });
 
-  router.Add("GET", "/v1/subjects/:id/history", [app](const HttpRequest& req, Responder respond) {
-    auto caller = Admit(req, app, true, respond);
-    if (!caller) return;
+  router.Add("GET", "/v1/subjects/:id/history", Access::Key("subjects.read"), [app](const HttpRequest& req, Responder respond) {
+    auto purpose = PurposeOf(req, app, respond);
+    if (!purpose) return;
     std::string id(req.Param("id"));
-    app.reg->History(id, caller->actor, caller->purpose,
+    app.reg->History(id, ActorOf(req), *purpose,
                      Answer<std::vector<core::ChangeView>>(
                          std::move(respond), 200, [id](const std::vector<core::ChangeView>& changes) {
                            json out = json::array();
@@ -311,9 +261,9 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
                          }));
   });
 
-  router.Add("GET", "/v1/subjects/:id/audit", [app](const HttpRequest& req, Responder respond) {
-    auto caller = Admit(req, app, true, respond);
-    if (!caller) return;
+  router.Add("GET", "/v1/subjects/:id/audit", Access::Key("audit.read"), [app](const HttpRequest& req, Responder respond) {
+    auto purpose = PurposeOf(req, app, respond);
+    if (!purpose) return;
     auto limit = LimitOf(req, 100);
     if (!limit.ok()) return respond(ErrorResponse(limit.status()));
     int64_t after = 0;
@@ -325,7 +275,7 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
     }
     std::string id(req.Param("id"));
     const size_t page_size = *limit;
-    app.reg->AuditTrail(id, caller->actor, caller->purpose, after, page_size,
+    app.reg->AuditTrail(id, ActorOf(req), *purpose, after, page_size,
                         Answer<std::vector<store::AuditRow>>(
                             std::move(respond), 200, [id, page_size](const std::vector<store::AuditRow>& rows) {
                               json entries = json::array();
@@ -347,17 +297,10 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
 
 // Erasure is staff's or the rights workflow's: the key must be allowed the purpose rights_fulfilment.
 void AddErasureRoutes(Router& router, const AppContext& app) {
-  router.Add("POST", "/v1/subjects/:id/erase", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
-    const auto& purposes = principal->purposes;
-    if (std::find(purposes.begin(), purposes.end(), config::kRightsFulfilment) == purposes.end()) {
-      return respond(ErrorResponse(Status::PermissionDenied(
-          "erasing a subject needs a key allowed the purpose rights_fulfilment", "purpose_not_allowed")));
-    }
+  router.Add("POST", "/v1/subjects/:id/erase", Access::Key("subjects.erase"), [app](const HttpRequest& req, Responder respond) {
     std::string reason = "request";
     if (!req.body.empty()) {
-      auto body = ParseBody(req);
+      auto body = ParseObject(req, false);
       if (!body.ok()) return respond(ErrorResponse(body.status()));
       if (!body->is_object()) return respond(ErrorResponse(WrongType("the body", "a JSON object")));
       for (const auto& [key, value] : body->items()) {
@@ -369,7 +312,7 @@ void AddErasureRoutes(Router& router, const AppContext& app) {
         reason = value.get<std::string>();
       }
     }
-    app.erasure->EraseAsync(std::string(req.Param("id")), reason, ActorOf(*principal),
+    app.erasure->EraseAsync(std::string(req.Param("id")), reason, ActorOf(req),
                             [respond = std::move(respond)](Result<core::ErasureResult> result) {
                               if (!result.ok()) return respond(ErrorResponse(result.status()));
                               json out = result->receipt;
@@ -379,20 +322,16 @@ void AddErasureRoutes(Router& router, const AppContext& app) {
                             });
   });
 
-  router.Add("GET", "/v1/subjects/:id/erasure", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("GET", "/v1/subjects/:id/erasure", Access::Key("subjects.erase"), [app](const HttpRequest& req, Responder respond) {
     auto result = app.erasure->Receipt(std::string(req.Param("id")));
     if (!result.ok()) return respond(ErrorResponse(result.status()));
     respond(JsonResponse(200, Dump(result->receipt)));
   });
 
-  router.Add("POST", "/v1/subjects/:id/agreements/:ref/end", [app](const HttpRequest& req, Responder respond) {
-    auto caller = Admit(req, app, false, respond);
-    if (!caller) return;
+  router.Add("POST", "/v1/subjects/:id/agreements/:ref/end", Access::Key("records.write"), [app](const HttpRequest& req, Responder respond) {
     std::optional<int64_t> ended_at;
     if (!req.body.empty()) {
-      auto body = ParseBody(req);
+      auto body = ParseObject(req, false);
       if (!body.ok()) return respond(ErrorResponse(body.status()));
       if (!body->is_object()) return respond(ErrorResponse(WrongType("the body", "a JSON object")));
       for (const auto& [key, value] : body->items()) {
@@ -407,7 +346,7 @@ void AddErasureRoutes(Router& router, const AppContext& app) {
     }
     std::string id(req.Param("id"));
     std::string ref(req.Param("ref"));
-    app.reg->EndAgreement(id, ref, ended_at, caller->actor,
+    app.reg->EndAgreement(id, ref, ended_at, ActorOf(req),
                           Answer<int64_t>(std::move(respond), 200, [id, ref](int64_t at) {
                             return json{{"subject_id", id}, {"agreement", ref}, {"ended_at", Time(at)}};
                           }));
@@ -415,23 +354,21 @@ void AddErasureRoutes(Router& router, const AppContext& app) {
 }
 
 void AddRecordRoutes(Router& router, const AppContext& app) {
-  router.Add("POST", "/v1/subjects/:id/records", [app](const HttpRequest& req, Responder respond) {
-    auto caller = Admit(req, app, false, respond);
-    if (!caller) return;
-    auto body = ParseBody(req);
+  router.Add("POST", "/v1/subjects/:id/records", Access::Key("records.write"), [app](const HttpRequest& req, Responder respond) {
+    auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     auto input = DecodeRecord(*body, false);
     if (!input.ok()) return respond(ErrorResponse(input.status()));
     input->subject_id = std::string(req.Param("id"));
-    app.reg->AddRecord(std::move(*input), caller->actor,
+    app.reg->AddRecord(std::move(*input), ActorOf(req),
                        Answer<std::string>(std::move(respond), 201, [](const auto& id) {
                          return json{{"id", id}};
                        }));
   });
 
-  router.Add("GET", "/v1/subjects/:id/records", [app](const HttpRequest& req, Responder respond) {
-    auto caller = Admit(req, app, true, respond);
-    if (!caller) return;
+  router.Add("GET", "/v1/subjects/:id/records", Access::Key("subjects.read"), [app](const HttpRequest& req, Responder respond) {
+    auto purpose = PurposeOf(req, app, respond);
+    if (!purpose) return;
     core::RecordFilter filter;
     filter.kind = std::string(req.Query("kind").value_or(""));
     filter.cursor = std::string(req.Query("cursor").value_or(""));
@@ -444,7 +381,7 @@ void AddRecordRoutes(Router& router, const AppContext& app) {
     if (!limit.ok()) return respond(ErrorResponse(limit.status()));
     filter.limit = *limit;
     std::string id(req.Param("id"));
-    app.reg->ListRecords(id, std::move(filter), caller->actor, caller->purpose,
+    app.reg->ListRecords(id, std::move(filter), ActorOf(req), *purpose,
                          Answer<core::RecordPage>(std::move(respond), 200, [id](const core::RecordPage& page) {
                            json records = json::array();
                            for (const auto& r : page.records) records.push_back(EncodeRecord(r));
@@ -455,9 +392,8 @@ void AddRecordRoutes(Router& router, const AppContext& app) {
   });
 
   // NDJSON, one record per line. Valid lines are stored; each invalid line is reported by its number.
-  router.Add("POST", "/v1/records/bulk", [app](const HttpRequest& req, Responder respond) {
-    auto caller = Admit(req, app, false, respond);
-    if (!caller) return;
+  router.Add("POST", "/v1/records/bulk", Access::Key("records.write"),
+             MediaTypes{"application/x-ndjson", "application/jsonl"}, [app](const HttpRequest& req, Responder respond) {
     std::vector<core::RecordInput> inputs;
     std::vector<size_t> line_of;  // input index → line number
     json errors = json::array();
@@ -472,11 +408,8 @@ void AddRecordRoutes(Router& router, const AppContext& app) {
       ++line;
       if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
       if (text.find_first_not_of(" \t") == std::string_view::npos) continue;
-      json parsed = json::parse(text, nullptr, false);
-      Result<core::RecordInput> input =
-          parsed.is_discarded()
-              ? Result<core::RecordInput>(Status::InvalidArgument("the line is not valid JSON", "invalid_json"))
-              : DecodeRecord(parsed, true);
+      auto parsed = ParseUntrustedJson(text);
+      Result<core::RecordInput> input = parsed.ok() ? DecodeRecord(*parsed, true) : Result<core::RecordInput>(parsed.status());
       if (!input.ok()) {
         errors.push_back({{"line", line}, {"code", input.status().reason()}, {"message", input.status().message()}});
         continue;
@@ -489,7 +422,7 @@ void AddRecordRoutes(Router& router, const AppContext& app) {
           ErrorResponse(Status::InvalidArgument("the body holds no records: send NDJSON, one per line", "empty_body")));
     }
     app.reg->AddRecords(
-        std::move(inputs), caller->actor,
+        std::move(inputs), ActorOf(req),
         [respond = std::move(respond), errors = std::move(errors),
          line_of = std::move(line_of)](Result<core::BulkReport> report) mutable {
           if (!report.ok()) return respond(ErrorResponse(report.status()));

@@ -1,6 +1,5 @@
 // Rights-request routes: receipt, the staff queue, verification by code and staff actions. Decode and validate,
 // call Requests, encode.
-#include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "core/inbound_mail.h"
@@ -8,6 +7,7 @@
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
+#include "http/route_support.h"
 #include "http/routes.h"
 #include "util/clock.h"
 
@@ -35,7 +35,6 @@ json EncodeRequest(const store::RightsRequestRow& r, bool show_subject) {
   return out;
 }
 
-core::Actor ActorOf(const core::Principal& p) { return {"api_key", p.key_name}; }
 
 std::function<void(Result<store::RightsRequestRow>)> Answer(Responder respond, int status, bool show_subject) {
   return [respond = std::move(respond), status, show_subject](Result<store::RightsRequestRow> r) {
@@ -47,12 +46,11 @@ std::function<void(Result<store::RightsRequestRow>)> Answer(Responder respond, i
 // A staff action with an optional JSON body of `keys`.
 using Action = std::function<void(const AppContext&, std::string id, const json& body, core::Actor actor,
                                   std::function<void(Result<store::RightsRequestRow>)> done)>;
-void AddAction(Router& router, const AppContext& app, const std::string& name,
+void AddAction(Router& router, const AppContext& app, const std::string& name, const char* needed,
                std::initializer_list<std::string_view> keys, Action action) {
   std::vector<std::string_view> allowed(keys);
-  router.Add("POST", "/v1/requests/:id/" + name, [app, allowed, action](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/requests/:id/" + name, Access::Key(needed),
+             [app, allowed, action](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, true);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     for (const auto& [key, value] : body->items()) {
@@ -63,16 +61,14 @@ void AddAction(Router& router, const AppContext& app, const std::string& name,
             "unknown key '" + key + "'" + (known.empty() ? "; send no body" : "; use " + known), "unknown_key")));
       }
     }
-    action(app, std::string(req.Param("id")), *body, ActorOf(*principal), Answer(std::move(respond), 200, true));
+    action(app, std::string(req.Param("id")), *body, ActorOf(req), Answer(std::move(respond), 200, true));
   });
 }
 
 }  // namespace
 
 void AddRequestRoutes(Router& router, const AppContext& app) {
-  router.Add("POST", "/v1/requests", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/requests", Access::Key("requests.create"), [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     if (Status s = OnlyKeys(
@@ -108,12 +104,10 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
     }
     in.ip = req.remote_ip;
     const bool show_subject = !in.subject_id.empty();
-    app.requests->Create(std::move(in), ActorOf(*principal), Answer(std::move(respond), 201, show_subject));
+    app.requests->Create(std::move(in), ActorOf(req), Answer(std::move(respond), 201, show_subject));
   });
 
-  router.Add("GET", "/v1/requests", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("GET", "/v1/requests", Access::Key("requests.read"), [app](const HttpRequest& req, Responder respond) {
     store::RequestQuery q;
     q.status = std::string(req.Query("status").value_or(""));
     static const std::vector<std::string> kStatuses = {"received", "verified",  "approved", "in_progress",
@@ -140,14 +134,10 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
         q.open_only = true;
       }
     }
-    if (auto raw = req.Query("limit")) {
-      size_t limit = 0;
-      auto [end, ec] = std::from_chars(raw->data(), raw->data() + raw->size(), limit);
-      if (ec != std::errc() || end != raw->data() + raw->size() || limit == 0 || limit > 1000) {
-        return respond(
-            ErrorResponse(Status::InvalidArgument("limit must be a number from 1 to 1000", "invalid_limit")));
-      }
-      q.limit = limit;
+    if (req.Query("limit")) {
+      auto limit = LimitOf(req, 0);
+      if (!limit.ok()) return respond(ErrorResponse(limit.status()));
+      q.limit = *limit;
     }
     auto page = app.requests->List(q, req.Query("cursor").value_or(""));
     if (!page.ok()) return respond(ErrorResponse(page.status()));
@@ -158,10 +148,8 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
                                {"next_cursor", page->next_cursor.empty() ? json(nullptr) : json(page->next_cursor)}})));
   });
 
-  router.Add("GET", "/v1/requests/:id", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
-    app.requests->Read(std::string(req.Param("id")), ActorOf(*principal),
+  router.Add("GET", "/v1/requests/:id", Access::Key("requests.read"), [app](const HttpRequest& req, Responder respond) {
+    app.requests->Read(std::string(req.Param("id")), ActorOf(req),
                        [app, respond = std::move(respond)](Result<core::RequestView> view) {
                          if (!view.ok()) return respond(ErrorResponse(view.status()));
                          json out = EncodeRequest(view->request.row, true);
@@ -186,9 +174,8 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
 
   // A raw RFC 5322 message, as a mail server's pipe or webhook delivers it. The answer names the request but never
   // whether the sender is a customer.
-  router.Add("POST", "/v1/mail/inbound", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/mail/inbound", Access::Key("requests.create"), MediaTypes{"message/rfc822", "text/plain"},
+             [app](const HttpRequest& req, Responder respond) {
     if (req.body.empty()) {
       return respond(ErrorResponse(Status::InvalidArgument("send the raw message as the body", "invalid_mail")));
     }
@@ -196,10 +183,10 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
     if (!mail.ok()) return respond(ErrorResponse(mail.status()));
     core::RequestInput in = core::RequestFromMail(*app.config, *mail);
     in.ip = req.remote_ip;
-    app.requests->Create(std::move(in), ActorOf(*principal), Answer(std::move(respond), 202, false));
+    app.requests->Create(std::move(in), ActorOf(req), Answer(std::move(respond), 202, false));
   });
 
-  AddAction(router, app, "verify", {"code"},
+  AddAction(router, app, "verify", "requests.create", {"code"},
             [](const AppContext& app, std::string id, const json& body, core::Actor actor, auto done) {
               std::string code;
               if (Status s = ReadString(body, "code", code); !s.ok()) return done(s);
@@ -207,23 +194,21 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
                 return done(Status::InvalidArgument("code is required: the six digits from the mail", "code_required"));
               app.requests->Verify(std::move(id), std::move(code), actor, std::move(done));
             });
-  router.Add("POST", "/v1/requests/:id/code", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
-    app.requests->SendCode(std::string(req.Param("id")), req.remote_ip, ActorOf(*principal),
+  router.Add("POST", "/v1/requests/:id/code", Access::Key("requests.create"), [app](const HttpRequest& req, Responder respond) {
+    app.requests->SendCode(std::string(req.Param("id")), req.remote_ip, ActorOf(req),
                            Answer(std::move(respond), 202, true));
   });
-  AddAction(router, app, "approve", {},
+  AddAction(router, app, "approve", "requests.manage", {},
             [](const AppContext& app, std::string id, const json&, core::Actor actor, auto done) {
               app.requests->Approve(std::move(id), actor, std::move(done));
             });
-  AddAction(router, app, "reject", {"reason"},
+  AddAction(router, app, "reject", "requests.manage", {"reason"},
             [](const AppContext& app, std::string id, const json& body, core::Actor actor, auto done) {
               std::string reason;
               if (Status s = ReadString(body, "reason", reason); !s.ok()) return done(s);
               app.requests->Reject(std::move(id), std::move(reason), actor, std::move(done));
             });
-  AddAction(router, app, "extend", {"reason", "months"},
+  AddAction(router, app, "extend", "requests.manage", {"reason", "months"},
             [](const AppContext& app, std::string id, const json& body, core::Actor actor, auto done) {
               std::string reason;
               if (Status s = ReadString(body, "reason", reason); !s.ok()) return done(s);
@@ -235,7 +220,7 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
               }
               app.requests->Extend(std::move(id), months, std::move(reason), actor, std::move(done));
             });
-  AddAction(router, app, "complete", {"note"},
+  AddAction(router, app, "complete", "requests.manage", {"note"},
             [](const AppContext& app, std::string id, const json& body, core::Actor actor, auto done) {
               std::string note;
               if (Status s = ReadString(body, "note", note); !s.ok()) return done(s);

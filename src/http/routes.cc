@@ -15,7 +15,7 @@ namespace {
 using nlohmann::json;
 
 void AddHealth(Router& router, const AppContext& app) {
-  router.Add("GET", "/healthz", [app](const HttpRequest&, Responder respond) {
+  router.Add("GET", "/healthz", Access::Public(), [app](const HttpRequest&, Responder respond) {
     auto version = app.store->SchemaVersion();
     if (!version.ok()) {
       respond(ErrorResponse(Status::Unavailable("the database does not answer", "storage_unavailable")));
@@ -27,7 +27,7 @@ void AddHealth(Router& router, const AppContext& app) {
                                    {"schema_version", *version}}
                                   .dump()));
   });
-  router.Add("GET", "/metrics", [app](const HttpRequest&, Responder respond) {
+  router.Add("GET", "/metrics", Access::Public(), [app](const HttpRequest&, Responder respond) {
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4";
     r.body = app.metrics->Render();
@@ -38,17 +38,17 @@ void AddHealth(Router& router, const AppContext& app) {
 void AddConfig(Router& router, const AppContext& app) {
   // The public view changes only with the configuration, so it is rendered once.
   auto view = std::make_shared<const std::string>(config::PublicViewJson(*app.config, app.policy_version));
-  router.Add("GET", "/v1/config", [view](const HttpRequest&, Responder respond) { respond(JsonResponse(200, *view)); });
+  router.Add("GET", "/v1/config", Access::Public(), [view](const HttpRequest&, Responder respond) { respond(JsonResponse(200, *view)); });
 }
 
 void AddAuthCheck(Router& router, const AppContext& app) {
   // Lets an integration check its key, and a purpose it means to use, before it reads anything.
-  router.Add("GET", "/v1/auth/check", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
-    json body = {{"key", principal->key_name}, {"purposes", principal->purposes}};
+  router.Add("GET", "/v1/auth/check", Access::AnyKey(), [app](const HttpRequest& req, Responder respond) {
+    json body = {{"key", req.principal->name},
+                 {"purposes", req.principal->purposes},
+                 {"actions", req.principal->actions}};
     if (req.Header("tillit-purpose")) {
-      auto purpose = RequirePurpose(req, *principal, *app.config);
+      auto purpose = RequirePurpose(req, *app.config);
       if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
       body["purpose"] = *purpose;
     }
@@ -59,9 +59,8 @@ void AddAuthCheck(Router& router, const AppContext& app) {
 void AddConfigCheck(Router& router, const AppContext& app) {
   // Validates a configuration sent as the body, as `tillit check` does, so an admin page can check an edit before
   // it is deployed. Answers 200 with the diagnostics either way: a bad configuration is the answer, not an error.
-  router.Add("POST", "/v1/config/check", [app](const HttpRequest& req, Responder respond) {
-    auto principal = Authenticate(req, *app.api_keys);
-    if (!principal.ok()) return respond(ErrorResponse(principal.status()));
+  router.Add("POST", "/v1/config/check", Access::Key("config.check"), MediaTypes{"application/toml", "text/plain"},
+             [app](const HttpRequest& req, Responder respond) {
     config::LoadResult result = config::LoadConfigString(req.body, "tillit.toml");
     json diagnostics = json::array();
     for (const auto& d : result.diagnostics) {
@@ -93,7 +92,9 @@ Router BuildRouter(const AppContext& app) {
   if (app.audiences != nullptr) AddAudienceRoutes(router, app);
   if (app.disclosures != nullptr) AddDisclosureRoutes(router, app);
   if (app.api_keys != nullptr) AddWebhookRoutes(router, app);
-  if (app.reports != nullptr && app.portability != nullptr) AddReportRoutes(router, app);
+  if (app.reports != nullptr && app.portability != nullptr && app.downloads != nullptr && app.background != nullptr) {
+    AddReportRoutes(router, app);
+  }
   if (app.requests != nullptr) AddRequestRoutes(router, app);
   return router;
 }

@@ -12,6 +12,7 @@
 #include "core/consents.h"
 #include "core/decisions.h"
 #include "core/disclosures.h"
+#include "core/downloads.h"
 #include "core/erasure.h"
 #include "core/portability.h"
 #include "core/register.h"
@@ -20,6 +21,7 @@
 #include "http/router.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/worker_pool.h"
 
 namespace tillit::http {
 
@@ -40,6 +42,8 @@ struct AppContext {
   core::Portability* portability = nullptr;
   core::Erasure* erasure = nullptr;
   core::Requests* requests = nullptr;
+  core::Downloads* downloads = nullptr;
+  WorkerPool* background = nullptr;  // long work, off the I/O threads
 };
 
 // The register's routes (register_routes.cc).
@@ -51,7 +55,7 @@ void AddAudienceRoutes(Router& router, const AppContext& app);
 // Disclosures to recipients and the webhook outbox (disclosure_routes.cc).
 void AddDisclosureRoutes(Router& router, const AppContext& app);
 void AddWebhookRoutes(Router& router, const AppContext& app);
-// The access report and its download link, and the portability archive (report_routes.cc).
+// The access report, the portability archive and their download links (report_routes.cc).
 void AddReportRoutes(Router& router, const AppContext& app);
 // The published privacy policy and processor overview, /privacy/{lang} (policy_routes.cc). Renders every page of
 // the configuration's languages when called. Also the published versions, /v1/policy/versions and /v1/policy/diff.

@@ -3,13 +3,17 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cmath>
 #include <condition_variable>
 #include <mutex>
 #include <unordered_map>
 #include <nlohmann/json.hpp>
 #include <restinio/all.hpp>
+#include <restinio/tls.hpp>
 
+#include "http/auth.h"
 #include "http/errors.h"
+#include "http/tls.h"
 #include "util/random.h"
 #include "util/text.h"
 
@@ -17,7 +21,8 @@ namespace tillit::http {
 namespace {
 
 using RouterT = restinio::router::express_router_t<>;
-using Traits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
+using PlainTraits = restinio::traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
+using TlsTraits = restinio::tls_traits_t<restinio::asio_timer_manager_t, restinio::null_logger_t>;
 
 std::string_view ReasonPhrase(int status) {
   switch (status) {
@@ -41,6 +46,14 @@ std::string_view ReasonPhrase(int status) {
       return "Method Not Allowed";
     case 409:
       return "Conflict";
+    case 410:
+      return "Gone";
+    case 414:
+      return "URI Too Long";
+    case 415:
+      return "Unsupported Media Type";
+    case 431:
+      return "Request Header Fields Too Large";
     case 413:
       return "Payload Too Large";
     case 422:
@@ -87,54 +100,38 @@ Result<std::pair<std::string, uint16_t>> ParseListen(const std::string& listen) 
 
 class HttpServer::Impl {
  public:
-  Impl(Router router, Metrics& metrics, ServerOptions options)
-      : router_(std::move(router)), metrics_(metrics), options_(std::move(options)) {}
+  Impl(Router router, Metrics& metrics, core::ApiKeys& keys, ServerOptions options)
+      : router_(std::move(router)), metrics_(metrics), keys_(keys), options_(std::move(options)) {}
 
   Status Start() {
-    auto express = std::make_shared<RouterT>();
+    express_ = std::make_shared<RouterT>();
     for (const Route& route : router_.routes()) {
       const Route* r = &route;
       if (route.param_names.empty()) static_routes_.emplace(route.method + " " + route.pattern, r);
-      express->add_handler(MethodId(route.method), route.pattern,
-                           [this, r](restinio::request_handle_t req, restinio::router::route_params_t params) {
-                             return Dispatch(*r, std::move(req), &params);
-                           });
+      express_->add_handler(MethodId(route.method), route.pattern,
+                            [this, r](restinio::request_handle_t req, restinio::router::route_params_t params) {
+                              return Dispatch(r, std::move(req), &params);
+                            });
     }
-    express->non_matched_request_handler([this](restinio::request_handle_t req) {
-      static const Route kNotFound{"ANY", "(unmatched)", {}, nullptr};
-      return Dispatch(kNotFound, std::move(req), nullptr);
-    });
-    // RESTinio's own cap only closes the connection; keep it well above the application limit, which answers 413.
-    restinio::incoming_http_msg_limits_t limits;
-    limits.max_body_size(options_.max_body_bytes * 4 + 4096);
+    express_->non_matched_request_handler(
+        [this](restinio::request_handle_t req) { return Dispatch(nullptr, std::move(req), nullptr); });
     try {
-      server_ = restinio::run_async<Traits>(restinio::own_io_context(),
-                                            restinio::server_settings_t<Traits>{}
-                                                .address(options_.address)
-                                                .port(options_.port)
-                                                .incoming_http_msg_limits(limits)
-                                                .request_handler([this, express](restinio::request_handle_t req) {
-                                                  // A route without parameters (the hot ones: decisions, reads by
-                                                  // e-mail, creates) is found by a hash look-up; the express
-                                                  // router's regular expressions only match the others.
-                                                  std::string key = req->header().method().c_str();
-                                                  key += ' ';
-                                                  key += req->header().path();
-                                                  auto it = static_routes_.find(key);
-                                                  if (it != static_routes_.end()) {
-                                                    return Dispatch(*it->second, std::move(req), nullptr);
-                                                  }
-                                                  return (*express)(std::move(req));
-                                                })
-                                                .acceptor_post_bind_hook([this](asio::ip::tcp::acceptor& acceptor) {
-                                                  bound_port_ = acceptor.local_endpoint().port();
-                                                }),
-                                            options_.threads);
+      if (options_.tls_certificate.empty()) return StartWith<PlainTraits>(restinio::server_settings_t<PlainTraits>{});
+      auto certs = TlsCertificates::Load(options_.tls_certificate, options_.tls_key);
+      if (!certs.ok()) return certs.status();
+      certs_ = std::move(*certs);
+      auto context = std::make_shared<asio::ssl::context>(asio::ssl::context::tls_server);
+      TILLIT_RETURN_IF_ERROR(certs_->Install(context->native_handle()));
+      return StartWith<TlsTraits>(restinio::server_settings_t<TlsTraits>{}.tls_context(std::move(context)));
     } catch (const std::exception& e) {
       return Status::Unavailable("cannot listen on " + options_.address + ":" + std::to_string(options_.port) + ": " +
                                  e.what());
     }
-    return Status::Ok();
+  }
+
+  Status ReloadTls() {
+    if (!certs_) return Status::FailedPrecondition("the server does not use TLS");
+    return certs_->Reload();
   }
 
   uint16_t port() const { return bound_port_; }
@@ -146,14 +143,72 @@ class HttpServer::Impl {
   }
 
   void Stop() {
-    if (server_) {
-      server_->stop();
-      server_->wait();
-      server_.reset();
+    if (plain_) {
+      plain_->stop();
+      plain_->wait();
+      plain_.reset();
+    }
+    if (tls_) {
+      tls_->stop();
+      tls_->wait();
+      tls_.reset();
     }
   }
 
  private:
+  template <typename T>
+  Status StartWith(restinio::server_settings_t<T>&& settings) {
+    // RESTinio drops a connection whose request exceeds these caps without an answer, so they sit far above what
+    // Dispatch answers with a JSON 413, 414 or 431.
+    restinio::incoming_http_msg_limits_t limits;
+    limits.max_body_size(std::max<uint64_t>(options_.max_body_bytes * 4, kMaxBodyCap));
+    limits.max_url_size(kMaxUriCap);
+    limits.max_field_name_size(kMaxFieldCap);
+    limits.max_field_value_size(kMaxFieldCap);
+    limits.max_field_count(kMaxFieldCount);
+    auto handle = restinio::run_async<T>(
+        restinio::own_io_context(),
+        std::move(settings)
+            .address(options_.address)
+            .port(options_.port)
+            .incoming_http_msg_limits(limits)
+            .request_handler([this](restinio::request_handle_t req) { return FindRoute(std::move(req)); })
+            .acceptor_post_bind_hook(
+                [this](asio::ip::tcp::acceptor& acceptor) { bound_port_ = acceptor.local_endpoint().port(); }),
+        options_.threads);
+    if constexpr (std::is_same_v<T, TlsTraits>) {
+      tls_ = std::move(handle);
+    } else {
+      plain_ = std::move(handle);
+    }
+    return Status::Ok();
+  }
+
+  // Finds the route. A route without parameters (the hot ones: decisions, reads by e-mail, creates) is found by a
+  // hash look-up; the express router's regular expressions only match the others. What the express router cannot
+  // take (a path with bad percent-encoding, which it throws on) is answered before it.
+  restinio::request_handling_status_t FindRoute(restinio::request_handle_t req) {
+    if (!ValidPercentEncoding(req->header().path())) return Dispatch(nullptr, std::move(req), nullptr);
+    std::string key = req->header().method().c_str();
+    key += ' ';
+    key += req->header().path();
+    auto it = static_routes_.find(key);
+    if (it != static_routes_.end()) return Dispatch(it->second, std::move(req), nullptr);
+    return (*express_)(std::move(req));
+  }
+
+  static bool ValidPercentEncoding(std::string_view s) {
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] != '%') continue;
+      if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
+          !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+        return false;
+      }
+      i += 2;
+    }
+    return true;
+  }
+
   static restinio::http_method_id_t MethodId(const std::string& m) {
     if (m == "GET") return restinio::http_method_get();
     if (m == "POST") return restinio::http_method_post();
@@ -164,7 +219,46 @@ class HttpServer::Impl {
     return restinio::http_method_options();
   }
 
-  restinio::request_handling_status_t Dispatch(const Route& route, restinio::request_handle_t req,
+  // What is wrong with the request before any route looks at it, or nullopt.
+  std::optional<HttpResponse> Malformed(const restinio::request_handle_t& req) const {
+    if (req->header().request_target().size() > kMaxUriBytes) {
+      return HttpError(414, "uri_too_long",
+                       "the request URI is " + std::to_string(req->header().request_target().size()) +
+                           " bytes; the limit is " + std::to_string(kMaxUriBytes));
+    }
+    size_t header_bytes = 0;
+    req->header().for_each_field([&](const restinio::http_header_field_t& f) {
+      header_bytes += f.name().size() + f.value().size() + 4;
+    });
+    if (header_bytes > kMaxHeaderBytes) {
+      return HttpError(431, "headers_too_large",
+                       "the request headers are " + std::to_string(header_bytes) + " bytes; the limit is " +
+                           std::to_string(kMaxHeaderBytes));
+    }
+    if (!ValidPercentEncoding(req->header().path())) {
+      return HttpError(400, "invalid_path", "the path is not valid percent-encoding");
+    }
+    if (req->body().size() > options_.max_body_bytes) {
+      return ErrorResponse(Status::TooLarge("the request body is " + std::to_string(req->body().size()) +
+                                                " bytes; the limit is " + std::to_string(options_.max_body_bytes),
+                                            "body_too_large"));
+    }
+    return std::nullopt;
+  }
+
+  // The end client's address from the trusted proxy's header: its last entry, the one that proxy added. "" when
+  // there is no such header.
+  std::string ClientIp(const HttpRequest& request) const {
+    if (options_.trusted_proxy_header.empty()) return "";
+    auto value = request.Header(options_.trusted_proxy_header);
+    if (!value) return "";
+    std::string_view v = *value;
+    const size_t comma = v.rfind(',');
+    if (comma != std::string_view::npos) v.remove_prefix(comma + 1);
+    return Trim(v);
+  }
+
+  restinio::request_handling_status_t Dispatch(const Route* route, restinio::request_handle_t req,
                                                const restinio::router::route_params_t* params) {
     const auto started = std::chrono::steady_clock::now();
     {
@@ -175,7 +269,7 @@ class HttpServer::Impl {
     request->method = std::string(req->header().method().c_str());
     request->request_id = Random::Secure().NewId("req_");
     request->remote_ip = req->remote_endpoint().address().to_string();
-    const std::string route_name = route.handler ? route.name() : "unmatched";
+    const std::string route_name = route != nullptr ? route->name() : "unmatched";
     auto responded = std::make_shared<std::atomic<bool>>(false);
     Responder respond = [this, req, route_name, started, responded, request_id = request->request_id,
                          method = request->method](HttpResponse response) {
@@ -185,16 +279,22 @@ class HttpServer::Impl {
                                        std::string(ReasonPhrase(response.status))});
       builder.append_header(restinio::http_field::content_type, response.content_type);
       builder.append_header("X-Request-Id", request_id);
-      builder.append_header("Cache-Control", "no-store");
+      bool cache_control = false;
+      for (const auto& [k, v] : response.headers) cache_control = cache_control || Lower(k) == "cache-control";
+      if (!cache_control) builder.append_header("Cache-Control", "no-store");
+      if (certs_ || options_.hsts) builder.append_header("Strict-Transport-Security", "max-age=31536000");
       for (auto& [k, v] : response.headers) builder.append_header(k, v);
       builder.set_body(std::move(response.body));
       // Count the request before it is sent, so a client that reads /metrics right after its answer sees it.
       const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
       metrics_.RecordRequest(route_name, response.status, seconds);
       if (options_.access_log) {
-        nlohmann::json line = {{"event", "http_request"},   {"request_id", request_id},
-                               {"method", method},          {"route", route_name},
-                               {"status", response.status}, {"duration_ms", seconds * 1000.0}};
+        nlohmann::json line = {{"event", "http_request"},
+                               {"request_id", request_id},
+                               {"method", method},
+                               {"route", route_name},
+                               {"status", response.status},
+                               {"duration_ms", std::round(seconds * 1e6) / 1e3}};
         spdlog::info(line.dump());
       }
       builder.done();
@@ -207,14 +307,28 @@ class HttpServer::Impl {
         respond(ErrorResponse(Status::Unavailable("the server is shutting down", "shutting_down")));
         return restinio::request_accepted();
       }
-      if (!route.handler) {
-        respond(ErrorResponse(Status::NotFound(
-            "no route for " + request->method + " " + std::string(req->header().path()), "route_not_found")));
+      if (auto bad = Malformed(req)) {
+        respond(std::move(*bad));
+        return restinio::request_accepted();
+      }
+      if (route == nullptr) {
+        const std::string path(req->header().path());
+        std::vector<std::string> allowed = router_.MethodsFor(path);
+        if (allowed.empty()) {
+          respond(ErrorResponse(Status::NotFound("no route for " + request->method + " " + path, "route_not_found")));
+        } else {
+          std::string allow;
+          for (const auto& m : allowed) allow += (allow.empty() ? "" : ", ") + m;
+          HttpResponse r = HttpError(405, "method_not_allowed", path + " answers " + allow + ", not " + request->method,
+                                     nlohmann::json{{"allowed", allowed}}.dump());
+          r.headers.emplace_back("Allow", allow);
+          respond(std::move(r));
+        }
         return restinio::request_accepted();
       }
       request->path = std::string(req->header().path());
       if (params != nullptr) {
-        for (const auto& name : route.param_names) {
+        for (const auto& name : route->param_names) {
           if (params->has(name)) request->params.emplace_back(name, std::string((*params)[name]));
         }
       }
@@ -227,23 +341,22 @@ class HttpServer::Impl {
       bool utf8_ok = IsValidUtf8(request->path);
       for (const auto& kv : *query) {
         request->query.emplace_back(std::string(kv.first), std::string(kv.second));
-        utf8_ok = utf8_ok && IsValidUtf8(kv.second);
+        utf8_ok = utf8_ok && IsValidUtf8(kv.first) && IsValidUtf8(kv.second);
       }
       for (auto& [name, value] : request->params) utf8_ok = utf8_ok && IsValidUtf8(value);
       req->header().for_each_field(
           [&](const restinio::http_header_field_t& f) { request->headers.emplace_back(Lower(f.name()), f.value()); });
-      if (req->body().size() > options_.max_body_bytes) {
-        respond(ErrorResponse(Status::TooLarge("the request body is " + std::to_string(req->body().size()) +
-                                                   " bytes; the limit is " + std::to_string(options_.max_body_bytes),
-                                               "body_too_large")));
-        return restinio::request_accepted();
-      }
       request->body = req->body();
       if (!utf8_ok || !IsValidUtf8(request->body)) {
         respond(ErrorResponse(Status::InvalidArgument("the request is not valid UTF-8", "invalid_utf8")));
         return restinio::request_accepted();
       }
-      route.handler(*request, respond);
+      request->client_ip = ClientIp(*request);
+      if (auto refused = Admit(*route, *request, keys_)) {
+        respond(std::move(*refused));
+        return restinio::request_accepted();
+      }
+      route->handler(*request, respond);
     } catch (const std::exception& e) {
       spdlog::error(
           nlohmann::json{{"event", "handler_exception"}, {"route", route_name}, {"request_id", request->request_id}}
@@ -253,22 +366,32 @@ class HttpServer::Impl {
     return restinio::request_accepted();
   }
 
+  static constexpr uint64_t kMaxBodyCap = 32u << 20;
+  static constexpr size_t kMaxUriCap = 1u << 20;
+  static constexpr size_t kMaxFieldCap = 4u << 20;
+  static constexpr size_t kMaxFieldCount = 10000;
+
   Router router_;
-  std::unordered_map<std::string, const Route*> static_routes_;  // "GET /v1/decide" → route; read-only once started
+  std::unordered_map<std::string, const Route*> static_routes_;  // "GET /v1/decide" → route; read-only
+  std::shared_ptr<RouterT> express_;
   Metrics& metrics_;
+  core::ApiKeys& keys_;
   const ServerOptions options_;
+  std::unique_ptr<TlsCertificates> certs_;
   std::atomic<uint16_t> bound_port_{0};
   std::atomic<bool> draining_{false};
   std::mutex mu_;
   std::condition_variable idle_cv_;
   int in_flight_ = 0;  // guarded by mu_
-  restinio::running_server_handle_t<Traits> server_;
+  restinio::running_server_handle_t<PlainTraits> plain_;
+  restinio::running_server_handle_t<TlsTraits> tls_;
 };
 
-HttpServer::HttpServer(Router router, Metrics& metrics, ServerOptions options)
-    : impl_(std::make_unique<Impl>(std::move(router), metrics, std::move(options))) {}
+HttpServer::HttpServer(Router router, Metrics& metrics, core::ApiKeys& keys, ServerOptions options)
+    : impl_(std::make_unique<Impl>(std::move(router), metrics, keys, std::move(options))) {}
 HttpServer::~HttpServer() { impl_->Stop(); }
 Status HttpServer::Start() { return impl_->Start(); }
+Status HttpServer::ReloadTls() { return impl_->ReloadTls(); }
 uint16_t HttpServer::port() const { return impl_->port(); }
 bool HttpServer::Drain(std::chrono::milliseconds timeout) { return impl_->Drain(timeout); }
 void HttpServer::Stop() { impl_->Stop(); }

@@ -26,6 +26,7 @@ struct ApiKeyRow {
   std::vector<uint8_t> key_hash;      // BLAKE2b-256 of the secret; the secret itself is never stored
   std::string prefix;                 // first characters of the key, to recognise it in listings
   std::vector<std::string> purposes;  // purposes reads with this key may name
+  std::vector<std::string> actions;   // what the key may do (core/access.h)
   int64_t created_at = 0;             // microseconds since the epoch
   std::optional<int64_t> revoked_at;
 };
@@ -273,9 +274,9 @@ struct WebhookDeliveryRow {
   std::string last_error;  // why the last attempt failed, for the operator; no personal data
   std::optional<int64_t> delivered_at;
 };
-// A generated access report (Art. 15) kept for download for a limited time: the report's JSON sealed under the
-// subject's data key, bound to (subject id, "report:" + report id), so erasure makes it unreadable at once. Found by
-// the hash of its download token; the token itself is never stored.
+// A download kept for a limited time: an access report (Art. 15, its JSON) or a portability archive (Art. 20, the
+// ZIP), sealed under the subject's data key, bound to (subject id, "report:" + report id), so erasure makes it
+// unreadable at once. Found by the hash of its download token; the token itself is never stored.
 struct ReportRow {
   std::string subject_id;
   std::string report_id;
@@ -284,6 +285,7 @@ struct ReportRow {
   std::vector<uint8_t> sealed;      // sealed JSON report
   int64_t created_at = 0;
   int64_t expires_at = 0;  // served until then; 410 Gone afterwards, until deleted
+  std::string kind = "access";  // "access" (a report) | "portability" (an archive)
 };
 // A data-subject rights request (GDPR Art. 12–22). The row holds ids, types, states and times; what is personal — the
 // free text, the address it was made with, a rectification patch, staff's reasons — is in `sealed`, under the
@@ -502,6 +504,8 @@ class WriteTxn {
   virtual Status UpdateWebhookDelivery(const WebhookDeliveryRow& row) = 0;
   // Conflict "report_exists" if the subject has a report with this id or the token hash is taken.
   virtual Status InsertReport(const ReportRow& row) = 0;
+  // Deletes one stored report (a revoked download link). NotFound "report_not_found".
+  virtual Status DeleteReport(std::string_view subject_id, std::string_view report_id) = 0;
   // Deletes every stored report of the subject (erasure); answers how many went.
   virtual Result<int64_t> DeleteReportsOfSubject(std::string_view subject_id) = 0;
   // Deletes up to `limit` reports that expired at or before `before`, by the index on expires_at; answers how many.

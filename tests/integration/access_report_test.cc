@@ -97,8 +97,9 @@ class AccessReportTest : public ::testing::Test {
     key_ = NewKey("staff", "customer_service,profiling,rights_fulfilment");
   }
 
-  std::string NewKey(const std::string& name, const std::string& purposes) {
-    RunResult key = RunTillit({"key", "create", "--data", data(), "--name", name, "--purposes", purposes});
+  std::string NewKey(const std::string& name, const std::string& purposes, const std::string& preset = "privacy-desk") {
+    RunResult key =
+        RunTillit({"key", "create", "--preset", preset, "--data", data(), "--name", name, "--purposes", purposes});
     EXPECT_EQ(key.exit_code, 0) << key.err;
     return key.out.substr(0, key.out.size() - 1);
   }
@@ -359,11 +360,13 @@ TEST_F(AccessReportTest, BadRequestsGetClearErrors) {
   HttpResult empty = Http("POST", server_->url("/v1/subjects/" + id + "/access-report"), "", Auth());
   EXPECT_EQ(empty.status, 201) << empty.body;
 
-  // A key without rights_fulfilment may not create reports; no key at all is 401.
-  const std::string shop = NewKey("shop", "customer_service");
+  // A key without the action reports.create (the shop preset) may not create reports; no key at all is 401.
+  const std::string shop = NewKey("shop", "customer_service,rights_fulfilment", "shop");
   HttpResult denied =
       Http("POST", server_->url("/v1/subjects/" + id + "/access-report"), "{}", {"Authorization: Bearer " + shop});
   EXPECT_EQ(denied.status, 403) << denied.body;
+  EXPECT_EQ(json::parse(denied.body)["error"]["code"], "action_not_allowed") << denied.body;
+  EXPECT_EQ(json::parse(denied.body)["error"]["details"]["action"], "reports.create") << denied.body;
   EXPECT_EQ(Http("POST", server_->url("/v1/subjects/" + id + "/access-report"), "{}").status, 401);
 
   // Unknown tokens and formats.

@@ -152,7 +152,7 @@ TEST(Cli, KeyLifecycle) {
   const std::string data = dir / "data";
   ASSERT_EQ(RunTillit({"init", "--config", ExampleConfig("minimagi"), "--data", data}).exit_code, 0);
 
-  RunResult created = RunTillit({"key", "create", "--data", data, "--name", "webshop", "--purposes",
+  RunResult created = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data, "--name", "webshop", "--purposes",
                                  "contract,customer_service"});
   ASSERT_EQ(created.exit_code, 0) << created.err;
   ASSERT_THAT(created.out, MatchesRegex("tillit_[0-9a-f]{64}\n"));
@@ -166,15 +166,15 @@ TEST(Cli, KeyLifecycle) {
   EXPECT_THAT(list.out, Not(HasSubstr(secret))) << "the secret is shown once only";
   EXPECT_THAT(ReadFile(data + "/tillit.db"), Not(HasSubstr(secret))) << "only the hash is stored";
 
-  RunResult duplicate = RunTillit({"key", "create", "--data", data, "--name", "webshop", "--purposes", "contract"});
+  RunResult duplicate = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data, "--name", "webshop", "--purposes", "contract"});
   EXPECT_EQ(duplicate.exit_code, 1);
   EXPECT_THAT(duplicate.err, HasSubstr("exists already"));
 
-  RunResult unknown = RunTillit({"key", "create", "--data", data, "--name", "x", "--purposes", "telepathy"});
+  RunResult unknown = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data, "--name", "x", "--purposes", "telepathy"});
   EXPECT_EQ(unknown.exit_code, 1);
   EXPECT_THAT(unknown.err, HasSubstr("unknown purpose 'telepathy'"));
 
-  RunResult badname = RunTillit({"key", "create", "--data", data, "--name", "Web Shop!", "--purposes", "contract"});
+  RunResult badname = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data, "--name", "Web Shop!", "--purposes", "contract"});
   EXPECT_EQ(badname.exit_code, 1);
 
   RunResult revoked = RunTillit({"key", "revoke", "webshop", "--data", data});

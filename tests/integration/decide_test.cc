@@ -32,7 +32,7 @@ class DecideTest : public ::testing::Test {
   void SetUp() override {
     WriteFile(config(), MinimagiWith("consent_validity = \"24 months\"\n"));
     Start(/*init=*/true);
-    RunResult key = RunTillit({"key", "create", "--data", data(), "--name", "shop", "--purposes",
+    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes",
                                "customer_service,marketing,profiling,analytics"});
     ASSERT_EQ(key.exit_code, 0) << key.err;
     key_ = key.out.substr(0, key.out.size() - 1);

@@ -44,7 +44,7 @@ class ErasureTest : public ::testing::Test {
     server_ = std::make_unique<Server>(ExampleConfig(shop), data());
     ASSERT_TRUE(server_->started()) << server_->err();
     shop_ = shop;
-    RunResult key = RunTillit({"key", "create", "--data", data(), "--name", "staff", "--purposes", purposes});
+    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "staff", "--purposes", purposes});
     ASSERT_EQ(key.exit_code, 0) << key.err;
     key_ = key.out.substr(0, key.out.size() - 1);
   }
@@ -159,7 +159,7 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
   ASSERT_EQ(stored.status, 200) << stored.body;
   EXPECT_EQ(Parse(stored.body)["legal_hold"], receipt["legal_hold"]);
 
-  // Erasing again, an unknown subject, a reason that is no code, a key without rights_fulfilment: clear 4xx.
+  // Erasing again, an unknown subject, a reason that is no code, a key without the action subjects.erase: clear 4xx.
   HttpResult again = Post("/v1/subjects/" + id + "/erase", {{"reason", "request"}});
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(Parse(again.body)["error"]["code"], "already_erased");
@@ -169,12 +169,13 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
   EXPECT_EQ(bad_reason.status, 400);
   EXPECT_EQ(Parse(bad_reason.body)["error"]["code"], "unknown_reason");
   EXPECT_EQ(Http("POST", server_->url("/v1/subjects/" + other + "/erase"), "{", Headers()).status, 400);
-  RunResult shop_key =
-      RunTillit({"key", "create", "--data", data(), "--name", "shop", "--purposes", "customer_service"});
+  RunResult shop_key = RunTillit({"key", "create", "--preset", "shop", "--data", data(), "--name", "shop", "--purposes",
+                                  "customer_service,rights_fulfilment"});
   ASSERT_EQ(shop_key.exit_code, 0);
   HttpResult forbidden = Http("POST", server_->url("/v1/subjects/" + other + "/erase"), "",
                               {"Authorization: Bearer " + shop_key.out.substr(0, shop_key.out.size() - 1)});
   EXPECT_EQ(forbidden.status, 403) << forbidden.body;
+  EXPECT_EQ(Parse(forbidden.body)["error"]["code"], "action_not_allowed") << forbidden.body;
   // Accounting fields only where an accounting rule covers the record.
   HttpResult no_rule = Post("/v1/subjects/" + other + "/records", {{"kind", "message"},
                                                                    {"categories", {"communication.chat"}},

@@ -22,7 +22,7 @@ class HttpTest : public ::testing::Test {
     server_ = std::make_unique<Server>(ExampleConfig("minime"), data_dir_ / "data");
     ASSERT_TRUE(server_->started()) << server_->err();
     RunResult key = RunTillit(
-        {"key", "create", "--data", data_dir_ / "data", "--name", "shop", "--purposes", "customer_service,marketing"});
+        {"key", "create", "--preset", "privacy-desk", "--data", data_dir_ / "data", "--name", "shop", "--purposes", "customer_service,marketing"});
     ASSERT_EQ(key.exit_code, 0) << key.err;
     key_ = key.out.substr(0, key.out.size() - 1);
   }
@@ -47,8 +47,8 @@ TEST_F(HttpTest, HealthzReportsThePolicyVersionAndSchema) {
   json j = json::parse(r.body);
   EXPECT_EQ(j["status"], "ok");
   // 1: snapshots and keys; 2: the register; 3: consents; 4: visitors' cookie choices
-  EXPECT_EQ(j["schema_version"], 11);  // 2: register; 3: consents; 4: visitors; 5: decision changes; 6: rule 6; 7:
-                                       // disclosures; 10: reports; 11: outbox age
+  EXPECT_EQ(j["schema_version"], 12);  // 2: register; 3: consents; 4: visitors; 5: decision changes; 6: rule 6; 7:
+                                       // disclosures; 10: reports; 11: outbox age; 12: key actions
   RunResult check = RunTillit({"check", ExampleConfig("minime")});
   EXPECT_THAT(check.out, HasSubstr(j["policy_version"].get<std::string>()));
   EXPECT_FALSE(r.headers["x-request-id"].empty());

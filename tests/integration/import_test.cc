@@ -31,7 +31,7 @@ class ImportTest : public ::testing::Test {
   void SetUp() override {
     RunResult init = RunTillit({"init", "--config", config(), "--data", data()});
     ASSERT_EQ(init.exit_code, 0) << init.err;
-    RunResult key = RunTillit({"key", "create", "--data", data(), "--name", "shop", "--purposes", "customer_service"});
+    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes", "customer_service"});
     ASSERT_EQ(key.exit_code, 0) << key.err;
     key_ = key.out.substr(0, key.out.size() - 1);
   }

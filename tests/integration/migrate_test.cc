@@ -21,7 +21,7 @@ TEST(MigrateTest, SqliteToPostgresKeepsDataDecisionsAndTheAuditChain) {
   const std::vector<std::string> sqlite = {"--store", "sqlite"};
   auto server = std::make_unique<Server>(config, data, true, sqlite);
   ASSERT_TRUE(server->started()) << server->err();
-  RunResult key = RunTillit({"key", "create", "--data", data, "--store", "sqlite", "--name", "shop", "--purposes",
+  RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data, "--store", "sqlite", "--name", "shop", "--purposes",
                              "customer_service,profiling"});
   ASSERT_EQ(key.exit_code, 0) << key.err;
   const std::vector<std::string> auth = {"Authorization: Bearer " + key.out.substr(0, key.out.size() - 1),

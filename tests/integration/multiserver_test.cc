@@ -23,7 +23,7 @@ class MultiServerTest : public ::testing::Test {
     ASSERT_TRUE(a_->started()) << a_->err();
     b_ = std::make_unique<Server>(ExampleConfig("minimagi"), data(), /*init=*/false);
     ASSERT_TRUE(b_->started()) << b_->err();
-    RunResult key = RunTillit({"key", "create", "--data", data(), "--name", "shop", "--purposes", "profiling"});
+    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes", "profiling"});
     ASSERT_EQ(key.exit_code, 0) << key.err;
     auth_ = {"Authorization: Bearer " + key.out.substr(0, key.out.size() - 1)};
   }

@@ -38,7 +38,7 @@ class RegisterTest : public ::testing::Test {
   }
 
   std::string CreateKey(const std::string& name, const std::string& purposes) {
-    RunResult key = RunTillit({"key", "create", "--data", data_dir_ / "data", "--name", name, "--purposes", purposes});
+    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data_dir_ / "data", "--name", name, "--purposes", purposes});
     EXPECT_EQ(key.exit_code, 0) << key.err;
     return key.exit_code == 0 ? key.out.substr(0, key.out.size() - 1) : "";
   }

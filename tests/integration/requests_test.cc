@@ -164,7 +164,7 @@ class RequestsTest : public ::testing::Test {
               config + "\n[mail]\nsmtp_url = \"" + smtp_->url() + "\"\nfrom = \"privacy@minimagi.test\"\n");
     server_ = std::make_unique<Server>(dir_ / "tillit.toml", dir_ / "data");
     ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key = RunTillit({"key", "create", "--data", dir_ / "data", "--name", "privacy", "--purposes",
+    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", dir_ / "data", "--name", "privacy", "--purposes",
                                "customer_service,marketing,profiling,rights_fulfilment"});
     ASSERT_EQ(key.exit_code, 0) << key.err;
     key_ = key.out.substr(0, key.out.size() - 1);

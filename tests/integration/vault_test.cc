@@ -58,7 +58,7 @@ class VaultTest : public ::testing::Test {
     server_ = std::make_unique<Server>(ExampleConfig("minime"), data());
     ASSERT_TRUE(server_->started()) << server_->err();
     RunResult key =
-        RunTillit({"key", "create", "--data", data(), "--name", "shop", "--purposes", "customer_service,marketing"});
+        RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes", "customer_service,marketing"});
     ASSERT_EQ(key.exit_code, 0) << key.err;
     key_ = key.out.substr(0, key.out.size() - 1);
   }

@@ -141,7 +141,7 @@ class WebhookTest : public ::testing::Test {
     ASSERT_EQ(check.exit_code, 0) << check.err;
     server_ = std::make_unique<Server>(config(), data());
     ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key = RunTillit({"key", "create", "--data", data(), "--name", "shop", "--purposes",
+    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes",
                                "contract,customer_service,profiling,rights_fulfilment"});
     ASSERT_EQ(key.exit_code, 0) << key.err;
     key_ = key.out.substr(0, key.out.size() - 1);

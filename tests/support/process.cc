@@ -1,5 +1,7 @@
 #include "support/process.h"
 
+#include <strings.h>
+
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
@@ -277,7 +279,13 @@ HttpResult Http(const std::string& method, const std::string& url, const std::st
   HttpResult r;
   CURL* curl = curl_easy_init();
   curl_slist* list = nullptr;
-  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  bool content_type = false;
+  for (const auto& h : headers) {
+    list = curl_slist_append(list, h.c_str());
+    content_type = content_type || strncasecmp(h.c_str(), "content-type:", 13) == 0;
+  }
+  // A body is JSON unless the caller names its type; curl would call it a form otherwise.
+  if (!content_type) list = curl_slist_append(list, body.empty() ? "Content-Type:" : "Content-Type: application/json");
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");

@@ -356,6 +356,13 @@ CREATE INDEX reports_by_expiry ON reports (expires_at);
 CREATE INDEX outbox_finished ON outbox (created_at) WHERE status <> 'queued';
 CREATE INDEX webhook_outbox_finished ON webhook_outbox (created_at) WHERE status <> 'pending';
 )sql"},
+    {12, "API keys hold actions; stored downloads are access reports or portability archives", R"sql(
+ALTER TABLE api_keys ADD COLUMN actions TEXT NOT NULL DEFAULT '';
+UPDATE api_keys SET actions = CASE
+  WHEN ',' || purposes || ',' LIKE '%,rights_fulfilment,%' THEN 'audiences.read,audit.read,config.check,consents.read,consents.record,decide,disclosures.record,objections.decide,objections.record,prohibitions.manage,records.write,reports.create,requests.create,requests.manage,requests.read,restrictions.manage,subjects.erase,subjects.read,subjects.write,webhooks.manage'
+  ELSE 'consents.read,consents.record,decide,disclosures.record,objections.record,records.write,requests.create,subjects.read,subjects.write' END;
+ALTER TABLE reports ADD COLUMN kind TEXT NOT NULL DEFAULT 'access';
+)sql"},
 };
 
 constexpr Migration kPostgresKeys[] = {

@@ -48,9 +48,10 @@ std::optional<Row> First(const Rows& rows, ReadFn read) {
   return read(rows, 0);
 }
 
-constexpr const char* kApiKeyColumns = "name, key_hash, prefix, purposes, created_at, revoked_at";
+constexpr const char* kApiKeyColumns = "name, key_hash, prefix, purposes, actions, created_at, revoked_at";
 ApiKeyRow ReadApiKey(const Rows& r, int i) {
-  return {r.Text(i, 0), r.Bytes(i, 1), r.Text(i, 2), SplitList(r.Text(i, 3)), r.Int(i, 4), r.OptionalInt(i, 5)};
+  return {r.Text(i, 0),        r.Bytes(i, 1), r.Text(i, 2), SplitList(r.Text(i, 3)), SplitList(r.Text(i, 4)),
+          r.Int(i, 5), r.OptionalInt(i, 6)};
 }
 
 SecretRow ReadSecret(const Rows& r, int i) {
@@ -141,9 +142,11 @@ ProhibitionRow ReadProhibition(const Rows& r, int i) {
   return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),        r.Text(i, 4),
           r.Text(i, 5), r.Int(i, 6),  r.Text(i, 7), r.OptionalInt(i, 8), r.Text(i, 9)};
 }
-constexpr const char* kReportColumns = "subject_id, report_id, token_hash, language, sealed, created_at, expires_at";
+constexpr const char* kReportColumns =
+    "subject_id, report_id, token_hash, language, sealed, created_at, expires_at, kind";
 ReportRow ReadReport(const Rows& r, int i) {
-  return {r.Text(i, 0), r.Text(i, 1), r.Bytes(i, 2), r.Text(i, 3), r.Bytes(i, 4), r.Int(i, 5), r.Int(i, 6)};
+  return {r.Text(i, 0), r.Text(i, 1), r.Bytes(i, 2), r.Text(i, 3),
+          r.Bytes(i, 4), r.Int(i, 5),  r.Int(i, 6),   r.Text(i, 7)};
 }
 
 AuditCheckpointRow ReadCheckpoint(const Rows& r, int i) {
@@ -177,10 +180,10 @@ class PgWriteTxn final : public WriteTxn {
 
   Status InsertApiKey(const ApiKeyRow& row) override {
     Params p;
-    p.Text(row.name).Bytes(row.key_hash).Text(row.prefix).Text(JoinList(row.purposes));
+    p.Text(row.name).Bytes(row.key_hash).Text(row.prefix).Text(JoinList(row.purposes)).Text(JoinList(row.actions));
     p.Int64(row.created_at).Int64(row.revoked_at);
-    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("INSERT INTO api_keys (name, key_hash, prefix, purposes, "
-                                                   "created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6) "
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("INSERT INTO api_keys (name, key_hash, prefix, purposes, actions, "
+                                                   "created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "
                                                    "ON CONFLICT DO NOTHING",
                                                    p));
     if (rows.affected() == 0) {
@@ -615,13 +618,20 @@ class PgWriteTxn final : public WriteTxn {
   Status InsertReport(const ReportRow& row) override {
     Params p;
     p.Text(row.subject_id).Text(row.report_id).Bytes(row.token_hash).Text(row.language).Bytes(row.sealed);
-    p.Int64(row.created_at).Int64(row.expires_at);
+    p.Int64(row.created_at).Int64(row.expires_at).Text(row.kind);
     // No conflict target: both the key and the token index are arbiters.
     TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO reports (", kReportColumns,
-                                                        ") VALUES ($1, $2, $3, $4, $5, $6, $7) "
+                                                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
                                                         "ON CONFLICT DO NOTHING"}),
                                                    p));
     if (rows.affected() == 0) return Status::Conflict("the report exists already", "report_exists");
+    return Status::Ok();
+  }
+
+  Status DeleteReport(std::string_view subject_id, std::string_view report_id) override {
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("DELETE FROM reports WHERE subject_id = $1 AND report_id = $2",
+                                                   Params().Text(subject_id).Text(report_id)));
+    if (rows.affected() == 0) return Status::NotFound("no such report", "report_not_found");
     return Status::Ok();
   }
 

@@ -42,9 +42,9 @@ std::optional<int64_t> OptionalInt(const Stmt& s, int col) {
   return s.IsNull(col) ? std::nullopt : std::optional<int64_t>(s.Int(col));
 }
 
-constexpr const char* kApiKeyColumns = "name, key_hash, prefix, purposes, created_at, revoked_at";
+constexpr const char* kApiKeyColumns = "name, key_hash, prefix, purposes, actions, created_at, revoked_at";
 ApiKeyRow ReadApiKey(const Stmt& s) {
-  return {s.Text(0), s.Blob(1), s.Text(2), SplitList(s.Text(3)), s.Int(4), OptionalInt(s, 5)};
+  return {s.Text(0), s.Blob(1), s.Text(2), SplitList(s.Text(3)), SplitList(s.Text(4)), s.Int(5), OptionalInt(s, 6)};
 }
 
 SecretRow ReadSecret(const Stmt& s) { return {s.Text(0), static_cast<uint32_t>(s.Int(1)), s.Blob(2), s.Int(3)}; }
@@ -135,9 +135,10 @@ ProhibitionRow ReadProhibition(const Stmt& s) {
   return {s.Text(0), s.Text(1), s.Text(2), s.Text(3),         s.Text(4),
           s.Text(5), s.Int(6),  s.Text(7), OptionalInt(s, 8), s.Text(9)};
 }
-constexpr const char* kReportColumns = "subject_id, report_id, token_hash, language, sealed, created_at, expires_at";
+constexpr const char* kReportColumns =
+    "subject_id, report_id, token_hash, language, sealed, created_at, expires_at, kind";
 ReportRow ReadReport(const Stmt& s) {
-  return {s.Text(0), s.Text(1), s.Blob(2), s.Text(3), s.Blob(4), s.Int(5), s.Int(6)};
+  return {s.Text(0), s.Text(1), s.Blob(2), s.Text(3), s.Blob(4), s.Int(5), s.Int(6), s.Text(7)};
 }
 
 AuditCheckpointRow ReadCheckpoint(const Stmt& s) { return {s.Int(0), s.Blob(1), s.Blob(2), s.Int(3)}; }
@@ -174,10 +175,10 @@ class SqliteWriteTxn final : public WriteTxn {
   explicit SqliteWriteTxn(Db& db) : db_(db) {}
 
   Status InsertApiKey(const ApiKeyRow& row) override {
-    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO api_keys (name, key_hash, prefix, purposes, "
-                                                  "created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)"));
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT INTO api_keys (name, key_hash, prefix, purposes, actions, "
+                                                  "created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
     stmt->Bind(1, row.name).Bind(2, row.key_hash).Bind(3, row.prefix).Bind(4, JoinList(row.purposes));
-    stmt->Bind(5, row.created_at).Bind(6, row.revoked_at);
+    stmt->Bind(5, JoinList(row.actions)).Bind(6, row.created_at).Bind(7, row.revoked_at);
     Status s = stmt->Run();
     if (s.code() == StatusCode::kConflict) {
       return Status::Conflict("an API key named '" + row.name + "' exists already", "api_key_exists");
@@ -584,12 +585,20 @@ class SqliteWriteTxn final : public WriteTxn {
   }
   Status InsertReport(const ReportRow& row) override {
     TILLIT_ASSIGN_OR_RETURN(
-        auto stmt, db_.Cached(Sql({"INSERT INTO reports (", kReportColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?)"})));
+        auto stmt, db_.Cached(Sql({"INSERT INTO reports (", kReportColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"})));
     stmt->Bind(1, row.subject_id).Bind(2, row.report_id).Bind(3, row.token_hash).Bind(4, row.language);
-    stmt->Bind(5, row.sealed).Bind(6, row.created_at).Bind(7, row.expires_at);
+    stmt->Bind(5, row.sealed).Bind(6, row.created_at).Bind(7, row.expires_at).Bind(8, row.kind);
     Status s = stmt->Run();
     if (s.code() == StatusCode::kConflict) return Status::Conflict("the report exists already", "report_exists");
     return s;
+  }
+
+  Status DeleteReport(std::string_view subject_id, std::string_view report_id) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("DELETE FROM reports WHERE subject_id = ? AND report_id = ?"));
+    stmt->Bind(1, subject_id).Bind(2, report_id);
+    TILLIT_RETURN_IF_ERROR(stmt->Run());
+    if (sqlite3_changes(db_.raw()) == 0) return Status::NotFound("no such report", "report_not_found");
+    return Status::Ok();
   }
 
   Result<int64_t> DeleteReportsOfSubject(std::string_view subject_id) override {
