@@ -38,8 +38,10 @@
 #include "http/routes.h"
 #include "http/server.h"
 #include "util/clock.h"
+#include "util/net.h"
 #include "util/random.h"
 #include "util/text.h"
+#include "util/worker_pool.h"
 #include "version.h"
 
 namespace tillit::cli {
@@ -88,34 +90,44 @@ core::DisclosureSource DisclosureLog(store::Store& store) {
 // Access and portability are answered with a stored access report, whose download link is mailed (as JSON, the
 // machine-readable copy, and as HTML); erasure marks the request completed in its own write, because it destroys the
 // key the request and its mail are sealed under (the confirmation is sealed under the service's key instead).
-// True iff `host` is an address of this machine only.
-bool IsLoopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 void RegisterExecutors(core::Requests& requests, core::Erasure& erasure, core::AccessReports& reports,
-                       store::Store& store, const config::Config& config) {
+                       core::Portability& portability, store::Store& store, const config::Config& config) {
   std::string prefix = config.server.public_url;
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-  auto report = [&reports, prefix](bool portable) {
-    return std::make_shared<core::FunctionExecutor>(
-        [&reports, prefix, portable](const core::RightsRequest& r,
-                                     std::function<void(Result<core::ExecutionOutcome>)> done) {
-          reports.Create(r.row.subject_id, r.row.language, core::Actor{"system", "requests"},
-                         [prefix, portable, done](Result<core::StoredReport> stored) {
-                           if (!stored.ok()) return done(stored.status());
-                           const std::string link = prefix + "/v1/reports/" + stored->token;
-                           core::ExecutionOutcome outcome;
-                           outcome.answer_ready = true;
-                           outcome.note = (portable ? link + "?format=json\n" + link + "?format=html"
-                                                    : link + "?format=html\n" + link + "?format=json") +
-                                          "\n(" + FormatTime(stored->expires_at) + ")";
-                           done(std::move(outcome));
-                         });
-        });
+  // The subject is mailed the link; the request's history keeps only the download's id and expiry, so whoever
+  // reads the request later cannot fetch the answer.
+  auto answered = [prefix](const std::string& report_id, const std::string& token, int64_t expires_at,
+                           const std::vector<std::string>& formats) {
+    core::ExecutionOutcome outcome;
+    outcome.answer_ready = true;
+    const std::string link = prefix + "/v1/reports/" + token;
+    for (const auto& f : formats) outcome.secret_note += link + f + "\n";
+    outcome.secret_note += "(" + FormatTime(expires_at) + ")";
+    outcome.note = "download " + report_id + " until " + FormatTime(expires_at);
+    return outcome;
   };
-  requests.RegisterExecutor("access", report(false));
-  requests.RegisterExecutor("portability", report(true));
+  requests.RegisterExecutor(
+      "access", std::make_shared<core::FunctionExecutor>(
+                    [&reports, answered](const core::RightsRequest& r,
+                                         std::function<void(Result<core::ExecutionOutcome>)> done) {
+                      reports.Create(r.row.subject_id, r.row.language, core::Actor{"system", "requests"},
+                                     [answered, done](Result<core::StoredReport> stored) {
+                                       if (!stored.ok()) return done(stored.status());
+                                       done(answered(stored->report_id, stored->token, stored->expires_at,
+                                                     {"?format=html", "?format=json"}));
+                                     });
+                    }));
+  requests.RegisterExecutor(
+      "portability", std::make_shared<core::FunctionExecutor>(
+                         [&portability, answered](const core::RightsRequest& r,
+                                                  std::function<void(Result<core::ExecutionOutcome>)> done) {
+                           portability.CreateArchive(r.row.subject_id, r.row.language,
+                                                     core::Actor{"system", "requests"},
+                                                     [answered, done](Result<core::DownloadTicket> t) {
+                                                       if (!t.ok()) return done(t.status());
+                                                       done(answered(t->report_id, t->token, t->expires_at, {""}));
+                                                     });
+                         }));
   requests.RegisterExecutor(
       "erasure",
       std::make_shared<core::FunctionExecutor>(
@@ -231,7 +243,7 @@ int RunServe(const ServeOptions& options) {
     return 2;
   }
   const bool tls = !config->server.tls_certificate.empty();
-  if (!tls && !config->server.behind_tls_proxy && !options.print_routes && !IsLoopback(address->first)) {
+  if (!tls && !config->server.behind_tls_proxy && !options.print_routes && !IsLoopbackHost(address->first)) {
     Fail("refusing to listen on " + listen +
          " in plain HTTP: API keys and personal data would cross the network unencrypted. Set [server] "
          "tls_certificate and tls_key, or behind_tls_proxy = true when a TLS proxy in front terminates the "
@@ -321,7 +333,7 @@ int RunServe(const ServeOptions& options) {
   reports.SetDisclosureSource(DisclosureLog(store));
   erasure.SetWebhooks(&webhooks);
   requests.SetWebhooks(&webhooks);
-  RegisterExecutors(requests, erasure, reports, store, *config);
+  RegisterExecutors(requests, erasure, reports, portability, store, *config);
   // Mail is delivered in the background; without [mail] smtp_url it stays queued in the outbox.
   std::unique_ptr<core::OutboxSender> sender;
   if (!config->mail.smtp_url.empty()) {
@@ -458,8 +470,12 @@ int RunKeyList(const std::string& data_dir) {
     return out.empty() ? std::string("-") : out;
   };
   auto actions_of = [&joined](const store::ApiKeyRow& r) {
+    std::vector<std::string> held = r.actions;
+    std::sort(held.begin(), held.end());
     for (const auto& p : core::Presets()) {
-      if (std::vector<std::string>(p.actions.begin(), p.actions.end()) == r.actions) {
+      std::vector<std::string> preset(p.actions.begin(), p.actions.end());
+      std::sort(preset.begin(), preset.end());
+      if (preset == held) {
         return "preset:" + std::string(p.name);
       }
     }

@@ -7,20 +7,20 @@
 #include <cstring>
 
 #include "crypto/sealing.h"
+#include "util/net.h"
 
 namespace tillit::core {
 namespace {
 
 // True iff the URL's host is this machine: a local relay may take mail in plain.
-bool IsLoopbackHost(const std::string& url) {
+bool IsLoopbackUrl(const std::string& url) {
   CURLU* u = curl_url();
   if (u == nullptr) return false;
   char* host = nullptr;
   bool loopback = false;
   if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
       curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
-    const std::string h(host);
-    loopback = h == "localhost" || h == "[::1]" || h == "::1" || h.rfind("127.", 0) == 0;
+    loopback = tillit::IsLoopbackHost(host);
   }
   curl_free(host);
   curl_url_cleanup(u);
@@ -77,14 +77,15 @@ std::chrono::microseconds Backoff(int64_t attempts) {
 
 }  // namespace
 
+SmtpTls SmtpTlsOf(const config::Mail& mail) {
+  if (mail.tls == "none") return SmtpTls::kNone;
+  if (mail.smtp_url.rfind("smtps://", 0) != 0 && IsLoopbackUrl(mail.smtp_url)) return SmtpTls::kIfOffered;
+  return SmtpTls::kRequired;
+}
+
 std::unique_ptr<MailTransport> NewSmtpTransport(const config::Mail& mail) {
-  long use_ssl = CURLUSESSL_ALL;
-  if (mail.tls == "none") {
-    use_ssl = CURLUSESSL_NONE;
-  } else if (mail.smtp_url.rfind("smtps://", 0) != 0 && IsLoopbackHost(mail.smtp_url)) {
-    use_ssl = CURLUSESSL_TRY;  // a relay on this machine: STARTTLS when it offers it
-  }
-  return std::make_unique<SmtpTransport>(mail.smtp_url, use_ssl);
+  static constexpr long kUseSsl[] = {CURLUSESSL_ALL, CURLUSESSL_TRY, CURLUSESSL_NONE};
+  return std::make_unique<SmtpTransport>(mail.smtp_url, kUseSsl[static_cast<int>(SmtpTlsOf(mail))]);
 }
 
 Outbox::Outbox(std::shared_ptr<const config::Config> config, store::Store& store, const crypto::Keyring& keyring,

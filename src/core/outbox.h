@@ -36,6 +36,12 @@ class MailTransport {
   virtual Status Send(const std::string& from, const std::string& to, const std::string& message) = 0;
 };
 
+// How mail is protected on its way to the relay: TLS required with the certificate checked (STARTTLS, or TLS from the
+// first byte for smtps://); STARTTLS if the relay offers it (a relay on this machine: localhost, 127.x, ::1); or
+// plain (`[mail] tls = "none"`).
+enum class SmtpTls { kRequired = 0, kIfOffered = 1, kNone = 2 };
+SmtpTls SmtpTlsOf(const config::Mail& mail);
+
 // SMTP through libcurl to `mail.smtp_url` ("smtp://host:port", "smtps://…"), protected as `mail.tls` says: STARTTLS
 // required with the certificate checked (a relay on this machine may answer in plain), TLS from the first byte for
 // smtps://, or plain for "none".

@@ -638,13 +638,14 @@ void Requests::Advance(store::RightsRequestRow row, Done<store::RightsRequestRow
 void Requests::Finish(std::string request_id, Result<ExecutionOutcome> outcome, Done<store::RightsRequestRow> done) {
   if (!outcome.ok()) return done(outcome.status());
   const bool finished = outcome->done;
-  const std::string told = outcome->note;
+  const std::string kept = outcome->note;
+  const std::string told = outcome->secret_note.empty() ? outcome->note : outcome->secret_note;
   auto after = outcome->after;
   const bool survives = finished && after != nullptr;
   const MailKind kind = outcome->answer_ready ? MailKind::kAnswerReady : MailKind::kConfirmation;
-  Change change = [this, finished, told, survives, kind](RightsRequest& r, std::vector<store::MailRow>& mails,
-                                                         std::string& note) -> Status {
-    note = told;
+  Change change = [this, finished, kept, told, survives, kind](
+                      RightsRequest& r, std::vector<store::MailRow>& mails, std::string& note) -> Status {
+    note = kept;
     if (!finished) {
       r.row.status = "in_progress";
       return Status::Ok();

@@ -85,8 +85,10 @@ struct RequestPage {
 // request stays in_progress until Requests::Complete).
 struct ExecutionOutcome {
   bool done = true;
-  std::string note;
-  bool answer_ready = false;  // the mail says "the answer is ready" (a download link in `note`), not "carried out"
+  std::string note;  // kept in the request's history and told to the subject
+  // Told to the subject only, in place of `note`, and never stored: a download link, whose token is the credential.
+  std::string secret_note;
+  bool answer_ready = false;  // the mail says "the answer is ready" (a link in `secret_note`), not "carried out"
   // For an act that destroys what the completion needs (erasure destroys the data key the request and its mail are
   // sealed under): `after` carries the act out and runs `completion` inside the act's own write, so the request is
   // completed exactly when the act commits; `done` answers the act's error, if any. With `after`, the confirmation

@@ -104,6 +104,8 @@ class HttpServer::Impl {
       : router_(std::move(router)), metrics_(metrics), keys_(keys), options_(std::move(options)) {}
 
   Status Start() {
+    // http-parser closes the connection on headers over 80 KiB by default; Dispatch answers 431 instead.
+    http_parser_set_max_header_size(kMaxFieldCap);
     express_ = std::make_shared<RouterT>();
     for (const Route& route : router_.routes()) {
       const Route* r = &route;

@@ -59,6 +59,8 @@ Result<json> ParseUntrustedJson(std::string_view text, size_t max_depth) {
     return value;
   } catch (const Refusal& r) {
     return r.status;
+  } catch (const json::out_of_range&) {  // 406: a number too large for a double, such as 1e999
+    return Status::InvalidArgument("a number in the JSON is out of range", "number_out_of_range");
   } catch (const json::parse_error& e) {
     return Status::InvalidArgument("the body is not valid JSON (at byte " + std::to_string(e.byte) + ")",
                                    "invalid_json");

@@ -129,7 +129,9 @@ class HostileInputTest : public ::testing::Test {
     if (!code.empty() && j.is_object() && j.contains("error")) {
       EXPECT_EQ(j["error"].value("code", ""), code) << what << ": " << body.substr(0, 200);
     }
-    if (cases_ % 25 == 0) ASSERT_EQ(Http("GET", server_->url("/healthz")).status, 200) << "after " << what;
+    if (cases_ % 25 == 0) {
+      ASSERT_EQ(Http("GET", server_->url("/healthz")).status, 200) << "after " << what;
+    }
   }
 
   TempDir dir_;

@@ -228,7 +228,7 @@ Server::Server(const std::string& config, const std::string& data_dir, bool init
   std::vector<std::string> args = {"serve", "--config", config, "--data", data_dir, "--listen", "127.0.0.1:0"};
   args.insert(args.end(), extra.begin(), extra.end());
   pid_ = Spawn(args, out_path_, err_path_);
-  const std::regex listening(R"(listening on http://127\.0\.0\.1:(\d+))");
+  const std::regex listening(R"(listening on https?://127\.0\.0\.1:(\d+))");
   for (int i = 0; i < 300 && port_ == 0; ++i) {  // up to 30 s: sanitizer builds start slowly
     std::smatch m;
     const std::string out = ReadFile(out_path_);

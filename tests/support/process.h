@@ -82,6 +82,7 @@ class Server {
 
   bool started() const { return port_ != 0; }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   std::string url(const std::string& path) const;
   // Sends SIGTERM and waits up to `timeout`; returns the exit code, or -1 if it did not exit.
   int Stop(std::chrono::seconds timeout = std::chrono::seconds(20));
