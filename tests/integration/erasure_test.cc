@@ -24,6 +24,11 @@
 namespace tillit::testing {
 namespace {
 
+std::vector<std::string> WithType(std::vector<std::string> headers, const std::string& type) {
+  headers.push_back("Content-Type: " + type);
+  return headers;
+}
+
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -432,7 +437,8 @@ TEST_F(ErasureTest, BulkRecordsKeepTheirSubjectActive) {
                       {"occurred_at", "2029-01-10T09:00:00Z"},
                       {"payload", {{"total", "99.00"}}}};
   HttpResult bulk =
-      Http("POST", server_->url("/v1/records/bulk"), order.dump() + "\n" + order.dump() + "\n", Headers());
+      Http("POST", server_->url("/v1/records/bulk"), order.dump() + "\n" + order.dump() + "\n",
+           WithType(Headers(), "application/x-ndjson"));
   ASSERT_EQ(bulk.status, 200) << bulk.body;
   ASSERT_EQ(Parse(bulk.body)["stored"], 2) << bulk.body;
   clock.Set("2030-02-01T10:00:00Z");  // three years after the idle subject's last activity, not the active one's

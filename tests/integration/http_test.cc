@@ -112,7 +112,7 @@ TEST_F(HttpTest, RevokedKeyStopsWorkingWithinASecond) {
   const auto revoked = std::chrono::steady_clock::now();
   HttpResult r;
   while (true) {
-    r = Http("GET", server_->url("/v1/auth/check"), "", {Bearer()});
+    r = Http("GET", server_->url("/v1/auth/check"), "", {Bearer(), "Content-Type: application/toml"});
     if (r.status != 200 || std::chrono::steady_clock::now() - revoked > std::chrono::seconds(3)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -128,11 +128,11 @@ TEST_F(HttpTest, UnknownRouteIsJson404) {
 }
 
 TEST_F(HttpTest, ConfigCheckReturnsDiagnostics) {
-  HttpResult good = Http("POST", server_->url("/v1/config/check"), ReadFile(ExampleConfig("smarti")), {Bearer()});
+  HttpResult good = Http("POST", server_->url("/v1/config/check"), ReadFile(ExampleConfig("smarti")), {Bearer(), "Content-Type: application/toml"});
   ASSERT_EQ(good.status, 200) << good.body;
   EXPECT_TRUE(json::parse(good.body)["ok"].get<bool>());
 
-  HttpResult bad = Http("POST", server_->url("/v1/config/check"), "[controller]\nname = 5\n", {Bearer()});
+  HttpResult bad = Http("POST", server_->url("/v1/config/check"), "[controller]\nname = 5\n", {Bearer(), "Content-Type: application/toml"});
   ASSERT_EQ(bad.status, 200);
   json j = json::parse(bad.body);
   EXPECT_FALSE(j["ok"].get<bool>());
@@ -147,25 +147,25 @@ TEST_F(HttpTest, ConfigCheckReturnsDiagnostics) {
   }
   EXPECT_TRUE(found) << bad.body;
 
-  EXPECT_EQ(Http("POST", server_->url("/v1/config/check"), "x = 1").status, 401);
+  EXPECT_EQ(Http("POST", server_->url("/v1/config/check"), "x = 1", {"Content-Type: application/toml"}).status, 401);
 }
 
 TEST_F(HttpTest, OversizedBodyIs413) {
   const std::string big(1024 * 1024 + 1, 'a');
-  HttpResult r = Http("POST", server_->url("/v1/config/check"), big, {Bearer()});
+  HttpResult r = Http("POST", server_->url("/v1/config/check"), big, {Bearer(), "Content-Type: application/toml"});
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(ErrorOf(r)["code"], "body_too_large");
 }
 
 TEST_F(HttpTest, InvalidUtf8Is400) {
-  HttpResult body = Http("POST", server_->url("/v1/config/check"), "name = \"\xc3\x28\"", {Bearer()});
+  HttpResult body = Http("POST", server_->url("/v1/config/check"), "name = \"\xc3\x28\"", {Bearer(), "Content-Type: application/toml"});
   EXPECT_EQ(body.status, 400);
   EXPECT_EQ(ErrorOf(body)["code"], "invalid_utf8");
   // Percent-encoded bytes that are not UTF-8 fail decoding of the query string itself.
-  HttpResult query = Http("GET", server_->url("/v1/auth/check?q=%FF%FE"), "", {Bearer()});
+  HttpResult query = Http("GET", server_->url("/v1/auth/check?q=%FF%FE"), "", {Bearer(), "Content-Type: application/toml"});
   EXPECT_EQ(query.status, 400);
   EXPECT_EQ(ErrorOf(query)["code"], "invalid_query");
-  HttpResult broken = Http("GET", server_->url("/v1/auth/check?q=%G1"), "", {Bearer()});
+  HttpResult broken = Http("GET", server_->url("/v1/auth/check?q=%G1"), "", {Bearer(), "Content-Type: application/toml"});
   EXPECT_EQ(broken.status, 400);
 }
 
@@ -186,8 +186,8 @@ TEST_F(HttpTest, MetricsArePrometheusTextWithTillitPrefix) {
 }
 
 TEST_F(HttpTest, AccessLogIsJsonWithoutPersonalData) {
-  Http("GET", server_->url("/v1/auth/check?email=canary.person%40example.com"), "", {Bearer()});
-  Http("POST", server_->url("/v1/config/check"), "name = \"Canary Person\"", {Bearer()});
+  Http("GET", server_->url("/v1/auth/check?email=canary.person%40example.com"), "", {Bearer(), "Content-Type: application/toml"});
+  Http("POST", server_->url("/v1/config/check"), "name = \"Canary Person\"", {Bearer(), "Content-Type: application/toml"});
   ASSERT_EQ(server_->Stop(), 0);
   const std::string log = server_->err();
   EXPECT_THAT(log, HasSubstr("\"route\":\"GET /v1/auth/check\""));

@@ -50,8 +50,8 @@ std::string ServedRoutes(const TempDir& dir) {
 TEST(OpenApiTest, EveryServedRouteIsInTheSpecAndEveryOperationIsServed) {
   TempDir dir;
   const std::string routes = ServedRoutes(dir);
-  EXPECT_THAT(routes, HasSubstr("GET /v1/decide\n"));
-  EXPECT_THAT(routes, HasSubstr("POST /v1/subjects\n"));
+  EXPECT_THAT(routes, HasSubstr("GET /v1/decide key:decide\n"));
+  EXPECT_THAT(routes, HasSubstr("POST /v1/subjects key:subjects.write\n"));
   const CheckResult check = CheckRoutes(dir, routes);
   EXPECT_EQ(check.exit_code, 0) << check.out;
   EXPECT_THAT(check.out, HasSubstr(" 0 disagreements"));
@@ -61,13 +61,20 @@ TEST(OpenApiTest, TheCheckNamesARouteMissingFromTheSpecAndAnOperationNotServed) 
   TempDir dir;
   std::string routes = ServedRoutes(dir);
   routes += "POST /v1/not-in-the-spec/:id\n";
-  const size_t decide = routes.find("GET /v1/decide\n");
+  const size_t decide = routes.find("GET /v1/decide key:decide\n");
   ASSERT_NE(decide, std::string::npos);
-  routes.erase(decide, std::string("GET /v1/decide\n").size());
+  routes.erase(decide, std::string("GET /v1/decide key:decide\n").size());
+  // A route whose access differs from the spec's is named too.
+  const size_t erase = routes.find("POST /v1/subjects/:id/erase key:subjects.erase\n");
+  ASSERT_NE(erase, std::string::npos);
+  routes.replace(erase, std::string("POST /v1/subjects/:id/erase key:subjects.erase").size(),
+                 "POST /v1/subjects/:id/erase key:decide");
   const CheckResult check = CheckRoutes(dir, routes);
   EXPECT_EQ(check.exit_code, 1) << check.out;
   EXPECT_THAT(check.out, HasSubstr("POST /v1/not-in-the-spec/{id}: served but not in"));
   EXPECT_THAT(check.out, HasSubstr("GET /v1/decide: in"));
+  EXPECT_THAT(check.out, HasSubstr("POST /v1/subjects/{id}/erase: x-tillit-access is 'key:subjects.erase', the server "
+                                   "says 'key:decide'"));
 }
 
 }  // namespace

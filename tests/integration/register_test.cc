@@ -52,6 +52,11 @@ class RegisterTest : public ::testing::Test {
   HttpResult Post(const std::string& path, const std::string& body) {
     return Http("POST", server_->url(path), body, Headers(""));
   }
+  HttpResult Bulk(const std::string& ndjson) {
+    std::vector<std::string> headers = Headers("");
+    headers.push_back("Content-Type: application/x-ndjson");
+    return Http("POST", server_->url("/v1/records/bulk"), ndjson, headers);
+  }
   HttpResult Patch(const std::string& path, const json& body) {
     return Http("PATCH", server_->url(path), body.dump(), Headers(""));
   }
@@ -598,7 +603,7 @@ TEST_F(RegisterTest, BulkRecordsStoreGoodLinesAndReportBadOnes) {
                            line(b, "order", "2025-06-02T10:00:00Z") + "\r\n" +                 // 5
                            line(a, "horoscope", "2025-06-03T10:00:00Z") + "\n" +               // 6
                            line(a, "order", "2025-06-04T10:00:00Z");                           // 7, no newline
-  HttpResult r = Post("/v1/records/bulk", body);
+  HttpResult r = Bulk(body);
   ASSERT_EQ(r.status, 200) << r.body;
   json j = Parse(r);
   EXPECT_EQ(j["stored"], 3);
@@ -617,7 +622,7 @@ TEST_F(RegisterTest, BulkRecordsStoreGoodLinesAndReportBadOnes) {
   EXPECT_THAT(Ids(Parse(Get("/v1/subjects/" + a + "/records", "contract"))["records"]), ElementsAre(ids[2], ids[0]));
   EXPECT_THAT(Ids(Parse(Get("/v1/subjects/" + b + "/records", "contract"))["records"]), ElementsAre(ids[1]));
 
-  EXPECT_EQ(CodeOf(Post("/v1/records/bulk", "")), "empty_body");
+  EXPECT_EQ(CodeOf(Bulk("")), "empty_body");
 }
 
 TEST_F(RegisterTest, AuditTrailRecordsEveryAccessWithoutPersonalData) {
@@ -679,7 +684,7 @@ TEST_F(RegisterTest, InvalidUtf8AndOversizedBodiesAreRejected) {
   HttpResult large = Post("/v1/subjects", big.dump());
   EXPECT_EQ(large.status, 413);
   EXPECT_EQ(CodeOf(large), "body_too_large");
-  HttpResult bulk = Post("/v1/records/bulk", std::string(1024 * 1024 + 1, '\n'));
+  HttpResult bulk = Bulk(std::string(1024 * 1024 + 1, '\n'));
   EXPECT_EQ(bulk.status, 413);
 
   EXPECT_EQ(SubjectCount(), 1u);

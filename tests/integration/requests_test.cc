@@ -171,6 +171,7 @@ class RequestsTest : public ::testing::Test {
   }
 
   std::vector<std::string> Auth() const { return {"Authorization: Bearer " + key_}; }
+  std::vector<std::string> MailHeaders() const { return {"Authorization: Bearer " + key_, "Content-Type: message/rfc822"}; }
   HttpResult Post(const std::string& path, const json& body) {
     return Http("POST", server_->url(path), body.dump(), Auth());
   }
@@ -462,7 +463,7 @@ TEST_F(RequestsTest, IncomingMailOptOutBecomesAnObjectionAndAnythingElseAnInquir
       "From: Nils <NILS@example.no>\r\nTo: privacy@minimagi.test\r\n"
       "Subject: =?UTF-8?Q?OPT-OUT_of_telemarketing_and_addressed_advertising?=\r\n"
       "Message-ID: <1@example.no>\r\n\r\nPlease stop calling.\r\n";
-  HttpResult r = Http("POST", server_->url("/v1/mail/inbound"), opt_out, Auth());
+  HttpResult r = Http("POST", server_->url("/v1/mail/inbound"), opt_out, MailHeaders());
   ASSERT_EQ(r.status, 202) << r.body;
   json req = json::parse(r.body);
   EXPECT_EQ(req["type"], "objection");
@@ -476,7 +477,7 @@ TEST_F(RequestsTest, IncomingMailOptOutBecomesAnObjectionAndAnythingElseAnInquir
 
   const std::string stranger =
       "From: someone@elsewhere.example\r\nSubject: opt-out of telemarketing and addressed advertising\r\n\r\nx\r\n";
-  HttpResult s = Http("POST", server_->url("/v1/mail/inbound"), stranger, Auth());
+  HttpResult s = Http("POST", server_->url("/v1/mail/inbound"), stranger, MailHeaders());
   ASSERT_EQ(s.status, 202) << s.body;
   EXPECT_EQ(json::parse(s.body)["status"], json::parse(r.body)["status"]);  // the same answer as for a customer
   Mail no_data = smtp_->WaitFor(2);
@@ -500,7 +501,7 @@ TEST_F(RequestsTest, IncomingMailOptOutBecomesAnObjectionAndAnythingElseAnInquir
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_THAT(missing.err, HasSubstr("nothing.eml"));
 
-  HttpResult garbage = Http("POST", server_->url("/v1/mail/inbound"), "no headers at all", Auth());
+  HttpResult garbage = Http("POST", server_->url("/v1/mail/inbound"), "no headers at all", MailHeaders());
   EXPECT_EQ(garbage.status, 400) << garbage.body;
   EXPECT_EQ(ErrorCode(garbage), "invalid_mail");
 }

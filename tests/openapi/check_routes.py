@@ -2,9 +2,10 @@
 """Checks that docs/openapi.yaml and the routes tillit serves agree.
 
 Usage: check_routes.py SPEC ROUTES_FILE
-ROUTES_FILE holds `tillit routes` output: one "METHOD /path/:param" per line. Every served route must be in the
-spec and every operation of the spec must be served; each operation needs an operationId, a summary and at least
-one response, and every path parameter must be declared. Exits 1 and names each disagreement otherwise.
+ROUTES_FILE holds `tillit serve --print-routes` output: one "METHOD /path/:param ACCESS" per line. Every served
+route must be in the spec and every operation of the spec must be served; each operation needs an operationId, a
+summary, at least one response and an `x-tillit-access` equal to the route's ACCESS (public, key, key:ACTION or
+public|key:ACTION), and every path parameter must be declared. Exits 1 and names each disagreement otherwise.
 """
 import re
 import sys
@@ -43,12 +44,14 @@ def main(argv):
     with open(argv[1], encoding="utf-8") as f:
         spec = yaml.safe_load(f)
     served = set()
+    access = {}
     with open(argv[2], encoding="utf-8") as f:
         for line in f:
-            line = line.strip()
-            if line:
-                method, pattern = line.split(" ", 1)
-                served.add((method, to_openapi(pattern)))
+            parts = line.split()
+            if len(parts) >= 2:
+                key = (parts[0], to_openapi(parts[1]))
+                served.add(key)
+                access[key] = parts[2] if len(parts) > 2 else None
     ops = spec_operations(spec)
     problems = []
     for method, path in sorted(served - set(ops)):
@@ -68,6 +71,9 @@ def main(argv):
             problems.append(f"{name}: no summary")
         if not op.get("responses"):
             problems.append(f"{name}: no responses")
+        served_access = access.get((method, path))
+        if served_access is not None and op.get("x-tillit-access") != served_access:
+            problems.append(f"{name}: x-tillit-access is {op.get('x-tillit-access')!r}, the server says {served_access!r}")
         declared = set()
         for p in (item.get("parameters") or []) + (op.get("parameters") or []):
             if isinstance(p, dict) and "$ref" in p:
