@@ -402,7 +402,10 @@ TEST_F(AuditWitnessTest, AChainWrittenAnewPastTheKeptHeadDivergesFromTheKeyStore
   // The attacker truncates and restores the older head; tillit goes on writing, past the old head's entry.
   Sql(data(), "DELETE FROM audit_log WHERE seq > " + std::to_string(backup.seq));
   RestoreHead(data(), "audit_checkpoint", backup);
-  CliEntries(static_cast<int>(newest.seq - backup.seq) + 2, "anew");
+  Restart();
+  Activity("anew");
+  Activity("again");
+  Stop();
   ASSERT_GT(DataHead(data()).seq, newest.seq);
   // The key store's head stayed where it was: the new chain does not extend it.
   EXPECT_EQ(KeyStoreHead(data()).seq, newest.seq);
@@ -428,7 +431,10 @@ TEST_F(AuditWitnessTest, AChainWrittenAnewInBothDatabasesDivergesFromTheWitness)
   Sql(data(), "DELETE FROM audit_log WHERE seq > " + std::to_string(backup.seq));
   RestoreHead(data(), "audit_checkpoint", backup);
   RestoreHead(data(), "keystore.audit_head", backup_kept);
-  CliEntries(static_cast<int>(newest.seq - backup.seq) + 2, "anew");
+  Restart();
+  Activity("anew");
+  Activity("again");
+  Stop();
   ASSERT_GT(DataHead(data()).seq, newest.seq);
   EXPECT_EQ(KeyStoreHead(data()).seq, DataHead(data()).seq);
   RunResult v = Verify({"--witness", witness()});
