@@ -21,6 +21,7 @@
 #include "core/api_keys.h"
 #include "core/audience.h"
 #include "core/audit.h"
+#include "core/audit_witness.h"
 #include "core/consents.h"
 #include "core/data_dir.h"
 #include "core/decision_sync.h"
@@ -153,6 +154,13 @@ void RegisterExecutors(core::Requests& requests, core::Erasure& erasure, core::A
 }
 
 }  // namespace
+
+void LogToStderr() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("cli"));
+}
 
 void SetStoreUrl(std::string url) { StoreUrlFlag() = std::move(url); }
 
@@ -352,7 +360,10 @@ int RunServe(const ServeOptions& options) {
   server_options.tls_key = config->server.tls_key;
   server_options.hsts = config->server.behind_tls_proxy;
   server_options.trusted_proxy_header = config->server.trusted_proxy_header;
-  // The background services stop before the store closes, in the reverse order of their dependencies.
+  // The signed heads of the audit chain, sent outside ([audit] witness_file, audit.checkpoint events).
+  core::AuditWitness witness(config->audit, store, &webhooks);
+  // The background services stop before the store closes, in the reverse order of their dependencies; the witness
+  // last, so that its final head covers every write.
   auto stop_services = [&] {
     background.Stop();
     if (sender) sender->Stop();
@@ -360,6 +371,7 @@ int RunServe(const ServeOptions& options) {
     sweeper.Stop();
     erasure.Stop();
     sync.Stop();
+    witness.Stop();
     store.Close();
   };
   http::Router router = http::BuildRouter(app);
@@ -368,6 +380,11 @@ int RunServe(const ServeOptions& options) {
     std::cout.flush();
     stop_services();
     return 0;
+  }
+  if (Status s = witness.Start(); !s.ok()) {
+    Fail(s.message());
+    stop_services();
+    return 1;
   }
   http::HttpServer server(std::move(router), metrics, api_keys, server_options);
   if (Status s = server.Start(); !s.ok()) {
@@ -507,13 +524,35 @@ int RunKeyRevoke(const std::string& data_dir, const std::string& name) {
   return 0;
 }
 
-int RunAuditVerify(const std::string& data_dir) {
-  auto opened = core::Open(data_dir, Clock::System(), Random::Secure(), StoreUrl());
+int RunAuditVerify(const AuditVerifyOptions& options) {
+  std::string witness_file = options.witness_file;
+  if (!options.config_path.empty()) {
+    auto config = LoadAndReport(options.config_path);
+    if (!config) return 1;
+    UseConfiguredStore(config->server.store);
+    if (witness_file.empty()) witness_file = config->audit.witness_file;
+  }
+  std::vector<core::WitnessedHead> witnessed;
+  if (!witness_file.empty()) {
+    auto heads = core::ReadWitnessFile(witness_file);
+    if (!heads.ok()) {
+      if (heads.status().code() == StatusCode::kNotFound) {
+        // tillit serve creates the configured file at start: a missing one was removed.
+        std::cout << "audit log NOT VERIFIED: " << heads.status().message()
+                  << "; restore it from the copy shipped elsewhere, or name that copy with --witness FILE\n";
+      } else {
+        std::cout << "audit log NOT VERIFIED: " << heads.status().message() << "\n";
+      }
+      return 1;
+    }
+    witnessed = std::move(*heads);
+  }
+  auto opened = core::Open(options.data_dir, Clock::System(), Random::Secure(), StoreUrl());
   if (!opened.ok()) {
     Fail(opened.status().message());
     return 1;
   }
-  auto result = core::VerifyAudit(*opened->store, *opened->audit_signer);
+  auto result = core::VerifyAudit(*opened->store, *opened->audit_signer, witnessed);
   opened->store->Close();
   if (!result.ok()) {
     Fail(result.status().message());
@@ -526,6 +565,17 @@ int RunAuditVerify(const std::string& data_dir) {
     return 1;
   }
   std::cout << "audit log intact: " << result->entries << " entries, chain head signed\n";
+  if (result->key_store_seq) {
+    std::cout << "the key store's signed head (entry " << *result->key_store_seq << ") agrees\n";
+  } else if (result->entries > 0) {
+    std::cout << "the key store holds no signed head yet: it gets one with the next write\n";
+  }
+  if (!witness_file.empty()) {
+    std::cout << "the witness file " << witness_file << " agrees: " << result->witnessed << " signed head"
+              << (result->witnessed == 1 ? "" : "s");
+    if (result->witnessed > 0) std::cout << ", the newest for entry " << result->witnessed_seq;
+    std::cout << "\n";
+  }
   return 0;
 }
 

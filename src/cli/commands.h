@@ -8,6 +8,10 @@
 
 namespace tillit::cli {
 
+// Sends log lines (spdlog's default logger) to stderr, so that they never mix with what a command prints on stdout
+// (an API key, an export). `serve` replaces the logger with its JSON one.
+void LogToStderr();
+
 // The store every command opens: the --store flag, else the TILLIT_STORE environment variable, else "" (SQLite in
 // the data directory). "postgres://…" selects PostgreSQL.
 void SetStoreUrl(std::string url);
@@ -37,7 +41,15 @@ int RunKeyCreate(const std::string& data_dir, const std::string& name, const std
 int RunKeyActions();
 int RunKeyList(const std::string& data_dir);
 int RunKeyRevoke(const std::string& data_dir, const std::string& name);
-int RunAuditVerify(const std::string& data_dir);
+// `tillit audit verify`: the chain, its signed heads in the data database and the key store, and the witness file
+// (`witness_file`, else the configuration's [audit] witness_file when `config_path` is given). Exit 1 when anything
+// disagrees.
+struct AuditVerifyOptions {
+  std::string data_dir;
+  std::string config_path;   // optional
+  std::string witness_file;  // optional
+};
+int RunAuditVerify(const AuditVerifyOptions& options);
 int RunKeysRotate(const std::string& data_dir, size_t batch, size_t stop_after_batches);
 int RunKeysRetire(const std::string& data_dir);
 // `tillit retention run`: one retention sweep (or a dry run listing what would go).

@@ -70,9 +70,15 @@ int main(int argc, char** argv) {
 
   auto* audit = app.add_subcommand("audit", "Check the audit log");
   audit->require_subcommand(1);
-  auto* audit_verify = audit->add_subcommand("verify", "Verify the hash chain and its signed head");
-  audit_verify->add_option("--data", data_dir, "Data directory")->required();
+  tillit::cli::AuditVerifyOptions verify_options;
+  auto* audit_verify = audit->add_subcommand(
+      "verify", "Verify the hash chain, its signed heads in the database and the key store, and the witness file");
+  audit_verify->add_option("--data", verify_options.data_dir, "Data directory")->required();
   audit_verify->add_option("--store", store_url, kStoreHelp);
+  audit_verify->add_option("--config", verify_options.config_path,
+                           "Configuration file (its store, and its [audit] witness_file unless --witness is given)");
+  audit_verify->add_option("--witness", verify_options.witness_file,
+                           "A witness file of signed heads (a copy shipped elsewhere) the chain must agree with");
 
   size_t batch = 500, stop_after = 0;
   auto* keys = app.add_subcommand("keys", "Manage the master key");
@@ -223,6 +229,7 @@ int main(int argc, char** argv) {
   }
 
   using namespace tillit::cli;
+  LogToStderr();
   if (!store_url.empty()) SetStoreUrl(store_url);
   if (*check) {
     if (config_path.empty() && !list_categories) {
@@ -240,7 +247,7 @@ int main(int argc, char** argv) {
   if (*key_actions_cmd) return RunKeyActions();
   if (*key_list) return RunKeyList(data_dir);
   if (*key_revoke) return RunKeyRevoke(data_dir, name);
-  if (*audit_verify) return RunAuditVerify(data_dir);
+  if (*audit_verify) return RunAuditVerify(verify_options);
   if (*keys_rotate) return RunKeysRotate(data_dir, batch, stop_after);
   if (*keys_retire) return RunKeysRetire(data_dir);
   if (*import_subjects) return RunImportSubjects(import_options);

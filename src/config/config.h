@@ -118,8 +118,8 @@ struct RetentionRule {
 };
 
 // The events tillit POSTs to a recipient's webhook (core/webhooks.h).
-inline constexpr std::string_view kWebhookEvents[] = {"subject.rectified", "subject.erased", "subject.restricted",
-                                                      "consent.changed", "request.completed"};
+inline constexpr std::string_view kWebhookEvents[] = {"subject.rectified", "subject.erased",    "subject.restricted",
+                                                      "consent.changed",   "request.completed", "audit.checkpoint"};
 
 // Where a recipient wants to hear of changes it must act on (Art. 19). Operational, like [server]: not part of the
 // published configuration, and the secret never leaves the server.
@@ -237,6 +237,16 @@ struct Server {
   std::string trusted_proxy_header;
 };
 
+// The audit log's external witness ([audit]): where the latest signed head of the audit chain is also sent, so that
+// someone who controls both the database and the key store still cannot roll the log back unnoticed (core/
+// audit_witness.h). Operational, like [server]: not part of the published configuration.
+struct Audit {
+  // An absolute path: one line per signed head (seq, hash, signature, time) is appended and synced; "" for none.
+  std::string witness_file;
+  // At most one witness line and one audit.checkpoint webhook event per interval, plus one at shutdown.
+  int64_t witness_interval_seconds = 60;
+};
+
 struct Config {
   std::string source_path;
   Controller controller;
@@ -254,6 +264,7 @@ struct Config {
   Requests requests;
   std::map<std::string, PolicyTexts, std::less<>> policy;  // by language
   Server server;
+  Audit audit;
 
   const std::string& default_language() const { return languages.front(); }
   const Purpose* FindPurpose(std::string_view id) const;

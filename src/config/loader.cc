@@ -3,7 +3,9 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 
@@ -43,6 +45,23 @@ const std::vector<std::string> kServices = {"payment",  "delivery", "hosting",  
 
 std::string Quote(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// "90 seconds", "5 minutes", "1 hour", "30s", "5min", "2h" → seconds; nullopt for anything else.
+std::optional<int64_t> ParseSeconds(std::string_view text) {
+  int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end == text.data() || n < 0) return std::nullopt;
+  std::string_view unit = text.substr(static_cast<size_t>(end - text.data()));
+  while (!unit.empty() && unit.front() == ' ') unit.remove_prefix(1);
+  static const std::pair<std::string_view, int64_t> kUnits[] = {
+      {"s", 1},       {"sec", 1},      {"second", 1}, {"seconds", 1}, {"min", 60},
+      {"minute", 60}, {"minutes", 60}, {"h", 3600},   {"hour", 3600}, {"hours", 3600}};
+  for (const auto& [name, factor] : kUnits) {
+    if (unit == name)
+      return n > std::numeric_limits<int64_t>::max() / factor ? std::nullopt : std::optional<int64_t>(n * factor);
+  }
+  return std::nullopt;
+}
+
 std::string JoinQuoted(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& i : items) {
@@ -69,9 +88,10 @@ class Loader {
     cfg_ = config.get();
     root_ = &root;
 
-    CheckKeys(root, "",
-              {"controller", "languages", "categories", "custom_category", "source", "purpose", "retention",
-               "record_kinds", "recipient", "cookie", "marketing", "rights", "policy", "server", "mail", "requests"});
+    CheckKeys(
+        root, "",
+        {"controller", "languages", "categories", "custom_category", "source", "purpose", "retention", "record_kinds",
+         "recipient", "cookie", "marketing", "rights", "policy", "server", "mail", "requests", "audit"});
     ReadController();
     ReadLanguages();
     ReadCategories();
@@ -87,6 +107,7 @@ class Loader {
     ReadServer();
     ReadMail();
     ReadRequests();
+    ReadAudit();
 
     LoadResult result;
     std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -1055,6 +1076,48 @@ class Loader {
         *out = static_cast<int>(*v);
       }
     }
+  }
+
+  void ReadAudit() {
+    const toml::node* n = root_->get("audit");
+    if (n == nullptr) return;
+    const toml::table* t = n->as_table();
+    if (t == nullptr) {
+      Error(n->source(), "audit", "expected a table", "write an [audit] section");
+      return;
+    }
+    CheckKeys(*t, "audit", {"witness_file", "witness_interval"});
+    Audit& a = cfg_->audit;
+    a.witness_file = String(*t, "audit", "witness_file", false).value_or("");
+    if (t->get("witness_file") != nullptr && (a.witness_file.empty() || a.witness_file.front() != '/')) {
+      Error(t->get("witness_file")->source(), "audit.witness_file", "not an absolute path",
+            "write the full path of the file, e.g. \"/var/lib/tillit-witness/audit-heads.txt\"");
+      a.witness_file.clear();
+    }
+    const toml::node* interval = t->get("witness_interval");
+    if (interval == nullptr) return;
+    std::optional<int64_t> seconds;
+    if (interval->is_integer()) {
+      seconds = interval->as_integer()->get();
+    } else if (interval->is_string()) {
+      seconds = ParseSeconds(interval->as_string()->get());
+      if (!seconds) {
+        Error(interval->source(), "audit.witness_interval",
+              "cannot read interval " + Quote(interval->as_string()->get()),
+              "write a number of seconds (60) or a number and a unit: \"90 seconds\", \"5 minutes\", \"1 hour\"");
+        return;
+      }
+    } else {
+      Error(interval->source(), "audit.witness_interval", "expected a number of seconds, found " + TypeName(*interval),
+            "write a number of seconds (60) or a text such as \"5 minutes\"");
+      return;
+    }
+    if (*seconds < 1 || *seconds > 86400) {
+      Error(interval->source(), "audit.witness_interval", "out of range",
+            "use 1 second to 1 day (86400 seconds); the default is 60 seconds");
+      return;
+    }
+    a.witness_interval_seconds = *seconds;
   }
 
   void ReadServer() {

@@ -209,7 +209,7 @@ Result<MigrateReport> MigrateStore(const MigrateOptions& options, Clock& clock, 
     after_visitor = visitors.back();
   }
 
-  // The audit chain, entry by entry in order with its hashes, then its signed head.
+  // The audit chain, entry by entry in order with its hashes, then its signed heads (data database and key store).
   int64_t seq = 0;
   while (true) {
     TILLIT_ASSIGN_OR_RETURN(auto entries, from.ReadAudit(seq, 2000));
@@ -222,8 +222,13 @@ Result<MigrateReport> MigrateStore(const MigrateOptions& options, Clock& clock, 
     report.audit_entries += static_cast<int64_t>(entries.size());
   }
   TILLIT_ASSIGN_OR_RETURN(auto head, from.FindAuditCheckpoint());
-  if (head) {
-    TILLIT_RETURN_IF_ERROR(to->WriteAndWait([&head](store::WriteTxn& txn) { return txn.PutAuditCheckpoint(*head); }));
+  TILLIT_ASSIGN_OR_RETURN(auto kept, from.FindKeyStoreAuditHead());
+  if (head || kept) {
+    TILLIT_RETURN_IF_ERROR(to->WriteAndWait([&head, &kept](store::WriteTxn& txn) -> Status {
+      if (head) TILLIT_RETURN_IF_ERROR(txn.PutAuditCheckpoint(*head));
+      if (kept) TILLIT_RETURN_IF_ERROR(txn.PutKeyStoreAuditHead(*kept));
+      return Status::Ok();
+    }));
   }
 
   // Verify: the same number of subjects, and an intact chain under the installation's own signing key.

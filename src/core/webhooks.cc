@@ -61,6 +61,11 @@ bool Webhooks::any() const {
                      [](const config::Recipient& r) { return r.webhook && !r.webhook->events.empty(); });
 }
 
+bool Webhooks::Subscribed(std::string_view event) const {
+  return std::any_of(config_->recipients.begin(), config_->recipients.end(),
+                     [event](const config::Recipient& r) { return r.webhook && r.webhook->Wants(event); });
+}
+
 Status Webhooks::Enqueue(store::WriteTxn& txn, std::string_view event, std::string_view subject_id,
                          const WebhookIds& extra_ids, const WebhookTargets* targets) const {
   if (!KnownEvent(event)) {

@@ -1,6 +1,7 @@
 // Webhooks: how recipients hear of changes they must act on (Art. 19) — a subject rectified, erased or restricted,
-// a consent changed, a request completed. A recipient subscribes in the configuration ([recipient.webhook]: url,
-// secret, events, scope). Enqueue writes one delivery per subscribed recipient into the outbox table inside the
+// a consent changed, a request completed — and how a witness outside tillit hears of each new signed head of the audit
+// chain (audit.checkpoint, core/audit_witness.h). A recipient subscribes in the configuration ([recipient.webhook]:
+// url, secret, events, scope). Enqueue writes one delivery per subscribed recipient into the outbox table inside the
 // caller's write, so the delivery exists iff the change that causes it committed; the WebhookDispatcher of `tillit
 // serve` POSTs it later. The Art. 19 events go only to the recipients the disclosure log says received the subject's
 // data (for a rectification: one of the changed categories), unless the recipient's scope is "all". The body holds the
@@ -55,6 +56,8 @@ class Webhooks {
 
   // Whether any recipient subscribed to anything: the dispatcher runs only then.
   bool any() const;
+  // Whether any recipient subscribed to `event`.
+  bool Subscribed(std::string_view event) const;
 
  private:
   std::shared_ptr<const config::Config> config_;

@@ -376,6 +376,15 @@ CREATE TABLE secrets (
 ) STRICT;
 CREATE INDEX data_keys_by_version ON data_keys (kek_version);
 )sql"},
+    {3, "the audit chain's latest signed head, kept apart from the data database", R"sql(
+CREATE TABLE audit_head (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  seq        INTEGER NOT NULL,
+  hash       BLOB NOT NULL,
+  signature  BLOB NOT NULL,
+  at         INTEGER NOT NULL
+) STRICT;
+)sql"},
 };
 
 }  // namespace

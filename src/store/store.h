@@ -151,7 +151,8 @@ struct AuditRow {
   std::vector<uint8_t> hash;
 };
 
-// The signed head of the audit chain, rewritten at each group commit that appended to the chain.
+// The signed head of the audit chain, rewritten at each group commit that appended to the chain: in the data
+// database, and the same head again in the key store, apart from the data.
 struct AuditCheckpointRow {
   int64_t seq = 0;
   std::vector<uint8_t> hash;
@@ -551,6 +552,12 @@ class WriteTxn {
   virtual Status AppendAudit(const AuditRow& row) = 0;
   virtual Result<std::optional<AuditCheckpointRow>> AuditCheckpoint() = 0;
   virtual Status PutAuditCheckpoint(const AuditCheckpointRow& row) = 0;
+  // The hash of the chain's entry `seq` as this write sees it; nullopt when there is no such entry.
+  virtual Result<std::optional<std::vector<uint8_t>>> AuditHashAt(int64_t seq) = 0;
+  // The signed head kept in the key store (keys.db, or the schema `keystore`), apart from the data database, as this
+  // write sees it; nullopt before the first one.
+  virtual Result<std::optional<AuditCheckpointRow>> KeyStoreAuditHead() = 0;
+  virtual Status PutKeyStoreAuditHead(const AuditCheckpointRow& row) = 0;
 };
 
 struct StoreOptions {
@@ -693,6 +700,8 @@ class Store {
   virtual Result<std::vector<AuditRow>> ReadSubjectAudit(std::string_view subject_id, int64_t after_seq,
                                                          size_t limit) = 0;
   virtual Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint() = 0;
+  // The signed head kept in the key store; nullopt before the first one.
+  virtual Result<std::optional<AuditCheckpointRow>> FindKeyStoreAuditHead() = 0;
 
   // The suppression-list entries an erasure of the subject left (keyed hashes), for copying a store.
   virtual Result<std::vector<std::vector<uint8_t>>> ListSuppressions(std::string_view subject_id) = 0;

@@ -180,7 +180,7 @@ TEST_F(PostgresStoreTest, MigrationsApplyOnceAndMatchSqlite) {
   ASSERT_TRUE(rows.ok()) << rows.status().ToString();
   EXPECT_EQ(rows->Int(0, 0), static_cast<int64_t>(PostgresDataMigrations().size()));
   EXPECT_EQ(rows->Int(0, 1), static_cast<int64_t>(PostgresKeyMigrations().size()));
-  EXPECT_EQ(rows->Int(0, 2), 3);  // data_keys, secrets, schema_migrations
+  EXPECT_EQ(rows->Int(0, 2), 4);  // data_keys, secrets, audit_head, schema_migrations
 }
 
 TEST_F(PostgresStoreTest, ServersStartingTogetherMigrateOnce) {

@@ -385,6 +385,15 @@ CREATE TABLE keystore.secrets (
 );
 CREATE INDEX data_keys_by_version ON keystore.data_keys (kek_version);
 )sql"},
+    {3, "the audit chain's latest signed head, kept apart from the data database", R"sql(
+CREATE TABLE keystore.audit_head (
+  id         INTEGER PRIMARY KEY CHECK (id = 1),
+  seq        BIGINT NOT NULL,
+  hash       BYTEA NOT NULL,
+  signature  BYTEA NOT NULL,
+  at         BIGINT NOT NULL
+);
+)sql"},
 };
 
 }  // namespace

@@ -725,6 +725,23 @@ class PgWriteTxn final : public WriteTxn {
         .status();
   }
 
+  Result<std::optional<std::vector<uint8_t>>> AuditHashAt(int64_t seq) override {
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("SELECT hash FROM audit_log WHERE seq = $1", Params().Int64(seq)));
+    return First<std::vector<uint8_t>>(rows, [](const Rows& r, int i) { return r.Bytes(i, 0); });
+  }
+
+  Result<std::optional<AuditCheckpointRow>> KeyStoreAuditHead() override { return FindKeyStoreAuditHead(conn_); }
+
+  Status PutKeyStoreAuditHead(const AuditCheckpointRow& row) override {
+    return conn_
+        .Query(
+            "INSERT INTO keystore.audit_head (id, seq, hash, signature, at) VALUES (1, $1, $2, $3, $4) "
+            "ON CONFLICT (id) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash, "
+            "signature = EXCLUDED.signature, at = EXCLUDED.at",
+            Params().Int64(row.seq).Bytes(row.hash).Bytes(row.signature).Int64(row.at))
+        .status();
+  }
+
  private:
   // $1 subject id, $2 … $5 the wrappings.
   static Params DataKeyParams(const DataKeyRow& row) {
@@ -1101,6 +1118,12 @@ Result<std::vector<AuditRow>> ReadSubjectAudit(Conn& conn, std::string_view subj
 
 Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Conn& conn) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT seq, hash, signature, at FROM audit_checkpoint WHERE id = 1"));
+  return First<AuditCheckpointRow>(rows, ReadCheckpoint);
+}
+
+Result<std::optional<AuditCheckpointRow>> FindKeyStoreAuditHead(Conn& conn) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows,
+                          conn.Query("SELECT seq, hash, signature, at FROM keystore.audit_head WHERE id = 1"));
   return First<AuditCheckpointRow>(rows, ReadCheckpoint);
 }
 

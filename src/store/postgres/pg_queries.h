@@ -72,6 +72,7 @@ Result<std::vector<AuditRow>> ReadAudit(Conn& conn, int64_t after_seq, size_t li
 Result<std::vector<AuditRow>> ReadSubjectAudit(Conn& conn, std::string_view subject_id, int64_t after_seq,
                                                size_t limit);
 Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Conn& conn);
+Result<std::optional<AuditCheckpointRow>> FindKeyStoreAuditHead(Conn& conn);
 Result<AuditCheckpointRow> AuditTail(Conn& conn);
 Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(Conn& conn, int64_t after_seq, size_t limit);
 Result<int64_t> LastDecisionChange(Conn& conn);

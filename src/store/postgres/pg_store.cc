@@ -232,6 +232,9 @@ class PgStore final : public Store {
   Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint() override {
     return Read([&](Conn& c) { return pg::FindAuditCheckpoint(c); });
   }
+  Result<std::optional<AuditCheckpointRow>> FindKeyStoreAuditHead() override {
+    return Read([&](Conn& c) { return pg::FindKeyStoreAuditHead(c); });
+  }
   Result<std::optional<ReportRow>> FindReportByToken(const std::vector<uint8_t>& token_hash) override {
     return Read([&](Conn& c) { return pg::FindReportByToken(c, token_hash); });
   }

@@ -684,6 +684,21 @@ class SqliteWriteTxn final : public WriteTxn {
     return stmt->Run();
   }
 
+  Result<std::optional<std::vector<uint8_t>>> AuditHashAt(int64_t seq) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("SELECT hash FROM audit_log WHERE seq = ?"));
+    stmt->Bind(1, seq);
+    return First<std::vector<uint8_t>>(*stmt, [](const Stmt& s) { return s.Blob(0); });
+  }
+
+  Result<std::optional<AuditCheckpointRow>> KeyStoreAuditHead() override { return FindKeyStoreAuditHead(db_); }
+
+  Status PutKeyStoreAuditHead(const AuditCheckpointRow& row) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("INSERT OR REPLACE INTO keystore.audit_head (id, seq, hash, "
+                                                  "signature, at) VALUES (1, ?, ?, ?, ?)"));
+    stmt->Bind(1, row.seq).Bind(2, row.hash).Bind(3, row.signature).Bind(4, row.at);
+    return stmt->Run();
+  }
+
  private:
   static void BindDataKey(Stmt& stmt, const DataKeyRow& row) {
     stmt.Bind(1, row.subject_id).Bind(2, int64_t{row.kek_version}).Bind(3, row.wrapped);
@@ -1016,6 +1031,12 @@ Result<std::vector<AuditRow>> ReadSubjectAudit(Db& db, std::string_view subject_
 
 Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Db& db) {
   TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT seq, hash, signature, at FROM audit_checkpoint WHERE id = 1"));
+  return First<AuditCheckpointRow>(*stmt, ReadCheckpoint);
+}
+
+Result<std::optional<AuditCheckpointRow>> FindKeyStoreAuditHead(Db& db) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                          db.Cached("SELECT seq, hash, signature, at FROM keystore.audit_head WHERE id = 1"));
   return First<AuditCheckpointRow>(*stmt, ReadCheckpoint);
 }
 

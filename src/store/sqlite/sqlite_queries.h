@@ -61,6 +61,7 @@ Result<std::vector<ReportRow>> ListReports(Db& db, std::string_view subject_id);
 Result<std::vector<AuditRow>> ReadAudit(Db& db, int64_t after_seq, size_t limit);
 Result<std::vector<AuditRow>> ReadSubjectAudit(Db& db, std::string_view subject_id, int64_t after_seq, size_t limit);
 Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint(Db& db);
+Result<std::optional<AuditCheckpointRow>> FindKeyStoreAuditHead(Db& db);
 Result<AuditCheckpointRow> AuditTail(Db& db);
 Result<std::vector<std::pair<int64_t, std::string>>> ReadDecisionChanges(Db& db, int64_t after_seq, size_t limit);
 Result<int64_t> LastDecisionChange(Db& db);

@@ -183,6 +183,9 @@ class SqliteStore final : public Store {
   Result<std::optional<AuditCheckpointRow>> FindAuditCheckpoint() override {
     return sqlite::FindAuditCheckpoint(*AcquireReader().db);
   }
+  Result<std::optional<AuditCheckpointRow>> FindKeyStoreAuditHead() override {
+    return sqlite::FindKeyStoreAuditHead(*AcquireReader().db);
+  }
   Result<std::vector<ProhibitionRow>> ListProhibitions(std::string_view subject_id) override {
     return sqlite::ListProhibitions(*AcquireReader().db, subject_id);
   }
