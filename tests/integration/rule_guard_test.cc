@@ -5,7 +5,7 @@
 // - an erasure deletes every per-subject table, the consent events included, and its receipt counts the rows per
 //   table;
 // - the retention sweep strips a live subject's order down to its accounting fields when the ordinary period ends
-//   while the bookkeeping period runs, and keeps it;
+//   while the bookkeeping period runs, and keeps it; an accounting period anchored on the erasure starts with it;
 // - the data key is gone from the key store as soon as the erasure answers, not years later;
 // - one-time codes are sent to a subject only so often.
 // Configuration: Minimagi (profiling on consent; orders kept 5 years after the fiscal year under bokføringsloven),
@@ -235,6 +235,26 @@ TEST_F(RuleGuardTest, TheSweepStripsALiveSubjectsOrderToItsAccountingFieldsAndKe
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_THAT(again.out, HasSubstr("deleted 0 records, stripped 0 down")) << again.out;
   EXPECT_EQ(Parse(Records(id, "accounting").body)["records"].size(), 1u);
+}
+
+// An accounting rule anchored on the erasure starts with it: the order is kept until the later of the bookkeeping
+// periods, here six years from the erasure rather than five from the end of the fiscal year.
+TEST_F(RuleGuardTest, AnAccountingPeriodAnchoredOnTheErasureStartsWithIt) {
+  TestClock clock(dir_, "2027-03-01T10:00:00Z");
+  Start(MinimagiWithRetention("[[retention]]\nrecord_kind = \"order\"\nduration = \"6 years\"\nanchor = \"erased\"\n"
+                              "accounting = true\nreason.en = \"Kept six years after an erasure.\"\n"));
+  const std::string id = CreateSubject({{"identifiers", {{"email", "anchor@example.no"}}}});
+  AddRecord(id, {{"kind", "order"},
+                 {"categories", {"customer.order", "payment.transaction"}},
+                 {"payload", {{"items", 1}}},
+                 {"accounting", {{"invoice", "INV-11"}}}});
+  clock.Set("2027-06-15T12:00:00Z");
+  const json receipt = Erase(id);
+  ASSERT_EQ(receipt["legal_hold"].size(), 1u) << receipt.dump();
+  EXPECT_EQ(receipt["legal_hold"][0]["kept_until"], "2033-06-15T12:00:00Z") << receipt.dump();
+  HttpResult books = Records(id, "accounting");
+  ASSERT_EQ(books.status, 200) << books.body;
+  EXPECT_EQ(Parse(books.body)["records"][0]["accounting_expires_at"], "2033-06-15T12:00:00Z") << books.body;
 }
 
 // Crypto-shredding happens in the erasure's own commit: right after it answers, the key store holds no data key for
