@@ -9,7 +9,7 @@ DEMO_CONFIG ?= examples/minimagi.toml
 DEMO_DATA ?= demo-data
 LISTEN ?= 127.0.0.1:8080
 
-.PHONY: all deps build run test bench clean
+.PHONY: all deps build run test bench mutate clean
 
 all: build
 
@@ -39,6 +39,14 @@ bench: deps
 	  "-DCMAKE_CXX_FLAGS=-Wno-restrict -Wno-stringop-overread" >/dev/null
 	@cmake --build $(BENCH_BUILD) -j $(JOBS) --target tillit decide_bench baseline_server sqlite_raw
 	@bench/run --build $(BENCH_BUILD) $(BENCH_ARGS)
+
+# The mutation check (not part of `make test`): tests/mutations/run breaks each rule listed in
+# tests/mutations/mutations.txt in turn in a scratch copy (build/mutate), rebuilds, runs the tests that must notice,
+# prints the table and the kill rate and rewrites its section of docs/TESTING.md. MUTATE_ARGS passes options on,
+# e.g. `make mutate MUTATE_ARGS="--only decide.restriction-consent-before"`.
+MUTATE_ARGS ?=
+mutate: deps
+	@tests/mutations/run --jobs $(JOBS) --record docs/TESTING.md $(MUTATE_ARGS)
 
 clean:
 	rm -rf $(BUILD)

@@ -197,7 +197,7 @@ class AuditWitnessTest : public ::testing::Test {
     server_ = std::make_unique<Server>(config(), data());
     ASSERT_TRUE(server_->started()) << server_->err();
     RunResult key = RunTillit(
-        {"key", "create", "--data", data(), "--name", "shop", "--purposes", "customer_service,rights_fulfilment"});
+        {"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes", "customer_service,rights_fulfilment"});
     ASSERT_EQ(key.exit_code, 0) << key.err;
     key_ = key.out.substr(0, key.out.size() - 1);
   }
@@ -241,7 +241,7 @@ class AuditWitnessTest : public ::testing::Test {
   void CliEntries(int n, const std::string& tag) {
     for (int i = 0; i < n; ++i) {
       RunResult r = RunTillit(
-          {"key", "create", "--data", data(), "--name", tag + std::to_string(i), "--purposes", "customer_service"});
+          {"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", tag + std::to_string(i), "--purposes", "customer_service"});
       ASSERT_EQ(r.exit_code, 0) << r.err;
     }
   }
