@@ -281,7 +281,8 @@ TEST_F(ConsentTest, EveryWithdrawalRouteIsAMethodAConsentEventMayName) {
   HttpResult published = Get("/v1/config");
   ASSERT_EQ(published.status, 200) << published.body;
   std::vector<std::string> routes;
-  for (const auto& p : json::parse(published.body)["purposes"]) {
+  const json view = json::parse(published.body);
+  for (const auto& p : view["purposes"]) {
     if (p["id"] == "profiling") routes = p["withdraw"].get<std::vector<std::string>>();
   }
   ASSERT_EQ(routes, (std::vector<std::string>{"link", "portal", "email", "phone", "staff"}));
