@@ -289,7 +289,7 @@ class PgStore final : public Store {
       TILLIT_ASSIGN_OR_RETURN(Rows rows,
                               c.Query("SELECT rolsuper OR pg_has_role(current_user, 'pg_checkpoint', 'MEMBER') "
                                       "FROM pg_roles WHERE rolname = current_user"));
-      if (rows.empty() || rows.Text(0, 0) != "t") return false;
+      if (rows.empty() || rows.Int(0, 0) == 0) return false;  // a binary bool: one byte, 0 or 1
       TILLIT_RETURN_IF_ERROR(c.Exec("CHECKPOINT").status());
       return true;
     });
