@@ -4,7 +4,8 @@
 // columns in the clear, has the store rewrite the tables so the superseded row versions leave the files
 // (Store::Compact) and checkpoints the write-ahead log. It also forgets the address hashes of one-time codes that
 // the limits no longer count. Every opened data directory runs it (core::Open); once nothing is left it costs one
-// look at three empty partial indexes.
+// look at the empty partial indexes, and it writes nothing: a write lets the audit chain sign its head again, which
+// `tillit audit verify` (opening the data the same way) must not cause.
 //
 // A row whose subject has no data key any more (erased, which deletes these rows anyway) cannot be sealed: its text
 // is emptied instead, since it must not outlive the person.

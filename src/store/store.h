@@ -670,6 +670,8 @@ class Store {
   // Up to `limit` rows of each kind that still hold text in the clear (see LegacyPlaintext), by a partial index that
   // holds only those rows: empty, and cheap, once they are sealed.
   virtual Result<LegacyPlaintext> ListLegacyPlaintext(size_t limit) = 0;
+  // Whether a code issued before `before` still has an address hash (WriteTxn::ForgetCodeAddresses would change it).
+  virtual Result<bool> HasCodeAddressesBefore(int64_t before) = 0;
 
   // A subject's prohibitions, oldest first, lifted ones included; every subject's unlifted ones by (subject_id, id)
   // after a keyset cursor (for the decision index at start).

@@ -196,6 +196,13 @@ Result<int64_t> ForgetCodeAddresses(Conn& conn, int64_t before, size_t limit) {
   return rows.affected();
 }
 
+Result<bool> HasCodeAddressesBefore(Conn& conn, int64_t before) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT 1 FROM verification_codes WHERE (ip_hash IS NOT NULL OR "
+                                                "address_hash IS NOT NULL) AND created_at < $1 LIMIT 1",
+                                                Params().Int64(before)));
+  return !rows.empty();
+}
+
 Status PutMail(Conn& conn, const MailRow& m) {
   Params p;
   p.Text(m.subject_id).Text(m.mail_id).Text(m.kind).Bytes(m.recipient).Bytes(m.message).Int64(m.created_at);

@@ -22,6 +22,7 @@ Result<CodeCounts> CountVerificationCodes(Conn& conn, std::string_view subject_i
                                           const std::vector<uint8_t>& address_hash,
                                           const std::vector<uint8_t>& ip_hash, int64_t since);
 Result<int64_t> ForgetCodeAddresses(Conn& conn, int64_t before, size_t limit);
+Result<bool> HasCodeAddressesBefore(Conn& conn, int64_t before);
 Status PutMail(Conn& conn, const MailRow& row);
 Status UpdateMailDelivery(Conn& conn, const MailRow& row);
 Result<int64_t> DeleteSubjectMail(Conn& conn, std::string_view subject_id);

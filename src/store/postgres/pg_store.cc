@@ -179,6 +179,9 @@ class PgStore final : public Store {
   Result<LegacyPlaintext> ListLegacyPlaintext(size_t limit) override {
     return Read([&](Conn& c) { return pg::ListLegacyPlaintext(c, limit); });
   }
+  Result<bool> HasCodeAddressesBefore(int64_t before) override {
+    return Read([&](Conn& c) { return pg::HasCodeAddressesBefore(c, before); });
+  }
   Result<std::vector<RestrictionRow>> ScanActiveRestrictions(std::string_view after_subject, std::string_view after_id,
                                                              size_t limit) override {
     return Read([&](Conn& c) { return pg::ScanActiveRestrictions(c, after_subject, after_id, limit); });

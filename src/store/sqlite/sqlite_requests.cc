@@ -188,6 +188,14 @@ Result<int64_t> ForgetCodeAddresses(Db& db, int64_t before, size_t limit) {
   return int64_t{sqlite3_changes(db.raw())};
 }
 
+Result<bool> HasCodeAddressesBefore(Db& db, int64_t before) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT 1 FROM verification_codes INDEXED BY verification_codes_addressed "
+                                               "WHERE (ip_hash IS NOT NULL OR address_hash IS NOT NULL) AND "
+                                               "created_at < ? LIMIT 1"));
+  stmt->Bind(1, before);
+  return stmt->Step();
+}
+
 Status PutMail(Db& db, const MailRow& m) {
   TILLIT_ASSIGN_OR_RETURN(
       auto stmt,

@@ -151,6 +151,9 @@ class SqliteStore final : public Store {
   Result<LegacyPlaintext> ListLegacyPlaintext(size_t limit) override {
     return sqlite::ListLegacyPlaintext(*AcquireReader().db, limit);
   }
+  Result<bool> HasCodeAddressesBefore(int64_t before) override {
+    return sqlite::HasCodeAddressesBefore(*AcquireReader().db, before);
+  }
   Result<std::vector<RestrictionRow>> ScanActiveRestrictions(std::string_view after_subject, std::string_view after_id,
                                                              size_t limit) override {
     return sqlite::ScanActiveRestrictions(*AcquireReader().db, after_subject, after_id, limit);
