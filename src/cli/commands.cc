@@ -303,8 +303,8 @@ int RunServe(const ServeOptions& options) {
   core::Register reg(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure(), &decisions);
   core::Webhooks webhooks(config, Clock::System(), Random::Secure());
   reg.SetWebhooks(&webhooks);
-  core::Consents consents(config, published->policy_version, store, decisions, *opened->indexer, Clock::System(),
-                          Random::Secure(), &webhooks);
+  core::Consents consents(config, published->policy_version, store, decisions, *opened->keyring, *opened->indexer,
+                          Clock::System(), Random::Secure(), &webhooks);
   core::Audiences audiences(config, store, *opened->keyring, decisions, Clock::System());
   core::Disclosures disclosures(config, store, *opened->keyring, Clock::System(), Random::Secure());
   http::AppContext app{

@@ -118,8 +118,8 @@ int RunMailIngest(const MailIngestOptions& options) {
     return 1;
   }
   core::Register reg(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure(), &decisions);
-  core::Consents consents(config, published->policy_version, store, decisions, *opened->indexer, Clock::System(),
-                          Random::Secure());
+  core::Consents consents(config, published->policy_version, store, decisions, *opened->keyring, *opened->indexer,
+                          Clock::System(), Random::Secure());
   core::Outbox outbox(config, store, *opened->keyring, *opened->request_seal_key, Clock::System(), Random::Secure());
   core::Requests requests(config, store, *opened->keyring, *opened->indexer, *opened->request_seal_key,
                           *opened->code_hash_key, std::move(*deadlines), outbox, reg, consents, Clock::System(),

@@ -44,6 +44,26 @@ std::optional<Anchor> ParseAnchor(std::string_view id) { return ParseFrom<Anchor
 std::string_view RecipientRoleId(RecipientRole role) { return kRoleIds[static_cast<int>(role)]; }
 std::string_view CookieCategoryId(CookieCategory category) { return kCookieCategoryIds[static_cast<int>(category)]; }
 
+const std::vector<std::string>& ConsentMethodIds() {
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> out;
+    for (const auto& m : kConsentMethods) out.emplace_back(m.id);
+    return out;
+  }();
+  return ids;
+}
+
+const std::vector<std::string>& WithdrawalRoutes() {
+  static const std::vector<std::string> ids = [] {
+    std::vector<std::string> out;
+    for (const auto& m : kConsentMethods) {
+      if (m.route) out.emplace_back(m.id);
+    }
+    return out;
+  }();
+  return ids;
+}
+
 bool Purpose::UsesCategory(std::string_view category) const {
   return std::find(categories.begin(), categories.end(), category) != categories.end();
 }

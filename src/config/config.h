@@ -42,6 +42,21 @@ std::string_view RecipientRoleId(RecipientRole role);
 enum class CookieCategory { kNecessary, kPreferences, kStatistics, kMarketing };
 std::string_view CookieCategoryId(CookieCategory category);
 
+// How a consent, a withdrawal, an objection or a prohibition code reached the controller: one vocabulary for the
+// `method` of consent events, objections and prohibitions, and for a purpose's `withdraw` and `objection` routes,
+// which name the methods that are routes a subject can take on their own (`route`). So every route the policy
+// promises can be recorded when a subject takes it.
+struct ConsentMethod {
+  std::string_view id;
+  bool route;  // may be named in a purpose's `withdraw` / `objection`
+};
+inline constexpr ConsentMethod kConsentMethods[] = {
+    {"web_form", false}, {"portal", true}, {"banner", false}, {"email", true}, {"link", true},     {"phone", true},
+    {"letter", false},   {"staff", true},  {"api", false},    {"import", false}, {"checkout", false}};
+// The ids of kConsentMethods, in order; and those that are routes.
+const std::vector<std::string>& ConsentMethodIds();
+const std::vector<std::string>& WithdrawalRoutes();
+
 struct SupervisoryAuthority {
   std::string name;
   std::string address;

@@ -34,7 +34,6 @@ namespace {
 const std::vector<std::string> kLanguages = {"en", "sv", "nb", "fi"};
 const std::vector<std::string> kRequestTypes = {"access",      "portability", "rectification",    "erasure",
                                                 "restriction", "objection",   "withdraw_consent", "inquiry"};
-const std::vector<std::string> kWithdrawMethods = {"portal", "email", "link", "phone", "staff"};
 const std::vector<std::string> kSafeguards = {"adequacy", "eu_us_dpf", "scc", "bcr", "derogation"};
 const std::vector<std::string> kPolicyTextKeys = {"intro",   "security", "sources", "disclosure",
                                                   "cookies", "contact",  "changes"};
@@ -612,10 +611,10 @@ class Loader {
         }
       }
       p.consent_validity = DurationValue(t, key, "consent_validity", false);
-      p.withdraw = Strings(t, key, "withdraw", false, &kWithdrawMethods);
+      p.withdraw = Strings(t, key, "withdraw", false, &WithdrawalRoutes());
       for (const auto& c : Strings(t, key, "channels", false, &channels)) p.channels.push_back(*ParseChannel(c));
       p.own_similar_products = Bool(t, key, "own_similar_products").value_or(false);
-      p.objection = Strings(t, key, "objection", false, &kWithdrawMethods);
+      p.objection = Strings(t, key, "objection", false, &WithdrawalRoutes());
       const toml::node* withdraw = t.get("withdraw");
       const bool withdraw_empty = withdraw == nullptr || (withdraw->is_array() && withdraw->as_array()->empty());
       if (p.legal_basis == LegalBasis::kConsent && t.get("legal_basis") != nullptr && withdraw_empty) {

@@ -4,23 +4,31 @@
 
 #include "core/prohibitions.h"
 #include "core/receipts.h"
+#include "core/sealed_choices.h"
 #include "util/hex.h"
 
 namespace tillit::core {
 namespace {
 
 const std::vector<std::string_view> kActions = {"given", "withdrawn", "refused", "existing_customer"};
-const std::vector<std::string_view> kMethods = {"web_form", "portal", "banner",   "email", "staff",
-                                                "api",      "import", "checkout", "phone", "letter"};
 
-bool OneOf(const std::vector<std::string_view>& options, std::string_view value) {
+template <typename T>
+bool OneOf(const std::vector<T>& options, std::string_view value) {
   return std::find(options.begin(), options.end(), value) != options.end();
 }
 
-std::string JoinViews(const std::vector<std::string_view>& items) {
+template <typename T>
+std::string JoinViews(const std::vector<T>& items) {
   std::string out;
-  for (auto item : items) out += (out.empty() ? "" : ", ") + std::string(item);
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + std::string(item);
   return out;
+}
+
+// A consent event's, objection's or prohibition's method: one of config::kConsentMethods, the vocabulary a purpose's
+// withdrawal and objection routes are named in too.
+Status CheckMethod(std::string_view method) {
+  if (OneOf(config::ConsentMethodIds(), method)) return Status::Ok();
+  return Status::InvalidArgument("method must be one of " + JoinViews(config::ConsentMethodIds()), "invalid_method");
 }
 
 Status CheckChannel(std::string_view channel) {
@@ -63,12 +71,13 @@ void CommitDecisionInput(store::Store& store, std::shared_ptr<T> row, AuditEvent
 }  // namespace
 
 Consents::Consents(std::shared_ptr<const config::Config> config, std::string policy_version, store::Store& store,
-                   DecisionIndex& index, const crypto::BlindIndexer& indexer, Clock& clock, Random& random,
-                   const Webhooks* webhooks)
+                   DecisionIndex& index, const crypto::Keyring& keyring, const crypto::BlindIndexer& indexer,
+                   Clock& clock, Random& random, const Webhooks* webhooks)
     : config_(std::move(config)),
       policy_version_(std::move(policy_version)),
       store_(store),
       index_(index),
+      keyring_(keyring),
       indexer_(indexer),
       clock_(clock),
       random_(random),
@@ -77,6 +86,15 @@ Consents::Consents(std::shared_ptr<const config::Config> config, std::string pol
 Status Consents::CheckSubject(std::string_view subject_id) const {
   if (!index_.Contains(subject_id)) return Status::NotFound("no subject with this id", "subject_not_found");
   return Status::Ok();
+}
+
+template <typename Row>
+Status Consents::Open(std::string_view subject_id, std::vector<Row>& rows) const {
+  // The key is read only when something is sealed: an erased subject's (empty) lists open without it.
+  const bool sealed = std::any_of(rows.begin(), rows.end(), [](const Row& r) { return IsSealed(r); });
+  if (!sealed) return Status::Ok();
+  TILLIT_ASSIGN_OR_RETURN(crypto::SecretKey key, SubjectDataKey(store_, keyring_, subject_id));
+  return OpenAll(key, rows);
 }
 
 void Consents::Record(std::string subject_id, ConsentInput input, Actor actor, Done<store::ConsentEventRow> done) {
@@ -90,9 +108,7 @@ void Consents::Record(std::string subject_id, ConsentInput input, Actor actor, D
   if (!OneOf(kActions, input.action)) {
     return done(Status::InvalidArgument("action must be one of " + JoinViews(kActions), "invalid_action"));
   }
-  if (!OneOf(kMethods, input.method)) {
-    return done(Status::InvalidArgument("method must be one of " + JoinViews(kMethods), "invalid_method"));
-  }
+  if (Status s = CheckMethod(input.method); !s.ok()) return done(s);
   if (input.action == "existing_customer" && !IsDirectMarketing(*p)) {
     return done(
         Status::InvalidArgument("the existing-customer exception applies only to direct marketing", "invalid_action"));
@@ -119,6 +135,12 @@ void Consents::Record(std::string subject_id, ConsentInput input, Actor actor, D
   row->language = input.language;
   row->user_agent = input.user_agent.substr(0, 512);
   if (!input.ip.empty()) row->ip_hash = indexer_.Index(crypto::IndexKind::kIpAddress, input.ip);
+  if (!row->user_agent.empty() || !row->ip_hash.empty()) {
+    // The evidence describes the person: sealed under their key, so erasure takes it along.
+    auto key = SubjectDataKey(store_, keyring_, row->subject_id);
+    if (!key.ok()) return done(key.status());
+    SealEvidence(*key, *row, random_);
+  }
   // An import without evidence cannot prove the consent: flagged, and listed for renewal.
   row->unproven = input.unproven || (input.method == "import" && input.user_agent.empty() && input.ip.empty());
   row->at = input.at.value_or(now);
@@ -141,6 +163,7 @@ Result<ConsentState> Consents::State(std::string_view subject_id) {
   TILLIT_RETURN_IF_ERROR(CheckSubject(subject_id));
   ConsentState state;
   TILLIT_ASSIGN_OR_RETURN(state.history, store_.ListConsentEvents(subject_id));
+  TILLIT_RETURN_IF_ERROR(Open(subject_id, state.history));
   for (const auto& e : state.history) {
     auto it = std::find_if(state.current.begin(), state.current.end(), [&](const store::ConsentEventRow& c) {
       return c.purpose == e.purpose && c.channel == e.channel;
@@ -167,9 +190,7 @@ void Consents::Object(std::string subject_id, ObjectionInput input, Actor actor,
     }
   }
   if (Status s = CheckChannel(input.channel); !s.ok()) return done(s);
-  if (!OneOf(kMethods, input.method)) {
-    return done(Status::InvalidArgument("method must be one of " + JoinViews(kMethods), "invalid_method"));
-  }
+  if (Status s = CheckMethod(input.method); !s.ok()) return done(s);
   const int64_t now = ToMicros(clock_.Now());
   auto row = std::make_shared<store::ObjectionRow>();
   row->subject_id = std::move(subject_id);
@@ -220,6 +241,11 @@ void Consents::DecideObjection(std::string subject_id, std::string objection_id,
   auto row = std::make_shared<store::ObjectionRow>(*it);
   row->status = outcome;
   row->reason = reason;
+  if (!reason.empty()) {
+    auto key = SubjectDataKey(store_, keyring_, row->subject_id);
+    if (!key.ok()) return done(key.status());
+    SealObjectionReason(*key, *row, random_);
+  }
   row->decided_at = now;
   row->decided_by = actor.name;
   AuditEvent event{std::move(actor), "", "objection.decide", row->subject_id,
@@ -227,14 +253,16 @@ void Consents::DecideObjection(std::string subject_id, std::string objection_id,
   CommitDecisionInput<store::ObjectionRow>(
       store_, row, std::move(event), now,
       [now](store::WriteTxn& txn, const store::ObjectionRow& r) {
-        return txn.DecideObjection(r.subject_id, r.objection_id, r.status, r.reason, now, r.decided_by);
+        return txn.DecideObjection(r.subject_id, r.objection_id, r.status, r.sealed_reason, now, r.decided_by);
       },
       [this](const store::ObjectionRow& r) { index_.ApplyObjection(r); }, std::move(done));
 }
 
 Result<std::vector<store::ObjectionRow>> Consents::Objections(std::string_view subject_id) {
   TILLIT_RETURN_IF_ERROR(CheckSubject(subject_id));
-  return store_.ListObjections(subject_id);
+  TILLIT_ASSIGN_OR_RETURN(auto rows, store_.ListObjections(subject_id));
+  TILLIT_RETURN_IF_ERROR(Open(subject_id, rows));
+  return rows;
 }
 
 void Consents::Restrict(std::string subject_id, std::string reason, Actor actor, Done<store::RestrictionRow> done) {
@@ -250,6 +278,11 @@ void Consents::Restrict(std::string subject_id, std::string reason, Actor actor,
   row->reason = std::move(reason);
   row->started_at = now;
   row->actor = actor.name;
+  {
+    auto key = SubjectDataKey(store_, keyring_, row->subject_id);
+    if (!key.ok()) return done(key.status());
+    SealRestrictionTexts(*key, *row, random_);
+  }
   // The recipients that received the subject's data hear of the restriction (Art. 19).
   auto read = WebhookTargetsOf(webhooks_, store_, row->subject_id);
   if (!read.ok()) return done(read.status());
@@ -270,19 +303,32 @@ void Consents::Lift(std::string subject_id, std::string notice, Actor actor, Don
   if (Status s = CheckSubject(subject_id); !s.ok()) return done(s);
   const int64_t now = ToMicros(clock_.Now());
   if (notice.empty()) notice = "The restriction of processing of your personal data has been lifted.";
+  // The notice is sealed bound to the restriction it lifts; the store lifts that one only if it is still current.
+  auto rows = store_.ListRestrictions(subject_id);
+  if (!rows.ok()) return done(rows.status());
+  auto current = std::find_if(rows->begin(), rows->end(), [](const store::RestrictionRow& r) { return !r.lifted_at; });
+  if (current == rows->end()) {
+    return done(Status::NotFound("processing of this subject is not restricted", "not_restricted"));
+  }
+  auto key = SubjectDataKey(store_, keyring_, subject_id);
+  if (!key.ok()) return done(key.status());
+  auto sealed = SealLiftNotice(*key, subject_id, current->restriction_id, notice, random_);
   auto id = std::make_shared<std::string>(std::move(subject_id));
-  AuditEvent event{actor, "", "restriction.lift", *id, ""};
+  AuditEvent event{actor, "", "restriction.lift", *id, "restriction=" + current->restriction_id};
   CommitDecisionInput<std::string>(
       store_, id, std::move(event), now,
-      [notice, by = actor.name, now](store::WriteTxn& txn, const std::string& subject) {
-        return txn.LiftRestriction(subject, now, notice, by);
+      [restriction = current->restriction_id, sealed = std::move(sealed), by = actor.name, now](
+          store::WriteTxn& txn, const std::string& subject) {
+        return txn.LiftRestriction(subject, restriction, now, sealed, by);
       },
       [this](const std::string& subject) { index_.SetRestricted(subject, std::nullopt); }, std::move(done));
 }
 
 Result<std::vector<store::RestrictionRow>> Consents::Restrictions(std::string_view subject_id) {
   TILLIT_RETURN_IF_ERROR(CheckSubject(subject_id));
-  return store_.ListRestrictions(subject_id);
+  TILLIT_ASSIGN_OR_RETURN(auto rows, store_.ListRestrictions(subject_id));
+  TILLIT_RETURN_IF_ERROR(Open(subject_id, rows));
+  return rows;
 }
 
 void Consents::Prohibit(std::string subject_id, ProhibitionInput input, Actor actor, Done<store::ProhibitionRow> done) {
@@ -305,9 +351,7 @@ void Consents::Prohibit(std::string subject_id, ProhibitionInput input, Actor ac
                                             "; leave channel out or pick the code for that channel",
                                         "channel_not_covered"));
   }
-  if (!OneOf(kMethods, input.method)) {
-    return done(Status::InvalidArgument("method must be one of " + JoinViews(kMethods), "invalid_method"));
-  }
+  if (Status s = CheckMethod(input.method); !s.ok()) return done(s);
   const int64_t now = ToMicros(clock_.Now());
   auto row = std::make_shared<store::ProhibitionRow>();
   row->subject_id = std::move(subject_id);
@@ -362,12 +406,14 @@ Result<nlohmann::json> Consents::Receipt(std::string_view subject_id, std::strin
   auto it = std::find_if(events.begin(), events.end(),
                          [&](const store::ConsentEventRow& e) { return e.event_id == event_id; });
   if (it == events.end()) return Status::NotFound("no such consent event for this subject", "consent_event_not_found");
+  std::vector<store::ConsentEventRow> event{*it};
+  TILLIT_RETURN_IF_ERROR(Open(subject_id, event));
   if (it->action == "existing_customer") {
     return Status::FailedPrecondition(
         "this event records the existing-customer exception, which is not a consent; it has no consent receipt",
         "not_a_consent");
   }
-  return ConsentReceipt(*config_, *it);
+  return ConsentReceipt(*config_, event.front());
 }
 
 Result<RenewalPage> Consents::Renewals(std::string_view cursor, size_t limit) {

@@ -22,6 +22,7 @@
 #include "core/decisions.h"
 #include "core/webhooks.h"
 #include "crypto/blind_index.h"
+#include "crypto/keyring.h"
 #include "store/store.h"
 #include "util/clock.h"
 #include "util/random.h"
@@ -35,8 +36,8 @@ struct ConsentInput {
   std::string action;   // "given" | "withdrawn" | "refused" | "existing_customer"
   std::string method = "api";
   std::string language;       // the language the text was shown in; the controller's default when empty
-  std::string user_agent;     // evidence, optional
-  std::string ip;             // evidence, optional: stored only as a keyed hash
+  std::string user_agent;     // evidence, optional; sealed under the subject's key (core/sealed_choices.h)
+  std::string ip;             // evidence, optional: only its keyed hash is kept, sealed like the user agent
   std::optional<int64_t> at;  // when it was given; only for method "import" (now otherwise)
   bool unproven = false;      // an import without evidence
 };
@@ -88,13 +89,15 @@ class Consents {
   using Done = std::function<void(Result<T>)>;
 
   // Everything passed in must outlive the Consents. With `webhooks`, a consent event enqueues `consent.changed` and
-  // a restriction `subject.restricted`, in the same commit.
+  // a restriction `subject.restricted`, in the same commit. What describes the person — a consent's evidence, an
+  // objection's decision reason, a restriction's reason and lift notice — is sealed under the subject's data key
+  // from `keyring` (core/sealed_choices.h); the rows these methods answer carry it opened.
   Consents(std::shared_ptr<const config::Config> config, std::string policy_version, store::Store& store,
-           DecisionIndex& index, const crypto::BlindIndexer& indexer, Clock& clock, Random& random,
-           const Webhooks* webhooks = nullptr);
+           DecisionIndex& index, const crypto::Keyring& keyring, const crypto::BlindIndexer& indexer, Clock& clock,
+           Random& random, const Webhooks* webhooks = nullptr);
 
-  // Appends a consent event. InvalidArgument for an unknown purpose, channel, action or method; NotFound for an
-  // unknown subject.
+  // Appends a consent event. InvalidArgument for an unknown purpose, channel, action or method (a method is one of
+  // config::kConsentMethods: "invalid_method" lists them); NotFound for an unknown subject.
   void Record(std::string subject_id, ConsentInput input, Actor actor, Done<store::ConsentEventRow> done);
   Result<ConsentState> State(std::string_view subject_id);
 
@@ -105,6 +108,8 @@ class Consents {
   Result<std::vector<store::ObjectionRow>> Objections(std::string_view subject_id);
 
   void Restrict(std::string subject_id, std::string reason, Actor actor, Done<store::RestrictionRow> done);
+  // Lifts the current restriction, telling the subject `notice` (a standard sentence when empty). NotFound
+  // "not_restricted" when there is none.
   void Lift(std::string subject_id, std::string notice, Actor actor, Done<std::string> done);
   Result<std::vector<store::RestrictionRow>> Restrictions(std::string_view subject_id);
 
@@ -139,11 +144,15 @@ class Consents {
 
  private:
   Status CheckSubject(std::string_view subject_id) const;
+  // Opens the sealed members of the subject's `rows` (ConsentEventRow, ObjectionRow or RestrictionRow).
+  template <typename Row>
+  Status Open(std::string_view subject_id, std::vector<Row>& rows) const;
 
   std::shared_ptr<const config::Config> config_;
   std::string policy_version_;
   store::Store& store_;
   DecisionIndex& index_;
+  const crypto::Keyring& keyring_;
   const crypto::BlindIndexer& indexer_;
   Clock& clock_;
   Random& random_;

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/legacy_plaintext.h"
+
 namespace tillit::core {
 namespace {
 
@@ -89,6 +91,8 @@ Result<OpenDataDir> Open(const std::string& data_dir, Clock& clock, Random& rand
     out.code_hash_key = std::make_unique<crypto::SecretKey>(std::move(codes));
   }
   out.store->SetCommitHook(CheckpointHook(*out.audit_signer, clock));
+  // Texts an older version kept in the clear are sealed before anything reads them (a no-op once done).
+  TILLIT_RETURN_IF_ERROR(SealLegacyPlaintext(*out.store, *out.keyring, clock, random).status());
   return out;
 }
 

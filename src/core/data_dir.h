@@ -55,7 +55,8 @@ struct OpenDataDir {
 };
 
 // Opens an initialised data directory: loads and checks the master key, opens the store, applies migrations,
-// unwraps the installation's secrets (creating any that are missing) and installs the audit chain's commit hook.
+// unwraps the installation's secrets (creating any that are missing), installs the audit chain's commit hook and
+// seals what an older version kept in the clear (core/legacy_plaintext.h).
 // `clock` and `random` must outlive the returned store.
 Result<OpenDataDir> Open(const std::string& data_dir, Clock& clock, Random& random, const std::string& store_url = "");
 

@@ -246,6 +246,15 @@ Result<store::RequestEventRow> EventFor(store::RightsRequestRow& row, const std:
 
 std::string ActorName(const Actor& a) { return a.kind + ":" + a.name; }
 
+// A request of a type that needs the subject's identity checked, before the subject entered the mailed code.
+Status NotVerified(const store::RightsRequestRow& row) {
+  return Status::Conflict(
+      "the subject has not verified this " + row.type +
+          " request yet: they must enter the one-time code mailed to their registered address (POST /v1/requests/" +
+          row.request_id + "/verify); POST /v1/requests/" + row.request_id + "/code mails a new code",
+      "not_verified");
+}
+
 }  // namespace
 
 void Requests::Create(RequestInput in, Actor actor, Done<store::RightsRequestRow> done) {
@@ -339,7 +348,7 @@ void Requests::Create(RequestInput in, Actor actor, Done<store::RightsRequestRow
   }
   auto row = std::make_shared<store::RightsRequestRow>(r.row);
   const bool by_email = in.subject_id.empty();
-  const std::string ip = in.ip;
+  const std::string client = in.client_address;
   store_.Write(
       [row, events, mails, actor, this](store::WriteTxn& txn) -> Status {
         TILLIT_RETURN_IF_ERROR(txn.PutRightsRequest(*row));
@@ -350,7 +359,7 @@ void Requests::Create(RequestInput in, Actor actor, Done<store::RightsRequestRow
                                       "request=" + row->request_id + " type=" + row->type},
                            row->received_at);
       },
-      [this, row, as_received, by_email, ip, actor, done](const Status& s) {
+      [this, row, as_received, by_email, client, actor, done](const Status& s) {
         if (!s.ok()) return done(s);
         if (row->closed_at) return done(as_received);
         auto answer = [by_email, as_received, done](Result<store::RightsRequestRow> r) {
@@ -359,9 +368,12 @@ void Requests::Create(RequestInput in, Actor actor, Done<store::RightsRequestRow
         };
         if (NeedsVerification(*row)) {
           // The code goes out at once; a rate-limited or address-less subject can ask again through /code.
-          return SendCode(row->request_id, ip, actor, [answer, row](Result<store::RightsRequestRow> r) {
-            answer(r.ok() ? std::move(r) : Result<store::RightsRequestRow>(*row));
-          });
+          return SendCode(
+              row->request_id, actor,
+              [answer, row](Result<store::RightsRequestRow> r) {
+                answer(r.ok() ? std::move(r) : Result<store::RightsRequestRow>(*row));
+              },
+              client);
         }
         Advance(*row, answer);
       });
@@ -426,7 +438,8 @@ Result<RequestPage> Requests::List(store::RequestQuery query, std::string_view c
   return page;
 }
 
-void Requests::SendCode(std::string request_id, std::string ip, Actor actor, Done<store::RightsRequestRow> done) {
+void Requests::SendCode(std::string request_id, Actor actor, Done<store::RightsRequestRow> done,
+                        std::string client_address) {
   auto row = store_.FindRightsRequest(request_id);
   if (!row.ok()) return done(row.status());
   if (!*row) return done(Status::NotFound("no request with this id", "request_not_found"));
@@ -435,6 +448,8 @@ void Requests::SendCode(std::string request_id, std::string ip, Actor actor, Don
   }
   auto opened = Open(**row);
   if (!opened.ok()) return done(opened.status());
+  auto to = RegisteredEmail((*row)->subject_id);
+  if (!to.ok()) return done(to.status());
   // Six digits, uniformly.
   const uint32_t n = randombytes_uniform(1000000);
   char code[8];
@@ -452,17 +467,29 @@ void Requests::SendCode(std::string request_id, std::string ip, Actor actor, Don
   std::snprintf(digits, sizeof digits, "%06u", n);
   c.code_hash = CodeHash(request_id, digits);
   sodium_memzero(digits, sizeof digits);
-  if (!ip.empty()) c.ip_hash = indexer_.Index(crypto::IndexKind::kIpAddress, ip);
+  c.address_hash = indexer_.Index(crypto::IndexKind::kEmail, crypto::NormaliseEmail(*to));
+  if (!client_address.empty()) c.ip_hash = indexer_.Index(crypto::IndexKind::kIpAddress, client_address);
   c.created_at = now;
   c.expires_at = now + int64_t{config_->requests.code_minutes} * 60 * 1000000;
   auto out = std::make_shared<store::RightsRequestRow>(**row);
-  const auto limits = std::pair{config_->requests.codes_per_subject_hour, config_->requests.codes_per_ip_hour};
+  const int64_t per_subject = config_->requests.codes_per_subject_hour;
+  const int64_t per_client = config_->requests.codes_per_ip_hour;
   store_.Write(
-      [c, mail = std::move(*mail), out, actor, limits, now](store::WriteTxn& txn) -> Status {
-        TILLIT_ASSIGN_OR_RETURN(auto counts, txn.CountVerificationCodes(c.subject_id, c.ip_hash, now - 3600000000LL));
-        if (counts.first >= limits.first || counts.second >= limits.second) {
+      [c, mail = std::move(*mail), out, actor, per_subject, per_client, now](store::WriteTxn& txn) -> Status {
+        const int64_t since = now - kCodeLimitWindowMicros;
+        // The addresses of codes the limits no longer count are forgotten as codes are asked for.
+        TILLIT_RETURN_IF_ERROR(txn.ForgetCodeAddresses(since, 100).status());
+        TILLIT_ASSIGN_OR_RETURN(store::CodeCounts counts,
+                                txn.CountVerificationCodes(c.subject_id, c.address_hash, c.ip_hash, since));
+        if (counts.subject >= per_subject || counts.address >= per_subject) {
           return Status::ResourceExhausted(
-              "too many verification codes were requested in the last hour; try again later", "rate_limited");
+              "too many verification codes were sent for this subject in the last hour; try again later",
+              "rate_limited");
+        }
+        if (counts.client >= per_client) {
+          return Status::ResourceExhausted(
+              "too many verification codes were asked for from this client address in the last hour; try again later",
+              "rate_limited");
         }
         // A new code replaces the one before it, and is the newest even when the clock has not moved.
         store::VerificationCodeRow fresh = c;
@@ -684,6 +711,7 @@ void Requests::Approve(std::string request_id, Actor actor, Done<store::RightsRe
       [this](RightsRequest& r, std::vector<store::MailRow>&, std::string&) -> Status {
         if (r.row.closed_at) return Status::FailedPrecondition("the request is closed", "request_closed");
         if (r.row.approved_at) return Status::Conflict("the request is approved already", "already_approved");
+        if (NeedsVerification(r.row) && !r.row.verified_at) return NotVerified(r.row);
         r.row.approved_at = ToMicros(clock_.Now());
         r.row.status = "approved";
         return Status::Ok();
@@ -756,12 +784,10 @@ void Requests::Complete(std::string request_id, std::string note_text, Actor act
       request_id, actor, "request.complete",
       [this, note_text](RightsRequest& r, std::vector<store::MailRow>& mails, std::string& note) -> Status {
         if (r.row.closed_at) return Status::FailedPrecondition("the request is closed", "request_closed");
+        if (NeedsVerification(r.row) && !r.row.verified_at) return NotVerified(r.row);
         if (r.row.type != "inquiry" && r.row.status != "in_progress") {
           return Status::FailedPrecondition(
               "only an inquiry, or a request whose answer is being prepared, is completed by hand", "not_completable");
-        }
-        if (NeedsVerification(r.row) && !r.row.verified_at) {
-          return Status::FailedPrecondition("the subject's identity is not verified yet", "not_verified");
         }
         r.row.status = "completed";
         r.row.closed_at = ToMicros(clock_.Now());

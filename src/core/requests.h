@@ -44,6 +44,9 @@ namespace tillit::core {
 // The request types, in the order of DESIGN.md.
 const std::vector<std::string>& RequestTypes();
 
+// How long the limits on one-time codes count a code ([requests] codes_per_subject_hour, codes_per_ip_hour).
+inline constexpr int64_t kCodeLimitWindowMicros = int64_t{3600} * 1000000;
+
 struct RequestInput {
   std::string type;
   std::string subject_id;  // either subject_id or email
@@ -54,7 +57,11 @@ struct RequestInput {
   std::optional<nlohmann::json> patch;  // rectification: JSON Merge Patch of {"identifiers":…, "fields":…}
   std::string purpose;                  // objection / withdraw_consent: the purpose ("" for every one)
   std::vector<std::string> channels;    // objection / withdraw_consent: the marketing channels ("" for all)
-  std::string ip;                       // source address, for the rate limit on codes; stored only hashed
+  // The end client's address (the customer's browser), for the limit on codes per client address; "" when unknown.
+  // Only a caller that knows it sets it — an HTTP route behind a configured trusted proxy header — never the TCP
+  // peer, which for a shop's backend is the backend, shared by all its customers. Kept only as a keyed hash, and
+  // only while the limit counts the code.
+  std::string client_address;
 };
 
 // A request as a RequestExecutor sees it, with its sealed details opened.
@@ -129,19 +136,27 @@ class Requests {
   // InvalidArgument "invalid_cursor".
   Result<RequestPage> List(store::RequestQuery query, std::string_view cursor);
 
-  // Mails a fresh code to the subject's registered address. ResourceExhausted "rate_limited" over the limits;
-  // FailedPrecondition "verification_not_needed" when the request needs no code or is verified.
-  void SendCode(std::string request_id, std::string ip, Actor actor, Done<store::RightsRequestRow> done);
+  // Mails a fresh code to the subject's registered address. The limits count, over the last hour, the codes of the
+  // subject and those sent to the same address ([requests] codes_per_subject_hour each) and, when `client_address`
+  // (the end client's address; "" when unknown) is given, those asked for from it (codes_per_ip_hour): never the
+  // caller's own address, so a shop's backend asking for all its customers is not limited as one client.
+  // ResourceExhausted "rate_limited" over a limit; FailedPrecondition "verification_not_needed" when the request
+  // needs no code or is verified.
+  void SendCode(std::string request_id, Actor actor, Done<store::RightsRequestRow> done,
+                std::string client_address = "");
   // Checks a code. FailedPrecondition "wrong_code" (with attempts left in the message), "code_expired",
   // "code_used", "no_code"; ResourceExhausted "too_many_attempts" on the attempt after the last allowed one, which
   // also invalidates the code.
   void Verify(std::string request_id, std::string code, Actor actor, Done<store::RightsRequestRow> done);
+  // Conflict "not_verified" while a request of a type that needs the subject's code is not verified yet.
   void Approve(std::string request_id, Actor actor, Done<store::RightsRequestRow> done);
   // InvalidArgument "reason_required".
   void Reject(std::string request_id, std::string reason, Actor actor, Done<store::RightsRequestRow> done);
   // `months` 1 or 2. Conflict "already_extended"; FailedPrecondition "extension_too_late" after the first month.
   void Extend(std::string request_id, int months, std::string reason, Actor actor, Done<store::RightsRequestRow> done);
-  // Staff's answer to an inquiry, or the end of a running execution. FailedPrecondition "not_completable".
+  // Staff's answer to an inquiry, or the end of a running execution. Conflict "not_verified" (the message says the
+  // subject must enter the mailed code) while a request that needs verification is not verified;
+  // FailedPrecondition "not_completable".
   void Complete(std::string request_id, std::string note, Actor actor, Done<store::RightsRequestRow> done);
 
   // Completions then emit "request.completed" (and "subject.rectified" for a rectification) in their write.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/register.h"
+#include "core/sealed_choices.h"
 #include "crypto/sealing.h"
 
 namespace tillit::core {
@@ -116,6 +117,9 @@ Result<SubjectData> CollectSubjectData(store::Store& store, const crypto::Keyrin
   TILLIT_ASSIGN_OR_RETURN(data.consents, store.ListConsentEvents(id));
   TILLIT_ASSIGN_OR_RETURN(data.objections, store.ListObjections(id));
   TILLIT_ASSIGN_OR_RETURN(data.restrictions, store.ListRestrictions(id));
+  TILLIT_RETURN_IF_ERROR(OpenAll(key, data.consents));
+  TILLIT_RETURN_IF_ERROR(OpenAll(key, data.objections));
+  TILLIT_RETURN_IF_ERROR(OpenAll(key, data.restrictions));
   int64_t after = 0;
   while (true) {
     TILLIT_ASSIGN_OR_RETURN(auto rows, store.ReadSubjectAudit(id, after, kPage));

@@ -58,7 +58,7 @@ struct SubjectData {
   std::vector<OpenedField> fields;       // by category id
   std::vector<OpenedChange> changes;     // oldest first
   std::vector<OpenedRecord> records;     // oldest first
-  std::vector<store::ConsentEventRow> consents;
+  std::vector<store::ConsentEventRow> consents;  // evidence, reasons and notices opened (core/sealed_choices.h)
   std::vector<store::ObjectionRow> objections;
   std::vector<store::RestrictionRow> restrictions;
   std::vector<store::AuditRow> audit;  // oldest first

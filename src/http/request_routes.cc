@@ -102,7 +102,7 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
         in.channels.push_back(ch.get<std::string>());
       }
     }
-    in.ip = req.remote_ip;
+    in.client_address = req.client_ip;
     const bool show_subject = !in.subject_id.empty();
     app.requests->Create(std::move(in), ActorOf(req), Answer(std::move(respond), 201, show_subject));
   });
@@ -182,7 +182,7 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
     auto mail = core::ParseInboundMail(req.body);
     if (!mail.ok()) return respond(ErrorResponse(mail.status()));
     core::RequestInput in = core::RequestFromMail(*app.config, *mail);
-    in.ip = req.remote_ip;
+    in.client_address = req.client_ip;
     app.requests->Create(std::move(in), ActorOf(req), Answer(std::move(respond), 202, false));
   });
 
@@ -195,8 +195,8 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
               app.requests->Verify(std::move(id), std::move(code), actor, std::move(done));
             });
   router.Add("POST", "/v1/requests/:id/code", Access::Key("requests.create"), [app](const HttpRequest& req, Responder respond) {
-    app.requests->SendCode(std::string(req.Param("id")), req.remote_ip, ActorOf(req),
-                           Answer(std::move(respond), 202, true));
+    app.requests->SendCode(std::string(req.Param("id")), ActorOf(req), Answer(std::move(respond), 202, true),
+                           req.client_ip);
   });
   AddAction(router, app, "approve", "requests.manage", {},
             [](const AppContext& app, std::string id, const json&, core::Actor actor, auto done) {

@@ -354,6 +354,26 @@ UPDATE api_keys SET actions = CASE
   ELSE 'consents.read,consents.record,decide,disclosures.record,objections.record,records.write,requests.create,subjects.read,subjects.write' END;
 ALTER TABLE reports ADD COLUMN kind TEXT NOT NULL DEFAULT 'access';
 )sql"},
+    {13, "personal texts of consents, objections and restrictions sealed; code limits per address", R"sql(
+-- Sealed under the subject's data key. The columns in the clear stay empty from now on; rows written before are
+-- sealed once at start (core/legacy_plaintext.h), found through the partial indexes, which then stay empty.
+ALTER TABLE consent_events ADD COLUMN evidence BLOB;
+CREATE INDEX consent_events_in_clear ON consent_events (subject_id, event_id)
+  WHERE user_agent <> '' OR length(ip_hash) > 0;
+ALTER TABLE objections ADD COLUMN sealed_reason BLOB;
+CREATE INDEX objections_in_clear ON objections (subject_id, objection_id) WHERE reason <> '';
+ALTER TABLE restrictions ADD COLUMN sealed_reason BLOB;
+ALTER TABLE restrictions ADD COLUMN sealed_notice BLOB;
+CREATE INDEX restrictions_in_clear ON restrictions (subject_id, restriction_id)
+  WHERE reason <> '' OR lift_notice <> '';
+-- The address a code was sent to (its blind index), for the limit per address; both address hashes are forgotten
+-- once the limits no longer count the code.
+ALTER TABLE verification_codes ADD COLUMN address_hash BLOB;
+CREATE INDEX verification_codes_by_address ON verification_codes (address_hash, created_at)
+  WHERE address_hash IS NOT NULL;
+CREATE INDEX verification_codes_addressed ON verification_codes (created_at)
+  WHERE ip_hash IS NOT NULL OR address_hash IS NOT NULL;
+)sql"},
 };
 
 constexpr Migration kSqliteKeys[] = {

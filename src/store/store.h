@@ -171,11 +171,16 @@ struct ConsentEventRow {
   std::string policy_version;
   int64_t revision = 0;
   std::string language;
+  // The evidence, opened (core/sealed_choices.h): the browser's user agent and a keyed hash of the address it came
+  // from (never the address). The store neither writes nor reads these two: it keeps only `evidence`.
   std::string user_agent;
-  std::vector<uint8_t> ip_hash;  // keyed hash of the IP address; never the address
-  bool unproven = false;         // imported without evidence
+  std::vector<uint8_t> ip_hash;
+  bool unproven = false;  // imported without evidence
   int64_t at = 0;
   std::string actor;
+  // user_agent and ip_hash sealed under the subject's data key, bound to (subject id, event id + "#evidence"), so
+  // erasure, which destroys the key, makes them unreadable in every copy; empty when no evidence was given.
+  std::vector<uint8_t> evidence;
 };
 
 // An objection (Art. 21) to a purpose, to a channel, or to a purpose over a channel, and what became of it.
@@ -188,12 +193,16 @@ struct ObjectionRow {
   std::string method;
   int64_t at = 0;
   std::string actor;
-  std::string reason;  // staff's grounds when overridden, told to the subject
+  std::string reason;  // staff's grounds when overridden, told to the subject; opened from sealed_reason, not stored
   std::optional<int64_t> decided_at;
   std::string decided_by;
+  // `reason` sealed under the subject's data key, bound to (subject id, objection id + "#reason"); empty when none.
+  std::vector<uint8_t> sealed_reason;
 };
 
 // A restriction of processing (Art. 18): from started_at until lifted.
+// `reason` and `lift_notice` are the opened texts; the store keeps only their sealed forms, under the subject's data
+// key, bound to (subject id, restriction id + "#reason") and (subject id, restriction id + "#notice").
 struct RestrictionRow {
   std::string subject_id;
   std::string restriction_id;
@@ -203,6 +212,8 @@ struct RestrictionRow {
   std::optional<int64_t> lifted_at;
   std::string lift_notice;  // what the subject was told when it was lifted
   std::string lifted_by;
+  std::vector<uint8_t> sealed_reason;
+  std::vector<uint8_t> sealed_notice;  // empty until lifted
 };
 
 // One choice a website visitor made in the cookie banner, before anyone knows who they are: which cookie categories
@@ -330,17 +341,36 @@ struct RequestQuery {
   size_t limit = 100;
 };
 
-// A one-time code e-mailed to verify a subject's identity: only its keyed hash is stored.
+// A one-time code e-mailed to verify a subject's identity: only its keyed hash is stored. The two address hashes
+// serve the limits on codes only, and are forgotten (ForgetCodeAddresses) once the limits no longer count the code.
 struct VerificationCodeRow {
   std::string subject_id;
   std::string code_id;
   std::string request_id;
   std::vector<uint8_t> code_hash;
-  std::vector<uint8_t> ip_hash;  // keyed hash of the address that asked for it; empty when unknown
+  std::vector<uint8_t> ip_hash;  // keyed hash of the end client's address that asked for it; empty when unknown
   int64_t created_at = 0;
   int64_t expires_at = 0;
   int64_t attempts = 0;
-  std::optional<int64_t> used_at;  // used, or invalidated after too many attempts
+  std::optional<int64_t> used_at;     // used, or invalidated after too many attempts
+  std::vector<uint8_t> address_hash;  // blind index of the e-mail address the code was sent to; empty once forgotten
+};
+
+// How many codes were issued since a time: for the subject, to the address, from the end client's address.
+struct CodeCounts {
+  int64_t subject = 0;
+  int64_t address = 0;
+  int64_t client = 0;  // 0 when the client's address is unknown
+};
+
+// Rows written before schema version 13 that still hold personal text in the clear (consent events' user agent and
+// IP hash, objections' reasons, restrictions' reasons and lift notices), as the store read them: the clear values
+// in the rows' opened members, their sealed members empty. core::SealLegacyPlaintext seals them once, at start.
+struct LegacyPlaintext {
+  std::vector<ConsentEventRow> consent_events;
+  std::vector<ObjectionRow> objections;
+  std::vector<RestrictionRow> restrictions;
+  bool empty() const { return consent_events.empty() && objections.empty() && restrictions.empty(); }
 };
 
 // One outgoing mail. Recipient and message are sealed under the subject's data key (bound to (subject id, mail id
@@ -469,17 +499,22 @@ class WriteTxn {
   // The subject's latest agreement end, if any agreement ended.
   virtual Result<std::optional<int64_t>> AgreementEnd(std::string_view subject_id) = 0;
 
+  // The sealed members of these rows are stored; the opened ones (user_agent, ip_hash, reason, lift_notice) never.
   virtual Status InsertConsentEvent(const ConsentEventRow& row) = 0;
   virtual Status InsertObjection(const ObjectionRow& row) = 0;
-  // Records staff's decision on an active objection. NotFound "objection_not_found"; FailedPrecondition
-  // "objection_decided" when it is no longer active.
+  // Records staff's decision on an active objection, with its reason sealed (empty when none). NotFound
+  // "objection_not_found"; FailedPrecondition "objection_decided" when it is no longer active.
   virtual Status DecideObjection(std::string_view subject_id, std::string_view objection_id, std::string_view status,
-                                 std::string_view reason, int64_t decided_at, std::string_view decided_by) = 0;
+                                 const std::vector<uint8_t>& sealed_reason, int64_t decided_at,
+                                 std::string_view decided_by) = 0;
   // Conflict "already_restricted" when the subject has an unlifted restriction.
   virtual Status InsertRestriction(const RestrictionRow& row) = 0;
-  // Lifts the subject's current restriction. NotFound "not_restricted" when there is none.
-  virtual Status LiftRestriction(std::string_view subject_id, int64_t lifted_at, std::string_view notice,
-                                 std::string_view lifted_by) = 0;
+  // Lifts the subject's restriction `restriction_id`, with the notice sealed. NotFound "not_restricted" unless it is
+  // the subject's current (unlifted) restriction.
+  virtual Status LiftRestriction(std::string_view subject_id, std::string_view restriction_id, int64_t lifted_at,
+                                 const std::vector<uint8_t>& sealed_notice, std::string_view lifted_by) = 0;
+  // Writes the sealed members of rows read by Store::ListLegacyPlaintext and empties their columns in the clear.
+  virtual Status SealLegacyPlaintext(const LegacyPlaintext& sealed) = 0;
 
   virtual Status InsertProhibition(const ProhibitionRow& row) = 0;
   // NotFound "prohibition_not_found"; FailedPrecondition "prohibition_lifted" when it was lifted already.
@@ -530,10 +565,13 @@ class WriteTxn {
   // The newest code issued for the request, as this write sees it.
   virtual Result<std::optional<VerificationCodeRow>> LatestVerificationCode(std::string_view subject_id,
                                                                             std::string_view request_id) = 0;
-  // Codes issued since `since`: (for the subject, from the address hash `ip_hash`; 0 when it is empty).
-  virtual Result<std::pair<int64_t, int64_t>> CountVerificationCodes(std::string_view subject_id,
-                                                                     const std::vector<uint8_t>& ip_hash,
-                                                                     int64_t since) = 0;
+  // Codes issued since `since`: for the subject, to `address_hash`, from the client address hash `ip_hash` (0 when
+  // it is empty). Codes whose addresses were forgotten count for their subject only.
+  virtual Result<CodeCounts> CountVerificationCodes(std::string_view subject_id,
+                                                    const std::vector<uint8_t>& address_hash,
+                                                    const std::vector<uint8_t>& ip_hash, int64_t since) = 0;
+  // Empties the address hashes of up to `limit` codes issued before `before`, oldest first; answers how many.
+  virtual Result<int64_t> ForgetCodeAddresses(int64_t before, size_t limit) = 0;
   // Inserts the mail or replaces the row with the same (subject id, mail id).
   virtual Status PutMail(const MailRow& row) = 0;
   // Records a delivery attempt: attempts, status, next_attempt_at, sent_at and last_error of `row`. Ok without a
@@ -640,6 +678,11 @@ class Store {
                                                            size_t limit) = 0;
   virtual Result<std::vector<RestrictionRow>> ScanActiveRestrictions(std::string_view after_subject,
                                                                      std::string_view after_id, size_t limit) = 0;
+  // Up to `limit` rows of each kind that still hold text in the clear (see LegacyPlaintext), by a partial index that
+  // holds only those rows: empty, and cheap, once they are sealed.
+  virtual Result<LegacyPlaintext> ListLegacyPlaintext(size_t limit) = 0;
+  // Whether a code issued before `before` still has an address hash (WriteTxn::ForgetCodeAddresses would change it).
+  virtual Result<bool> HasCodeAddressesBefore(int64_t before) = 0;
 
   // A subject's prohibitions, oldest first, lifted ones included; every subject's unlifted ones by (subject_id, id)
   // after a keyset cursor (for the decision index at start).
@@ -715,6 +758,11 @@ class Store {
   // them and truncates it (wal_checkpoint(TRUNCATE)); PostgreSQL runs CHECKPOINT where the role may (superuser or
   // pg_checkpoint) and otherwise relies on the server's own checkpoints, answering Ok with *note saying so.
   virtual Status Checkpoint(std::string* note) = 0;
+  // Makes row versions that updates superseded leave the files of `tables` (data tables, by name): PostgreSQL
+  // rewrites each with VACUUM FULL where the role owns it and otherwise answers Ok with *note saying which it could
+  // not; SQLite overwrites what an update frees (secure_delete) and needs only Checkpoint. For a one-off step that
+  // removed text in the clear. Blocks the tables' readers while it runs.
+  virtual Status Compact(const std::vector<std::string>& tables, std::string* note) = 0;
 
   // The schema version the data database is at.
   virtual Result<int> SchemaVersion() = 0;

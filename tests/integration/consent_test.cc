@@ -265,6 +265,51 @@ TEST_F(ConsentTest, TheReceiptOfAWithdrawalSaysSo) {
   EXPECT_EQ(Receipt(id, refused.value("id", ""))["iso27560"]["dpv:hasConsentStatus"]["@type"], "dpv:ConsentRefused");
 }
 
+// A purpose's withdrawal routes and the methods a consent event may name are one vocabulary: every route the
+// configuration may promise (here all of them, on profiling) is accepted as the method of the event that records a
+// subject taking it, and a method outside the vocabulary is refused with the whole list.
+TEST_F(ConsentTest, EveryWithdrawalRouteIsAMethodAConsentEventMayName) {
+  std::string text = MinimagiWith("consent_validity = \"24 months\"\n");
+  const std::string routes_line = "withdraw = [\"portal\", \"email\"]\n";
+  const size_t at = text.find(routes_line);
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, routes_line.size(), "withdraw = [\"link\", \"portal\", \"email\", \"phone\", \"staff\"]\n");
+  WriteFile(config(), text);
+  ASSERT_EQ(server_->Stop(), 0);
+  Start(/*init=*/false);
+
+  HttpResult published = Get("/v1/config");
+  ASSERT_EQ(published.status, 200) << published.body;
+  std::vector<std::string> routes;
+  const json view = json::parse(published.body);
+  for (const auto& p : view["purposes"]) {
+    if (p["id"] == "profiling") routes = p["withdraw"].get<std::vector<std::string>>();
+  }
+  ASSERT_EQ(routes, (std::vector<std::string>{"link", "portal", "email", "phone", "staff"}));
+
+  const std::string id = NewSubject();
+  ASSERT_EQ(Post("/v1/subjects/" + id + "/consents", Given("profiling")).status, 201);
+  for (const auto& route : routes) {
+    HttpResult r = Post("/v1/subjects/" + id + "/consents",
+                        {{"purpose", "profiling"}, {"action", "withdrawn"}, {"method", route}});
+    EXPECT_EQ(r.status, 201) << route << ": " << r.body;
+    EXPECT_EQ(json::parse(r.body, nullptr, false).value("method", ""), route);
+  }
+  HttpResult bad = Post("/v1/subjects/" + id + "/consents",
+                        {{"purpose", "profiling"}, {"action", "withdrawn"}, {"method", "pigeon"}});
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  const json error = json::parse(bad.body, nullptr, false)["error"];
+  EXPECT_EQ(error.value("code", ""), "invalid_method");
+  for (const auto& method : {"web_form", "portal", "banner", "email", "link", "phone", "letter", "staff", "api",
+                             "import", "checkout"}) {
+    EXPECT_THAT(error.value("message", ""), HasSubstr(method));
+  }
+  // The same vocabulary for objections.
+  HttpResult objected =
+      Post("/v1/subjects/" + id + "/objections", {{"purpose", "profiling"}, {"channel", "email"}, {"method", "link"}});
+  EXPECT_EQ(objected.status, 201) << objected.body;
+}
+
 TEST_F(ConsentTest, ReceiptBadInput) {
   const std::string id = NewSubject();
   const json event = Consent(id, Given("profiling"));

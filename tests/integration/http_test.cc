@@ -47,8 +47,8 @@ TEST_F(HttpTest, HealthzReportsThePolicyVersionAndSchema) {
   json j = json::parse(r.body);
   EXPECT_EQ(j["status"], "ok");
   // 1: snapshots and keys; 2: the register; 3: consents; 4: visitors' cookie choices
-  EXPECT_EQ(j["schema_version"], 12);  // 2: register; 3: consents; 4: visitors; 5: decision changes; 6: rule 6; 7:
-                                       // disclosures; 10: reports; 11: outbox age; 12: key actions
+  EXPECT_EQ(j["schema_version"], 13);  // 2: register; 3: consents; 4: visitors; 5: decision changes; 6: rule 6; 7:
+                                       // disclosures; 10: reports; 11: outbox age; 12: key actions; 13: sealed texts
   RunResult check = RunTillit({"check", ExampleConfig("minime")});
   EXPECT_THAT(check.out, HasSubstr(j["policy_version"].get<std::string>()));
   EXPECT_FALSE(r.headers["x-request-id"].empty());

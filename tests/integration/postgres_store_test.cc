@@ -516,6 +516,7 @@ TEST_F(PostgresStoreTest, RecordsFilterByKindAndSinceAndPageByCursor) {
 TEST_F(PostgresStoreTest, ConsentObjectionsAndRestrictions) {
   ConsentEventRow consent{"sub_a", "cev_2", "marketing", "email",     "given", "web_form", "pv-1",
                           3,       "sv",    "UA",        Bytes("ip"), true,    7,          "subject"};
+  consent.evidence = Bytes("sealed evidence");
   ASSERT_TRUE(Write([&](WriteTxn& txn) {
                 TILLIT_RETURN_IF_ERROR(txn.InsertConsentEvent(consent));
                 ConsentEventRow later = consent;
@@ -532,7 +533,10 @@ TEST_F(PostgresStoreTest, ConsentObjectionsAndRestrictions) {
   EXPECT_TRUE((*events)[0].unproven);
   EXPECT_FALSE((*events)[1].unproven);
   EXPECT_EQ((*events)[0].revision, 3);
-  EXPECT_EQ((*events)[0].ip_hash, Bytes("ip"));
+  // Only the sealed evidence is stored: the opened user agent and address hash never reach the store.
+  EXPECT_EQ((*events)[0].evidence, Bytes("sealed evidence"));
+  EXPECT_TRUE((*events)[0].user_agent.empty());
+  EXPECT_TRUE((*events)[0].ip_hash.empty());
   auto scanned = store_->ScanConsentEvents("sub_a", "cev_1", 10);
   ASSERT_TRUE(scanned.ok());
   ASSERT_EQ(scanned->size(), 1u);
@@ -541,34 +545,46 @@ TEST_F(PostgresStoreTest, ConsentObjectionsAndRestrictions) {
   ObjectionRow objection{"sub_a", "obj_1", "marketing", "", "active", "portal", 8, "subject", "", std::nullopt, ""};
   ASSERT_TRUE(Write([&](WriteTxn& txn) { return txn.InsertObjection(objection); }).ok());
   ASSERT_TRUE(Write([](WriteTxn& txn) {
-                return txn.DecideObjection("sub_a", "obj_1", "overridden", "legal claim", 9, "staff:eva");
+                return txn.DecideObjection("sub_a", "obj_1", "overridden", Bytes("sealed claim"), 9, "staff:eva");
               }).ok());
-  Status decided = Write([](WriteTxn& txn) { return txn.DecideObjection("sub_a", "obj_1", "upheld", "", 10, "x"); });
+  Status decided = Write([](WriteTxn& txn) { return txn.DecideObjection("sub_a", "obj_1", "upheld", {}, 10, "x"); });
   EXPECT_EQ(decided.code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(decided.reason(), "objection_decided");
-  EXPECT_EQ(Write([](WriteTxn& txn) { return txn.DecideObjection("sub_a", "obj_9", "upheld", "", 10, "x"); }).reason(),
+  EXPECT_EQ(Write([](WriteTxn& txn) { return txn.DecideObjection("sub_a", "obj_9", "upheld", {}, 10, "x"); }).reason(),
             "objection_not_found");
   auto objections = store_->ListObjections("sub_a");
   ASSERT_TRUE(objections.ok());
   ASSERT_EQ(objections->size(), 1u);
   EXPECT_EQ((*objections)[0].status, "overridden");
   EXPECT_EQ((*objections)[0].decided_at, 9);
+  EXPECT_EQ((*objections)[0].sealed_reason, Bytes("sealed claim"));
   EXPECT_EQ(store_->ScanObjections("", "", 10)->size(), 1u);
 
   RestrictionRow restriction{"sub_a", "rst_1", "accuracy contested", 11, "subject", std::nullopt, "", ""};
+  restriction.sealed_reason = Bytes("sealed reason");
   ASSERT_TRUE(Write([&](WriteTxn& txn) { return txn.InsertRestriction(restriction); }).ok());
   restriction.restriction_id = "rst_2";
   EXPECT_EQ(Write([&](WriteTxn& txn) { return txn.InsertRestriction(restriction); }).reason(), "already_restricted");
   EXPECT_EQ(store_->ScanActiveRestrictions("", "", 10)->size(), 1u);
-  ASSERT_TRUE(Write([](WriteTxn& txn) { return txn.LiftRestriction("sub_a", 12, "corrected", "staff:eva"); }).ok());
-  EXPECT_EQ(Write([](WriteTxn& txn) { return txn.LiftRestriction("sub_a", 13, "", ""); }).reason(), "not_restricted");
+  // Only the current restriction is lifted, by its id.
+  EXPECT_EQ(Write([](WriteTxn& txn) { return txn.LiftRestriction("sub_a", "rst_9", 12, {}, "staff:eva"); }).reason(),
+            "not_restricted");
+  ASSERT_TRUE(Write([](WriteTxn& txn) {
+                return txn.LiftRestriction("sub_a", "rst_1", 12, Bytes("sealed notice"), "staff:eva");
+              }).ok());
+  EXPECT_EQ(Write([](WriteTxn& txn) { return txn.LiftRestriction("sub_a", "rst_1", 13, {}, ""); }).reason(),
+            "not_restricted");
   EXPECT_TRUE(store_->ScanActiveRestrictions("", "", 10)->empty());
   ASSERT_TRUE(Write([&](WriteTxn& txn) { return txn.InsertRestriction(restriction); }).ok());
   auto restrictions = store_->ListRestrictions("sub_a");
   ASSERT_TRUE(restrictions.ok());
   ASSERT_EQ(restrictions->size(), 2u);
   EXPECT_EQ((*restrictions)[0].lifted_at, 12);
-  EXPECT_EQ((*restrictions)[0].lift_notice, "corrected");
+  EXPECT_EQ((*restrictions)[0].sealed_notice, Bytes("sealed notice"));
+  EXPECT_EQ((*restrictions)[0].sealed_reason, Bytes("sealed reason"));
+  EXPECT_TRUE((*restrictions)[0].reason.empty());
+  EXPECT_TRUE((*restrictions)[0].lift_notice.empty());
+  EXPECT_TRUE(store_->ListLegacyPlaintext(10)->empty());
 }
 
 TEST_F(PostgresStoreTest, AuditChainAppendTailCheckpointAndRead) {

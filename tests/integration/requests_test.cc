@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -23,7 +24,18 @@
 #include <thread>
 #include <vector>
 
+#include "config/loader.h"
+#include "core/consents.h"
+#include "core/data_dir.h"
+#include "core/decisions.h"
+#include "core/deadlines.h"
+#include "core/outbox.h"
+#include "core/register.h"
+#include "core/requests.h"
+#include "core/snapshots.h"
 #include "support/process.h"
+#include "util/clock.h"
+#include "util/random.h"
 
 namespace tillit::testing {
 namespace {
@@ -532,6 +544,148 @@ TEST_F(ApprovalTest, ConfiguredTypesWaitForStaffApproval) {
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(json::parse(done.body)["status"], "completed");
   EXPECT_EQ(Post(rpath + "/approve", {{"why", "x"}}).status, 400);
+}
+
+// A shop's backend asks for the codes of all its customers from one address: the limits count per subject and per
+// address the code goes to, not per caller, so a burst of 25 customers all get their code; a subject asking for a
+// sixth code within the hour is refused, and may ask again an hour later.
+TEST_F(RequestsTest, ABurstOfCustomersFromOneBackendAllGetTheirCodes) {
+  std::set<std::string> addresses;
+  for (int i = 0; i < 25; ++i) {
+    const std::string email = "burst" + std::to_string(i) + "@example.no";
+    addresses.insert(email);
+    const std::string id = NewSubject(email);
+    NewRequest({{"type", "access"}, {"subject", id}, {"channel", "web"}});
+  }
+  smtp_->WaitFor(25);
+  std::set<std::string> coded;
+  for (const auto& m : smtp_->Messages()) {
+    if (CodeIn(m).size() == 6) coded.insert(m.to);
+  }
+  EXPECT_EQ(coded, addresses);
+}
+
+TEST_F(RequestsTest, ASixthCodeForOneSubjectWithinTheHourIsRefused) {
+  const std::string id = NewSubject("often@example.no");
+  json req = NewRequest({{"type", "access"}, {"subject", id}, {"channel", "web"}});
+  const std::string path = "/v1/requests/" + req["id"].get<std::string>();
+  smtp_->WaitFor(1);
+  for (int i = 2; i <= 5; ++i) {
+    HttpResult again = Post(path + "/code", json::object());
+    EXPECT_EQ(again.status, 202) << i << ": " << again.body;
+  }
+  HttpResult sixth = Post(path + "/code", json::object());
+  EXPECT_EQ(sixth.status, 429) << sixth.body;
+  EXPECT_EQ(ErrorCode(sixth), "rate_limited");
+  EXPECT_THAT(sixth.body, HasSubstr("this subject"));
+  // The other customers of the same backend are not held back by it.
+  const std::string other = NewSubject("other@example.no");
+  NewRequest({{"type", "access"}, {"subject", other}, {"channel", "web"}});
+  EXPECT_EQ(smtp_->WaitFor(6).to, "other@example.no");
+  // An hour later the subject may ask again.
+  clock_->Set("2025-01-31T11:00:01Z");
+  HttpResult later = Post(path + "/code", json::object());
+  EXPECT_EQ(later.status, 202) << later.body;
+}
+
+// Staff cannot approve or complete a request the subject has not verified; the answer says what is missing.
+TEST_F(RequestsTest, ApproveAndCompleteWaitForTheSubjectsCode) {
+  const std::string id = NewSubject("unverified@example.no");
+  json req = NewRequest({{"type", "access"}, {"subject", id}, {"channel", "web"}});
+  const std::string path = "/v1/requests/" + req["id"].get<std::string>();
+  HttpResult approve = Post(path + "/approve", json::object());
+  EXPECT_EQ(approve.status, 409) << approve.body;
+  EXPECT_EQ(ErrorCode(approve), "not_verified");
+  HttpResult complete = Post(path + "/complete", {{"note", "here you are"}});
+  EXPECT_EQ(complete.status, 409) << complete.body;
+  EXPECT_EQ(ErrorCode(complete), "not_verified");
+  EXPECT_THAT(complete.body, HasSubstr("must enter the one-time code mailed"));
+  EXPECT_THAT(complete.body, HasSubstr(path + "/verify"));
+  EXPECT_EQ(Get(path)["status"], "received");
+  // A type that needs no code is approved as before (here: nothing to approve, the restriction is carried out).
+  json restriction = NewRequest({{"type", "restriction"}, {"subject", id}});
+  EXPECT_EQ(restriction["status"], "completed");
+}
+
+TEST_F(ApprovalTest, ApprovalBeforeVerificationIsRefused) {
+  const std::string id = NewSubject("early@example.no");
+  json rect =
+      NewRequest({{"type", "rectification"}, {"subject", id}, {"patch", {{"fields", {{"identity.name", "B"}}}}}});
+  const std::string path = "/v1/requests/" + rect["id"].get<std::string>();
+  HttpResult early = Post(path + "/approve", json::object());
+  EXPECT_EQ(early.status, 409) << early.body;
+  EXPECT_EQ(ErrorCode(early), "not_verified");
+  HttpResult verified = Post(path + "/verify", {{"code", CodeIn(smtp_->WaitFor(1))}});
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(json::parse(verified.body)["status"], "verified");
+  HttpResult approved = Post(path + "/approve", json::object());
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(json::parse(approved.body)["status"], "completed");
+}
+
+// The limit per client address, in-process (the HTTP routes pass the end client's address only behind a trusted
+// proxy): it counts the codes asked for from one client address when the caller knows it, and nothing when not.
+TEST(CodeLimitsTest, TheClientAddressLimitAppliesOnlyWhenTheClientIsKnown) {
+  TempDir dir;
+  std::string text = ReadFile(ExampleConfig("minimagi"));
+  text += "\n[requests]\ncodes_per_ip_hour = 3\n";
+  auto loaded = config::LoadConfigString(text, dir / "tillit.toml");
+  ASSERT_TRUE(loaded.ok());
+  auto config = loaded.config;
+  const std::string data = dir / "data";
+  Random& random = Random::Secure();
+  ASSERT_TRUE(core::InitDataDir(data, random, StoreUrlFor(data)).ok());
+  auto opened = core::Open(data, Clock::System(), random, StoreUrlFor(data));
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  store::Store& store = *opened->store;
+  auto published = core::PublishConfig(store, *config, Clock::System());
+  ASSERT_TRUE(published.ok());
+  auto deadlines = core::Deadlines::Create(config->controller.country, config->controller.time_zone);
+  ASSERT_TRUE(deadlines.ok());
+  core::DecisionIndex decisions(config);
+  ASSERT_TRUE(decisions.Rebuild(store).ok());
+  core::Register reg(config, store, *opened->keyring, *opened->indexer, Clock::System(), random, &decisions);
+  core::Consents consents(config, published->policy_version, store, decisions, *opened->keyring, *opened->indexer,
+                          Clock::System(), random);
+  core::Outbox outbox(config, store, *opened->keyring, *opened->request_seal_key, Clock::System(), random);
+  core::Requests requests(config, store, *opened->keyring, *opened->indexer, *opened->request_seal_key,
+                          *opened->code_hash_key, std::move(*deadlines), outbox, reg, consents, Clock::System(),
+                          random);
+  auto subject = [&](int i) {
+    core::SubjectInput in;
+    in.identifiers["email"] = "client" + std::to_string(i) + "@example.no";
+    std::promise<Result<std::string>> done;
+    reg.Create(in, core::Actor::Cli(), [&done](Result<std::string> id) { done.set_value(std::move(id)); });
+    auto id = done.get_future().get();
+    EXPECT_TRUE(id.ok());
+    return id.ok() ? *id : "";
+  };
+  // An access request (its first code goes out at once), then one more code asked for from `client`.
+  auto code_from = [&](const std::string& subject_id, const std::string& client) {
+    core::RequestInput in;
+    in.type = "access";
+    in.subject_id = subject_id;
+    std::promise<Result<store::RightsRequestRow>> created;
+    requests.Create(in, core::Actor::Cli(), [&](Result<store::RightsRequestRow> r) { created.set_value(std::move(r)); });
+    auto row = created.get_future().get();
+    EXPECT_TRUE(row.ok());
+    std::promise<Status> sent;
+    requests.SendCode(
+        row.ok() ? row->request_id : "", core::Actor::Cli(),
+        [&](Result<store::RightsRequestRow> r) { sent.set_value(r.status()); }, client);
+    return sent.get_future().get();
+  };
+  for (int i = 0; i < 3; ++i) {
+    Status s = code_from(subject(i), "198.51.100.7");
+    EXPECT_TRUE(s.ok()) << i << ": " << s.ToString();
+  }
+  Status fourth = code_from(subject(3), "198.51.100.7");
+  EXPECT_EQ(fourth.code(), StatusCode::kResourceExhausted) << fourth.ToString();
+  EXPECT_EQ(fourth.reason(), "rate_limited");
+  EXPECT_THAT(fourth.message(), HasSubstr("client address"));
+  EXPECT_TRUE(code_from(subject(4), "198.51.100.8").ok());  // another client
+  EXPECT_TRUE(code_from(subject(5), "").ok());              // an unknown client is not limited as one
+  store.Close();
 }
 
 TEST_F(RequestsTest, OverdueListOnTheCommandLine) {

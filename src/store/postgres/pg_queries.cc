@@ -106,26 +106,50 @@ AuditRow ReadAuditRow(const Rows& r, int i) {
           r.Text(i, 5), r.Text(i, 6), r.Text(i, 7), r.Bytes(i, 8), r.Bytes(i, 9)};
 }
 
+// Personal texts are read and written in their sealed columns only; the columns in the clear (user_agent, ip_hash,
+// reason, lift_notice) are written empty and read only by ListLegacyPlaintext.
 constexpr const char* kConsentColumns =
-    "subject_id, event_id, purpose, channel, action, method, policy_version, revision, language, user_agent, "
-    "ip_hash, unproven, at, actor";
+    "subject_id, event_id, purpose, channel, action, method, policy_version, revision, language, unproven, at, "
+    "actor, evidence";
 ConsentEventRow ReadConsent(const Rows& r, int i) {
-  return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),   r.Text(i, 4),      r.Text(i, 5), r.Text(i, 6),
-          r.Int(i, 7),  r.Text(i, 8), r.Text(i, 9), r.Bytes(i, 10), r.Int(i, 11) != 0, r.Int(i, 12), r.Text(i, 13)};
+  ConsentEventRow row;
+  row.subject_id = r.Text(i, 0);
+  row.event_id = r.Text(i, 1);
+  row.purpose = r.Text(i, 2);
+  row.channel = r.Text(i, 3);
+  row.action = r.Text(i, 4);
+  row.method = r.Text(i, 5);
+  row.policy_version = r.Text(i, 6);
+  row.revision = r.Int(i, 7);
+  row.language = r.Text(i, 8);
+  row.unproven = r.Int(i, 9) != 0;
+  row.at = r.Int(i, 10);
+  row.actor = r.Text(i, 11);
+  row.evidence = r.Bytes(i, 12);
+  return row;
 }
 
 constexpr const char* kObjectionColumns =
-    "subject_id, objection_id, purpose, channel, status, method, at, actor, reason, decided_at, decided_by";
+    "subject_id, objection_id, purpose, channel, status, method, at, actor, decided_at, decided_by, sealed_reason";
 ObjectionRow ReadObjection(const Rows& r, int i) {
-  return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3),        r.Text(i, 4), r.Text(i, 5),
-          r.Int(i, 6),  r.Text(i, 7), r.Text(i, 8), r.OptionalInt(i, 9), r.Text(i, 10)};
+  ObjectionRow row{r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Text(i, 3), r.Text(i, 4), r.Text(i, 5),
+                   r.Int(i, 6),  r.Text(i, 7), "",           r.OptionalInt(i, 8), r.Text(i, 9)};
+  row.sealed_reason = r.Bytes(i, 10);
+  return row;
 }
 
 constexpr const char* kRestrictionColumns =
-    "subject_id, restriction_id, reason, started_at, actor, lifted_at, lift_notice, lifted_by";
+    "subject_id, restriction_id, started_at, actor, lifted_at, lifted_by, sealed_reason, sealed_notice";
 RestrictionRow ReadRestriction(const Rows& r, int i) {
-  return {r.Text(i, 0), r.Text(i, 1),        r.Text(i, 2), r.Int(i, 3),
-          r.Text(i, 4), r.OptionalInt(i, 5), r.Text(i, 6), r.Text(i, 7)};
+  RestrictionRow row{r.Text(i, 0), r.Text(i, 1), "", r.Int(i, 2), r.Text(i, 3), r.OptionalInt(i, 4), "", r.Text(i, 5)};
+  row.sealed_reason = r.Bytes(i, 6);
+  row.sealed_notice = r.Bytes(i, 7);
+  return row;
+}
+
+// A sealed value, or NULL when there is none (as SQLite stores an empty blob).
+Params& SealedOrNull(Params& p, const std::vector<uint8_t>& sealed) {
+  return sealed.empty() ? p.NullBytes() : p.Bytes(sealed);
 }
 
 constexpr const char* kVisitorConsentColumns =
@@ -465,11 +489,12 @@ class PgWriteTxn final : public WriteTxn {
   Status InsertConsentEvent(const ConsentEventRow& row) override {
     Params p;
     p.Text(row.subject_id).Text(row.event_id).Text(row.purpose).Text(row.channel).Text(row.action).Text(row.method);
-    p.Text(row.policy_version).Int64(row.revision).Text(row.language).Text(row.user_agent).Bytes(row.ip_hash);
-    p.Bool(row.unproven).Int64(row.at).Text(row.actor);
+    p.Text(row.policy_version).Int64(row.revision).Text(row.language).Bool(row.unproven).Int64(row.at);
+    p.Text(row.actor);
+    SealedOrNull(p, row.evidence);
     TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO consent_events (", kConsentColumns,
-                                                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
-                                                        "$13, $14) ON CONFLICT DO NOTHING"}),
+                                                        ", user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                                                        "$10, $11, $12, $13, '') ON CONFLICT DO NOTHING"}),
                                                    p));
     if (rows.affected() == 0) return Status::Conflict("the consent event exists already");
     return Status::Ok();
@@ -478,17 +503,19 @@ class PgWriteTxn final : public WriteTxn {
   Status InsertObjection(const ObjectionRow& row) override {
     Params p;
     p.Text(row.subject_id).Text(row.objection_id).Text(row.purpose).Text(row.channel).Text(row.status);
-    p.Text(row.method).Int64(row.at).Text(row.actor).Text(row.reason).Int64(row.decided_at).Text(row.decided_by);
+    p.Text(row.method).Int64(row.at).Text(row.actor).Int64(row.decided_at).Text(row.decided_by);
+    SealedOrNull(p, row.sealed_reason);
     TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO objections (", kObjectionColumns,
-                                                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "
-                                                        "ON CONFLICT DO NOTHING"}),
+                                                        ", reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+                                                        "$11, '') ON CONFLICT DO NOTHING"}),
                                                    p));
     if (rows.affected() == 0) return Status::Conflict("the objection exists already");
     return Status::Ok();
   }
 
   Status DecideObjection(std::string_view subject_id, std::string_view objection_id, std::string_view status,
-                         std::string_view reason, int64_t decided_at, std::string_view decided_by) override {
+                         const std::vector<uint8_t>& sealed_reason, int64_t decided_at,
+                         std::string_view decided_by) override {
     TILLIT_ASSIGN_OR_RETURN(Rows found, conn_.Query("SELECT status FROM objections WHERE subject_id = $1 AND "
                                                     "objection_id = $2",
                                                     Params().Text(subject_id).Text(objection_id)));
@@ -497,10 +524,12 @@ class PgWriteTxn final : public WriteTxn {
       return Status::FailedPrecondition("the objection was decided already", "objection_decided");
     }
     Params p;
-    p.Text(status).Text(reason).Int64(decided_at).Text(decided_by).Text(subject_id).Text(objection_id);
+    p.Text(status);
+    SealedOrNull(p, sealed_reason);
+    p.Int64(decided_at).Text(decided_by).Text(subject_id).Text(objection_id);
     return conn_
         .Query(
-            "UPDATE objections SET status = $1, reason = $2, decided_at = $3, decided_by = $4 "
+            "UPDATE objections SET status = $1, sealed_reason = $2, reason = '', decided_at = $3, decided_by = $4 "
             "WHERE subject_id = $5 AND objection_id = $6",
             p)
         .status();
@@ -508,12 +537,14 @@ class PgWriteTxn final : public WriteTxn {
 
   Status InsertRestriction(const RestrictionRow& row) override {
     Params p;
-    p.Text(row.subject_id).Text(row.restriction_id).Text(row.reason).Int64(row.started_at).Text(row.actor);
-    p.Int64(row.lifted_at).Text(row.lift_notice).Text(row.lifted_by);
+    p.Text(row.subject_id).Text(row.restriction_id).Int64(row.started_at).Text(row.actor).Int64(row.lifted_at);
+    p.Text(row.lifted_by);
+    SealedOrNull(p, row.sealed_reason);
+    SealedOrNull(p, row.sealed_notice);
     // No conflict target: both the key and the one-unlifted-restriction index are arbiters.
     TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO restrictions (", kRestrictionColumns,
-                                                        ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-                                                        "ON CONFLICT DO NOTHING"}),
+                                                        ", reason, lift_notice) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                                                        "$8, '', '') ON CONFLICT DO NOTHING"}),
                                                    p));
     if (rows.affected() == 0) {
       return Status::Conflict("processing of this subject is restricted already", "already_restricted");
@@ -521,12 +552,48 @@ class PgWriteTxn final : public WriteTxn {
     return Status::Ok();
   }
 
-  Status LiftRestriction(std::string_view subject_id, int64_t lifted_at, std::string_view notice,
-                         std::string_view lifted_by) override {
-    return ExpectChange(conn_.Query("UPDATE restrictions SET lifted_at = $1, lift_notice = $2, lifted_by = $3 "
-                                    "WHERE subject_id = $4 AND lifted_at IS NULL",
-                                    Params().Int64(lifted_at).Text(notice).Text(lifted_by).Text(subject_id)),
+  Status LiftRestriction(std::string_view subject_id, std::string_view restriction_id, int64_t lifted_at,
+                         const std::vector<uint8_t>& sealed_notice, std::string_view lifted_by) override {
+    Params p;
+    p.Int64(lifted_at);
+    SealedOrNull(p, sealed_notice);
+    p.Text(lifted_by).Text(subject_id).Text(restriction_id);
+    return ExpectChange(conn_.Query("UPDATE restrictions SET lifted_at = $1, sealed_notice = $2, lift_notice = '', "
+                                    "lifted_by = $3 WHERE subject_id = $4 AND restriction_id = $5 AND lifted_at IS "
+                                    "NULL",
+                                    p),
                         "processing of this subject is not restricted", "not_restricted");
+  }
+
+  Status SealLegacyPlaintext(const LegacyPlaintext& sealed) override {
+    for (const auto& e : sealed.consent_events) {
+      Params p;
+      SealedOrNull(p, e.evidence).Text(e.subject_id).Text(e.event_id);
+      TILLIT_RETURN_IF_ERROR(conn_
+                                 .Query("UPDATE consent_events SET evidence = $1, user_agent = '', ip_hash = NULL "
+                                        "WHERE subject_id = $2 AND event_id = $3",
+                                        p)
+                                 .status());
+    }
+    for (const auto& o : sealed.objections) {
+      Params p;
+      SealedOrNull(p, o.sealed_reason).Text(o.subject_id).Text(o.objection_id);
+      TILLIT_RETURN_IF_ERROR(
+          conn_.Query("UPDATE objections SET sealed_reason = $1, reason = '' WHERE subject_id = $2 AND objection_id = $3",
+                      p)
+              .status());
+    }
+    for (const auto& r : sealed.restrictions) {
+      Params p;
+      SealedOrNull(p, r.sealed_reason);
+      SealedOrNull(p, r.sealed_notice).Text(r.subject_id).Text(r.restriction_id);
+      TILLIT_RETURN_IF_ERROR(conn_
+                                 .Query("UPDATE restrictions SET sealed_reason = $1, sealed_notice = $2, reason = '', "
+                                        "lift_notice = '' WHERE subject_id = $3 AND restriction_id = $4",
+                                        p)
+                                 .status());
+    }
+    return Status::Ok();
   }
 
   Status InsertProhibition(const ProhibitionRow& row) override {
@@ -682,10 +749,12 @@ class PgWriteTxn final : public WriteTxn {
                                                                     std::string_view request_id) override {
     return pg::LatestVerificationCode(conn_, subject_id, request_id);
   }
-  Result<std::pair<int64_t, int64_t>> CountVerificationCodes(std::string_view subject_id,
-                                                             const std::vector<uint8_t>& ip_hash,
-                                                             int64_t since) override {
-    return pg::CountVerificationCodes(conn_, subject_id, ip_hash, since);
+  Result<CodeCounts> CountVerificationCodes(std::string_view subject_id, const std::vector<uint8_t>& address_hash,
+                                            const std::vector<uint8_t>& ip_hash, int64_t since) override {
+    return pg::CountVerificationCodes(conn_, subject_id, address_hash, ip_hash, since);
+  }
+  Result<int64_t> ForgetCodeAddresses(int64_t before, size_t limit) override {
+    return pg::ForgetCodeAddresses(conn_, before, limit);
   }
   Status PutMail(const MailRow& row) override { return pg::PutMail(conn_, row); }
   Status UpdateMailDelivery(const MailRow& row) override { return pg::UpdateMailDelivery(conn_, row); }
@@ -983,6 +1052,40 @@ Result<std::vector<ObjectionRow>> ScanObjections(Conn& conn, std::string_view af
                                                      "objection_id LIMIT $3"}),
                                                 Params().Text(after_subject).Text(after_id).Int64(Limit(limit))));
   return Collect<ObjectionRow>(rows, ReadObjection);
+}
+
+Result<LegacyPlaintext> ListLegacyPlaintext(Conn& conn, size_t limit) {
+  LegacyPlaintext out;
+  TILLIT_ASSIGN_OR_RETURN(Rows consents, conn.Query(Sql({"SELECT ", kConsentColumns,
+                                                         ", user_agent, ip_hash FROM consent_events WHERE user_agent "
+                                                         "<> '' OR length(ip_hash) > 0 LIMIT $1"}),
+                                                    Params().Int64(Limit(limit))));
+  out.consent_events = Collect<ConsentEventRow>(consents, [](const Rows& r, int i) {
+    ConsentEventRow row = ReadConsent(r, i);
+    row.user_agent = r.Text(i, 13);
+    row.ip_hash = r.Bytes(i, 14);
+    return row;
+  });
+  TILLIT_ASSIGN_OR_RETURN(Rows objections, conn.Query(Sql({"SELECT ", kObjectionColumns,
+                                                           ", reason FROM objections WHERE reason <> '' LIMIT $1"}),
+                                                      Params().Int64(Limit(limit))));
+  out.objections = Collect<ObjectionRow>(objections, [](const Rows& r, int i) {
+    ObjectionRow row = ReadObjection(r, i);
+    row.reason = r.Text(i, 11);
+    return row;
+  });
+  TILLIT_ASSIGN_OR_RETURN(Rows restrictions,
+                          conn.Query(Sql({"SELECT ", kRestrictionColumns,
+                                          ", reason, lift_notice FROM restrictions WHERE reason <> '' OR lift_notice "
+                                          "<> '' LIMIT $1"}),
+                                     Params().Int64(Limit(limit))));
+  out.restrictions = Collect<RestrictionRow>(restrictions, [](const Rows& r, int i) {
+    RestrictionRow row = ReadRestriction(r, i);
+    row.reason = r.Text(i, 8);
+    row.lift_notice = r.Text(i, 9);
+    return row;
+  });
+  return out;
 }
 
 Result<std::vector<ProhibitionRow>> ListProhibitions(Conn& conn, std::string_view subject_id) {

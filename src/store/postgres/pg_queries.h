@@ -52,6 +52,7 @@ Result<std::vector<ConsentEventRow>> ScanConsentEvents(Conn& conn, std::string_v
                                                        std::string_view after_id, size_t limit);
 Result<std::vector<ObjectionRow>> ScanObjections(Conn& conn, std::string_view after_subject, std::string_view after_id,
                                                  size_t limit);
+Result<LegacyPlaintext> ListLegacyPlaintext(Conn& conn, size_t limit);
 Result<std::vector<ProhibitionRow>> ListProhibitions(Conn& conn, std::string_view subject_id);
 Result<std::vector<ProhibitionRow>> ScanActiveProhibitions(Conn& conn, std::string_view after_subject,
                                                            std::string_view after_id, size_t limit);

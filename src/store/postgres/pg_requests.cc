@@ -50,10 +50,10 @@ RequestEventRow ReadEvent(const Rows& r, int i) {
 }
 
 constexpr const char* kCodeColumns =
-    "subject_id, code_id, request_id, code_hash, ip_hash, created_at, expires_at, attempts, used_at";
+    "subject_id, code_id, request_id, code_hash, ip_hash, created_at, expires_at, attempts, used_at, address_hash";
 VerificationCodeRow ReadCode(const Rows& r, int i) {
-  return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Bytes(i, 3),      r.Bytes(i, 4),
-          r.Int(i, 5),  r.Int(i, 6),  r.Int(i, 7),  r.OptionalInt(i, 8)};
+  return {r.Text(i, 0), r.Text(i, 1), r.Text(i, 2), r.Bytes(i, 3),       r.Bytes(i, 4),
+          r.Int(i, 5),  r.Int(i, 6),  r.Int(i, 7),  r.OptionalInt(i, 8), r.Bytes(i, 9)};
 }
 
 constexpr const char* kMailColumns =
@@ -143,12 +143,13 @@ Status PutVerificationCode(Conn& conn, const VerificationCodeRow& c) {
   p.Text(c.subject_id).Text(c.code_id).Text(c.request_id).Bytes(c.code_hash);
   OptionalBytes(p, c.ip_hash);
   p.Int64(c.created_at).Int64(c.expires_at).Int64(c.attempts).Int64(c.used_at);
+  OptionalBytes(p, c.address_hash);
   return conn
       .Query("INSERT INTO verification_codes (" + std::string(kCodeColumns) +
-                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (subject_id, code_id) DO UPDATE SET "
+                 ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (subject_id, code_id) DO UPDATE SET "
                  "request_id = EXCLUDED.request_id, code_hash = EXCLUDED.code_hash, ip_hash = EXCLUDED.ip_hash, "
                  "created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at, attempts = EXCLUDED.attempts, "
-                 "used_at = EXCLUDED.used_at",
+                 "used_at = EXCLUDED.used_at, address_hash = EXCLUDED.address_hash",
              p)
       .status();
 }
@@ -162,19 +163,44 @@ Result<std::optional<VerificationCodeRow>> LatestVerificationCode(Conn& conn, st
   return First<VerificationCodeRow>(rows, ReadCode);
 }
 
-Result<std::pair<int64_t, int64_t>> CountVerificationCodes(Conn& conn, std::string_view subject_id,
-                                                           const std::vector<uint8_t>& ip_hash, int64_t since) {
+Result<CodeCounts> CountVerificationCodes(Conn& conn, std::string_view subject_id,
+                                          const std::vector<uint8_t>& address_hash,
+                                          const std::vector<uint8_t>& ip_hash, int64_t since) {
+  CodeCounts counts;
   TILLIT_ASSIGN_OR_RETURN(Rows by_subject, conn.Query("SELECT COUNT(*) FROM verification_codes WHERE subject_id = $1 "
                                                       "AND created_at >= $2",
                                                       Params().Text(subject_id).Int64(since)));
-  int64_t ip_count = 0;
+  counts.subject = by_subject.Int(0, 0);
+  if (!address_hash.empty()) {
+    TILLIT_ASSIGN_OR_RETURN(Rows by_address,
+                            conn.Query("SELECT COUNT(*) FROM verification_codes WHERE address_hash = $1 AND "
+                                       "created_at >= $2",
+                                       Params().Bytes(address_hash).Int64(since)));
+    counts.address = by_address.Int(0, 0);
+  }
   if (!ip_hash.empty()) {
     TILLIT_ASSIGN_OR_RETURN(Rows by_ip, conn.Query("SELECT COUNT(*) FROM verification_codes WHERE ip_hash = $1 AND "
                                                    "created_at >= $2",
                                                    Params().Bytes(ip_hash).Int64(since)));
-    ip_count = by_ip.Int(0, 0);
+    counts.client = by_ip.Int(0, 0);
   }
-  return std::pair{by_subject.Int(0, 0), ip_count};
+  return counts;
+}
+
+Result<int64_t> ForgetCodeAddresses(Conn& conn, int64_t before, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(
+      Rows rows, conn.Query("UPDATE verification_codes SET ip_hash = NULL, address_hash = NULL WHERE (subject_id, "
+                            "code_id) IN (SELECT subject_id, code_id FROM verification_codes WHERE (ip_hash IS NOT "
+                            "NULL OR address_hash IS NOT NULL) AND created_at < $1 ORDER BY created_at LIMIT $2)",
+                            Params().Int64(before).Int64(Limit(limit))));
+  return rows.affected();
+}
+
+Result<bool> HasCodeAddressesBefore(Conn& conn, int64_t before) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT 1 FROM verification_codes WHERE (ip_hash IS NOT NULL OR "
+                                                "address_hash IS NOT NULL) AND created_at < $1 LIMIT 1",
+                                                Params().Int64(before)));
+  return !rows.empty();
 }
 
 Status PutMail(Conn& conn, const MailRow& m) {

@@ -18,8 +18,11 @@ Result<std::vector<RequestEventRow>> ListRequestEvents(Conn& conn, std::string_v
 Status PutVerificationCode(Conn& conn, const VerificationCodeRow& row);
 Result<std::optional<VerificationCodeRow>> LatestVerificationCode(Conn& conn, std::string_view subject_id,
                                                                   std::string_view request_id);
-Result<std::pair<int64_t, int64_t>> CountVerificationCodes(Conn& conn, std::string_view subject_id,
-                                                           const std::vector<uint8_t>& ip_hash, int64_t since);
+Result<CodeCounts> CountVerificationCodes(Conn& conn, std::string_view subject_id,
+                                          const std::vector<uint8_t>& address_hash,
+                                          const std::vector<uint8_t>& ip_hash, int64_t since);
+Result<int64_t> ForgetCodeAddresses(Conn& conn, int64_t before, size_t limit);
+Result<bool> HasCodeAddressesBefore(Conn& conn, int64_t before);
 Status PutMail(Conn& conn, const MailRow& row);
 Status UpdateMailDelivery(Conn& conn, const MailRow& row);
 Result<int64_t> DeleteSubjectMail(Conn& conn, std::string_view subject_id);

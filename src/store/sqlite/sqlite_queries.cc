@@ -100,25 +100,45 @@ AuditRow ReadAuditRow(const Stmt& s) {
   return {s.Int(0), s.Int(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Text(6), s.Text(7), s.Blob(8), s.Blob(9)};
 }
 
+// Personal texts are read and written in their sealed columns only; the columns in the clear (user_agent, ip_hash,
+// reason, lift_notice) are written empty and read only by ListLegacyPlaintext.
 constexpr const char* kConsentColumns =
-    "subject_id, event_id, purpose, channel, action, method, policy_version, revision, language, user_agent, "
-    "ip_hash, unproven, at, actor";
+    "subject_id, event_id, purpose, channel, action, method, policy_version, revision, language, unproven, at, "
+    "actor, evidence";
 ConsentEventRow ReadConsent(const Stmt& s) {
-  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3),  s.Text(4),      s.Text(5), s.Text(6),
-          s.Int(7),  s.Text(8), s.Text(9), s.Blob(10), s.Int(11) != 0, s.Int(12), s.Text(13)};
+  ConsentEventRow row;
+  row.subject_id = s.Text(0);
+  row.event_id = s.Text(1);
+  row.purpose = s.Text(2);
+  row.channel = s.Text(3);
+  row.action = s.Text(4);
+  row.method = s.Text(5);
+  row.policy_version = s.Text(6);
+  row.revision = s.Int(7);
+  row.language = s.Text(8);
+  row.unproven = s.Int(9) != 0;
+  row.at = s.Int(10);
+  row.actor = s.Text(11);
+  row.evidence = s.Blob(12);
+  return row;
 }
 
 constexpr const char* kObjectionColumns =
-    "subject_id, objection_id, purpose, channel, status, method, at, actor, reason, decided_at, decided_by";
+    "subject_id, objection_id, purpose, channel, status, method, at, actor, decided_at, decided_by, sealed_reason";
 ObjectionRow ReadObjection(const Stmt& s) {
-  return {s.Text(0), s.Text(1), s.Text(2), s.Text(3),         s.Text(4), s.Text(5),
-          s.Int(6),  s.Text(7), s.Text(8), OptionalInt(s, 9), s.Text(10)};
+  ObjectionRow row{s.Text(0), s.Text(1), s.Text(2), s.Text(3), s.Text(4), s.Text(5), s.Int(6), s.Text(7), "",
+                   OptionalInt(s, 8), s.Text(9)};
+  row.sealed_reason = s.Blob(10);
+  return row;
 }
 
 constexpr const char* kRestrictionColumns =
-    "subject_id, restriction_id, reason, started_at, actor, lifted_at, lift_notice, lifted_by";
+    "subject_id, restriction_id, started_at, actor, lifted_at, lifted_by, sealed_reason, sealed_notice";
 RestrictionRow ReadRestriction(const Stmt& s) {
-  return {s.Text(0), s.Text(1), s.Text(2), s.Int(3), s.Text(4), OptionalInt(s, 5), s.Text(6), s.Text(7)};
+  RestrictionRow row{s.Text(0), s.Text(1), "", s.Int(2), s.Text(3), OptionalInt(s, 4), "", s.Text(5)};
+  row.sealed_reason = s.Blob(6);
+  row.sealed_notice = s.Blob(7);
+  return row;
 }
 
 constexpr const char* kVisitorConsentColumns =
@@ -453,27 +473,28 @@ class SqliteWriteTxn final : public WriteTxn {
   }
 
   Status InsertConsentEvent(const ConsentEventRow& row) override {
-    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached(Sql({"INSERT INTO consent_events (", kConsentColumns,
-                                                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
+    TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                            db_.Cached(Sql({"INSERT INTO consent_events (", kConsentColumns,
+                                            ", user_agent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')"})));
     stmt->Bind(1, row.subject_id).Bind(2, row.event_id).Bind(3, row.purpose).Bind(4, row.channel);
     stmt->Bind(5, row.action).Bind(6, row.method).Bind(7, row.policy_version).Bind(8, row.revision);
-    stmt->Bind(9, row.language).Bind(10, row.user_agent).Bind(11, row.ip_hash).Bind(12, int64_t{row.unproven});
-    stmt->Bind(13, row.at).Bind(14, row.actor);
+    stmt->Bind(9, row.language).Bind(10, int64_t{row.unproven}).Bind(11, row.at).Bind(12, row.actor);
+    stmt->Bind(13, row.evidence);
     return stmt->Run();
   }
 
   Status InsertObjection(const ObjectionRow& row) override {
-    TILLIT_ASSIGN_OR_RETURN(
-        auto stmt,
-        db_.Cached(Sql({"INSERT INTO objections (", kObjectionColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached(Sql({"INSERT INTO objections (", kObjectionColumns,
+                                                       ", reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')"})));
     stmt->Bind(1, row.subject_id).Bind(2, row.objection_id).Bind(3, row.purpose).Bind(4, row.channel);
-    stmt->Bind(5, row.status).Bind(6, row.method).Bind(7, row.at).Bind(8, row.actor).Bind(9, row.reason);
-    stmt->Bind(10, row.decided_at).Bind(11, row.decided_by);
+    stmt->Bind(5, row.status).Bind(6, row.method).Bind(7, row.at).Bind(8, row.actor).Bind(9, row.decided_at);
+    stmt->Bind(10, row.decided_by).Bind(11, row.sealed_reason);
     return stmt->Run();
   }
 
   Status DecideObjection(std::string_view subject_id, std::string_view objection_id, std::string_view status,
-                         std::string_view reason, int64_t decided_at, std::string_view decided_by) override {
+                         const std::vector<uint8_t>& sealed_reason, int64_t decided_at,
+                         std::string_view decided_by) override {
     TILLIT_ASSIGN_OR_RETURN(auto find, db_.Cached("SELECT status FROM objections WHERE subject_id = ? AND "
                                                   "objection_id = ?"));
     find->Bind(1, subject_id).Bind(2, objection_id);
@@ -482,19 +503,19 @@ class SqliteWriteTxn final : public WriteTxn {
     if (find->Text(0) != "active") {
       return Status::FailedPrecondition("the objection was decided already", "objection_decided");
     }
-    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("UPDATE objections SET status = ?, reason = ?, decided_at = ?, "
-                                                  "decided_by = ? WHERE subject_id = ? AND objection_id = ?"));
-    stmt->Bind(1, status).Bind(2, reason).Bind(3, decided_at).Bind(4, decided_by).Bind(5, subject_id);
+    TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                            db_.Cached("UPDATE objections SET status = ?, sealed_reason = ?, reason = '', "
+                                       "decided_at = ?, decided_by = ? WHERE subject_id = ? AND objection_id = ?"));
+    stmt->Bind(1, status).Bind(2, sealed_reason).Bind(3, decided_at).Bind(4, decided_by).Bind(5, subject_id);
     stmt->Bind(6, objection_id);
     return stmt->Run();
   }
 
   Status InsertRestriction(const RestrictionRow& row) override {
-    TILLIT_ASSIGN_OR_RETURN(
-        auto stmt,
-        db_.Cached(Sql({"INSERT INTO restrictions (", kRestrictionColumns, ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"})));
-    stmt->Bind(1, row.subject_id).Bind(2, row.restriction_id).Bind(3, row.reason).Bind(4, row.started_at);
-    stmt->Bind(5, row.actor).Bind(6, row.lifted_at).Bind(7, row.lift_notice).Bind(8, row.lifted_by);
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached(Sql({"INSERT INTO restrictions (", kRestrictionColumns,
+                                                       ", reason, lift_notice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', '')"})));
+    stmt->Bind(1, row.subject_id).Bind(2, row.restriction_id).Bind(3, row.started_at).Bind(4, row.actor);
+    stmt->Bind(5, row.lifted_at).Bind(6, row.lifted_by).Bind(7, row.sealed_reason).Bind(8, row.sealed_notice);
     Status s = stmt->Run();
     if (s.code() == StatusCode::kConflict) {
       return Status::Conflict("processing of this subject is restricted already", "already_restricted");
@@ -502,12 +523,40 @@ class SqliteWriteTxn final : public WriteTxn {
     return s;
   }
 
-  Status LiftRestriction(std::string_view subject_id, int64_t lifted_at, std::string_view notice,
-                         std::string_view lifted_by) override {
-    TILLIT_ASSIGN_OR_RETURN(auto stmt, db_.Cached("UPDATE restrictions SET lifted_at = ?, lift_notice = ?, "
-                                                  "lifted_by = ? WHERE subject_id = ? AND lifted_at IS NULL"));
-    stmt->Bind(1, lifted_at).Bind(2, notice).Bind(3, lifted_by).Bind(4, subject_id);
+  Status LiftRestriction(std::string_view subject_id, std::string_view restriction_id, int64_t lifted_at,
+                         const std::vector<uint8_t>& sealed_notice, std::string_view lifted_by) override {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt,
+                            db_.Cached("UPDATE restrictions SET lifted_at = ?, sealed_notice = ?, lift_notice = '', "
+                                       "lifted_by = ? WHERE subject_id = ? AND restriction_id = ? AND lifted_at IS "
+                                       "NULL"));
+    stmt->Bind(1, lifted_at).Bind(2, sealed_notice).Bind(3, lifted_by).Bind(4, subject_id).Bind(5, restriction_id);
     return ExpectChange(stmt->Run(), "processing of this subject is not restricted", "not_restricted");
+  }
+
+  Status SealLegacyPlaintext(const LegacyPlaintext& sealed) override {
+    TILLIT_ASSIGN_OR_RETURN(auto consent, db_.Cached("UPDATE consent_events SET evidence = ?, user_agent = '', "
+                                                     "ip_hash = NULL WHERE subject_id = ? AND event_id = ?"));
+    for (const auto& e : sealed.consent_events) {
+      consent->Reset();
+      consent->Bind(1, e.evidence).Bind(2, e.subject_id).Bind(3, e.event_id);
+      TILLIT_RETURN_IF_ERROR(consent->Run());
+    }
+    TILLIT_ASSIGN_OR_RETURN(auto objection, db_.Cached("UPDATE objections SET sealed_reason = ?, reason = '' WHERE "
+                                                       "subject_id = ? AND objection_id = ?"));
+    for (const auto& o : sealed.objections) {
+      objection->Reset();
+      objection->Bind(1, o.sealed_reason).Bind(2, o.subject_id).Bind(3, o.objection_id);
+      TILLIT_RETURN_IF_ERROR(objection->Run());
+    }
+    TILLIT_ASSIGN_OR_RETURN(auto restriction,
+                            db_.Cached("UPDATE restrictions SET sealed_reason = ?, sealed_notice = ?, reason = '', "
+                                       "lift_notice = '' WHERE subject_id = ? AND restriction_id = ?"));
+    for (const auto& r : sealed.restrictions) {
+      restriction->Reset();
+      restriction->Bind(1, r.sealed_reason).Bind(2, r.sealed_notice).Bind(3, r.subject_id).Bind(4, r.restriction_id);
+      TILLIT_RETURN_IF_ERROR(restriction->Run());
+    }
+    return Status::Ok();
   }
 
   Status InsertProhibition(const ProhibitionRow& row) override {
@@ -647,10 +696,12 @@ class SqliteWriteTxn final : public WriteTxn {
                                                                     std::string_view request_id) override {
     return sqlite::LatestVerificationCode(db_, subject_id, request_id);
   }
-  Result<std::pair<int64_t, int64_t>> CountVerificationCodes(std::string_view subject_id,
-                                                             const std::vector<uint8_t>& ip_hash,
-                                                             int64_t since) override {
-    return sqlite::CountVerificationCodes(db_, subject_id, ip_hash, since);
+  Result<CodeCounts> CountVerificationCodes(std::string_view subject_id, const std::vector<uint8_t>& address_hash,
+                                            const std::vector<uint8_t>& ip_hash, int64_t since) override {
+    return sqlite::CountVerificationCodes(db_, subject_id, address_hash, ip_hash, since);
+  }
+  Result<int64_t> ForgetCodeAddresses(int64_t before, size_t limit) override {
+    return sqlite::ForgetCodeAddresses(db_, before, limit);
   }
   Status PutMail(const MailRow& row) override { return sqlite::PutMail(db_, row); }
   Status UpdateMailDelivery(const MailRow& row) override { return sqlite::UpdateMailDelivery(db_, row); }
@@ -915,6 +966,44 @@ Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Db& db, std::string_v
                                                     "ORDER BY subject_id, restriction_id LIMIT ?"})));
   stmt->Bind(1, after_subject).Bind(2, after_id).Bind(3, static_cast<int64_t>(limit));
   return Collect<RestrictionRow>(*stmt, ReadRestriction);
+}
+
+Result<LegacyPlaintext> ListLegacyPlaintext(Db& db, size_t limit) {
+  LegacyPlaintext out;
+  const auto n = static_cast<int64_t>(limit);
+  // INDEXED BY: the partial indexes hold exactly these rows, so the read costs nothing once they are sealed.
+  TILLIT_ASSIGN_OR_RETURN(auto consents,
+                          db.Cached(Sql({"SELECT ", kConsentColumns,
+                                         ", user_agent, ip_hash FROM consent_events INDEXED BY consent_events_in_clear "
+                                         "WHERE user_agent <> '' OR length(ip_hash) > 0 LIMIT ?"})));
+  consents->Bind(1, n);
+  TILLIT_ASSIGN_OR_RETURN(out.consent_events, Collect<ConsentEventRow>(*consents, [](const Stmt& s) {
+                            ConsentEventRow row = ReadConsent(s);
+                            row.user_agent = s.Text(13);
+                            row.ip_hash = s.Blob(14);
+                            return row;
+                          }));
+  TILLIT_ASSIGN_OR_RETURN(auto objections, db.Cached(Sql({"SELECT ", kObjectionColumns,
+                                                          ", reason FROM objections INDEXED BY objections_in_clear "
+                                                          "WHERE reason <> '' LIMIT ?"})));
+  objections->Bind(1, n);
+  TILLIT_ASSIGN_OR_RETURN(out.objections, Collect<ObjectionRow>(*objections, [](const Stmt& s) {
+                            ObjectionRow row = ReadObjection(s);
+                            row.reason = s.Text(11);
+                            return row;
+                          }));
+  TILLIT_ASSIGN_OR_RETURN(auto restrictions,
+                          db.Cached(Sql({"SELECT ", kRestrictionColumns,
+                                         ", reason, lift_notice FROM restrictions INDEXED BY restrictions_in_clear "
+                                         "WHERE reason <> '' OR lift_notice <> '' LIMIT ?"})));
+  restrictions->Bind(1, n);
+  TILLIT_ASSIGN_OR_RETURN(out.restrictions, Collect<RestrictionRow>(*restrictions, [](const Stmt& s) {
+                            RestrictionRow row = ReadRestriction(s);
+                            row.reason = s.Text(8);
+                            row.lift_notice = s.Text(9);
+                            return row;
+                          }));
+  return out;
 }
 
 Result<std::vector<ProhibitionRow>> ListProhibitions(Db& db, std::string_view subject_id) {

@@ -44,6 +44,7 @@ Result<std::vector<ObjectionRow>> ScanObjections(Db& db, std::string_view after_
                                                  size_t limit);
 Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Db& db, std::string_view after_subject,
                                                            std::string_view after_id, size_t limit);
+Result<LegacyPlaintext> ListLegacyPlaintext(Db& db, size_t limit);
 Result<std::vector<ProhibitionRow>> ListProhibitions(Db& db, std::string_view subject_id);
 Result<std::vector<ProhibitionRow>> ScanActiveProhibitions(Db& db, std::string_view after_subject,
                                                            std::string_view after_id, size_t limit);

@@ -51,9 +51,10 @@ RequestEventRow ReadEvent(const Stmt& s) {
 }
 
 constexpr const char* kCodeColumns =
-    "subject_id, code_id, request_id, code_hash, ip_hash, created_at, expires_at, attempts, used_at";
+    "subject_id, code_id, request_id, code_hash, ip_hash, created_at, expires_at, attempts, used_at, address_hash";
 VerificationCodeRow ReadCode(const Stmt& s) {
-  return {s.Text(0), s.Text(1), s.Text(2), s.Blob(3), s.Blob(4), s.Int(5), s.Int(6), s.Int(7), OptionalInt(s, 8)};
+  return {s.Text(0), s.Text(1), s.Text(2),         s.Blob(3), s.Blob(4), s.Int(5),
+          s.Int(6),  s.Int(7),  OptionalInt(s, 8), s.Blob(9)};
 }
 
 constexpr const char* kMailColumns =
@@ -134,9 +135,10 @@ Result<std::vector<RequestEventRow>> ListRequestEvents(Db& db, std::string_view 
 
 Status PutVerificationCode(Db& db, const VerificationCodeRow& c) {
   TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(Sql({"INSERT OR REPLACE INTO verification_codes (", kCodeColumns,
-                                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
+                                                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"})));
   stmt->Bind(1, c.subject_id).Bind(2, c.code_id).Bind(3, c.request_id).Bind(4, c.code_hash).Bind(5, c.ip_hash);
   stmt->Bind(6, c.created_at).Bind(7, c.expires_at).Bind(8, c.attempts).Bind(9, c.used_at);
+  stmt->Bind(10, c.address_hash);
   return stmt->Run();
 }
 
@@ -149,22 +151,49 @@ Result<std::optional<VerificationCodeRow>> LatestVerificationCode(Db& db, std::s
   return First<VerificationCodeRow>(*stmt, ReadCode);
 }
 
-Result<std::pair<int64_t, int64_t>> CountVerificationCodes(Db& db, std::string_view subject_id,
-                                                           const std::vector<uint8_t>& ip_hash, int64_t since) {
-  TILLIT_ASSIGN_OR_RETURN(auto by_subject, db.Cached("SELECT COUNT(*) FROM verification_codes WHERE subject_id = ? "
-                                                     "AND created_at >= ?"));
-  by_subject->Bind(1, subject_id).Bind(2, since);
-  TILLIT_ASSIGN_OR_RETURN(bool row, by_subject->Step());
-  const int64_t subject_count = row ? by_subject->Int(0) : 0;
-  int64_t ip_count = 0;
-  if (!ip_hash.empty()) {
-    TILLIT_ASSIGN_OR_RETURN(auto by_ip, db.Cached("SELECT COUNT(*) FROM verification_codes WHERE ip_hash = ? AND "
-                                                  "created_at >= ?"));
-    by_ip->Bind(1, ip_hash).Bind(2, since);
-    TILLIT_ASSIGN_OR_RETURN(bool r, by_ip->Step());
-    ip_count = r ? by_ip->Int(0) : 0;
+Result<CodeCounts> CountVerificationCodes(Db& db, std::string_view subject_id,
+                                          const std::vector<uint8_t>& address_hash,
+                                          const std::vector<uint8_t>& ip_hash, int64_t since) {
+  CodeCounts counts;
+  auto count = [&](const char* sql, auto bind) -> Result<int64_t> {
+    TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached(sql));
+    bind(*stmt);
+    stmt->Bind(2, since);
+    TILLIT_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    return row ? stmt->Int(0) : 0;
+  };
+  TILLIT_ASSIGN_OR_RETURN(counts.subject,
+                          count("SELECT COUNT(*) FROM verification_codes WHERE subject_id = ? AND created_at >= ?",
+                                [&](Stmt& s) { s.Bind(1, subject_id); }));
+  if (!address_hash.empty()) {
+    TILLIT_ASSIGN_OR_RETURN(counts.address,
+                            count("SELECT COUNT(*) FROM verification_codes WHERE address_hash = ? AND created_at >= ?",
+                                  [&](Stmt& s) { s.Bind(1, address_hash); }));
   }
-  return std::pair{subject_count, ip_count};
+  if (!ip_hash.empty()) {
+    TILLIT_ASSIGN_OR_RETURN(counts.client,
+                            count("SELECT COUNT(*) FROM verification_codes WHERE ip_hash = ? AND created_at >= ?",
+                                  [&](Stmt& s) { s.Bind(1, ip_hash); }));
+  }
+  return counts;
+}
+
+Result<int64_t> ForgetCodeAddresses(Db& db, int64_t before, size_t limit) {
+  TILLIT_ASSIGN_OR_RETURN(
+      auto stmt, db.Cached("UPDATE verification_codes SET ip_hash = NULL, address_hash = NULL WHERE rowid IN (SELECT "
+                           "rowid FROM verification_codes INDEXED BY verification_codes_addressed WHERE (ip_hash IS "
+                           "NOT NULL OR address_hash IS NOT NULL) AND created_at < ? ORDER BY created_at LIMIT ?)"));
+  stmt->Bind(1, before).Bind(2, static_cast<int64_t>(limit));
+  TILLIT_RETURN_IF_ERROR(stmt->Run());
+  return int64_t{sqlite3_changes(db.raw())};
+}
+
+Result<bool> HasCodeAddressesBefore(Db& db, int64_t before) {
+  TILLIT_ASSIGN_OR_RETURN(auto stmt, db.Cached("SELECT 1 FROM verification_codes INDEXED BY verification_codes_addressed "
+                                               "WHERE (ip_hash IS NOT NULL OR address_hash IS NOT NULL) AND "
+                                               "created_at < ? LIMIT 1"));
+  stmt->Bind(1, before);
+  return stmt->Step();
 }
 
 Status PutMail(Db& db, const MailRow& m) {

@@ -18,8 +18,11 @@ Result<std::vector<RequestEventRow>> ListRequestEvents(Db& db, std::string_view 
 Status PutVerificationCode(Db& db, const VerificationCodeRow& row);
 Result<std::optional<VerificationCodeRow>> LatestVerificationCode(Db& db, std::string_view subject_id,
                                                                   std::string_view request_id);
-Result<std::pair<int64_t, int64_t>> CountVerificationCodes(Db& db, std::string_view subject_id,
-                                                           const std::vector<uint8_t>& ip_hash, int64_t since);
+Result<CodeCounts> CountVerificationCodes(Db& db, std::string_view subject_id,
+                                          const std::vector<uint8_t>& address_hash,
+                                          const std::vector<uint8_t>& ip_hash, int64_t since);
+Result<int64_t> ForgetCodeAddresses(Db& db, int64_t before, size_t limit);
+Result<bool> HasCodeAddressesBefore(Db& db, int64_t before);
 Status PutMail(Db& db, const MailRow& row);
 Status UpdateMailDelivery(Db& db, const MailRow& row);
 Result<int64_t> DeleteSubjectMail(Db& db, std::string_view subject_id);

@@ -148,6 +148,12 @@ class SqliteStore final : public Store {
                                                    size_t limit) override {
     return sqlite::ScanObjections(*AcquireReader().db, after_subject, after_id, limit);
   }
+  Result<LegacyPlaintext> ListLegacyPlaintext(size_t limit) override {
+    return sqlite::ListLegacyPlaintext(*AcquireReader().db, limit);
+  }
+  Result<bool> HasCodeAddressesBefore(int64_t before) override {
+    return sqlite::HasCodeAddressesBefore(*AcquireReader().db, before);
+  }
   Result<std::vector<RestrictionRow>> ScanActiveRestrictions(std::string_view after_subject, std::string_view after_id,
                                                              size_t limit) override {
     return sqlite::ScanActiveRestrictions(*AcquireReader().db, after_subject, after_id, limit);
@@ -273,6 +279,10 @@ class SqliteStore final : public Store {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     return Status::Unavailable("the write-ahead log could not be checkpointed: readers kept it busy", "wal_busy");
+  }
+  Status Compact(const std::vector<std::string>&, std::string* note) override {
+    // secure_delete overwrites what an update frees; the superseded pages leave the WAL at the checkpoint.
+    return Checkpoint(note);
   }
   Result<int> SchemaVersion() override { return sqlite::SchemaVersion(*AcquireReader().db); }
 
