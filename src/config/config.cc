@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "config/countries.h"
+
 namespace tillit::config {
 
 std::string_view Pick(const Localised& text, std::string_view lang, std::string_view fallback) {
@@ -43,6 +45,13 @@ std::string_view AnchorId(Anchor anchor) { return kAnchorIds[static_cast<int>(an
 std::optional<Anchor> ParseAnchor(std::string_view id) { return ParseFrom<Anchor>(kAnchorIds, id); }
 std::string_view RecipientRoleId(RecipientRole role) { return kRoleIds[static_cast<int>(role)]; }
 std::string_view CookieCategoryId(CookieCategory category) { return kCookieCategoryIds[static_cast<int>(category)]; }
+
+std::string RetentionLaw(const Config& config, const RetentionRule& rule, std::string_view lang) {
+  if (!rule.law.empty()) return std::string(Pick(rule.law, lang, config.default_language()));
+  if (!rule.accounting) return "";
+  const CountryInfo* country = FindCountry(config.controller.country);
+  return country != nullptr ? std::string(country->bookkeeping_law) : "";
+}
 
 bool Purpose::UsesCategory(std::string_view category) const {
   return std::find(categories.begin(), categories.end(), category) != categories.end();
