@@ -1,11 +1,11 @@
-# The two commands: `make run` (install, build, start on SQLite with the Minimagi demo configuration) and
+# The two commands: `make run` (install, build, start on SQLite with the demo configuration, examples/demo.toml) and
 # `make test` (install, build under ASan + UBSan, run every test through ctest).
 JOBS ?= $(shell nproc)
 BUILD ?= build
 TEST_BUILD ?= build/asan
 BENCH_BUILD ?= build/release
 BENCH_ARGS ?=
-DEMO_CONFIG ?= examples/minimagi.toml
+DEMO_CONFIG ?= examples/demo.toml
 DEMO_DATA ?= demo-data
 LISTEN ?= 127.0.0.1:8080
 

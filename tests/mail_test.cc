@@ -135,5 +135,55 @@ TEST(Mail, MailAndRequestSectionsAreValidated) {
   EXPECT_THAT(all, HasSubstr("foo"));
 }
 
+// An erasure that keeps accounting data says which data, under which law and until when, in every language; the
+// note names a law even when the configuration names none.
+TEST(Mail, KeptDataNoteSaysWhatWhyAndUntilWhenInEveryLanguage) {
+  auto config = Load("minime");
+  ASSERT_TRUE(config);
+  const int64_t until = int64_t{2147644800} * 1000000;  // 2038-01-21T00:00:00Z: kept through 2038-01-20
+  const std::vector<KeptData> kept = {{"order", 2, "LAW-X", until}, {"payment", 1, "", std::nullopt}};
+  const std::map<std::string, std::vector<std::string>> expected = {
+      {"en", {"Orders (2)", "Payments (1)", "bookkeeping law", "We have not erased all"}},
+      {"sv", {"Beställningar (2)", "Betalningar (1)", "bokföringslagstiftningen", "Vi har inte raderat"}},
+      {"nb", {"Bestillinger (2)", "Betalinger (1)", "regnskapslovgivningen", "Vi har ikke slettet"}},
+      {"fi", {"Tilaukset (2)", "Maksut (1)", "kirjanpitolainsäädäntö", "Emme ole poistaneet"}}};
+  for (const auto& [lang, words] : expected) {
+    const std::string note = KeptDataNote(*config, lang, kept);
+    EXPECT_THAT(note, HasSubstr("LAW-X")) << lang;
+    EXPECT_THAT(note, HasSubstr("2038-01-20")) << lang;
+    EXPECT_THAT(note, Not(HasSubstr("2038-01-21"))) << lang;
+    EXPECT_THAT(note, Not(HasSubstr("{{"))) << lang;
+    for (const auto& w : words) EXPECT_THAT(note, HasSubstr(w)) << lang;
+  }
+  EXPECT_EQ(KeptDataNote(*config, "en", {}), "");
+  // An unknown language falls back on the configuration's default (Finnish for Minime).
+  EXPECT_THAT(KeptDataNote(*config, "de", kept), HasSubstr("Tilaukset (2)"));
+  // The note fills the confirmation's {{note}}.
+  auto mail = RenderMail(*config, MailKind::kConfirmation, "sv",
+                         {{"request_type", "erasure"}, {"request_id", "rq_1"}, {"note", KeptDataNote(*config, "sv", kept)}});
+  ASSERT_TRUE(mail.ok());
+  EXPECT_THAT(mail->body, HasSubstr("Beställningar (2)"));
+}
+
+TEST(Mail, SubjectLinesAreComparedWithoutReplyPrefixesAndExtraSpace) {
+  EXPECT_EQ(NormaliseMailSubject("SV: Re:  Opt-out  of\ttelemarketing "), "opt-out of telemarketing");
+  EXPECT_EQ(NormaliseMailSubject("AW: WG: Fwd: FW: VB: VL: Vs: Antw: hello"), "hello");
+  EXPECT_EQ(NormaliseMailSubject("Re[3]: RE(2):re : Hello"), "hello");
+  EXPECT_EQ(NormaliseMailSubject("Re:Hello"), "hello");
+  EXPECT_EQ(NormaliseMailSubject("Reservasjon mot telefonsalg"), "reservasjon mot telefonsalg") << "no prefix";
+  EXPECT_EQ(NormaliseMailSubject("Avregistrering\xC2\xA0" "fr\xC3\xA5n"), "avregistrering från");  // no-break space
+  EXPECT_EQ(NormaliseMailSubject("   "), "");
+  auto config = Load("smarti");
+  ASSERT_TRUE(config);
+  for (const char* subject :
+       {"SV: Re: Opt-out of telemarketing and addressed advertising", "Fwd:  OPT-OUT  of telemarketing and addressed advertising",
+        "vs: VS: opt-out of telemarketing and addressed advertising", "AW:Antw: Opt-out of telemarketing and addressed advertising"}) {
+    EXPECT_TRUE(IsOptOutSubject(*config, subject)) << subject;
+  }
+  EXPECT_FALSE(IsOptOutSubject(*config, "Re: Opt-out of telemarketing"));
+  EXPECT_FALSE(IsOptOutSubject(*config, "Re:"));
+  EXPECT_FALSE(IsOptOutSubject(*config, "Svar om opt-out of telemarketing and addressed advertising"));
+}
+
 }  // namespace
 }  // namespace tillit::core

@@ -61,7 +61,7 @@ TEST(PolicyDiff, NamesEachKindOfChange) {
   Replace(after, "id = \"profiling\"\nlegal_basis = \"consent\"\n",
           "id = \"profiling\"\nlegal_basis = \"consent\"\nrevision = 2\n");
   Replace(after, "id = \"analytics\"\nlegal_basis = \"legitimate_interest\"",
-          "id = \"analytics\"\nlegal_basis = \"consent\"\nwithdraw = [\"portal\"]");
+          "id = \"analytics\"\nlegal_basis = \"consent\"\nwithdraw = [\"email\"]");
   Replace(after, "categories = [\"device.technical\", \"activity.app\", \"activity.web\"]",
           "categories = [\"device.technical\", \"activity.web\", \"contact.email\"]");
   Replace(after, "record_kind = \"cart_event\"\nduration = \"90 days\"",

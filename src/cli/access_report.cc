@@ -71,7 +71,7 @@ int RunAccessReport(const AccessReportOptions& options) {
   if (!loaded.ok()) {
     Fail(options.config_path + ": fix the configuration's errors and run `tillit check " + options.config_path +
          "` again");
-    return 2;
+    return 1;
   }
   std::shared_ptr<const config::Config> config = loaded.config;
   auto opened = core::Open(options.data_dir, Clock::System(), Random::Secure(), StoreUrl());

@@ -38,7 +38,7 @@ int RunAudience(const AudienceOptions& options) {
   if (!loaded.ok()) {
     Fail(options.config_path + ": fix the configuration's errors and run `tillit check " + options.config_path +
          "` again");
-    return 2;
+    return 1;
   }
   std::shared_ptr<const config::Config> config = loaded.config;
 

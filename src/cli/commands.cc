@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "cli/progress.h"
+#include "cli/table.h"
 #include "config/loader.h"
 #include "config/taxonomy.h"
 #include "core/access_report.h"
@@ -29,6 +30,7 @@
 #include "core/disclosures.h"
 #include "core/erasure.h"
 #include "core/migrate.h"
+#include "core/operations.h"
 #include "core/outbox.h"
 #include "core/requests.h"
 #include "core/retention.h"
@@ -88,11 +90,11 @@ core::DisclosureSource DisclosureLog(store::Store& store) {
   };
 }
 
-// Access and portability are answered with a stored access report, whose download link is mailed (as JSON, the
-// machine-readable copy, and as HTML); erasure marks the request completed in its own write, because it destroys the
+// Access is answered with a stored access report, whose download links are mailed (as HTML and as JSON, the
+// machine-readable copy), portability with a stored archive, whose link is mailed; erasure marks the request completed in its own write, because it destroys the
 // key the request and its mail are sealed under (the confirmation is sealed under the service's key instead).
 void RegisterExecutors(core::Requests& requests, core::Erasure& erasure, core::AccessReports& reports,
-                       core::Portability& portability, store::Store& store, const config::Config& config) {
+                       core::Portability& portability, const config::Config& config) {
   std::string prefix = config.server.public_url;
   while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
   // The subject is mailed the link; the request's history keeps only the download's id and expiry, so whoever
@@ -131,26 +133,31 @@ void RegisterExecutors(core::Requests& requests, core::Erasure& erasure, core::A
                          }));
   requests.RegisterExecutor(
       "erasure",
-      std::make_shared<core::FunctionExecutor>(
-          [&erasure, &store](const core::RightsRequest& r, std::function<void(Result<core::ExecutionOutcome>)> done) {
-            // Checked before the request is marked completed; Erase checks again in its write.
-            auto subject = store.FindSubject(r.row.subject_id);
-            if (!subject.ok()) return done(subject.status());
-            if (!*subject || (*subject)->erased_at) {
-              return done(Status::Conflict("the subject is erased already", "already_erased"));
-            }
-            core::ExecutionOutcome outcome;
-            outcome.after = [&erasure, id = r.row.subject_id](core::ExecutionOutcome::Completion completion,
-                                                              std::function<void(Status)> erased) {
-              erasure.EraseAsync(
-                  id, "request", core::Actor{"system", "requests"},
-                  [erased](Result<core::ErasureResult> result) {
-                    erased(result.ok() ? Status::Ok() : result.status());
-                  },
-                  std::move(completion));
-            };
-            done(std::move(outcome));
-          }));
+      std::make_shared<core::FunctionExecutor>([&erasure, &config](const core::RightsRequest& r,
+                                                                   std::function<void(Result<core::ExecutionOutcome>)>
+                                                                       done) {
+        // Checked before the request is marked completed; Erase checks again in its write. The confirmation says
+        // what the erasure keeps under legal hold, why and until when: the erasure runs at the preview's time, so
+        // its receipt states the same.
+        auto preview = erasure.Preview(r.row.subject_id);
+        if (!preview.ok()) {
+          if (preview.status().reason() == "subject_not_found") {
+            return done(Status::Conflict("the subject is erased already", "already_erased"));
+          }
+          return done(preview.status());
+        }
+        core::ExecutionOutcome outcome;
+        outcome.note = core::KeptDataNote(config, r.row.language, core::KeptDataOf(config, preview->holds,
+                                                                                  r.row.language));
+        outcome.after = [&erasure, id = r.row.subject_id, at = preview->at](
+                            core::ExecutionOutcome::Completion completion, std::function<void(Status)> erased) {
+          erasure.EraseAsync(
+              id, "request", core::Actor{"system", "requests"},
+              [erased](Result<core::ErasureResult> result) { erased(result.ok() ? Status::Ok() : result.status()); },
+              std::move(completion), at);
+        };
+        done(std::move(outcome));
+      }));
 }
 
 }  // namespace
@@ -162,13 +169,20 @@ void LogToStderr() {
   spdlog::set_default_logger(spdlog::stderr_logger_mt("cli"));
 }
 
+int ExitCodeOf(const Status& status) {
+  if (status.ok()) return 0;
+  const StatusCode code = status.code();
+  return code == StatusCode::kInvalidArgument || code == StatusCode::kNotFound ? 2 : 1;
+}
+
 void SetStoreUrl(std::string url) { StoreUrlFlag() = std::move(url); }
 
 std::string StoreUrl() {
   if (StoreUrlFlag() == "sqlite") return "";  // SQLite explicitly, whatever TILLIT_STORE says
   if (!StoreUrlFlag().empty()) return StoreUrlFlag();
   const char* env = std::getenv("TILLIT_STORE");
-  return env != nullptr ? env : "";
+  if (env == nullptr || std::string_view(env) == "sqlite") return "";  // TILLIT_STORE=sqlite is --store sqlite
+  return env;
 }
 
 void UseConfiguredStore(const std::string& configured) {
@@ -196,14 +210,16 @@ std::optional<Configured> OpenConfigured(const std::string& config_path, const s
 
 int RunCheck(const std::string& config_path, bool list_categories) {
   if (list_categories) {
+    Table table({"ID", "DPV", "FIDESLANG", "NAME"});
     for (const auto& c : config::BuiltinCategories()) {
-      std::printf("%-26s %-28s %-40s %s\n", std::string(c.id).c_str(), std::string(c.dpv).c_str(),
-                  std::string(c.fideslang).c_str(), std::string(c.name_en).c_str());
+      table.Add({std::string(c.id), std::string(c.dpv), std::string(c.fideslang), std::string(c.name_en)});
     }
+    std::cout << table.Render();
     if (config_path.empty()) return 0;
   }
   auto config = LoadAndReport(config_path);
   if (!config) return 1;
+  for (const auto& warning : core::OperationalWarnings(*config)) std::cerr << warning << "\n";
   std::cout << config_path << ": ok — " << config->controller.name << ", " << config->purposes.size() << " purposes, "
             << config->categories.size() << " categories, " << config->recipients.size()
             << " recipients, policy version " << core::PolicyVersionOf(*config) << "\n";
@@ -341,7 +357,7 @@ int RunServe(const ServeOptions& options) {
   reports.SetDisclosureSource(DisclosureLog(store));
   erasure.SetWebhooks(&webhooks);
   requests.SetWebhooks(&webhooks);
-  RegisterExecutors(requests, erasure, reports, portability, store, *config);
+  RegisterExecutors(requests, erasure, reports, portability, *config);
   // Mail is delivered in the background; without [mail] smtp_url it stays queued in the outbox.
   std::unique_ptr<core::OutboxSender> sender;
   if (!config->mail.smtp_url.empty()) {
@@ -362,9 +378,18 @@ int RunServe(const ServeOptions& options) {
   server_options.trusted_proxy_header = config->server.trusted_proxy_header;
   // The signed heads of the audit chain, sent outside ([audit] witness_file, audit.checkpoint events).
   core::AuditWitness witness(config->audit, store, &webhooks);
+  // What stalls without notice is watched: a warning now, gauges on /metrics.
+  for (const auto& warning : core::OperationalWarnings(*config)) {
+    spdlog::warn(R"({{"event":"configuration_warning","message":{}}})", nlohmann::json(warning).dump());
+  }
+  core::SetOperationsGauges([&store, config] {
+    auto status = core::ReadOperations(store, *config, Clock::System().Now());
+    return status.ok() ? core::OperationsMetricsText(*status) : std::string();
+  });
   // The background services stop before the store closes, in the reverse order of their dependencies; the witness
   // last, so that its final head covers every write.
   auto stop_services = [&] {
+    core::SetOperationsGauges(nullptr);
     background.Stop();
     if (sender) sender->Stop();
     dispatcher.Stop();
@@ -631,19 +656,25 @@ int RunRetention(const std::string& config_path, const std::string& data_dir, bo
     Fail(report.status().message() + " — run `tillit retention run` again: a sweep resumes where it stopped");
     return 1;
   }
-  std::cout << (dry_run ? "would erase " : "erased ") << report->subjects_erased << " subjects; "
-            << (dry_run ? "would delete " : "deleted ") << report->records_deleted << " records, "
-            << (dry_run ? "strip " : "stripped ") << report->records_stripped
-            << " down to their accounting fields, and release " << report->holds_released
-            << " accounting holds whose time was up\n";
+  // The same words for what a dry run would delete and what a run deleted, so the two can be compared line by line.
+  const core::SweepReport& r = *report;
+  if (dry_run) std::cout << "dry run: nothing was changed; a run now would do this:\n";
+  std::cout << (dry_run ? "would erase " : "erased ") << r.subjects_erased << " subjects whose time was up ("
+            << (dry_run ? "deleting " : "deleted ") << r.subject_records_deleted << " of their records; "
+            << r.subject_records_held << " kept only their accounting fields under legal hold)\n";
+  std::cout << (dry_run ? "would delete " : "deleted ") << r.records_deleted << " records whose time was up, "
+            << (dry_run ? "would remove " : "removed ") << "everything but the accounting fields from "
+            << r.records_stripped << " records, and " << (dry_run ? "would delete " : "deleted ")
+            << "the accounting fields of " << r.holds_released << " records whose legal hold had ended\n";
   if (!dry_run) {
-    std::cout << "deleted " << report->reports_deleted << " expired access reports, " << report->mail_deleted
-              << " finished mails, " << report->webhook_deliveries_deleted << " finished webhook deliveries and "
-              << report->feed_entries_deleted << " old decision-change entries\n";
+    std::cout << "deleted " << r.keys_deleted << " legal-hold keys with nothing left under them, "
+              << r.reports_deleted << " expired access reports, " << r.mail_deleted << " finished mails, "
+              << r.webhook_deliveries_deleted << " finished webhook deliveries and " << r.feed_entries_deleted
+              << " old decision-change entries\n";
   }
   std::cout << "the sweep took " << static_cast<int64_t>(sweep_ms + 0.5) << " ms\n";
   if (!report->by_kind.empty()) {
-    std::cout << "records by kind:\n";
+    std::cout << "records " << (dry_run ? "that would be deleted or reduced" : "deleted or reduced") << ", by kind:\n";
     for (const auto& [kind, n] : report->by_kind) std::cout << "  " << kind << "  " << n << "\n";
   }
   if (!report->by_category.empty()) {
@@ -665,7 +696,7 @@ int RunErase(const std::string& config_path, const std::string& data_dir, const 
   opened.store->Close();
   if (!result.ok()) {
     Fail(result.status().message());
-    return 1;
+    return ExitCodeOf(result.status());
   }
   std::cout << result->receipt.dump(2) << "\n";
   std::cerr << "erased " << subject_id << "; the write-ahead log was checkpointed (" << result->checkpoint << ")\n";
@@ -674,10 +705,17 @@ int RunErase(const std::string& config_path, const std::string& data_dir, const 
 
 int RunEraseMany(const std::string& config_path, const std::string& data_dir, const std::string& ids_file,
                  const std::string& reason) {
+  if (std::find(core::ErasureReasons().begin(), core::ErasureReasons().end(), reason) ==
+      core::ErasureReasons().end()) {
+    std::string known;
+    for (const auto& r : core::ErasureReasons()) known += (known.empty() ? "" : ", ") + r;
+    Fail("unknown erasure reason '" + reason + "'; use one of " + known);
+    return 2;
+  }
   std::ifstream in(ids_file);
   if (!in) {
     Fail("cannot read " + ids_file + " — give a file of subject ids, one per line");
-    return 1;
+    return 2;
   }
   std::vector<std::string> ids;
   std::vector<size_t> lines;  // the line of each id, for the messages
@@ -706,7 +744,7 @@ int RunEraseMany(const std::string& config_path, const std::string& data_dir, co
   opened.store->Close();
   if (!result.ok()) {
     Fail(result.status().message() + " — the subjects erased before the error stay erased; run the command again");
-    return 1;
+    return ExitCodeOf(result.status());
   }
   for (const auto& [index, status] : result->failed) {
     std::cerr << ids_file << ":" << lines[index] << ": " << ids[index] << ": " << status.message() << "\n";

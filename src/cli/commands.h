@@ -1,16 +1,28 @@
 // The tillit subcommands, callable without the command-line parser: main.cc parses arguments and calls these.
-// Each returns the process exit code: 0 success, 1 failure (the message is printed to stderr), 2 bad usage.
+// Each returns the process exit code, one convention for every command (README, "Exit codes"):
+//   0  done;
+//   1  the command ran and could not do its work: the configuration cannot be read or has errors, the data
+//      directory or store cannot be opened or written, what it checks is broken, or some of many items failed;
+//   2  bad usage or argument: an unknown command or option, a missing or conflicting option, a value outside those
+//      allowed, an input file that cannot be read or used, or an id that names nothing.
+// The message is printed to stderr.
 #ifndef TILLIT_CLI_COMMANDS_H_
 #define TILLIT_CLI_COMMANDS_H_
 
 #include <string>
 #include <vector>
 
+#include "util/status.h"
+
 namespace tillit::cli {
 
 // Sends log lines (spdlog's default logger) to stderr, so that they never mix with what a command prints on stdout
 // (an API key, an export). `serve` replaces the logger with its JSON one.
 void LogToStderr();
+
+// The exit code of a failed operation: 2 for InvalidArgument and NotFound (the argument names nothing or is not
+// allowed), 1 for everything else; 0 for Ok.
+int ExitCodeOf(const Status& status);
 
 // The store every command opens: the --store flag, else the TILLIT_STORE environment variable, else "" (SQLite in
 // the data directory). "postgres://…" selects PostgreSQL.

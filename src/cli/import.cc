@@ -502,7 +502,7 @@ int RunImportSubjects(const ImportOptions& options) {
   for (const auto& d : loaded.diagnostics) std::cerr << d.ToString() << "\n";
   if (!loaded.ok()) {
     Fail(options.config_path + " has errors; fix them (`tillit check " + options.config_path + "`) and import again");
-    return 2;
+    return 1;
   }
   std::shared_ptr<const config::Config> config = loaded.config;
   if (Status s = CheckSource(options.source, *config, options.config_path); !s.ok()) {
@@ -558,13 +558,13 @@ int RunImportSubjects(const ImportOptions& options) {
   auto opened = core::Open(options.data_dir, Clock::System(), Random::Secure(), StoreUrl());
   if (!opened.ok()) {
     Fail(opened.status().message());
-    return 2;
+    return 1;
   }
   store::Store& store = *opened->store;
   if (auto published = core::PublishConfig(store, *config, Clock::System()); !published.ok()) {
     Fail(published.status().message());
     store.Close();
-    return 2;
+    return 1;
   }
   std::unique_ptr<std::FILE, FileOut> rejects(std::fopen(rejects_path.c_str(), "w"));
   if (!rejects) {
@@ -616,12 +616,12 @@ int RunImportSubjects(const ImportOptions& options) {
             << "rejects file      " << rejects_path << "\n";
   if (!written.ok()) {
     Fail(rejects_path + ": writing the rejected rows failed (" + written.message() + "); the rows above were imported");
-    return 2;
+    return 1;
   }
   if (!read.ok()) {
     Fail(path + ": " + read.message() +
          "; it changed or became unreadable during the import, and the rows after that were not read");
-    return 2;
+    return 1;
   }
   if (!rejected.empty()) {
     std::cerr << "tillit: " << rejected.size() << " row" << (rejected.size() == 1 ? " was" : "s were")

@@ -11,6 +11,44 @@
 #include "cli/policy.h"
 #include "cli/requests.h"
 #include "cli/suppress.h"
+#include "util/text.h"
+#include "version.h"
+
+namespace {
+
+// An unknown subcommand is a typo more often than not: "unknown command 'chek' — did you mean 'check'?" (exit 2).
+// Walks the words before the first option down the subcommand tree; true when it printed such a message.
+bool ReportUnknownCommand(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* current = &app;
+  std::string path = "tillit";
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (word.empty() || word[0] == '-') return false;
+    const auto subcommands = current->get_subcommands([](const CLI::App*) { return true; });
+    if (subcommands.empty()) return false;
+    std::vector<std::string> names;
+    const CLI::App* next = nullptr;
+    for (const CLI::App* sub : subcommands) {
+      names.push_back(sub->get_name());
+      if (sub->get_name() == word) next = sub;
+    }
+    if (next == nullptr) {
+      if (current->get_require_subcommand_min() == 0) return false;  // a positional argument, not a command
+      const std::string suggestion = tillit::ClosestMatch(word, names);
+      std::string known;
+      for (const auto& n : names) known += (known.empty() ? "" : ", ") + n;
+      std::cerr << path << ": unknown command '" << word << "'"
+                << (suggestion.empty() ? " — the commands are " + known : " — did you mean '" + suggestion + "'?")
+                << "\nRun `" << path << " --help` for the list.\n";
+      return true;
+    }
+    current = next;
+    path += " " + word;
+  }
+  return false;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // Everything tillit creates (key file, databases, exports) is for its own user only.
@@ -19,6 +57,7 @@ int main(int argc, char** argv) {
   CLI::App app{"tillit — a customer register that keeps the promises of a privacy policy"};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every subcommand");
+  app.set_version_flag("--version", std::string("tillit ") + TILLIT_VERSION, "Print the version and exit");
 
   std::string config_path, data_dir, listen, name, purposes, store_url;
   constexpr const char* kStoreHelp =
@@ -221,6 +260,7 @@ int main(int argc, char** argv) {
 
   auto* version = app.add_subcommand("version", "Print the version");
 
+  if (ReportUnknownCommand(app, argc, argv)) return 2;
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -141,6 +141,7 @@ int RunPolicyDiff(const PolicyDiffOptions& options) {
     opened = std::move(*o);
   }
   // One side: its canonical configuration and its version.
+  int failure = 1;  // a configuration with errors: 1; a version that names nothing: 2
   auto side = [&](const std::string& version, const std::string& file, nlohmann::json& out, std::string& id) -> bool {
     if (!file.empty()) {
       auto config = LoadOrReport(file, kDiff);
@@ -156,6 +157,7 @@ int RunPolicyDiff(const PolicyDiffOptions& options) {
                         ? "; `GET /v1/policy/versions` lists the published ones"
                         : "")
                 << "\n";
+      failure = ExitCodeOf(published.status());
       return false;
     }
     out = std::move(*published);
@@ -167,7 +169,7 @@ int RunPolicyDiff(const PolicyDiffOptions& options) {
   const bool ok = side(options.from_version, options.from_file, from, from_id) &&
                   side(options.to_version, options.to_file, to, to_id);
   if (opened) opened->store->Close();
-  if (!ok) return 1;
+  if (!ok) return failure;
   policy::PolicyDiff diff = policy::DiffPolicies(from, to);
   diff.from_version = from_id;
   diff.to_version = to_id;

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/table.h"
 #include "config/loader.h"
 #include "core/consents.h"
 #include "core/data_dir.h"
@@ -60,14 +61,13 @@ int RunRequests(const RequestListOptions& options) {
     Fail(rows.status().message());
     return 1;
   }
-  std::printf("%-28s %-17s %-12s %-7s %-21s %-21s %s\n", "ID", "TYPE", "STATUS", "CHANNEL", "RECEIVED", "DUE",
-              "OVERDUE");
+  Table table({"ID", "TYPE", "STATUS", "CHANNEL", "RECEIVED", "DUE", "OVERDUE"});
   for (const auto& r : *rows) {
     const bool overdue = !r.closed_at && now > r.due_at;
-    std::printf("%-28s %-17s %-12s %-7s %-21s %-21s %s\n", r.request_id.c_str(), r.type.c_str(), r.status.c_str(),
-                r.channel.c_str(), Format(r.received_at).c_str(), (Format(r.due_at) + (r.extended ? "*" : "")).c_str(),
-                overdue ? "yes" : "");
+    table.Add({r.request_id, r.type, r.status, r.channel, Format(r.received_at),
+               Format(r.due_at) + (r.extended ? "*" : ""), overdue ? "yes" : ""});
   }
+  std::cout << table.Render();
   std::cerr << rows->size() << " request" << (rows->size() == 1 ? "" : "s") << (options.overdue ? " overdue" : "")
             << "; * marks an extended due date\n";
   return 0;
@@ -84,7 +84,7 @@ int RunMailIngest(const MailIngestOptions& options) {
   struct stat st {};
   if (stat(options.path.c_str(), &st) != 0) {
     Fail(options.path + ": no such file or directory; name a message file or a directory of them");
-    return 1;
+    return 2;
   }
   if (S_ISDIR(st.st_mode)) {
     DIR* dir = opendir(options.path.c_str());
@@ -137,8 +137,8 @@ int RunMailIngest(const MailIngestOptions& options) {
       continue;
     }
     std::promise<Result<store::RightsRequestRow>> done;
-    requests.Create(core::RequestFromMail(*config, *mail), core::Actor::Cli(),
-                    [&done](Result<store::RightsRequestRow> r) { done.set_value(std::move(r)); });
+    core::ReceiveMail(*config, *mail, "", reg, requests, core::Actor::Cli(),
+                      [&done](Result<store::RightsRequestRow> r) { done.set_value(std::move(r)); });
     auto row = done.get_future().get();
     if (!row.ok()) {
       std::cerr << file << ": " << row.status().message() << "\n";

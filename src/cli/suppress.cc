@@ -144,7 +144,7 @@ int RunSuppressImport(const SuppressImportOptions& options) {
     for (const auto& d : loaded.diagnostics) std::cerr << d.ToString() << "\n";
     if (!loaded.ok()) {
       Fail(options.config_path + " has errors; fix them (`tillit check " + options.config_path + "`) and import again");
-      return 2;
+      return 1;
     }
     config = loaded.config;
     UseConfiguredStore(config->server.store);
@@ -175,7 +175,7 @@ int RunSuppressImport(const SuppressImportOptions& options) {
   auto opened = core::Open(options.data_dir, Clock::System(), Random::Secure(), StoreUrl());
   if (!opened.ok()) {
     Fail(opened.status().message());
-    return 2;
+    return 1;
   }
   store::Store& store = *opened->store;
   const crypto::BlindIndexer& indexer = *opened->indexer;
@@ -253,7 +253,7 @@ int RunSuppressImport(const SuppressImportOptions& options) {
     Fail(path + ": the file could not be read past line " + std::to_string(line) +
          "; nothing was imported, the previous copy is kept");
     store.Close();
-    return 2;
+    return 1;
   }
   if (counts.skipped > kMaxReported) {
     std::cerr << path << ": " << (counts.skipped - kMaxReported) << " more lines skipped\n";
@@ -278,7 +278,7 @@ int RunSuppressImport(const SuppressImportOptions& options) {
   store.Close();
   if (!written.ok()) {
     Fail("storing the register failed (" + written.message() + "); the previous copy is kept");
-    return 2;
+    return 1;
   }
   std::cout << "register          " << settings->name << " (" << settings->country << ")\n"
             << "lines read        " << counts.lines << "\n"

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "config/countries.h"
+
 namespace tillit::config {
 
 std::string_view Pick(const Localised& text, std::string_view lang, std::string_view fallback) {
@@ -62,6 +64,13 @@ const std::vector<std::string>& WithdrawalRoutes() {
     return out;
   }();
   return ids;
+}
+
+std::string RetentionLaw(const Config& config, const RetentionRule& rule, std::string_view lang) {
+  if (!rule.law.empty()) return std::string(Pick(rule.law, lang, config.default_language()));
+  if (!rule.accounting) return "";
+  const CountryInfo* country = FindCountry(config.controller.country);
+  return country != nullptr ? std::string(country->bookkeeping_law) : "";
 }
 
 bool Purpose::UsesCategory(std::string_view category) const {

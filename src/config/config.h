@@ -130,7 +130,11 @@ struct RetentionRule {
   Anchor anchor = Anchor::kCollected;
   bool accounting = false;
   Localised reason;
+  // The law that requires the data to be kept ("bokføringsloven § 13"), per language; empty for a rule no law
+  // demands. For accounting rules RetentionLaw falls back on the bookkeeping law of the controller's country.
+  Localised law;
 };
+
 
 // The events tillit POSTs to a recipient's webhook (core/webhooks.h).
 inline constexpr std::string_view kWebhookEvents[] = {"subject.rectified", "subject.erased",    "subject.restricted",
@@ -288,8 +292,17 @@ struct Config {
   bool HasRecordKind(std::string_view kind) const;
 };
 
+// The law `rule` keeps data under, in `lang`: the rule's `law`, else for an accounting rule the bookkeeping law of
+// the controller's country (config/countries.h), else "".
+std::string RetentionLaw(const Config& config, const RetentionRule& rule, std::string_view lang);
+
 // The record kinds every configuration has.
 const std::vector<std::string>& BuiltinRecordKinds();
+
+// Whether tillit serves customer pages (a signed-in customer's own account: consents, objections, requests). Until
+// it does, "portal" is no route a configuration may offer for withdrawing consent or objecting: `tillit check`
+// refuses it, and the generated policy never names it. Flip this when the customer pages land.
+inline constexpr bool kCustomerPagesAvailable = false;
 
 // Purpose ids every configuration has, whether declared or not.
 inline constexpr std::string_view kRightsFulfilment = "rights_fulfilment";

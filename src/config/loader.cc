@@ -615,12 +615,14 @@ class Loader {
       for (const auto& c : Strings(t, key, "channels", false, &channels)) p.channels.push_back(*ParseChannel(c));
       p.own_similar_products = Bool(t, key, "own_similar_products").value_or(false);
       p.objection = Strings(t, key, "objection", false, &WithdrawalRoutes());
+      CheckRoutesWork(p.withdraw, t, key, "withdraw");
+      CheckRoutesWork(p.objection, t, key, "objection");
       const toml::node* withdraw = t.get("withdraw");
       const bool withdraw_empty = withdraw == nullptr || (withdraw->is_array() && withdraw->as_array()->empty());
       if (p.legal_basis == LegalBasis::kConsent && t.get("legal_basis") != nullptr && withdraw_empty) {
         Error(t.get("legal_basis")->source(), key + ".withdraw",
               "a consent-based purpose needs a way to withdraw consent",
-              "add withdraw = [\"portal\", \"email\"] (Art. 7(3): withdrawing must be as easy as giving)");
+              "add withdraw = [\"email\", \"link\"] (Art. 7(3): withdrawing must be as easy as giving)");
       }
       if (p.consent_validity && p.legal_basis != LegalBasis::kConsent) {
         Error(t.get("consent_validity")->source(), key + ".consent_validity",
@@ -629,6 +631,20 @@ class Loader {
       cfg_->purposes.push_back(std::move(p));
     });
     AddBuiltinPurposes();
+  }
+
+  // A withdrawal or objection route must be one this installation carries out: "portal" needs customer pages,
+  // which tillit does not serve yet (config::kCustomerPagesAvailable).
+  void CheckRoutesWork(const std::vector<std::string>& routes, const toml::table& t, const std::string& key,
+                       std::string_view field) {
+    if (kCustomerPagesAvailable) return;
+    for (const auto& route : routes) {
+      if (route != "portal") continue;
+      Error(Where(Element(t.get(field), route)), key + "." + std::string(field),
+            "route 'portal' needs customer pages, which this installation does not have yet",
+            "offer a route that works: \"email\" (a request by mail, carried out through the rights workflow) or "
+            "\"link\" (the unsubscribe link in every message)");
+    }
   }
 
   void AddBuiltinPurposes() {
@@ -698,7 +714,7 @@ class Loader {
         "collected", "last_activity", "agreement_end", "fiscal_year_end", "calendar_year_end_after_fy", "erased"};
     EachTable("retention", [&](const toml::table& t, size_t i) {
       const std::string key = "retention[" + std::to_string(i) + "]";
-      CheckKeys(t, key, {"category", "record_kind", "duration", "anchor", "accounting", "reason"});
+      CheckKeys(t, key, {"category", "record_kind", "duration", "anchor", "accounting", "reason", "law"});
       RetentionRule r;
       r.category = String(t, key, "category", false).value_or("");
       r.record_kind = String(t, key, "record_kind", false).value_or("");
@@ -729,7 +745,14 @@ class Loader {
       }
       r.accounting = Bool(t, key, "accounting").value_or(false);
       r.reason = Texts(t, key, "reason");
+      r.law = Texts(t, key, "law");
       if (r.accounting && duration) CheckStatutoryMinimum(r, t, key);
+      if (r.accounting && RetentionLaw(*cfg_, r, cfg_->default_language()).empty()) {
+        // Erasure receipts and confirmations tell the subject which law keeps their accounting data.
+        Warn(t.get("accounting")->source(), key + ".law", "no law is named for this accounting rule",
+             "add law.<lang> = \"…\" naming the bookkeeping law that requires the data to be kept; tillit knows "
+             "no bookkeeping law for " + Quote(cfg_->controller.country));
+      }
       cfg_->retention.push_back(std::move(r));
     });
   }

@@ -86,6 +86,7 @@ json BuildView(const Config& c, bool canonical) {
                {"reason", Texts(r.reason)}};
     if (!r.category.empty()) rj["category"] = r.category;
     if (!r.record_kind.empty()) rj["record_kind"] = r.record_kind;
+    if (!r.law.empty()) rj["law"] = Texts(r.law);
     retention.push_back(std::move(rj));
   }
   j["retention"] = retention;

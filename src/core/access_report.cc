@@ -5,6 +5,7 @@
 
 #include "config/countries.h"
 #include "core/register.h"
+#include "core/retention.h"
 #include "crypto/hashing.h"
 #include "crypto/sealing.h"
 #include "policy/policy.h"
@@ -108,6 +109,19 @@ json BuildAccessReport(const config::Config& config, std::string_view policy_ver
   report["profile"] = std::move(profile);
   json records = json::array();
   for (const auto& r : data.records) {
+    // Accounting fields are held too (Art. 15 covers everything held): shown with why and until when they are kept.
+    json accounting = nullptr;
+    if (r.accounting) {
+      Anchors anchors;
+      anchors.collected = r.occurred_at;
+      const config::RetentionRule* rule = HoldingRule(config, r.kind, r.categories, anchors);
+      const std::string law = rule != nullptr ? config::RetentionLaw(config, *rule, lang) : "";
+      accounting = {{"fields", *r.accounting},
+                    {"kept_for", {"accounting", std::string(config::kLegalClaims)}},
+                    {"legal_basis", "legal_obligation"},
+                    {"kept_until", OptionalTime(r.hold_expires_at)},
+                    {"law", law.empty() ? json(nullptr) : json(law)}};
+    }
     records.push_back({{"id", r.record_id},
                        {"kind", r.kind},
                        {"categories", r.categories},
@@ -115,7 +129,8 @@ json BuildAccessReport(const config::Config& config, std::string_view policy_ver
                        {"created_at", Time(r.created_at)},
                        {"expires_at", OptionalTime(r.expires_at)},
                        {"reference", r.reference ? json(*r.reference) : json(nullptr)},
-                       {"payload", r.payload}});
+                       {"payload", r.payload},
+                       {"accounting", std::move(accounting)}});
   }
   report["records"] = std::move(records);
 

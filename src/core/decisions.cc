@@ -293,6 +293,16 @@ void DecisionIndex::ApplyProhibition(const store::ProhibitionRow& prohibition) {
   ++state.version;
 }
 
+bool DecisionIndex::HasConsentFacts(std::string_view subject_id, std::string_view purpose) const {
+  const auto index = PurposeIndex(purpose);
+  if (!index) return false;
+  std::shared_lock lock(mu_);
+  const SubjectState* state = subjects_.Find(subject_id);
+  if (state == nullptr) return false;
+  return std::any_of(state->consents.begin(), state->consents.end(),
+                     [&](const ConsentFact& c) { return c.purpose == *index; });
+}
+
 bool DecisionIndex::Contains(std::string_view subject_id) const {
   std::shared_lock lock(mu_);
   return subjects_.Find(subject_id) != nullptr;

@@ -125,6 +125,10 @@ class DecisionIndex {
   std::vector<Renewal> Renewals(const std::optional<RenewalKey>& after, size_t limit, TimePoint now,
                                 const config::Duration& horizon) const;
 
+  // Whether the subject has any consent event for `purpose` (given, withdrawn, refused or existing customer, on any
+  // channel): a choice made or a fact recorded, which a later sale must not override.
+  bool HasConsentFacts(std::string_view subject_id, std::string_view purpose) const;
+
   bool Contains(std::string_view subject_id) const;
   size_t size() const;
 

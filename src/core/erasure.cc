@@ -1,6 +1,7 @@
 #include "core/erasure.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "core/register.h"
@@ -44,6 +45,16 @@ const std::vector<std::string>& ErasureReasons() {
   return kReasons;
 }
 
+std::vector<KeptData> KeptDataOf(const config::Config& config, const std::vector<LegalHold>& holds,
+                                 std::string_view lang) {
+  std::vector<KeptData> out;
+  for (const auto& h : holds) {
+    out.push_back({h.record_kind, h.records, h.rule != nullptr ? config::RetentionLaw(config, *h.rule, lang) : "",
+                   h.kept_until});
+  }
+  return out;
+}
+
 Erasure::Erasure(std::shared_ptr<const config::Config> config, store::Store& store, const crypto::Keyring& keyring,
                  const crypto::BlindIndexer& indexer, Clock& clock, Random& random, DecisionIndex* decisions)
     : config_(std::move(config)),
@@ -60,7 +71,9 @@ Result<bool> Erasure::Suppressed(std::string_view email) {
   TILLIT_ASSIGN_OR_RETURN(auto owners,
                           store_.FindSharedIndex(store::IndexKind::kSuppression,
                                                  indexer_.Index(crypto::IndexKind::kSuppression, normalised)));
-  return !owners.empty();
+  // Owners are erased subjects' ids, or an opt-out from an address no subject had (kOptOutOwner).
+  return std::any_of(owners.begin(), owners.end(),
+                     [](const std::string& owner) { return owner.rfind(kOptOutOwner, 0) != 0; });
 }
 
 Result<Erasure::Plan> Erasure::PlanFor(const std::string& subject_id) {
@@ -110,6 +123,44 @@ Result<Erasure::Plan> Erasure::PlanFor(const std::string& subject_id) {
   return plan;
 }
 
+std::vector<LegalHold> Erasure::HoldsOf(const Plan& plan, int64_t now) const {
+  std::map<std::string, LegalHold> by_kind;
+  Anchors anchors;
+  anchors.erased = now;
+  for (const auto& r : plan.records) {
+    if (r.hold.empty()) continue;
+    anchors.collected = r.occurred_at;
+    RecordExpiry expiry = ExpiryOfRecord(*config_, r.kind, r.categories, true, anchors);
+    std::optional<int64_t> until = expiry.hold_expires_at ? expiry.hold_expires_at : r.hold_expires_at;
+    LegalHold& h = by_kind[r.kind];
+    const bool first = h.records == 0;
+    h.record_kind = r.kind;
+    ++h.records;
+    for (const auto& c : r.categories) {
+      if (std::find(h.categories.begin(), h.categories.end(), c) == h.categories.end()) h.categories.push_back(c);
+    }
+    // The record kept longest speaks for the kind: its date and the rule (the law) behind it.
+    if (first || (until && (!h.kept_until || *until > *h.kept_until))) {
+      if (until || first) h.kept_until = until;
+      h.rule = HoldingRule(*config_, r.kind, r.categories, anchors);
+    }
+  }
+  std::vector<LegalHold> out;
+  for (auto& [kind, h] : by_kind) {
+    std::sort(h.categories.begin(), h.categories.end());
+    out.push_back(std::move(h));
+  }
+  return out;
+}
+
+Result<ErasurePreview> Erasure::Preview(const std::string& subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(Plan plan, PlanFor(subject_id));
+  ErasurePreview out;
+  out.at = ToMicros(clock_.Now());
+  out.holds = HoldsOf(plan, out.at);
+  return out;
+}
+
 Status Erasure::Write(store::WriteTxn& txn, const Plan& plan, int64_t now, const std::string& reason,
                       const Actor& actor, ErasureResult* result) {
   const std::string& subject_id = plan.subject_id;
@@ -134,8 +185,6 @@ Status Erasure::Write(store::WriteTxn& txn, const Plan& plan, int64_t now, const
   // Records: those without legal-hold fields are gone; the others keep only them, until their accounting time
   // (anchored on the erasure where a rule says so) is up.
   json deleted_records = json::object();
-  json held = json::array();
-  std::map<std::string, std::pair<int64_t, std::optional<int64_t>>> held_by_kind;  // count, latest expiry
   Anchors anchors;
   anchors.erased = now;
   for (const auto& r : plan.records) {
@@ -147,16 +196,25 @@ Status Erasure::Write(store::WriteTxn& txn, const Plan& plan, int64_t now, const
     RecordExpiry expiry = ExpiryOfRecord(*config_, r.kind, r.categories, true, anchors);
     std::optional<int64_t> until = expiry.hold_expires_at ? expiry.hold_expires_at : r.hold_expires_at;
     if (until != r.hold_expires_at) TILLIT_RETURN_IF_ERROR(txn.SetRecordExpiry(subject_id, r.record_id, {}, until));
-    auto& slot = held_by_kind[r.kind];
-    ++slot.first;
-    if (until && (!slot.second || *until > *slot.second)) slot.second = until;
   }
-  for (const auto& [kind, slot] : held_by_kind) {
-    held.push_back({{"record_kind", kind},
-                    {"records", slot.first},
+  // What was kept, why and until when: the law is the configuration's (default language), so the receipt is
+  // the same whoever reads it.
+  const std::string lang = config_->default_language();
+  json held = json::array();
+  for (const LegalHold& h : HoldsOf(plan, now)) {
+    json reason = nullptr;
+    if (h.rule != nullptr && !h.rule->reason.empty()) reason = std::string(config::Pick(h.rule->reason, lang, lang));
+    const std::string law = h.rule != nullptr ? config::RetentionLaw(*config_, *h.rule, lang) : "";
+    held.push_back({{"record_kind", h.record_kind},
+                    {"records", h.records},
                     {"fields", "accounting"},
+                    {"categories", h.categories},
                     {"purposes", {"accounting", std::string(config::kLegalClaims)}},
-                    {"kept_until", slot.second ? Time(*slot.second) : json(nullptr)}});
+                    {"kept_until", h.kept_until ? Time(*h.kept_until) : json(nullptr)},
+                    {"legal_basis", "legal_obligation"},
+                    {"gdpr", "Art. 17(3)(b)"},
+                    {"law", law.empty() ? json(nullptr) : json(law)},
+                    {"reason", reason}});
   }
   json tables = json::object();
   for (const auto& [table, n] : counts) tables[table] = n;
@@ -182,10 +240,10 @@ Status Erasure::Write(store::WriteTxn& txn, const Plan& plan, int64_t now, const
 }
 
 Result<ErasureResult> Erasure::Erase(const std::string& subject_id, const std::string& reason, const Actor& actor,
-                                     const AlsoWrite& also) {
+                                     const AlsoWrite& also, std::optional<int64_t> at) {
   TILLIT_RETURN_IF_ERROR(CheckReason(reason));
   TILLIT_ASSIGN_OR_RETURN(Plan plan, PlanFor(subject_id));
-  const int64_t now = ToMicros(clock_.Now());
+  const int64_t now = at.value_or(ToMicros(clock_.Now()));
   ErasureResult result;
   TILLIT_RETURN_IF_ERROR(store_.WriteAndWait([&](store::WriteTxn& txn) -> Status {
     TILLIT_RETURN_IF_ERROR(Write(txn, plan, now, reason, actor, &result));
@@ -229,6 +287,15 @@ Result<BulkErasure> Erasure::EraseMany(const std::vector<std::string>& subject_i
       return Status::Ok();
     }));
     for (const Plan& plan : plans) {
+      for (const auto& r : plan.records) {
+        if (r.hold.empty()) {
+          ++out.records_deleted[r.kind];
+        } else {
+          ++out.records_held;
+        }
+      }
+    }
+    for (const Plan& plan : plans) {
       if (decisions_ != nullptr) decisions_->SetErased(plan.subject_id);
     }
     out.erased += static_cast<int64_t>(plans.size());
@@ -247,14 +314,14 @@ Result<ErasureResult> Erasure::Receipt(const std::string& subject_id) {
 }
 
 void Erasure::EraseAsync(std::string subject_id, std::string reason, Actor actor,
-                         std::function<void(Result<ErasureResult>)> done, AlsoWrite also) {
+                         std::function<void(Result<ErasureResult>)> done, AlsoWrite also, std::optional<int64_t> at) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
       if (!worker_.joinable()) worker_ = std::thread([this] { Loop(); });
       queue_.push_back([this, subject_id = std::move(subject_id), reason = std::move(reason), actor = std::move(actor),
                         done = std::move(done),
-                        also = std::move(also)] { done(Erase(subject_id, reason, actor, also)); });
+                        also = std::move(also), at] { done(Erase(subject_id, reason, actor, also, at)); });
       cv_.notify_one();
       return;
     }

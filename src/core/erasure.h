@@ -16,15 +16,18 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "config/config.h"
 #include "core/audit.h"
 #include "core/decisions.h"
+#include "core/mail_templates.h"
 #include "core/webhooks.h"
 #include "crypto/blind_index.h"
 #include "crypto/keyring.h"
@@ -42,12 +45,35 @@ struct ErasureResult {
   std::string checkpoint;  // what made the WAL let go of the erased pages
 };
 
+// What an erasure keeps because a law requires it: the accounting fields of the subject's records of one kind, and
+// the accounting rule that keeps them longest (its law, and until when).
+struct LegalHold {
+  std::string record_kind;
+  int64_t records = 0;
+  std::vector<std::string> categories;  // of those records, sorted
+  std::optional<int64_t> kept_until;    // the latest expiry; unset while a rule's anchor is pending
+  const config::RetentionRule* rule = nullptr;
+};
+
+// What erasing a subject at `at` would do: what it keeps under legal hold. The receipt of Erase(…, at) lists the
+// same holds.
+struct ErasurePreview {
+  int64_t at = 0;
+  std::vector<LegalHold> holds;
+};
+
+// The holds as the subject is told of them in `lang`: which records, under which law, until when.
+std::vector<KeptData> KeptDataOf(const config::Config& config, const std::vector<LegalHold>& holds,
+                                 std::string_view lang);
+
 // What an erasure of many subjects did.
 struct BulkErasure {
   int64_t erased = 0;
   int64_t already_erased = 0;                     // skipped: erased before
   std::vector<std::pair<size_t, Status>> failed;  // position in the input and why (no such subject)
   std::string checkpoint;
+  std::map<std::string, int64_t> records_deleted;  // the erased subjects' records deleted, by kind
+  int64_t records_held = 0;                        // their records kept with only their accounting fields
 };
 
 // The reasons an erasure may give (GDPR Art. 17(1) grounds, a request, or retention); never free text, so no
@@ -67,11 +93,16 @@ class Erasure {
 
   // Erases the subject and waits for the commit and the checkpoint. NotFound "subject_not_found"; Conflict
   // "already_erased"; InvalidArgument "unknown_reason"; or the error of `also`, which then undoes the erasure.
+  // `at` (microseconds) is the erasure's time, now when unset: a Preview's time, so its receipt says what the
+  // preview told.
   Result<ErasureResult> Erase(const std::string& subject_id, const std::string& reason, const Actor& actor,
-                              const AlsoWrite& also = nullptr);
+                              const AlsoWrite& also = nullptr, std::optional<int64_t> at = std::nullopt);
   // Erase on the worker thread; `done` runs there.
   void EraseAsync(std::string subject_id, std::string reason, Actor actor,
-                  std::function<void(Result<ErasureResult>)> done, AlsoWrite also = nullptr);
+                  std::function<void(Result<ErasureResult>)> done, AlsoWrite also = nullptr,
+                  std::optional<int64_t> at = std::nullopt);
+  // What erasing the subject now would keep under legal hold, without changing anything. Errors as Erase.
+  Result<ErasurePreview> Preview(const std::string& subject_id);
   // Erases many subjects (retention, a bulk request) with the same reason: `batch` subjects per write transaction
   // and one checkpoint at the end, so the run is complete when it returns. Unknown ids are listed in `failed` and do
   // not stop the others; a store error stops the run (the batches written before it stay erased).
@@ -97,6 +128,8 @@ class Erasure {
   struct Plan;
   // Reads what the write needs before the key goes. NotFound "subject_not_found"; Conflict "already_erased".
   Result<Plan> PlanFor(const std::string& subject_id);
+  // The legal holds of `plan`'s records once erased at `now`.
+  std::vector<LegalHold> HoldsOf(const Plan& plan, int64_t now) const;
   // The erasure of one planned subject inside `txn`; fills `result`'s receipt.
   Status Write(store::WriteTxn& txn, const Plan& plan, int64_t now, const std::string& reason, const Actor& actor,
                ErasureResult* result);

@@ -4,6 +4,7 @@
 #include <unicode/unistr.h>
 
 #include <memory>
+#include <regex>
 
 #include "core/mail_templates.h"
 #include "util/text.h"
@@ -93,10 +94,36 @@ std::vector<std::string> OptOutSubjects(const config::Config& config) {
   return out;
 }
 
+std::string NormaliseMailSubject(std::string_view subject) {
+  // White space (including no-break spaces and tabs) collapses to one space.
+  std::string collapsed;
+  bool space = false;
+  for (size_t i = 0; i < subject.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(subject[i]);
+    const bool nbsp = c == 0xC2 && i + 1 < subject.size() && static_cast<unsigned char>(subject[i + 1]) == 0xA0;
+    if (c <= ' ' || nbsp) {
+      space = true;
+      if (nbsp) ++i;
+      continue;
+    }
+    if (space && !collapsed.empty()) collapsed += ' ';
+    space = false;
+    collapsed += static_cast<char>(c);
+  }
+  std::string folded = Fold(collapsed);
+  // Reply and forward prefixes of English, the Nordic languages, German and Dutch mail clients, also numbered
+  // ("Re[2]:", "Re(2):") or with a space before the colon; as many as there are.
+  static const std::regex kPrefix(R"(^(re|fwd?|sv|vs|vb|vl|aw|wg|antw|tr|rv|ynt|odp)\s*(\[\d+\]|\(\d+\))?\s*:\s*)");
+  std::smatch match;
+  while (std::regex_search(folded, match, kPrefix)) folded.erase(0, match.length(0));
+  return folded;
+}
+
 bool IsOptOutSubject(const config::Config& config, std::string_view subject) {
-  const std::string folded = Fold(subject);
+  const std::string normalised = NormaliseMailSubject(subject);
+  if (normalised.empty()) return false;
   for (const auto& s : OptOutSubjects(config)) {
-    if (Fold(s) == folded) return true;
+    if (NormaliseMailSubject(s) == normalised) return true;
   }
   return false;
 }
@@ -114,6 +141,20 @@ RequestInput RequestFromMail(const config::Config& config, const InboundMail& ma
     in.text = mail.subject.empty() ? mail.text : mail.subject + "\n\n" + mail.text;
   }
   return in;
+}
+
+void ReceiveMail(const config::Config& config, const InboundMail& mail, std::string ip, Register& reg,
+                 Requests& requests, Actor actor, std::function<void(Result<store::RightsRequestRow>)> done) {
+  RequestInput in = RequestFromMail(config, mail);
+  in.ip = std::move(ip);
+  if (in.type != "objection") return requests.Create(std::move(in), std::move(actor), std::move(done));
+  const std::string email = in.email;
+  const std::vector<std::string> channels = in.channels;
+  reg.SuppressOptOut(email, channels, actor,
+                     [&requests, in = std::move(in), actor, done = std::move(done)](Result<bool> kept) mutable {
+                       if (!kept.ok()) return done(kept.status());
+                       requests.Create(std::move(in), std::move(actor), std::move(done));
+                     });
 }
 
 }  // namespace tillit::core

@@ -3,8 +3,13 @@
 #include <gmime/gmime.h>
 
 #include <kainjow/mustache.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <memory>
 #include <mutex>
+
+#include "util/clock.h"
 
 namespace tillit::core {
 namespace {
@@ -141,6 +146,96 @@ const Language kLanguages[] = {
       "kysymys henkilötiedoistasi"}},
 };
 
+// The note on data kept under legal hold, per language: the opening sentence, one line per record kind (with and
+// without an end date), the closing sentence, and the words for a law the configuration does not name.
+struct KeptTexts {
+  const char* code;
+  const char* intro;
+  const char* line_until;
+  const char* line_open;
+  const char* outro;
+  const char* generic_law;
+};
+
+const KeptTexts kKept[] = {
+    {"en",
+     "We have not erased all of your data: the law requires us to keep the accounting fields (such as amounts, VAT "
+     "and invoice numbers) of these records (GDPR Art. 17(3)(b)):",
+     "- {{kind}} ({{records}}): kept until {{until}}, because {{law}} requires it.",
+     "- {{kind}} ({{records}}): kept as long as {{law}} requires.",
+     "We use them only for bookkeeping and, if a legal claim is made, for that claim, and delete them when that time "
+     "is up. Everything else has been erased.",
+     "bookkeeping law"},
+    {"sv",
+     "Vi har inte raderat alla dina uppgifter: lagen kräver att vi sparar bokföringsuppgifterna (till exempel "
+     "belopp, moms och fakturanummer) för följande poster (artikel 17.3 b i dataskyddsförordningen):",
+     "- {{kind}} ({{records}}): sparas till och med {{until}}, eftersom {{law}} kräver det.",
+     "- {{kind}} ({{records}}): sparas så länge {{law}} kräver det.",
+     "Vi använder dem endast för bokföringen och, om ett rättsligt anspråk framställs, för det anspråket, och "
+     "raderar dem när tiden har gått ut. Allt annat har raderats.",
+     "bokföringslagstiftningen"},
+    {"nb",
+     "Vi har ikke slettet alle opplysningene dine: loven krever at vi oppbevarer regnskapsopplysningene (for "
+     "eksempel beløp, merverdiavgift og fakturanummer) for disse postene (personvernforordningen artikkel 17 nr. 3 "
+     "bokstav b):",
+     "- {{kind}} ({{records}}): oppbevares til og med {{until}}, fordi {{law}} krever det.",
+     "- {{kind}} ({{records}}): oppbevares så lenge {{law}} krever det.",
+     "Vi bruker dem bare til bokføring og, dersom et rettskrav fremmes, til det kravet, og sletter dem når tiden er "
+     "ute. Alt annet er slettet.",
+     "regnskapslovgivningen"},
+    {"fi",
+     "Emme ole poistaneet kaikkia tietojasi: laki velvoittaa meidät säilyttämään seuraavien tietueiden "
+     "kirjanpitotiedot (esimerkiksi summat, arvonlisäveron ja laskunumerot) (tietosuoja-asetuksen 17 artiklan 3 "
+     "kohdan b alakohta):",
+     "- {{kind}} ({{records}}): säilytetään {{until}} asti, koska {{law}} sitä edellyttää.",
+     "- {{kind}} ({{records}}): säilytetään niin kauan kuin {{law}} edellyttää.",
+     "Käytämme niitä vain kirjanpitoon ja mahdollisen oikeusvaateen selvittämiseen, ja poistamme ne, kun "
+     "säilytysaika päättyy. Kaikki muu on poistettu.",
+     "kirjanpitolainsäädäntö"},
+};
+
+// Record kinds by name: en, sv, nb, fi.
+struct KindNames {
+  const char* kind;
+  const char* names[4];
+};
+const KindNames kKindNames[] = {
+    {"order", {"Orders", "Beställningar", "Bestillinger", "Tilaukset"}},
+    {"payment", {"Payments", "Betalningar", "Betalinger", "Maksut"}},
+    {"delivery", {"Deliveries", "Leveranser", "Leveranser", "Toimitukset"}},
+    {"discount_use", {"Discounts used", "Använda rabatter", "Brukte rabatter", "Käytetyt alennukset"}},
+    {"agreement", {"Agreements", "Avtal", "Avtaler", "Sopimukset"}},
+    {"loyalty", {"Loyalty programme", "Lojalitetsprogram", "Fordelsprogram", "Kanta-asiakasohjelma"}},
+    {"cart_event", {"Shopping cart events", "Varukorgshändelser", "Handlekurvhendelser", "Ostoskoritapahtumat"}},
+    {"usage", {"Usage", "Användning", "Bruk", "Käyttö"}},
+    {"activity", {"Activity", "Aktivitet", "Aktivitet", "Toiminta"}},
+    {"device", {"Devices", "Enheter", "Enheter", "Laitteet"}},
+    {"message", {"Messages", "Meddelanden", "Meldinger", "Viestit"}},
+};
+
+int LanguageIndex(std::string_view lang) {
+  for (int i = 0; i < 4; ++i) {
+    if (kKept[i].code == lang) return i;
+  }
+  return -1;
+}
+
+// The last day data expiring at `micros` is still kept, as YYYY-MM-DD (UTC).
+std::string LastDay(int64_t micros) {
+  const auto day = std::chrono::floor<std::chrono::days>(FromMicros(micros - 1));
+  const std::chrono::year_month_day ymd{day};
+  char out[16];
+  std::snprintf(out, sizeof out, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return out;
+}
+
+std::string Render(const char* text, const kainjow::mustache::data& data) {
+  kainjow::mustache::mustache tmpl{std::string(text)};
+  tmpl.set_custom_escape([](const std::string& s) { return s; });
+  return tmpl.render(data);
+}
+
 const Language& LanguageOf(std::string_view lang, std::string_view fallback) {
   for (const auto& l : kLanguages) {
     if (l.code == lang) return l;
@@ -173,6 +268,33 @@ std::string_view MailKindId(MailKind kind) {
       return "no_data";
   }
   return "";
+}
+
+std::string RecordKindName(std::string_view kind, std::string_view lang) {
+  const int i = std::max(LanguageIndex(lang), 0);
+  for (const auto& k : kKindNames) {
+    if (k.kind == kind) return k.names[i];
+  }
+  return std::string(kind);
+}
+
+std::string KeptDataNote(const config::Config& config, std::string_view lang, const std::vector<KeptData>& kept) {
+  if (kept.empty()) return "";
+  int i = LanguageIndex(lang);
+  if (i < 0) i = std::max(LanguageIndex(config.default_language()), 0);
+  const KeptTexts& t = kKept[i];
+  std::string out = t.intro;
+  for (const auto& k : kept) {
+    kainjow::mustache::data data;
+    data.set("kind", RecordKindName(k.record_kind, t.code));
+    data.set("records", std::to_string(k.records));
+    data.set("law", k.law.empty() ? std::string(t.generic_law) : k.law);
+    if (k.kept_until) data.set("until", LastDay(*k.kept_until));
+    out += "\n" + Render(k.kept_until ? t.line_until : t.line_open, data);
+  }
+  out += "\n";
+  out += t.outro;
+  return out;
 }
 
 std::string RequestTypeName(std::string_view type, std::string_view lang) {

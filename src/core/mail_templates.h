@@ -6,9 +6,12 @@
 #ifndef TILLIT_CORE_MAIL_TEMPLATES_H_
 #define TILLIT_CORE_MAIL_TEMPLATES_H_
 
+#include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "config/config.h"
 #include "util/status.h"
@@ -28,6 +31,21 @@ struct MailText {
 // supervisory authority come from `config`. Internal if a template does not render (a bug, not input).
 Result<MailText> RenderMail(const config::Config& config, MailKind kind, std::string_view lang,
                             const std::map<std::string, std::string>& values);
+
+// Data an erasure kept because a law requires it (the accounting fields of some records), as told to the subject.
+struct KeptData {
+  std::string record_kind;  // "order"
+  int64_t records = 0;
+  std::string law;                   // in the mail's language; "" when the configuration names none
+  std::optional<int64_t> kept_until;  // microseconds since the epoch; unset while the rule's anchor is pending
+};
+
+// What the confirmation of an erasure adds when data was kept: which data, why (the law) and until when, in `lang`
+// (the configuration's default language when tillit has no text in `lang`). "" when nothing was kept.
+std::string KeptDataNote(const config::Config& config, std::string_view lang, const std::vector<KeptData>& kept);
+
+// The record kind's name in `lang` ("order" → "Bestillinger"), the kind id itself for kinds tillit has no name for.
+std::string RecordKindName(std::string_view kind, std::string_view lang);
 
 // The request type's name in `lang` ("access" → "innsyn").
 std::string RequestTypeName(std::string_view type, std::string_view lang);

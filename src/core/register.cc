@@ -6,9 +6,11 @@
 #include <set>
 
 #include "config/countries.h"
+#include "core/prohibitions.h"
 #include "core/retention.h"
 #include "core/webhooks.h"
 #include "crypto/sealing.h"
+#include "util/text.h"
 
 namespace tillit::core {
 namespace {
@@ -164,6 +166,8 @@ struct Register::SealedSubject {
   std::vector<std::pair<std::string, store::IndexKind>> listed;
   std::vector<store::FieldChangeRow> changes;
   std::vector<std::string> names;
+  // Objections an opt-out made before the sign-up carries over (the address is on the suppression list).
+  std::vector<store::ObjectionRow> objections;
 };
 
 // A stored subject with its data key and its fields opened.
@@ -215,9 +219,15 @@ Status Register::CheckSource(std::string_view source) const {
 // Checks that `category` may be held: it is declared in the configuration.
 static Status CheckCategory(const config::Config& config, std::string_view category, std::string_view where) {
   if (config.FindCategory(category) != nullptr) return Status::Ok();
+  std::vector<std::string> declared;
+  for (const auto& c : config.categories) declared.push_back(c.id);
+  const std::string nearest = ClosestMatch(category, declared);
   return Status::InvalidArgument(std::string(where) + ": '" + std::string(category) +
-                                     "' is not a category this shop declares; add it to `categories` in the "
-                                     "configuration or leave it out",
+                                     "' is not a category this shop declares; " +
+                                     (nearest.empty() ? std::string("add it to `categories` in the configuration or "
+                                                                    "leave it out")
+                                                      : "did you mean '" + nearest +
+                                                            "'? (or add it to `categories` in the configuration)"),
                                  "unknown_category");
 }
 
@@ -347,22 +357,40 @@ Result<Register::SealedSubject> Register::SealNew(const SubjectInput& input) {
 void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
   auto sealed = SealNew(input);
   if (!sealed.ok()) return done(sealed.status());
-  // An import must not put an erased person back: their e-mail's keyed hash is on the suppression list.
-  if (input.source == "import" || actor.name == "import") {
-    for (const auto& [spec, value] : sealed->indexes) {
-      if (spec->index != store::IndexKind::kEmail) continue;
-      auto it = input.identifiers.find("email");
-      if (it == input.identifiers.end()) continue;
-      auto owners =
-          store_.FindSharedIndex(store::IndexKind::kSuppression,
-                                 indexer_.Index(crypto::IndexKind::kSuppression, crypto::NormaliseEmail(it->second)));
-      if (!owners.ok()) return done(owners.status());
-      if (!owners->empty()) {
-        return done(
-            Status::Conflict("this e-mail address belongs to a person whose data was erased; it is on the "
-                             "suppression list and is not imported again",
-                             "suppressed"));
+  if (auto it = input.identifiers.find("email"); it != input.identifiers.end()) {
+    auto owners =
+        store_.FindSharedIndex(store::IndexKind::kSuppression,
+                               indexer_.Index(crypto::IndexKind::kSuppression, crypto::NormaliseEmail(it->second)));
+    if (!owners.ok()) return done(owners.status());
+    std::set<std::string> opted_out;
+    bool erased = false;
+    for (const auto& owner : *owners) {
+      if (owner.rfind(kOptOutOwner, 0) != 0) {
+        erased = true;
+        continue;
       }
+      for (auto& channel : SplitList(std::string_view(owner).substr(kOptOutOwner.size()))) {
+        if (config::ParseChannel(channel)) opted_out.insert(std::move(channel));
+      }
+    }
+    // An import must not put an erased person back: their e-mail's keyed hash is on the suppression list.
+    if (erased && (input.source == "import" || actor.name == "import")) {
+      return done(
+          Status::Conflict("this e-mail address belongs to a person whose data was erased; it is on the "
+                           "suppression list and is not imported again",
+                           "suppressed"));
+    }
+    // An opt-out sent from this address before the sign-up stands: the subject starts objecting to those channels.
+    for (const auto& channel : opted_out) {
+      store::ObjectionRow o;
+      o.subject_id = sealed->subject.id;
+      o.objection_id = random_.NewId("obj_");
+      o.channel = channel;
+      o.status = "active";
+      o.method = "email";
+      o.at = sealed->subject.created_at;
+      o.actor = actor.name;
+      sealed->objections.push_back(std::move(o));
     }
   }
   auto shared = std::make_shared<SealedSubject>(std::move(*sealed));
@@ -387,6 +415,14 @@ void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
         for (const auto& change : shared->changes) TILLIT_RETURN_IF_ERROR(txn.InsertFieldChange(change));
         TILLIT_RETURN_IF_ERROR(RefreshSubjectExpiry(*config_, txn, shared->subject.id, now, now));
         TILLIT_RETURN_IF_ERROR(txn.AppendDecisionChange(shared->subject.id, now));
+        for (const auto& o : shared->objections) {
+          TILLIT_RETURN_IF_ERROR(txn.InsertObjection(o));
+          TILLIT_RETURN_IF_ERROR(AppendAudit(txn,
+                                             {event.actor, "", "objection.record", o.subject_id,
+                                              "objection=" + o.objection_id + " channel=" + o.channel +
+                                                  " from=suppression_list"},
+                                             now));
+        }
         return AppendAudit(txn, event, now);
       },
       [this, shared, done = std::move(done)](const Status& s) {
@@ -396,8 +432,40 @@ void Register::Create(SubjectInput input, Actor actor, Done<std::string> done) {
           if (!shared->country.empty() || !shared->listed.empty()) {
             decisions_->SetMarketingFacts(shared->subject.id, shared->country, shared->listed);
           }
+          for (const auto& o : shared->objections) decisions_->ApplyObjection(o);
         }
         done(shared->subject.id);
+      });
+}
+
+void Register::SuppressOptOut(std::string email, std::vector<std::string> channels, Actor actor, Done<bool> done) {
+  const std::string normalised = crypto::NormaliseEmail(email);
+  if (normalised.find('@') == std::string::npos) {
+    return done(Status::InvalidArgument("not an e-mail address", "invalid_email"));
+  }
+  std::set<std::string> known;
+  for (const auto& c : channels) {
+    if (!config::ParseChannel(c)) {
+      return done(Status::InvalidArgument("channels must be email, sms, phone or post", "invalid_channel"));
+    }
+    known.insert(c);
+  }
+  if (known.empty()) return done(false);
+  auto owner = store_.FindUniqueIndex(store::IndexKind::kEmail, indexer_.Index(crypto::IndexKind::kEmail, normalised));
+  if (!owner.ok()) return done(owner.status());
+  if (*owner) return done(false);  // a subject has it: the objection request records the opt-out
+  std::string id(kOptOutOwner);
+  for (const auto& c : known) id += (id.size() == kOptOutOwner.size() ? "" : ",") + c;
+  auto value = std::make_shared<std::vector<uint8_t>>(indexer_.Index(crypto::IndexKind::kSuppression, normalised));
+  const int64_t now = ToMicros(clock_.Now());
+  store_.Write(
+      [value, id, actor, now](store::WriteTxn& txn) -> Status {
+        TILLIT_RETURN_IF_ERROR(txn.AddSharedIndex(store::IndexKind::kSuppression, *value, id));
+        return AppendAudit(txn, {actor, "", "suppression.add", "", "owner=" + id}, now);
+      },
+      [done = std::move(done)](const Status& s) {
+        if (!s.ok()) return done(s);
+        done(true);
       });
 }
 
@@ -881,6 +949,57 @@ void Register::EndAgreement(std::string id, std::string ref, std::optional<int64
       });
 }
 
+Result<std::vector<store::ConsentEventRow>> Register::CustomerEvents(
+    const store::RecordRow& row, const std::string& actor, int64_t now,
+    std::set<std::pair<std::string, std::string>>& seen) {
+  std::vector<store::ConsentEventRow> out;
+  if (row.kind != "order" && row.kind != "agreement") return out;
+  std::optional<std::vector<store::ConsentEventRow>> stored;  // read once, only without a decision index
+  for (const auto& p : config_->purposes) {
+    if (!IsDirectMarketing(p) || !seen.emplace(row.subject_id, p.id).second) continue;
+    bool known = false;
+    if (decisions_ != nullptr) {
+      known = decisions_->HasConsentFacts(row.subject_id, p.id);
+    } else {
+      if (!stored) {
+        TILLIT_ASSIGN_OR_RETURN(auto events, store_.ListConsentEvents(row.subject_id));
+        stored = std::move(events);
+      }
+      known = std::any_of(stored->begin(), stored->end(),
+                          [&](const store::ConsentEventRow& e) { return e.purpose == p.id; });
+    }
+    if (known) continue;
+    store::ConsentEventRow e;
+    e.subject_id = row.subject_id;
+    e.event_id = random_.NewId("con_");
+    e.purpose = p.id;
+    e.action = "existing_customer";
+    e.method = "checkout";  // the sale the record is the evidence of
+    e.revision = p.revision;
+    e.language = config_->default_language();
+    e.at = std::min(row.occurred_at, now);
+    e.actor = actor;
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// The existing-customer events of a record inside its write: the events, the note on the decision-change feed for
+// the other servers, and an audit entry each.
+static Status WriteCustomerEvents(store::WriteTxn& txn, const std::vector<store::ConsentEventRow>& events,
+                                  const store::RecordRow& row, const Actor& actor, int64_t now) {
+  if (events.empty()) return Status::Ok();
+  for (const auto& e : events) {
+    TILLIT_RETURN_IF_ERROR(txn.InsertConsentEvent(e));
+    TILLIT_RETURN_IF_ERROR(AppendAudit(txn,
+                                       {actor, "", "consent.record", e.subject_id,
+                                        "event=" + e.event_id + " purpose=" + e.purpose +
+                                            " action=existing_customer record=" + row.record_id},
+                                       now));
+  }
+  return txn.AppendDecisionChange(row.subject_id, now);
+}
+
 void Register::AddRecord(RecordInput input, Actor actor, Done<std::string> done) {
   auto key = DataKeyOf(input.subject_id);
   if (!key.ok()) return done(key.status());
@@ -888,17 +1007,25 @@ void Register::AddRecord(RecordInput input, Actor actor, Done<std::string> done)
   auto row = SealRecord(input, *key, now);
   if (!row.ok()) return done(row.status());
   auto shared = std::make_shared<store::RecordRow>(std::move(*row));
+  std::set<std::pair<std::string, std::string>> seen;
+  auto customer = CustomerEvents(*shared, actor.name, now, seen);
+  if (!customer.ok()) return done(customer.status());
+  auto events = std::make_shared<std::vector<store::ConsentEventRow>>(std::move(*customer));
   std::optional<std::string> accounting;
   if (input.accounting) accounting = input.accounting->dump();
   AuditEvent event{std::move(actor), "", "record.create", shared->subject_id,
                    "record=" + shared->record_id + " kind=" + shared->kind + (accounting ? " legal_hold=1" : "")};
   store_.Write(
-      [this, shared, accounting, event, now](store::WriteTxn& txn) -> Status {
+      [this, shared, accounting, event, events, now](store::WriteTxn& txn) -> Status {
         TILLIT_RETURN_IF_ERROR(FinishRecord(txn, *shared, accounting, now));
+        TILLIT_RETURN_IF_ERROR(WriteCustomerEvents(txn, *events, *shared, event.actor, now));
         return AppendAudit(txn, event, now);
       },
-      [shared, done = std::move(done)](const Status& s) {
+      [this, shared, events, done = std::move(done)](const Status& s) {
         if (!s.ok()) return done(s);
+        if (decisions_ != nullptr) {
+          for (const auto& e : *events) decisions_->ApplyConsent(e);
+        }
         done(shared->record_id);
       });
 }
@@ -909,7 +1036,10 @@ void Register::AddRecords(std::vector<RecordInput> inputs, Actor actor, Done<Bul
     size_t index;
     store::RecordRow row;
     std::optional<std::string> accounting;
+    std::vector<store::ConsentEventRow> customer;  // existing-customer events the record makes
+    bool stored = false;
   };
+  std::set<std::pair<std::string, std::string>> seen;
   auto items = std::make_shared<std::vector<Item>>();
   auto report = std::make_shared<BulkReport>();
   std::map<std::string, std::shared_ptr<Result<crypto::SecretKey>>> keys;  // one unwrap per subject
@@ -927,7 +1057,12 @@ void Register::AddRecords(std::vector<RecordInput> inputs, Actor actor, Done<Bul
     }
     std::optional<std::string> accounting;
     if (inputs[i].accounting) accounting = inputs[i].accounting->dump();
-    items->push_back({i, std::move(*row), std::move(accounting)});
+    auto customer = CustomerEvents(*row, actor.name, now, seen);
+    if (!customer.ok()) {
+      report->errors.push_back({i, customer.status()});
+      continue;
+    }
+    items->push_back({i, std::move(*row), std::move(accounting), std::move(*customer)});
   }
   if (items->empty()) return done(std::move(*report));
   store_.Write(
@@ -937,11 +1072,13 @@ void Register::AddRecords(std::vector<RecordInput> inputs, Actor actor, Done<Bul
         for (Item& item : *items) {
           Status s = txn.Nested([&]() -> Status {
             TILLIT_RETURN_IF_ERROR(FinishRecord(txn, item.row, item.accounting, now, /*refresh_subject=*/false));
+            TILLIT_RETURN_IF_ERROR(WriteCustomerEvents(txn, item.customer, item.row, actor, now));
             return AppendAudit(txn,
                                {actor, "", "record.create", item.row.subject_id,
                                 "record=" + item.row.record_id + " kind=" + item.row.kind},
                                now);
           });
+          item.stored = s.ok();
           if (s.ok()) {
             report->record_ids.push_back(item.row.record_id);
             subjects.insert(item.row.subject_id);
@@ -956,8 +1093,14 @@ void Register::AddRecords(std::vector<RecordInput> inputs, Actor actor, Done<Bul
         }
         return Status::Ok();
       },
-      [report, done = std::move(done)](const Status& s) {
+      [this, items, report, done = std::move(done)](const Status& s) {
         if (!s.ok()) return done(s);
+        if (decisions_ != nullptr) {
+          for (const Item& item : *items) {
+            if (!item.stored) continue;
+            for (const auto& e : item.customer) decisions_->ApplyConsent(e);
+          }
+        }
         std::sort(report->errors.begin(), report->errors.end(),
                   [](const BulkError& a, const BulkError& b) { return a.index < b.index; });
         done(std::move(*report));

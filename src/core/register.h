@@ -17,6 +17,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,11 @@ struct IdentifierSpec {
 };
 const std::vector<IdentifierSpec>& Identifiers();
 const IdentifierSpec* FindIdentifier(std::string_view name);
+
+// The suppression list (the kSuppression blind index of an e-mail address) names, per address, the erased subject
+// it belonged to, or, for an opt-out from an address no subject had, this prefix and the channels opted out of
+// ("opt-out:phone,post"). A later sign-up with such an address starts with objections to those channels.
+inline constexpr std::string_view kOptOutOwner = "opt-out:";
 
 // Built-in sources of personal data; a configuration may declare more ([[source]]).
 const std::vector<std::string>& BuiltinSources();
@@ -182,6 +188,12 @@ class Register {
   // "customer_number_taken" / "login_taken" when another subject has the identifier.
   void Create(SubjectInput input, Actor actor, Done<std::string> done);
 
+  // Keeps an opt-out of `channels` (email, sms, phone, post) from `email` when no subject has that address: the
+  // address's keyed hash goes on the suppression list with the channels (audited as "suppression.add", without the
+  // address), so Create starts a later sign-up with it opted out. Answers whether it was kept (false when a subject
+  // has the address: the objection request carries the opt-out then). InvalidArgument "invalid_email".
+  void SuppressOptOut(std::string email, std::vector<std::string> channels, Actor actor, Done<bool> done);
+
   // The subject as `purpose` may see it. NotFound "subject_not_found".
   void Get(std::string id, Actor actor, std::string purpose, Done<SubjectView> done);
 
@@ -199,7 +211,10 @@ class Register {
   // cursor.
   Result<SubjectPage> List(std::string_view cursor, size_t limit);
 
-  // Stores a record; answers its id.
+  // Stores a record; answers its id. A sale (kind order or agreement) also records the subject as an existing
+  // customer (consent event "existing_customer", method "checkout") for each direct-marketing purpose the subject
+  // has no consent event for yet: the existing-customer exception of decisions then applies where the subject's
+  // country allows it.
   void AddRecord(RecordInput input, Actor actor, Done<std::string> done);
   // Stores many records, each on its own: a bad one is reported by position and does not stop the others.
   void AddRecords(std::vector<RecordInput> inputs, Actor actor, Done<BulkReport> done);
@@ -236,6 +251,13 @@ class Register {
   Status FinishRecord(store::WriteTxn& txn, store::RecordRow& row, const std::optional<std::string>& accounting,
                       int64_t now, bool refresh_subject = true);
   Result<crypto::SecretKey> DataKeyOf(std::string_view subject_id);
+  // The existing-customer events a record makes: a sale (a record of kind order or agreement) makes the subject an
+  // existing customer from the record's date, for every direct-marketing purpose the subject has no consent event
+  // for yet (a withdrawal or refusal made earlier stands). `seen` lists the (subject, purpose) pairs already given
+  // an event in the same write.
+  Result<std::vector<store::ConsentEventRow>> CustomerEvents(const store::RecordRow& row, const std::string& actor,
+                                                             int64_t now,
+                                                             std::set<std::pair<std::string, std::string>>& seen);
   Status CheckSource(std::string_view source) const;
   // Ok when the decision for (subject, purpose) allows; FailedPrecondition with the rule as reason otherwise.
   Status CheckDecision(std::string_view subject_id, std::string_view purpose) const;

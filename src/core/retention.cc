@@ -65,6 +65,23 @@ std::optional<int64_t> RuleExpiry(const config::Config& config, const config::Re
   return ToMicros(config::AddDuration(FromMicros(*anchor), rule.duration));
 }
 
+const config::RetentionRule* HoldingRule(const config::Config& config, std::string_view kind,
+                                         const std::vector<std::string>& categories, const Anchors& anchors) {
+  Anchors record_anchors = anchors;
+  record_anchors.last_activity.reset();
+  const config::RetentionRule* best = nullptr;
+  std::optional<int64_t> best_at;
+  for (const auto& rule : config.retention) {
+    if (!rule.accounting || !Applies(rule, kind, categories)) continue;
+    const auto at = RuleExpiry(config, rule, record_anchors);
+    if (best == nullptr || (best_at && (!at || *at > *best_at))) {
+      best = &rule;
+      best_at = at;
+    }
+  }
+  return best;
+}
+
 bool HasAccountingRule(const config::Config& config, std::string_view kind,
                        const std::vector<std::string>& categories) {
   return std::any_of(config.retention.begin(), config.retention.end(),
@@ -146,7 +163,9 @@ Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {
   int64_t found = 0;
   int64_t done = 0;
 
-  // Subjects whose time is up are erased like an erasure request, a batch per write.
+  // Subjects whose time is up are erased like an erasure request, a batch per write. A dry run counts what their
+  // erasure would delete the way the erasure does, so a run after it reports the same.
+  std::set<std::string> erasing;  // dry run: the subjects a run would erase
   while (true) {
     TILLIT_ASSIGN_OR_RETURN(auto subjects, store_.ListExpiredSubjects(now, options.dry_run ? 100000 : batch));
     if (subjects.empty()) break;
@@ -159,12 +178,36 @@ Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {
     }
     if (options.dry_run) {
       report.subjects_erased += static_cast<int64_t>(ids.size());
+      for (const auto& id : ids) {
+        erasing.insert(id);
+        store::RecordQuery query;
+        query.limit = 1000;
+        while (true) {
+          TILLIT_ASSIGN_OR_RETURN(auto page, store_.ListRecords(id, query));
+          for (const auto& r : page) {
+            if (r.hold.empty()) {
+              ++report.subject_records_deleted;
+              ++report.by_kind[r.kind];
+            } else {
+              ++report.subject_records_held;
+            }
+          }
+          if (page.size() < query.limit) break;
+          query.before_occurred_at = page.back().occurred_at;
+          query.before_record_id = page.back().record_id;
+        }
+      }
       break;
     }
     Erasure::BulkOptions bulk;
     bulk.batch = batch;
     TILLIT_ASSIGN_OR_RETURN(BulkErasure erased, erasure_.EraseMany(ids, "retention", Actor::System(), bulk));
     report.subjects_erased += erased.erased;
+    report.subject_records_held += erased.records_held;
+    for (const auto& [kind, n] : erased.records_deleted) {
+      report.subject_records_deleted += n;
+      report.by_kind[kind] += n;
+    }
     done += static_cast<int64_t>(ids.size());
     if (options.progress) options.progress(done, found);
     if (erased.erased == 0) break;  // nothing could be erased: do not list the same subjects again
@@ -183,6 +226,7 @@ Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {
     };
     std::vector<Step> steps;
     for (const auto& r : rows) {
+      if (erasing.contains(r.subject_id)) continue;  // a dry run counted it with its subject's erasure
       const bool payload_gone = r.payload.empty() || (r.expires_at && *r.expires_at <= now);
       const bool hold_gone = r.hold.empty() || (r.hold_expires_at && *r.hold_expires_at <= now);
       const int action = payload_gone && hold_gone ? 0 : payload_gone ? 1 : 2;
@@ -262,6 +306,7 @@ Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {
 
   if (!options.dry_run) {
     std::string detail = "subjects_erased=" + std::to_string(report.subjects_erased) +
+                         " subject_records_deleted=" + std::to_string(report.subject_records_deleted) +
                          " records_deleted=" + std::to_string(report.records_deleted) +
                          " records_stripped=" + std::to_string(report.records_stripped) +
                          " holds_released=" + std::to_string(report.holds_released) +

@@ -62,6 +62,10 @@ struct RecordExpiry {
 // The expiries of a record of `kind` with `categories`, with or without legal-hold fields.
 RecordExpiry ExpiryOfRecord(const config::Config& config, std::string_view kind,
                             const std::vector<std::string>& categories, bool has_hold, const Anchors& anchors);
+// The accounting rule that keeps the legal-hold fields of a record of `kind` with `categories` longest under
+// `anchors` (a rule whose anchor is pending counts as longest); nullptr when no accounting rule applies.
+const config::RetentionRule* HoldingRule(const config::Config& config, std::string_view kind,
+                                         const std::vector<std::string>& categories, const Anchors& anchors);
 // Whether an accounting rule covers records of `kind` or one of `categories`: only those may carry legal-hold fields.
 bool HasAccountingRule(const config::Config& config, std::string_view kind, const std::vector<std::string>& categories);
 
@@ -82,6 +86,8 @@ inline constexpr int64_t kDecisionFeedKeepEntries = 10000;
 // What a sweep did (or, dry, would do), by category and record kind.
 struct SweepReport {
   int64_t subjects_erased = 0;
+  int64_t subject_records_deleted = 0;         // records that went with their erased subject
+  int64_t subject_records_held = 0;            // ... and those that kept only their accounting fields
   int64_t records_deleted = 0;
   int64_t records_stripped = 0;                // payload gone, legal-hold fields kept
   int64_t holds_released = 0;                  // legal-hold fields gone, the rest kept
@@ -90,7 +96,7 @@ struct SweepReport {
   int64_t mail_deleted = 0;                    // sent or failed mail older than [mail] keep_days
   int64_t feed_entries_deleted = 0;            // decision-change feed entries older than kDecisionFeedKeepDays
   int64_t webhook_deliveries_deleted = 0;      // delivered or dead webhook deliveries older than kWebhookKeepDays
-  std::map<std::string, int64_t> by_kind;      // records by kind
+  std::map<std::string, int64_t> by_kind;      // records deleted or stripped by kind, erased subjects' included
   std::map<std::string, int64_t> by_category;  // records by category, plus subjects' profile categories
 };
 

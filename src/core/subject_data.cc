@@ -98,9 +98,20 @@ Result<SubjectData> CollectSubjectData(store::Store& store, const crypto::Keyrin
   while (true) {
     TILLIT_ASSIGN_OR_RETURN(auto rows, store.ListRecords(id, query));
     for (const auto& row : rows) {
-      TILLIT_ASSIGN_OR_RETURN(std::string payload, open(crypto::SealAad(id, row.record_id), row.payload));
-      OpenedRecord record{row.record_id,  row.kind,       row.categories,       row.occurred_at,
-                          row.created_at, row.expires_at, ParseStored(payload), std::nullopt};
+      OpenedRecord record{row.record_id,  row.kind,       row.categories, row.occurred_at,
+                          row.created_at, row.expires_at, nullptr,        std::nullopt};
+      // A record whose payload's time is up keeps only its accounting fields.
+      if (!row.payload.empty()) {
+        TILLIT_ASSIGN_OR_RETURN(std::string payload, open(crypto::SealAad(id, row.record_id), row.payload));
+        record.payload = ParseStored(payload);
+      }
+      if (!row.hold.empty()) {
+        if (!hold_key) return Status::Internal("a record holds accounting fields but its subject has no legal-hold key");
+        TILLIT_ASSIGN_OR_RETURN(std::string accounting,
+                                crypto::Open(*hold_key, crypto::SealAad(id, row.record_id + "#hold"), row.hold));
+        record.accounting = ParseStored(accounting);
+        record.hold_expires_at = row.hold_expires_at;
+      }
       if (!row.reference.empty()) {
         TILLIT_ASSIGN_OR_RETURN(std::string reference,
                                 open(crypto::SealAad(id, row.record_id + "#ref"), row.reference));

@@ -48,8 +48,12 @@ struct OpenedRecord {
   int64_t occurred_at = 0;
   int64_t created_at = 0;
   std::optional<int64_t> expires_at;
-  nlohmann::json payload;
+  nlohmann::json payload;  // null once the payload's time is up (the record keeps only its accounting fields)
   std::optional<std::string> reference;
+  // The accounting fields kept under legal hold (amounts, VAT, invoice number …), when the record has them, and
+  // when they go.
+  std::optional<nlohmann::json> accounting;
+  std::optional<int64_t> hold_expires_at;
 };
 
 struct SubjectData {
@@ -67,7 +71,7 @@ struct SubjectData {
   std::vector<std::string> HeldCategories() const;
 };
 
-// Opens all of the subject's data with its data key (and its legal-hold key for records sealed under it).
+// Opens all of the subject's data with its data key, and the records' accounting fields with its legal-hold key.
 // NotFound "subject_not_found" for an unknown or erased subject; Internal when a sealed value does not open.
 Result<SubjectData> CollectSubjectData(store::Store& store, const crypto::Keyring& keyring,
                                        std::string_view subject_id);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "core/operations.h"
+
 namespace tillit::http {
 namespace {
 
@@ -40,6 +42,8 @@ void Metrics::AddCounter(const std::string& name, const std::string& help, uint6
 }
 
 std::string Metrics::Render() const {
+  // The operations gauges (outbox, dead webhooks, overdue requests) read the store: outside the lock.
+  const std::string gauges = core::RenderOperationsGauges();
   std::lock_guard lock(mu_);
   std::string out;
   out += "# HELP tillit_http_requests_total HTTP requests answered, by route and status.\n";
@@ -65,6 +69,7 @@ std::string Metrics::Render() const {
     out +=
         fmt::format("# HELP tillit_{} {}\n# TYPE tillit_{} counter\ntillit_{} {}\n", name, c.help, name, name, c.value);
   }
+  out += gauges;
   return out;
 }
 

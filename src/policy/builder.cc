@@ -199,7 +199,9 @@ std::string Builder::Routes(const std::vector<std::string>& methods) {
     }
   };
   for (const auto& m : methods) {
-    if (m == "portal") {
+    if (m == "portal" && !config::kCustomerPagesAvailable) {
+      continue;  // no customer pages to point at: the policy names only routes that work (`tillit check` refuses it)
+    } else if (m == "portal") {
       add(config_.rights.portal_url.empty()
               ? T(Msg::kRoutePortal)
               : T(Msg::kRoutePortalUrl, Vars().Markup("link", markup::Url(config_.rights.portal_url))));

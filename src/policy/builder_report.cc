@@ -152,6 +152,29 @@ Result<Document> Builder::BuildAccessReport(const json& report) {
     table_or_none(s, std::move(table));
     data.children.push_back(std::move(s));
   }
+  {
+    // The accounting fields kept under legal hold: held data too, with the law that keeps them and until when.
+    Table table{R(ReportMsg::kHAccounting),
+                {R(ReportMsg::kColWhen), R(ReportMsg::kColKind), R(ReportMsg::kColAccounting),
+                 R(ReportMsg::kColKeptUntil), R(ReportMsg::kColLaw)},
+                {}};
+    for (const auto& r : Array(report, "records")) {
+      const json accounting = r.value("accounting", json());
+      if (!accounting.is_object()) continue;
+      const json until = accounting.value("kept_until", json());
+      const std::string law = Str(accounting, "law");
+      table.rows.push_back({when(r.value("occurred_at", json())), RecordKindName(Str(r, "kind")),
+                            ValueText(accounting.value("fields", json())),
+                            until.is_string() ? when(until) : R(ReportMsg::kKeptOpen),
+                            law.empty() ? "—" : markup::Plain(law)});
+    }
+    if (!table.rows.empty()) {
+      Section s{"accounting", R(ReportMsg::kHAccounting), {}, {}};
+      s.blocks.push_back(Block::Paragraph(R(ReportMsg::kAccountingLead)));
+      s.blocks.push_back(Block::MakeTable(std::move(table)));
+      data.children.push_back(std::move(s));
+    }
+  }
   doc.sections.push_back(std::move(data));
 
   // ---- purposes and legal bases ----

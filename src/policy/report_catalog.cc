@@ -84,6 +84,15 @@ constexpr ReportMessage kEnglish[] = {
     {kSourceImport, "Imported from our earlier customer records"},
     {kSourceShop, "Our shop and its systems"},
     {kSourceObserved, "Observed when you used our services"},
+    {kHAccounting, "Kept for accounting"},
+    {kAccountingLead,
+     "Bookkeeping law requires us to keep the accounting fields of some records (amounts, VAT, invoice numbers and "
+     "the like) for a set time, also after you ask us to erase your data. We use them only for bookkeeping and for "
+     "legal claims, and delete them when that time is up."},
+    {kColAccounting, "Accounting fields"},
+    {kColKeptUntil, "Kept until"},
+    {kColLaw, "Required by"},
+    {kKeptOpen, "as long as the law requires"},
 };
 
 constexpr ReportMessage kSwedish[] = {
@@ -162,6 +171,15 @@ constexpr ReportMessage kSwedish[] = {
     {kSourceImport, "Importerade från våra tidigare kundregister"},
     {kSourceShop, "Vår butik och dess system"},
     {kSourceObserved, "Observerade när du använde våra tjänster"},
+    {kHAccounting, "Sparas för bokföringen"},
+    {kAccountingLead,
+     "Bokföringslagstiftningen kräver att vi sparar bokföringsuppgifterna i vissa poster (belopp, moms, "
+     "fakturanummer och liknande) en viss tid, även om du ber oss radera dina uppgifter. Vi använder dem endast för "
+     "bokföringen och för rättsliga anspråk, och raderar dem när tiden har gått ut."},
+    {kColAccounting, "Bokföringsuppgifter"},
+    {kColKeptUntil, "Sparas till och med"},
+    {kColLaw, "Krävs enligt"},
+    {kKeptOpen, "så länge lagen kräver"},
 };
 
 constexpr ReportMessage kNorwegian[] = {
@@ -240,6 +258,15 @@ constexpr ReportMessage kNorwegian[] = {
     {kSourceImport, "Importert fra våre tidligere kunderegistre"},
     {kSourceShop, "Vår butikk og dens systemer"},
     {kSourceObserved, "Registrert da du brukte tjenestene våre"},
+    {kHAccounting, "Oppbevares for regnskapet"},
+    {kAccountingLead,
+     "Regnskapslovgivningen krever at vi oppbevarer regnskapsopplysningene i enkelte poster (beløp, merverdiavgift, "
+     "fakturanummer og lignende) i en bestemt tid, også etter at du ber oss slette opplysningene dine. Vi bruker dem "
+     "bare til bokføring og rettskrav, og sletter dem når tiden er ute."},
+    {kColAccounting, "Regnskapsopplysninger"},
+    {kColKeptUntil, "Oppbevares til og med"},
+    {kColLaw, "Kreves etter"},
+    {kKeptOpen, "så lenge loven krever"},
 };
 
 constexpr ReportMessage kFinnish[] = {
@@ -319,6 +346,15 @@ constexpr ReportMessage kFinnish[] = {
     {kSourceImport, "Tuotu aiemmista asiakasrekistereistämme"},
     {kSourceShop, "Kauppamme ja sen järjestelmät"},
     {kSourceObserved, "Havaittu, kun käytit palvelujamme"},
+    {kHAccounting, "Säilytetään kirjanpitoa varten"},
+    {kAccountingLead,
+     "Kirjanpitolainsäädäntö velvoittaa meidät säilyttämään joidenkin tietueiden kirjanpitotiedot (summat, "
+     "arvonlisäveron, laskunumerot ja vastaavat) määräajan, myös jos pyydät poistamaan tietosi. Käytämme niitä vain "
+     "kirjanpitoon ja oikeusvaateisiin, ja poistamme ne, kun säilytysaika päättyy."},
+    {kColAccounting, "Kirjanpitotiedot"},
+    {kColKeptUntil, "Säilytetään asti"},
+    {kColLaw, "Peruste"},
+    {kKeptOpen, "niin kauan kuin laki edellyttää"},
 };
 
 static_assert(IsCompleteReportCatalog(kEnglish), "the English report catalog misses or reorders a message");

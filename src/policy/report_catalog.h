@@ -29,7 +29,8 @@ namespace tillit::policy {
   X(kStatusLifted)                                                                                                 \
   X(kBySubject) X(kByStaff) X(kByIntegration) X(kByCli) X(kBySystem)                                              \
   X(kAccessRead) X(kAccessChange) X(kAccessOther)                                                                  \
-  X(kSourceSubject) X(kSourceStaff) X(kSourceImport) X(kSourceShop) X(kSourceObserved)
+  X(kSourceSubject) X(kSourceStaff) X(kSourceImport) X(kSourceShop) X(kSourceObserved)                          \
+  X(kHAccounting) X(kAccountingLead) X(kColAccounting) X(kColKeptUntil) X(kColLaw) X(kKeptOpen)
 // clang-format on
 
 enum class ReportMsg : int {

@@ -389,6 +389,15 @@ struct MailRow {
   std::string last_error;  // no personal data
 };
 
+// Counts for operations monitoring (Store::CountOperations): no personal data.
+struct OperationsCounts {
+  int64_t mail_queued = 0;
+  int64_t oldest_queued_mail_at = 0;  // created_at of the oldest queued mail; 0 when none is queued
+  int64_t mail_failed = 0;
+  int64_t webhooks_dead = 0;
+  int64_t requests_overdue = 0;
+};
+
 // Which blind index: the values equal crypto::IndexKind's.
 enum class IndexKind : uint8_t {
   kEmail = 1,
@@ -750,6 +759,9 @@ class Store {
   virtual Result<std::vector<std::vector<uint8_t>>> ListSuppressions(std::string_view subject_id) = 0;
   // The tombstone's receipt of an erased subject.
   virtual Result<std::optional<ErasureRow>> FindErasure(std::string_view subject_id) = 0;
+  // What an operator watches (core/operations.h): queued mail and the creation time of the oldest (0 when none),
+  // mail given up, webhook deliveries given up ("dead"), and open rights requests due before `now`. Counts only.
+  virtual Result<OperationsCounts> CountOperations(int64_t now) = 0;
   // Unerased subjects whose expires_at <= now, soonest first; and records whose expires_at or hold_expires_at <= now.
   // Both walk an index on the expiry, so their cost follows the number of expired rows.
   virtual Result<std::vector<SubjectRow>> ListExpiredSubjects(int64_t now, size_t limit) = 0;

@@ -413,11 +413,11 @@ TEST_F(ErasureTest, ManySubjectsAreErasedFromAFileOfIds) {
       0);
   RunResult missing =
       RunTillit({"erase", "--config", ExampleConfig("minimagi"), "--data", data(), "--ids", dir_ / "nope.txt"});
-  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.exit_code, 2);  // an input file that cannot be read: bad argument
   EXPECT_THAT(missing.err, HasSubstr("nope.txt"));
   RunResult reason = RunTillit(
       {"erase", "--config", ExampleConfig("minimagi"), "--data", data(), "--ids", file, "--reason", "boredom"});
-  EXPECT_EQ(reason.exit_code, 1);
+  EXPECT_EQ(reason.exit_code, 2);  // a value outside those allowed: bad argument
   EXPECT_THAT(reason.err, HasSubstr("unknown erasure reason 'boredom'"));
 }
 

@@ -73,7 +73,7 @@ TEST_F(PolicyVersions, PublishedVersionsAreListedAndCompared) {
   const std::string v1 = VersionOf(before()), v2 = VersionOf(after());
   ASSERT_EQ(RunTillit({"init", "--config", before(), "--data", data()}).exit_code, 0);
   RunResult unknown = RunTillit({"policy", "diff", v1, "pv-0000", "--data", data()});
-  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_EQ(unknown.exit_code, 2);  // an id that names nothing: bad argument
   EXPECT_THAT(unknown.err, HasSubstr("no published policy version 'pv-0000'"));
 
   Server server(after(), data(), /*init=*/false);

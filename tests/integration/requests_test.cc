@@ -510,7 +510,7 @@ TEST_F(RequestsTest, IncomingMailOptOutBecomesAnObjectionAndAnythingElseAnInquir
   EXPECT_EQ(bad_status.exit_code, 2);
   RunResult missing =
       RunTillit({"mail", "ingest", dir_ / "nothing.eml", "--config", dir_ / "tillit.toml", "--data", dir_ / "data"});
-  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.exit_code, 2);  // an input file that cannot be read: bad argument
   EXPECT_THAT(missing.err, HasSubstr("nothing.eml"));
 
   HttpResult garbage = Http("POST", server_->url("/v1/mail/inbound"), "no headers at all", MailHeaders());

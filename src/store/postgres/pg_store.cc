@@ -279,6 +279,25 @@ class PgStore final : public Store {
       return out;
     });
   }
+  Result<OperationsCounts> CountOperations(int64_t now) override {
+    return Read([&](Conn& c) -> Result<OperationsCounts> {
+      TILLIT_ASSIGN_OR_RETURN(
+          Rows rows, c.Query("SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'queued'), "
+                             "(SELECT COALESCE(MIN(created_at), 0) FROM outbox WHERE status = 'queued'), "
+                             "(SELECT COUNT(*) FROM outbox WHERE status = 'failed'), "
+                             "(SELECT COUNT(*) FROM webhook_outbox WHERE status = 'dead'), "
+                             "(SELECT COUNT(*) FROM rights_requests WHERE closed_at IS NULL AND due_at < $1)",
+                             Params().Int64(now)));
+      OperationsCounts out;
+      if (rows.empty()) return out;
+      out.mail_queued = rows.Int(0, 0);
+      out.oldest_queued_mail_at = rows.Int(0, 1);
+      out.mail_failed = rows.Int(0, 2);
+      out.webhooks_dead = rows.Int(0, 3);
+      out.requests_overdue = rows.Int(0, 4);
+      return out;
+    });
+  }
   Result<std::optional<ErasureRow>> FindErasure(std::string_view subject_id) override {
     return Read([&](Conn& c) { return pg::FindErasure(c, subject_id); });
   }

@@ -251,6 +251,26 @@ class SqliteStore final : public Store {
       out.push_back(stmt->Blob(0));
     }
   }
+  Result<OperationsCounts> CountOperations(int64_t now) override {
+    auto lease = AcquireReader();
+    TILLIT_ASSIGN_OR_RETURN(
+        auto stmt,
+        lease.db->Cached("SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'queued'), "
+                         "(SELECT COALESCE(MIN(created_at), 0) FROM outbox WHERE status = 'queued'), "
+                         "(SELECT COUNT(*) FROM outbox WHERE status = 'failed'), "
+                         "(SELECT COUNT(*) FROM webhook_outbox WHERE status = 'dead'), "
+                         "(SELECT COUNT(*) FROM rights_requests WHERE closed_at IS NULL AND due_at < ?)"));
+    stmt->Bind(1, now);
+    TILLIT_ASSIGN_OR_RETURN(bool row, stmt->Step());
+    OperationsCounts out;
+    if (!row) return out;
+    out.mail_queued = stmt->Int(0);
+    out.oldest_queued_mail_at = stmt->Int(1);
+    out.mail_failed = stmt->Int(2);
+    out.webhooks_dead = stmt->Int(3);
+    out.requests_overdue = stmt->Int(4);
+    return out;
+  }
   Result<std::optional<ErasureRow>> FindErasure(std::string_view subject_id) override {
     return sqlite::FindErasure(*AcquireReader().db, subject_id);
   }
