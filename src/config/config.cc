@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "config/countries.h"
+#include "util/text.h"
 
 namespace tillit::config {
 
@@ -79,6 +80,27 @@ bool Purpose::UsesCategory(std::string_view category) const {
 
 bool Webhook::Wants(std::string_view event) const {
   return std::find(events.begin(), events.end(), event) != events.end();
+}
+
+Status Config::CheckOfferedLanguage(std::string_view language) const {
+  if (std::find(languages.begin(), languages.end(), language) != languages.end()) return Status::Ok();
+  std::string offered;
+  for (const auto& l : languages) offered += (offered.empty() ? "" : ", ") + l;
+  return Status::InvalidArgument(
+      "language '" + std::string(language) + "' is not one this shop offers; use one of: " + offered,
+      "language_not_offered");
+}
+
+Status Config::UnknownPurpose(std::string_view id) const {
+  std::vector<std::string> ids;
+  std::string listed;
+  for (const auto& p : purposes) {
+    ids.push_back(p.id);
+    listed += (listed.empty() ? "" : ", ") + p.id;
+  }
+  std::string msg = "'" + std::string(id) + "' is not a purpose of this configuration";
+  if (std::string near = ClosestMatch(id, ids); !near.empty()) msg += " (did you mean '" + near + "'?)";
+  return Status::InvalidArgument(msg + "; purposes: " + listed, "unknown_purpose");
 }
 
 const Purpose* Config::FindPurpose(std::string_view id) const {

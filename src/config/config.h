@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/duration.h"
+#include "util/status.h"
 
 namespace tillit::config {
 
@@ -286,7 +287,12 @@ struct Config {
   Audit audit;
 
   const std::string& default_language() const { return languages.front(); }
+  // Ok when the shop publishes `language`; otherwise InvalidArgument "language_not_offered" naming the languages it
+  // does publish, so that nothing answers a customer in a language the shop's texts are not written in.
+  Status CheckOfferedLanguage(std::string_view language) const;
   const Purpose* FindPurpose(std::string_view id) const;
+  // InvalidArgument "unknown_purpose" for `id`, naming the nearest purpose and listing them all.
+  Status UnknownPurpose(std::string_view id) const;
   const Category* FindCategory(std::string_view id) const;
   const Recipient* FindRecipient(std::string_view id) const;
   bool HasRecordKind(std::string_view kind) const;

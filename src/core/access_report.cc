@@ -307,8 +307,14 @@ json BuildAccessReport(const config::Config& config, std::string_view policy_ver
   // When the data was consulted or changed, for which purpose and by which kind of recipient.
   json access_log = json::array();
   for (const auto& a : data.audit) {
-    access_log.push_back(
-        {{"at", Time(a.at)}, {"action", a.action}, {"purpose", a.purpose}, {"by", ActorJson(a)}, {"seq", a.seq}});
+    json entry = {{"at", Time(a.at)}, {"action", a.action}, {"purpose", a.purpose}, {"by", ActorJson(a)}, {"seq", a.seq}};
+    // A request a key filed on the subject's behalf: with requests.manage, or confirmed by the subject's code.
+    if (a.action == "request.create") {
+      for (std::string_view authority : {"code", "requests.manage"}) {
+        if (a.detail.find(" authority=" + std::string(authority)) != std::string::npos) entry["on_behalf"] = authority;
+      }
+    }
+    access_log.push_back(std::move(entry));
   }
   report["access_log"] = std::move(access_log);
 
@@ -339,11 +345,7 @@ AccessReports::AccessReports(std::shared_ptr<const config::Config> config, std::
 
 Result<std::string> AccessReports::CheckLanguage(std::string_view language) const {
   if (language.empty()) return config_->default_language();
-  if (!policy::IsSupportedLanguage(language)) {
-    return Status::InvalidArgument(
-        "language '" + std::string(language) + "' is not one tillit writes; use en, sv, nb or fi",
-        "unsupported_language");
-  }
+  TILLIT_RETURN_IF_ERROR(config_->CheckOfferedLanguage(language));
   return std::string(language);
 }
 

@@ -89,7 +89,7 @@ class AccessReports {
   void SetDisclosureSource(DisclosureSource source) { disclosures_ = std::move(source); }
 
   // Builds the subject's report in `language` ("" for the controller's default language) and answers it, after an
-  // audit entry "report.generate". InvalidArgument "unsupported_language"; NotFound "subject_not_found".
+  // audit entry "report.generate". InvalidArgument "language_not_offered"; NotFound "subject_not_found".
   void Generate(std::string subject_id, std::string language, Actor actor, Done<nlohmann::json> done);
 
   // Builds the report and stores it sealed for download until now + rights.report_validity, with an audit entry
@@ -105,7 +105,7 @@ class AccessReports {
   Result<int64_t> DeleteExpired(size_t limit);
 
   // `report` (as BuildAccessReport made it) as one self-contained HTML page in `language`. InvalidArgument
-  // "unsupported_language".
+  // "language_not_offered".
   Result<std::string> RenderHtml(const nlohmann::json& report, std::string_view language) const;
 
   const config::Config& config() const { return *config_; }

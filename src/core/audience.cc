@@ -99,7 +99,7 @@ Result<std::string> Audiences::ContactOf(const std::string& subject_id, std::str
 Result<AudienceExport> Audiences::Build(const AudienceQuery& query, const Progress& progress) {
   const config::Purpose* purpose = config_->FindPurpose(query.purpose);
   if (purpose == nullptr) {
-    return Status::InvalidArgument("'" + query.purpose + "' is not a purpose of this configuration", "unknown_purpose");
+    return config_->UnknownPurpose(query.purpose);
   }
   ContactSpec contact;
   if (!query.channel.empty()) {

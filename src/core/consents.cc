@@ -101,8 +101,7 @@ void Consents::Record(std::string subject_id, ConsentInput input, Actor actor, D
   if (Status s = CheckSubject(subject_id); !s.ok()) return done(s);
   const config::Purpose* p = config_->FindPurpose(input.purpose);
   if (p == nullptr) {
-    return done(
-        Status::InvalidArgument("'" + input.purpose + "' is not a purpose of this configuration", "unknown_purpose"));
+    return done(config_->UnknownPurpose(input.purpose));
   }
   if (Status s = CheckChannel(input.channel); !s.ok()) return done(s);
   if (!OneOf(kActions, input.action)) {
@@ -118,10 +117,7 @@ void Consents::Record(std::string subject_id, ConsentInput input, Actor actor, D
         Status::InvalidArgument("only imported consents may carry their own time (method \"import\")", "invalid_time"));
   }
   if (input.language.empty()) input.language = config_->default_language();
-  if (std::find(config_->languages.begin(), config_->languages.end(), input.language) == config_->languages.end()) {
-    return done(Status::InvalidArgument("language '" + input.language + "' is not one of the policy's languages",
-                                        "invalid_language"));
-  }
+  if (Status s = config_->CheckOfferedLanguage(input.language); !s.ok()) return done(s);
   const int64_t now = ToMicros(clock_.Now());
   auto row = std::make_shared<store::ConsentEventRow>();
   row->subject_id = std::move(subject_id);
@@ -185,8 +181,7 @@ void Consents::Object(std::string subject_id, ObjectionInput input, Actor actor,
   if (!input.purpose.empty()) {
     const config::Purpose* p = config_->FindPurpose(input.purpose);
     if (p == nullptr) {
-      return done(
-          Status::InvalidArgument("'" + input.purpose + "' is not a purpose of this configuration", "unknown_purpose"));
+      return done(config_->UnknownPurpose(input.purpose));
     }
   }
   if (Status s = CheckChannel(input.channel); !s.ok()) return done(s);
@@ -340,8 +335,7 @@ void Consents::Prohibit(std::string subject_id, ProhibitionInput input, Actor ac
     return done(Status::InvalidArgument("code must be one of " + JoinViews(ids), "unknown_prohibition_code"));
   }
   if (!input.purpose.empty() && config_->FindPurpose(input.purpose) == nullptr) {
-    return done(
-        Status::InvalidArgument("'" + input.purpose + "' is not a purpose of this configuration", "unknown_purpose"));
+    return done(config_->UnknownPurpose(input.purpose));
   }
   if (Status s = CheckChannel(input.channel); !s.ok()) return done(s);
   if (!input.channel.empty() && !code->channels.empty() &&
@@ -464,10 +458,7 @@ void Consents::RecordVisitor(std::string visitor_id, VisitorConsentInput input, 
                                         "banner_version_required"));
   }
   if (input.language.empty()) input.language = config_->default_language();
-  if (std::find(config_->languages.begin(), config_->languages.end(), input.language) == config_->languages.end()) {
-    return done(Status::InvalidArgument("language '" + input.language + "' is not one of the policy's languages",
-                                        "invalid_language"));
-  }
+  if (Status s = config_->CheckOfferedLanguage(input.language); !s.ok()) return done(s);
   // Global Privacy Control is an opt-out signal: it refuses tracking whatever the banner says.
   if (input.gpc) row->statistics = row->marketing = false;
   const int64_t now = ToMicros(clock_.Now());

@@ -134,7 +134,7 @@ class Consents {
   // A-Z a-z 0-9 _ -). They are kept apart from subjects' consent events and never count as consent for a purpose,
   // not even once the visitor is linked to a subject: the decision index never learns of them (DESIGN.md, rule 3).
   // With Global Privacy Control on, statistics and marketing are stored as refused whatever was sent.
-  // InvalidArgument "invalid_visitor_id", "unknown_cookie_category", "banner_version_required", "invalid_language".
+  // InvalidArgument "invalid_visitor_id", "unknown_cookie_category", "banner_version_required", "language_not_offered".
   void RecordVisitor(std::string visitor_id, VisitorConsentInput input, Actor actor,
                      Done<store::VisitorConsentRow> done);
   // NotFound "visitor_not_found" when the visitor has made no choice.

@@ -316,10 +316,7 @@ size_t DecisionIndex::size() const {
 Result<Decision> DecisionIndex::Decide(std::string_view subject_id, std::string_view purpose, std::string_view channel,
                                        TimePoint now) const {
   const config::Purpose* p = config_->FindPurpose(purpose);
-  if (p == nullptr) {
-    return Status::InvalidArgument("'" + std::string(purpose) + "' is not a purpose of this configuration",
-                                   "unknown_purpose");
-  }
+  if (p == nullptr) return config_->UnknownPurpose(purpose);
   if (!channel.empty() && !config::ParseChannel(channel)) {
     return Status::InvalidArgument("unknown channel '" + std::string(channel) + "'; use email, sms, phone or post",
                                    "unknown_channel");
@@ -333,10 +330,7 @@ Result<Decision> DecisionIndex::Decide(std::string_view subject_id, std::string_
 Result<std::vector<std::string>> DecisionIndex::Allowed(std::string_view purpose, std::string_view channel,
                                                         TimePoint now) const {
   const config::Purpose* p = config_->FindPurpose(purpose);
-  if (p == nullptr) {
-    return Status::InvalidArgument("'" + std::string(purpose) + "' is not a purpose of this configuration",
-                                   "unknown_purpose");
-  }
+  if (p == nullptr) return config_->UnknownPurpose(purpose);
   if (!channel.empty() && !config::ParseChannel(channel)) {
     return Status::InvalidArgument("unknown channel '" + std::string(channel) + "'; use email, sms, phone or post",
                                    "unknown_channel");

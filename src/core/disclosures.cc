@@ -114,8 +114,7 @@ void Disclosures::Record(std::string subject_id, DisclosureInput input, Actor ac
     }
   }
   if (config_->FindPurpose(input.purpose) == nullptr) {
-    return done(Status::FailedPrecondition("'" + input.purpose + "' is not a purpose of this configuration",
-                                           "unknown_purpose"));
+    return done(Status::FailedPrecondition(config_->UnknownPurpose(input.purpose).message(), "unknown_purpose"));
   }
   if (!recipient->purposes.empty() && !Contains(recipient->purposes, input.purpose)) {
     return done(Status::FailedPrecondition("recipient '" + recipient->id + "' is declared for " +

@@ -143,10 +143,10 @@ RequestInput RequestFromMail(const config::Config& config, const InboundMail& ma
   return in;
 }
 
-void ReceiveMail(const config::Config& config, const InboundMail& mail, std::string ip, Register& reg,
-                 Requests& requests, Actor actor, std::function<void(Result<store::RightsRequestRow>)> done) {
+void ReceiveMail(const config::Config& config, const InboundMail& mail, Register& reg, Requests& requests,
+                 Actor actor, bool caller_may_act, std::function<void(Result<store::RightsRequestRow>)> done) {
   RequestInput in = RequestFromMail(config, mail);
-  in.ip = std::move(ip);
+  in.caller_may_act = caller_may_act;
   if (in.type != "objection") return requests.Create(std::move(in), std::move(actor), std::move(done));
   const std::string email = in.email;
   const std::vector<std::string> channels = in.channels;

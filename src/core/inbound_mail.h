@@ -46,8 +46,9 @@ RequestInput RequestFromMail(const config::Config& config, const InboundMail& ma
 // Takes in one message: an opt-out puts the sender on the suppression list when no subject has the address
 // (Register::SuppressOptOut), then the request RequestFromMail makes is created. `done` answers as
 // Requests::Create does, the same whether the sender is a customer or not; it runs on the store's writer thread.
-void ReceiveMail(const config::Config& config, const InboundMail& mail, std::string ip, Register& reg,
-                 Requests& requests, Actor actor, std::function<void(Result<store::RightsRequestRow>)> done);
+// `caller_may_act` as in RequestInput: whether the caller (a mail gateway's key) holds requests.manage.
+void ReceiveMail(const config::Config& config, const InboundMail& mail, Register& reg, Requests& requests,
+                 Actor actor, bool caller_may_act, std::function<void(Result<store::RightsRequestRow>)> done);
 
 }  // namespace tillit::core
 

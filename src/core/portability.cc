@@ -310,10 +310,7 @@ Portability::Portability(std::shared_ptr<const config::Config> config, store::St
 Result<std::pair<std::string, size_t>> Portability::Build(std::string_view subject_id, std::string& language,
                                                           TimePoint now) {
   if (language.empty()) language = config_->default_language();
-  if (!policy::IsSupportedLanguage(language)) {
-    return Status::InvalidArgument("language '" + language + "' is not one tillit writes; use en, sv, nb or fi",
-                                   "unsupported_language");
-  }
+  TILLIT_RETURN_IF_ERROR(config_->CheckOfferedLanguage(language));
   TILLIT_ASSIGN_OR_RETURN(SubjectData data, CollectSubjectData(store_, keyring_, subject_id));
   std::vector<ArchiveFile> files = PortabilityFiles(*config_, data, language, now);
   TILLIT_ASSIGN_OR_RETURN(std::string zip, WriteZip(files, now));

@@ -65,7 +65,7 @@ class Portability {
               Clock& clock, Random& random);
 
   // The subject's archive as ZIP bytes, after an audit entry "subject.export" with purpose rights_fulfilment.
-  // `language` "" is the controller's default. InvalidArgument "unsupported_language"; NotFound "subject_not_found".
+  // `language` "" is the controller's default. InvalidArgument "language_not_offered"; NotFound "subject_not_found".
   void Export(std::string subject_id, std::string language, Actor actor, Done<std::string> done);
 
   // Builds the archive and keeps it for download by a secret link, as an access report is (core/downloads.h).

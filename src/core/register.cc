@@ -197,10 +197,7 @@ Status Register::CheckDecision(std::string_view subject_id, std::string_view pur
 
 Result<const config::Purpose*> Register::PurposeOf(std::string_view purpose) const {
   const config::Purpose* p = config_->FindPurpose(purpose);
-  if (p == nullptr) {
-    return Status::InvalidArgument("'" + std::string(purpose) + "' is not a purpose of this configuration",
-                                   "unknown_purpose");
-  }
+  if (p == nullptr) return config_->UnknownPurpose(purpose);
   return p;
 }
 
@@ -545,6 +542,14 @@ void Register::Get(std::string id, Actor actor, std::string purpose, Done<Subjec
   if (!view.ok()) return done(view.status());
   std::vector<AuditEvent> events{{std::move(actor), std::move(purpose), "subject.read", id, ShownDetail(*view)}};
   AuditThen<SubjectView>(std::move(events), std::move(*view), std::move(done));
+}
+
+Result<std::optional<std::string>> Register::Holder(std::string_view name, std::string_view value) const {
+  const IdentifierSpec* spec = FindIdentifier(name);
+  if (spec == nullptr || !spec->unique) return std::optional<std::string>();
+  TILLIT_ASSIGN_OR_RETURN(std::string normalised, NormaliseIdentifier(*spec, std::string(value), config_->controller.country));
+  TILLIT_ASSIGN_OR_RETURN(auto index, IndexOf(*spec, normalised));
+  return store_.FindUniqueIndex(spec->index, index);
 }
 
 void Register::Find(std::string name, std::string value, Actor actor, std::string purpose,

@@ -15,6 +15,8 @@ using nlohmann::json;
 
 const std::vector<std::string> kChannels = {"web", "email", "phone", "letter", "portal", "staff"};
 const std::vector<std::string> kVerified = {"access", "portability", "rectification", "erasure"};
+// The types that change the subject's rights state: filed by a key without requests.manage, they wait for the code.
+const std::vector<std::string> kRightsChanging = {"restriction", "objection", "withdraw_consent", "erasure"};
 constexpr size_t kMaxText = 20000;
 
 bool OneOf(const std::vector<std::string>& list, std::string_view v) {
@@ -46,11 +48,19 @@ void RunSteps(std::shared_ptr<std::vector<Step>> steps, size_t i, std::function<
   });
 }
 
+// Who asked for a restriction, in the words its reason keeps (RequestAuthority).
+std::string ReasonOf(const RightsRequest& r) {
+  const std::string authority = r.details.is_object() ? r.details.value("authority", "") : "";
+  if (authority == "code") return "requested on the data subject's behalf, confirmed by their code (" + r.row.request_id + ")";
+  if (authority == "requests.manage") return "requested on the data subject's behalf (" + r.row.request_id + ")";
+  return "requested by the data subject (" + r.row.request_id + ")";
+}
+
 class RestrictionExecutor final : public RequestExecutor {
  public:
   explicit RestrictionExecutor(Consents& consents) : consents_(consents) {}
   void Execute(const RightsRequest& r, std::function<void(Result<ExecutionOutcome>)> done) override {
-    consents_.Restrict(r.row.subject_id, "requested by the data subject (" + r.row.request_id + ")",
+    consents_.Restrict(r.row.subject_id, ReasonOf(r),
                        Actor{"system", "requests"}, [done](Result<store::RestrictionRow> row) {
                          if (!row.ok() && row.status().reason() != "already_restricted") return done(row.status());
                          done(ExecutionOutcome{true, ""});
@@ -161,8 +171,15 @@ void Requests::RegisterExecutor(const std::string& type, std::shared_ptr<Request
   executors_[type] = std::move(executor);
 }
 
-bool Requests::NeedsVerification(const store::RightsRequestRow& row) const {
-  return config_->rights.identity_check && OneOf(kVerified, row.type);
+bool Requests::NeedsVerification(const RightsRequest& request) const {
+  if (request.details.is_object() && request.details.value("authority", "") == "code") return true;
+  return config_->rights.identity_check && OneOf(kVerified, request.row.type);
+}
+
+std::string RequestAuthority(const RequestInput& input, const Actor& actor) {
+  if (actor.kind != "api_key") return "staff";
+  if (input.caller_may_act) return "requests.manage";
+  return OneOf(kRightsChanging, input.type) ? "code" : "requests.create";
 }
 
 bool Requests::NeedsApproval(const store::RightsRequestRow& row) const {
@@ -271,9 +288,7 @@ void Requests::Create(RequestInput in, Actor actor, Done<store::RightsRequestRow
   if (in.text.size() > kMaxText) return done(Status::TooLarge("text is longer than 20000 bytes", "text_too_long"));
   if (!IsValidUtf8(in.text)) return done(Status::InvalidArgument("text is not valid UTF-8", "invalid_utf8"));
   if (in.language.empty()) in.language = config_->default_language();
-  if (!OneOf(std::vector<std::string>{"en", "sv", "nb", "fi"}, in.language)) {
-    return done(Status::InvalidArgument("language must be en, sv, nb or fi", "invalid_language"));
-  }
+  if (Status s = config_->CheckOfferedLanguage(in.language); !s.ok()) return done(s);
   if (in.type == "rectification" && (!in.patch || !in.patch->is_object() || in.patch->empty())) {
     return done(Status::InvalidArgument(
         "a rectification needs patch: a JSON Merge Patch such as {\"fields\":{\"identity.name\":\"…\"}}",
@@ -283,7 +298,7 @@ void Requests::Create(RequestInput in, Actor actor, Done<store::RightsRequestRow
     return done(Status::InvalidArgument("patch belongs to rectification requests only", "unexpected_patch"));
   }
   if (!in.purpose.empty() && config_->FindPurpose(in.purpose) == nullptr) {
-    return done(Status::InvalidArgument("unknown purpose '" + in.purpose + "'", "unknown_purpose"));
+    return done(config_->UnknownPurpose(in.purpose));
   }
   for (const auto& c : in.channels) {
     if (!config::ParseChannel(c)) {
@@ -321,7 +336,7 @@ void Requests::Create(RequestInput in, Actor actor, Done<store::RightsRequestRow
   r.row.language = in.language;
   r.row.received_at = r.row.updated_at = ToMicros(now);
   r.row.original_due_at = r.row.due_at = ToMicros(deadlines_.DueAt(now, 1));
-  r.details = {{"text", in.text}};
+  r.details = {{"text", in.text}, {"authority", RequestAuthority(in, actor)}};
   if (!in.email.empty()) r.details["email"] = in.email;
   if (in.patch) r.details["patch"] = *in.patch;
   if (!in.purpose.empty()) r.details["purpose"] = in.purpose;
@@ -348,25 +363,28 @@ void Requests::Create(RequestInput in, Actor actor, Done<store::RightsRequestRow
   }
   auto row = std::make_shared<store::RightsRequestRow>(r.row);
   const bool by_email = in.subject_id.empty();
+  const bool needs_code = NeedsVerification(r);
   const std::string client = in.client_address;
   store_.Write(
-      [row, events, mails, actor, this](store::WriteTxn& txn) -> Status {
+      [row, events, mails, actor, authority = r.details["authority"].get<std::string>(),
+       this](store::WriteTxn& txn) -> Status {
         TILLIT_RETURN_IF_ERROR(txn.PutRightsRequest(*row));
         for (const auto& e : *events) TILLIT_RETURN_IF_ERROR(txn.InsertRequestEvent(e));
         for (const auto& m : *mails) TILLIT_RETURN_IF_ERROR(txn.PutMail(m));
         return AppendAudit(txn,
                            AuditEvent{actor, std::string(config::kRightsFulfilment), "request.create", row->subject_id,
-                                      "request=" + row->request_id + " type=" + row->type},
+                                      "request=" + row->request_id + " type=" + row->type +
+                                          " authority=" + authority},
                            row->received_at);
       },
-      [this, row, as_received, by_email, client, actor, done](const Status& s) {
+      [this, row, as_received, by_email, needs_code, client, actor, done](const Status& s) {
         if (!s.ok()) return done(s);
         if (row->closed_at) return done(as_received);
         auto answer = [by_email, as_received, done](Result<store::RightsRequestRow> r) {
           if (by_email) return done(as_received);  // an answer by address never tells whether it is a customer's
           done(std::move(r));
         };
-        if (NeedsVerification(*row)) {
+        if (needs_code) {
           // The code goes out at once; a rate-limited or address-less subject can ask again through /code.
           return SendCode(
               row->request_id, actor,
@@ -443,11 +461,14 @@ void Requests::SendCode(std::string request_id, Actor actor, Done<store::RightsR
   auto row = store_.FindRightsRequest(request_id);
   if (!row.ok()) return done(row.status());
   if (!*row) return done(Status::NotFound("no request with this id", "request_not_found"));
-  if ((*row)->closed_at || (*row)->verified_at || !NeedsVerification(**row) || (*row)->subject_id.empty()) {
+  if ((*row)->closed_at || (*row)->verified_at || (*row)->subject_id.empty()) {
     return done(Status::FailedPrecondition("this request needs no verification code now", "verification_not_needed"));
   }
   auto opened = Open(**row);
   if (!opened.ok()) return done(opened.status());
+  if (!NeedsVerification(*opened)) {
+    return done(Status::FailedPrecondition("this request needs no verification code now", "verification_not_needed"));
+  }
   auto to = RegisteredEmail((*row)->subject_id);
   if (!to.ok()) return done(to.status());
   // Six digits, uniformly.
@@ -521,9 +542,12 @@ void Requests::Verify(std::string request_id, std::string code, Actor actor, Don
   auto found = store_.FindRightsRequest(request_id);
   if (!found.ok()) return done(found.status());
   if (!*found) return done(Status::NotFound("no request with this id", "request_not_found"));
-  if ((*found)->closed_at || (*found)->verified_at || !NeedsVerification(**found)) {
-    return done(Status::FailedPrecondition("this request needs no verification now", "verification_not_needed"));
-  }
+  const Status not_needed =
+      Status::FailedPrecondition("this request needs no verification now", "verification_not_needed");
+  if ((*found)->closed_at || (*found)->verified_at) return done(not_needed);
+  auto opened = Open(**found);
+  if (!opened.ok()) return done(opened.status());
+  if (!NeedsVerification(*opened)) return done(not_needed);
   auto key = KeyFor((*found)->subject_id);
   if (!key.ok()) return done(key.status());
   auto shared_key = std::make_shared<crypto::SecretKey>(std::move(*key));
@@ -641,7 +665,9 @@ void Requests::Advance(store::RightsRequestRow row, Done<store::RightsRequestRow
   if (row.closed_at || row.subject_id.empty() || row.type == "inquiry" || row.status == "in_progress") {
     return done(row);
   }
-  if (NeedsVerification(row) && !row.verified_at) return done(row);
+  auto opened = Open(row);
+  if (!opened.ok()) return done(opened.status());
+  if (NeedsVerification(*opened) && !row.verified_at) return done(row);
   if (NeedsApproval(row) && !row.approved_at) return done(row);
   auto it = executors_.find(row.type);
   if (it == executors_.end()) {
@@ -655,8 +681,6 @@ void Requests::Advance(store::RightsRequestRow row, Done<store::RightsRequestRow
         },
         done);
   }
-  auto opened = Open(row);
-  if (!opened.ok()) return done(opened.status());
   const std::string id = row.request_id;
   it->second->Execute(*opened,
                       [this, id, done](Result<ExecutionOutcome> outcome) { Finish(id, std::move(outcome), done); });
@@ -711,7 +735,7 @@ void Requests::Approve(std::string request_id, Actor actor, Done<store::RightsRe
       [this](RightsRequest& r, std::vector<store::MailRow>&, std::string&) -> Status {
         if (r.row.closed_at) return Status::FailedPrecondition("the request is closed", "request_closed");
         if (r.row.approved_at) return Status::Conflict("the request is approved already", "already_approved");
-        if (NeedsVerification(r.row) && !r.row.verified_at) return NotVerified(r.row);
+        if (NeedsVerification(r) && !r.row.verified_at) return NotVerified(r.row);
         r.row.approved_at = ToMicros(clock_.Now());
         r.row.status = "approved";
         return Status::Ok();
@@ -784,7 +808,7 @@ void Requests::Complete(std::string request_id, std::string note_text, Actor act
       request_id, actor, "request.complete",
       [this, note_text](RightsRequest& r, std::vector<store::MailRow>& mails, std::string& note) -> Status {
         if (r.row.closed_at) return Status::FailedPrecondition("the request is closed", "request_closed");
-        if (NeedsVerification(r.row) && !r.row.verified_at) return NotVerified(r.row);
+        if (NeedsVerification(r) && !r.row.verified_at) return NotVerified(r.row);
         if (r.row.type != "inquiry" && r.row.status != "in_progress") {
           return Status::FailedPrecondition(
               "only an inquiry, or a request whose answer is being prepared, is completed by hand", "not_completable");

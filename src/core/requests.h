@@ -62,12 +62,22 @@ struct RequestInput {
   // peer, which for a shop's backend is the backend, shared by all its customers. Kept only as a keyed hash, and
   // only while the limit counts the code.
   std::string client_address;
+  // Who may change the subject's rights state on the caller's word. Staff and the CLI may (the default); an API key
+  // may only with the action requests.manage. Otherwise a restriction, objection, withdrawal of consent or erasure
+  // waits for the subject's one-time code, like an access request, whatever [rights] identity_check says: a key
+  // files such a request on the subject's behalf, and the subject confirms it. The request, its audit entry and the
+  // subject's access report record which (RequestAuthority).
+  bool caller_may_act = true;
 };
+
+// How a request's maker stood: "staff" (the CLI or staff), "requests.manage" (a key holding that action, on the
+// subject's behalf) or "code" (a key without it, on the subject's behalf: the subject's code confirms it).
+std::string RequestAuthority(const RequestInput& input, const Actor& actor);
 
 // A request as a RequestExecutor sees it, with its sealed details opened.
 struct RightsRequest {
   store::RightsRequestRow row;
-  nlohmann::json details;  // {"text", "email", "patch", "purpose", "channels"}
+  nlohmann::json details;  // {"text", "email", "patch", "purpose", "channels", "authority"}
 };
 
 struct RequestEventView {
@@ -166,7 +176,9 @@ class Requests {
   const Deadlines& deadlines() const { return deadlines_; }
 
  private:
-  bool NeedsVerification(const store::RightsRequestRow& row) const;
+  // Whether the request waits for the subject's code: a type that discloses or changes data when [rights]
+  // identity_check is on, and a rights-changing type filed by a key without requests.manage ("authority": "code").
+  bool NeedsVerification(const RightsRequest& request) const;
   bool NeedsApproval(const store::RightsRequestRow& row) const;
   Result<crypto::SecretKey> KeyFor(std::string_view subject_id) const;
   Result<RightsRequest> Open(const store::RightsRequestRow& row) const;

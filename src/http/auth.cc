@@ -85,13 +85,7 @@ std::optional<HttpResponse> Admit(const Route& route, HttpRequest& request, core
 }
 
 Result<std::string> NamedPurpose(const HttpRequest& request, const config::Config& config, std::string_view purpose) {
-  if (config.FindPurpose(purpose) == nullptr) {
-    std::vector<std::string> ids;
-    for (const auto& p : config.purposes) ids.push_back(p.id);
-    return Status::InvalidArgument(
-        "'" + std::string(purpose) + "' is not a purpose of this configuration; purposes: " + Listed(ids),
-        "unknown_purpose");
-  }
+  if (config.FindPurpose(purpose) == nullptr) return config.UnknownPurpose(purpose);
   if (!request.principal) {
     return Status::Unauthenticated("this route needs an API key: send `Authorization: Bearer <key>`",
                                    "api_key_required");

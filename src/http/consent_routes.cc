@@ -173,6 +173,18 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
       json entry = EncodeDecision(*d);
       entry["purpose"] = p.id;
       entry["revision"] = p.revision;
+      // Consent given per channel (an e-mail newsletter) shows per channel: the purpose as a whole may say no while
+      // the e-mail box is rightly ticked.
+      if (!p.channels.empty()) {
+        json channels = json::object();
+        for (config::Channel c : p.channels) {
+          const std::string channel(config::ChannelId(c));
+          auto per = app.decisions->Decide(id, p.id, channel, app.clock->Now());
+          if (!per.ok()) return respond(ErrorResponse(per.status()));
+          channels[channel] = EncodeDecision(*per);
+        }
+        entry["channels"] = std::move(channels);
+      }
       purposes.push_back(std::move(entry));
     }
     respond(JsonResponse(

@@ -164,14 +164,41 @@ std::optional<std::string> PurposeOf(const HttpRequest& req, const AppContext& a
   return std::move(*purpose);
 }
 
+// The answer to a create whose unique identifier another subject holds (Conflict "<name>_taken"): with `may_read`,
+// the holder's id in details.subject_id; otherwise the message says who can look it up.
+HttpResponse TakenResponse(const AppContext& app, const Status& status,
+                           const std::map<std::string, std::string>& identifiers, bool may_read) {
+  const std::string& reason = status.reason();
+  const std::string suffix = "_taken";
+  if (status.code() != StatusCode::kConflict || reason.size() <= suffix.size() ||
+      reason.compare(reason.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    return ErrorResponse(status);
+  }
+  const std::string name = reason.substr(0, reason.size() - suffix.size());
+  auto given = identifiers.find(name);
+  if (!may_read || given == identifiers.end()) {
+    return ErrorResponse(Status::Conflict(status.message() + "; a key with the action subjects.read can look it up "
+                                          "(GET /v1/subjects?" + name + "=…)",
+                                          reason));
+  }
+  auto holder = app.reg->Holder(name, given->second);
+  if (!holder.ok() || !*holder) return ErrorResponse(status);
+  return ErrorResponse(Status::Conflict(status.message() + " (details.subject_id)", reason),
+                       Dump({{"subject_id", **holder}}));
+}
+
 void AddSubjectRoutes(Router& router, const AppContext& app) {
   router.Add("POST", "/v1/subjects", Access::Key("subjects.write"), [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     auto input = DecodeSubject(*body);
     if (!input.ok()) return respond(ErrorResponse(input.status()));
-    app.reg->Create(std::move(*input), ActorOf(req), [respond = std::move(respond)](Result<std::string> id) {
-      if (!id.ok()) return respond(ErrorResponse(id.status()));
+    // On a collision a key that may read subjects learns whose the identifier is; any other key only that it is taken.
+    const bool may_read = req.principal->AllowsAction("subjects.read");
+    std::map<std::string, std::string> identifiers = input->identifiers;
+    app.reg->Create(std::move(*input), ActorOf(req), [app, identifiers = std::move(identifiers), may_read,
+                                                      respond = std::move(respond)](Result<std::string> id) {
+      if (!id.ok()) return respond(TakenResponse(app, id.status(), identifiers, may_read));
       HttpResponse r = JsonResponse(201, Dump({{"id", *id}}));
       r.headers.emplace_back("Location", "/v1/subjects/" + *id);
       respond(std::move(r));

@@ -30,7 +30,7 @@ Result<std::string> DecodeLanguage(const HttpRequest& req) {
   std::string language;
   TILLIT_RETURN_IF_ERROR(ReadString(body, "language", language));
   if (body.contains("language") && language.empty()) {
-    return Status::InvalidArgument("language is empty; name one of the shop's languages", "unsupported_language");
+    return Status::InvalidArgument("language is empty; name one of the shop's languages", "language_not_offered");
   }
   return language;
 }

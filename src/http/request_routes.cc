@@ -103,6 +103,8 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
       }
     }
     in.client_address = req.client_ip;
+    // A key without requests.manage files on the subject's behalf; the subject's code confirms a change of rights.
+    in.caller_may_act = req.principal->AllowsAction("requests.manage");
     const bool show_subject = !in.subject_id.empty();
     app.requests->Create(std::move(in), ActorOf(req), Answer(std::move(respond), 201, show_subject));
   });
@@ -159,6 +161,8 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
                          if (d.contains("patch")) out["patch"] = d["patch"];
                          if (d.contains("purpose")) out["purpose"] = d["purpose"];
                          if (d.contains("channels")) out["channels"] = d["channels"];
+                         // Who stood behind it: staff, a key with requests.manage, or a key and the subject's code.
+                         if (d.contains("authority")) out["authority"] = d["authority"];
                          json history = json::array();
                          for (const auto& e : view->history) {
                            json entry = {{"status", e.status}, {"at", Time(e.at)}, {"by", e.actor}};
@@ -173,7 +177,7 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
   });
 
   // A raw RFC 5322 message, as a mail server's pipe or webhook delivers it. The answer names the request but never
-  // whether the sender is a customer.
+  // whether the sender is a customer. Needs the register (AppContext::reg), which every server has.
   router.Add("POST", "/v1/mail/inbound", Access::Key("requests.create"), MediaTypes{"message/rfc822", "text/plain"},
              [app](const HttpRequest& req, Responder respond) {
     if (req.body.empty()) {
@@ -181,9 +185,9 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
     }
     auto mail = core::ParseInboundMail(req.body);
     if (!mail.ok()) return respond(ErrorResponse(mail.status()));
-    core::RequestInput in = core::RequestFromMail(*app.config, *mail);
-    in.client_address = req.client_ip;
-    app.requests->Create(std::move(in), ActorOf(req), Answer(std::move(respond), 202, false));
+    // An opt-out from an address no subject has is kept as a suppression, so a later sign-up starts opted out.
+    core::ReceiveMail(*app.config, *mail, *app.reg, *app.requests, ActorOf(req),
+                      req.principal->AllowsAction("requests.manage"), Answer(std::move(respond), 202, false));
   });
 
   AddAction(router, app, "verify", "requests.create", {"code"},

@@ -13,6 +13,8 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -28,6 +30,27 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+// Minimagi publishes in English only, and a report is written only in a language the shop offers. The reports here
+// are read in Swedish and Finnish too, so this configuration offers them, with the shop's English texts standing in.
+std::string OfferSwedishAndFinnish(const std::string& text) {
+  std::string out;
+  std::stringstream lines(text);
+  std::string line, policy;
+  bool in_policy = false;
+  while (std::getline(lines, line)) {
+    if (line == "languages = [\"en\"]") line = "languages = [\"en\", \"sv\", \"fi\"]";
+    out += line + "\n";
+    if (!line.empty() && line[0] == '[') in_policy = line == "[policy.en]";
+    if (in_policy && line != "[policy.en]") policy += line + "\n";
+    std::smatch m;
+    if (std::regex_match(line, m, std::regex(R"(^([\w.]+)\.en = (.*)$)"))) {
+      for (const char* lang : {"sv", "fi"}) out += std::string(m[1]) + "." + lang + " = " + std::string(m[2]) + "\n";
+    }
+  }
+  for (const char* lang : {"sv", "fi"}) out += "\n[policy." + std::string(lang) + "]\n" + policy;
+  return out;
+}
 
 std::string TestConfig() {
   std::string text = ReadFile(ExampleConfig("minimagi"));
@@ -56,7 +79,7 @@ purposes = ["contract"]
 service = "payment"
 description.en = "Payment provider."
 )";
-  return text;
+  return OfferSwedishAndFinnish(text);
 }
 
 // The entries of a ZIP archive by name; empty when it does not open.
@@ -355,7 +378,14 @@ TEST_F(AccessReportTest, BadRequestsGetClearErrors) {
 
   HttpResult language = Post("/v1/subjects/" + id + "/access-report", {{"language", "de"}});
   EXPECT_EQ(language.status, 400) << language.body;
-  EXPECT_EQ(json::parse(language.body, nullptr, false)["error"]["code"], "unsupported_language");
+  EXPECT_EQ(json::parse(language.body, nullptr, false)["error"]["code"], "language_not_offered");
+  // Norwegian is a language tillit writes, but not one this shop offers: no report mixing languages.
+  HttpResult unoffered = Post("/v1/subjects/" + id + "/access-report", {{"language", "nb"}});
+  EXPECT_EQ(unoffered.status, 400) << unoffered.body;
+  EXPECT_EQ(json::parse(unoffered.body, nullptr, false)["error"]["code"], "language_not_offered");
+  EXPECT_THAT(unoffered.body, HasSubstr("en, sv, fi"));
+  HttpResult archive = Http("GET", server_->url("/v1/subjects/" + id + "/portability?language=nb"), "", Auth());
+  EXPECT_EQ(archive.status, 400) << archive.body;
   EXPECT_EQ(Post("/v1/subjects/" + id + "/access-report", {{"lang", "sv"}}).status, 400);
   EXPECT_EQ(Post("/v1/subjects/" + id + "/access-report", {{"language", 7}}).status, 400);
   EXPECT_EQ(Http("POST", server_->url("/v1/subjects/" + id + "/access-report"), "{not json", Auth()).status, 400);
@@ -385,17 +415,22 @@ TEST_F(AccessReportTest, TheCommandLineWritesTheSameAnswers) {
   ASSERT_EQ(server_->Stop(), 0);
   const std::string out = dir_ / "report.json";
   RunResult json_run = RunTillit(
-      {"access-report", "--config", config(), "--data", data(), "--subject", id, "--language", "nb", "--out", out});
+      {"access-report", "--config", config(), "--data", data(), "--subject", id, "--language", "sv", "--out", out});
   ASSERT_EQ(json_run.exit_code, 0) << json_run.err;
   const json report = json::parse(ReadFile(out), nullptr, false);
-  EXPECT_EQ(report["language"], "nb");
+  EXPECT_EQ(report["language"], "sv");
   EXPECT_EQ(FindBy(report["identifiers"], "name", "email")["value"], "asa.oberg@example.no");
 
   const std::string html = dir_ / "report.html";
   RunResult html_run = RunTillit({"access-report", "--config", config(), "--data", data(), "--subject", id, "--format",
-                                  "html", "--language", "nb", "--out", html});
+                                  "html", "--language", "sv", "--out", html});
   ASSERT_EQ(html_run.exit_code, 0) << html_run.err;
-  EXPECT_THAT(ReadFile(html), HasSubstr("Dine personopplysninger hos Minimagi"));
+  EXPECT_THAT(ReadFile(html), HasSubstr("Dina personuppgifter hos Minimagi"));
+  // A language the shop does not offer is a bad argument, on the command line as over HTTP.
+  RunResult norwegian = RunTillit({"access-report", "--config", config(), "--data", data(), "--subject", id,
+                                   "--language", "nb", "--out", html});
+  EXPECT_EQ(norwegian.exit_code, 2) << norwegian.err;
+  EXPECT_THAT(norwegian.err, HasSubstr("not one this shop offers"));
 
   const std::string zip = dir_ / "export.zip";
   RunResult zip_run = RunTillit(

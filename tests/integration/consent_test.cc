@@ -270,10 +270,10 @@ TEST_F(ConsentTest, TheReceiptOfAWithdrawalSaysSo) {
 // subject taking it, and a method outside the vocabulary is refused with the whole list.
 TEST_F(ConsentTest, EveryWithdrawalRouteIsAMethodAConsentEventMayName) {
   std::string text = MinimagiWith("consent_validity = \"24 months\"\n");
-  const std::string routes_line = "withdraw = [\"portal\", \"email\"]\n";
+  const std::string routes_line = "withdraw = [\"email\"]\n";
   const size_t at = text.find(routes_line);
   ASSERT_NE(at, std::string::npos);
-  text.replace(at, routes_line.size(), "withdraw = [\"link\", \"portal\", \"email\", \"phone\", \"staff\"]\n");
+  text.replace(at, routes_line.size(), "withdraw = [\"link\", \"email\", \"phone\", \"staff\"]\n");
   WriteFile(config(), text);
   ASSERT_EQ(server_->Stop(), 0);
   Start(/*init=*/false);
@@ -285,7 +285,7 @@ TEST_F(ConsentTest, EveryWithdrawalRouteIsAMethodAConsentEventMayName) {
   for (const auto& p : view["purposes"]) {
     if (p["id"] == "profiling") routes = p["withdraw"].get<std::vector<std::string>>();
   }
-  ASSERT_EQ(routes, (std::vector<std::string>{"link", "portal", "email", "phone", "staff"}));
+  ASSERT_EQ(routes, (std::vector<std::string>{"link", "email", "phone", "staff"}));
 
   const std::string id = NewSubject();
   ASSERT_EQ(Post("/v1/subjects/" + id + "/consents", Given("profiling")).status, 201);
@@ -405,7 +405,7 @@ TEST_F(ConsentTest, VisitorBadInput) {
   EXPECT_EQ(code(Post(path, {{"categories", json::object()}})), "banner_version_required");
   EXPECT_EQ(Post(path, {{"categories", json::object()}, {"banner_version", "v1"}, {"gpc", "on"}}).status, 400);
   EXPECT_EQ(code(Post(path, {{"categories", json::object()}, {"banner_version", "v1"}, {"language", "fi"}})),
-            "invalid_language");
+            "language_not_offered");
   EXPECT_EQ(Post(path, {{"categories", json::object()}, {"banner_version", "v1"}, {"extra", 1}}).status, 400);
   EXPECT_EQ(Http("POST", server_->url(path), ok.dump()).status, 401);
 

@@ -102,6 +102,12 @@ TEST_F(HttpTest, KeyIsLimitedToItsPurposes) {
   HttpResult unknown = Http("GET", server_->url("/v1/auth/check"), "", {Bearer(), "Tillit-Purpose: espionage"});
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(ErrorOf(unknown)["code"], "unknown_purpose");
+  EXPECT_NE(ErrorOf(unknown)["message"].get<std::string>().find("purposes: "), std::string::npos) << unknown.body;
+  // A typo is answered with the nearest purpose, wherever a purpose is named.
+  HttpResult typo = Http("GET", server_->url("/v1/decide?subject=sub_x&purpose=marketng"), "", {Bearer()});
+  EXPECT_EQ(typo.status, 400) << typo.body;
+  EXPECT_NE(ErrorOf(typo)["message"].get<std::string>().find("did you mean 'marketing'?"), std::string::npos)
+      << typo.body;
 }
 
 // A key revoked by `tillit key revoke` beside the running server is refused within the server's key cache time

@@ -475,5 +475,27 @@ TEST_F(PromisesTest, AnUnknownCategorySuggestsTheNearest) {
   EXPECT_THAT(record.body, HasSubstr("did you mean 'customer.order'?"));
 }
 
+// ---- 10. Consent given per channel shows per channel in the consents summary ----
+
+TEST_F(PromisesTest, TheConsentsSummaryShowsAConsentGivenForOneChannel) {
+  Start("minime", "contract,customer_service,marketing", /*with_mail=*/false);
+  const std::string id = NewSubject({{"identifiers", {{"email", "kanava@example.fi"}}}});
+  HttpResult given = Post("/v1/subjects/" + id + "/consents",
+                          {{"purpose", "marketing"}, {"channel", "email"}, {"action", "given"}, {"method", "web_form"}});
+  ASSERT_EQ(given.status, 201) << given.body;
+  HttpResult summary = Get("/v1/subjects/" + id + "/consents", "marketing");
+  ASSERT_EQ(summary.status, 200) << summary.body;
+  json marketing;
+  const json purposes = Parse(summary.body)["purposes"];
+  for (const auto& p : purposes) {
+    if (p.value("purpose", "") == "marketing") marketing = p;
+  }
+  ASSERT_TRUE(marketing.is_object()) << summary.body;
+  // The e-mail box is ticked, the text-message box is not.
+  EXPECT_EQ(marketing["channels"]["email"].value("allow", false), true) << marketing.dump();
+  EXPECT_EQ(marketing["channels"]["sms"].value("allow", true), false) << marketing.dump();
+  EXPECT_EQ(Decide(id, "marketing", "email").value("allow", false), true);
+}
+
 }  // namespace
 }  // namespace tillit::testing

@@ -213,11 +213,25 @@ TEST_F(RegisterTest, ReadNeedsAPurposeTheKeyWasCreatedFor) {
 }
 
 TEST_F(RegisterTest, DuplicateEmailOrCustomerNumberIs409) {
-  Create({{"identifiers", {{"email", "anna@example.com"}, {"customer_number", "C-1"}}}});
+  const std::string anna = Create({{"identifiers", {{"email", "anna@example.com"}, {"customer_number", "C-1"}}}});
 
   HttpResult email = Post("/v1/subjects", json({{"identifiers", {{"email", " ANNA@Example.com "}}}}).dump());
   EXPECT_EQ(email.status, 409);
   EXPECT_EQ(CodeOf(email), "email_taken");
+  // This key may read subjects: it learns whose the address is.
+  EXPECT_EQ(json::parse(email.body)["error"]["details"].value("subject_id", ""), anna) << email.body;
+
+  // A key that may only write subjects learns only that the address is taken, and who can look it up.
+  RunResult writer = RunTillit({"key", "create", "--actions", "subjects.write", "--data", data_dir_ / "data",
+                                "--name", "signup-form", "--purposes", "contract"});
+  ASSERT_EQ(writer.exit_code, 0) << writer.err;
+  HttpResult blind = Http("POST", server_->url("/v1/subjects"),
+                          json({{"identifiers", {{"email", "anna@example.com"}}}}).dump(),
+                          {"Authorization: Bearer " + writer.out.substr(0, writer.out.size() - 1)});
+  EXPECT_EQ(blind.status, 409) << blind.body;
+  EXPECT_EQ(CodeOf(blind), "email_taken");
+  EXPECT_EQ(blind.body.find(anna), std::string::npos) << blind.body;
+  EXPECT_THAT(blind.body, ::testing::HasSubstr("subjects.read can look it up"));
 
   HttpResult number =
       Post("/v1/subjects", json({{"identifiers", {{"email", "b@example.com"}, {"customer_number", "C-1"}}}}).dump());

@@ -462,6 +462,11 @@ TEST_F(RequestsTest, ExtensionRejectionOverdueAndBadInput) {
   EXPECT_EQ(ErrorCode(Post("/v1/requests", {{"type", "rectification"}, {"subject", id}})), "patch_required");
   EXPECT_EQ(ErrorCode(Post("/v1/requests", {{"type", "access"}, {"subject", id}, {"channel", "pigeon"}})),
             "invalid_channel");
+  // Minimagi writes to its customers in English only: a request in Finnish would be answered in mixed languages.
+  HttpResult finnish = Post("/v1/requests", {{"type", "access"}, {"subject", id}, {"language", "fi"}});
+  EXPECT_EQ(finnish.status, 400) << finnish.body;
+  EXPECT_EQ(ErrorCode(finnish), "language_not_offered");
+  EXPECT_THAT(finnish.body, HasSubstr("use one of: en"));
   EXPECT_EQ(Post("/v1/requests", {{"type", "access"}, {"subject", "no-such-subject"}}).status, 404);
   EXPECT_EQ(Post("/v1/requests/rq_missing/approve", json::object()).status, 404);
   EXPECT_EQ(Http("POST", server_->url("/v1/requests"), "{not json", Auth()).status, 400);
@@ -605,6 +610,79 @@ TEST_F(RequestsTest, ApproveAndCompleteWaitForTheSubjectsCode) {
   // A type that needs no code is approved as before (here: nothing to approve, the restriction is carried out).
   json restriction = NewRequest({{"type", "restriction"}, {"subject", id}});
   EXPECT_EQ(restriction["status"], "completed");
+}
+
+// Who asked: a key without requests.manage files a change of the subject's rights state on the subject's behalf,
+// and it waits for the subject's code; a key with requests.manage acts at once. The request, the audit and the
+// subject's access report say which.
+TEST_F(RequestsTest, ARightsChangeFromAKeyWithoutRequestsManageWaitsForTheSubjectsCode) {
+  RunResult made = RunTillit({"key", "create", "--preset", "shop", "--data", dir_ / "data", "--name", "webshop",
+                              "--purposes", "customer_service,marketing"});
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  const std::vector<std::string> shop = {"Authorization: Bearer " + made.out.substr(0, made.out.size() - 1)};
+  const std::string id = NewSubject("asked@example.no");
+  auto from_shop = [&](const json& body) {
+    HttpResult r = Http("POST", server_->url("/v1/requests"), body.dump(), shop);
+    EXPECT_EQ(r.status, 201) << r.body;
+    return json::parse(r.body, nullptr, false);
+  };
+
+  for (const json& body : {json{{"type", "restriction"}, {"subject", id}},
+                           json{{"type", "objection"}, {"subject", id}, {"channels", {"email"}}},
+                           json{{"type", "withdraw_consent"}, {"subject", id}, {"purpose", "profiling"}}}) {
+    json req = from_shop(body);
+    EXPECT_EQ(req.value("status", ""), "received") << body.dump();
+    const std::string path = "/v1/requests/" + req.value("id", "");
+    EXPECT_EQ(Get(path).value("authority", ""), "code");
+    // Staff cannot wave it through either: the subject's code is what stands for the subject.
+    HttpResult approve = Post(path + "/approve", json::object());
+    EXPECT_EQ(approve.status, 409) << approve.body;
+    EXPECT_EQ(ErrorCode(approve), "not_verified");
+  }
+  EXPECT_EQ(Get("/v1/subjects/" + id + "/restriction")["restricted"], false);
+
+  // The subject's code (the first mail) carries the restriction out.
+  json listed = Get("/v1/requests?status=received");
+  std::string restriction_id;
+  for (const auto& r : listed["requests"]) {
+    if (r["type"] == "restriction") restriction_id = r["id"];
+  }
+  ASSERT_FALSE(restriction_id.empty()) << listed.dump();
+  const std::string code = CodeIn(smtp_->WaitFor(1));
+  ASSERT_EQ(code.size(), 6u);
+  HttpResult verified =
+      Http("POST", server_->url("/v1/requests/" + restriction_id + "/verify"), json{{"code", code}}.dump(), shop);
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_EQ(json::parse(verified.body)["status"], "completed");
+  EXPECT_EQ(Get("/v1/subjects/" + id + "/restriction")["restricted"], true);
+
+  // Erasure from the shop's key waits for the code too.
+  json erasure = from_shop({{"type", "erasure"}, {"subject", id}});
+  EXPECT_EQ(erasure.value("status", ""), "received");
+  // A question is not a change of rights: it waits for staff as from anyone.
+  json inquiry = from_shop({{"type", "inquiry"}, {"subject", id}, {"text", "what do you hold?"}});
+  EXPECT_EQ(Get("/v1/requests/" + inquiry.value("id", "")).value("authority", ""), "requests.create");
+
+  // The privacy desk's key holds requests.manage: it acts on the subject's behalf at once.
+  json desk = NewRequest({{"type", "objection"}, {"subject", id}, {"channels", {"post"}}});
+  EXPECT_EQ(desk.value("status", ""), "completed");
+  EXPECT_EQ(Get("/v1/requests/" + desk.value("id", "")).value("authority", ""), "requests.manage");
+
+  // The subject's access report names both ways a key asked on their behalf.
+  HttpResult created = Post("/v1/subjects/" + id + "/access-report", {{"language", "en"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const json made_report = json::parse(created.body);
+  HttpResult report = Http("GET", server_->url("/v1/reports/" + made_report.value("token", "") + "?format=json"));
+  ASSERT_EQ(report.status, 200) << report.body;
+  std::multiset<std::string> on_behalf;
+  const json access_log = json::parse(report.body)["access_log"];
+  for (const auto& a : access_log) {
+    if (a.value("action", "") == "request.create") on_behalf.insert(a.value("on_behalf", "") + "/" + a["by"].value("name", ""));
+  }
+  EXPECT_EQ(on_behalf.count("code/webshop"), 4u) << report.body;
+  EXPECT_EQ(on_behalf.count("requests.manage/privacy"), 1u) << report.body;
+  HttpResult html = Http("GET", server_->url("/v1/reports/" + made_report.value("token", "") + "?format=html"));
+  EXPECT_THAT(html.body, HasSubstr("on your behalf; you confirmed it with the code we mailed you"));
 }
 
 TEST_F(ApprovalTest, ApprovalBeforeVerificationIsRefused) {

@@ -218,7 +218,7 @@ TEST_F(RuleGuardTest, TheSweepStripsALiveSubjectsOrderToItsAccountingFieldsAndKe
   RunResult swept = Sweep();
   ASSERT_EQ(swept.exit_code, 0) << swept.err;
   EXPECT_THAT(swept.out, HasSubstr("erased 0 subjects"));
-  EXPECT_THAT(swept.out, HasSubstr("deleted 0 records, stripped 1 down to their accounting fields")) << swept.out;
+  EXPECT_THAT(swept.out, HasSubstr("deleted 0 records whose time was up, removed everything but the accounting fields from 1 records")) << swept.out;
   HttpResult books = Records(id, "accounting");
   ASSERT_EQ(books.status, 200) << books.body;
   const json records = Parse(books.body)["records"];
@@ -235,7 +235,7 @@ TEST_F(RuleGuardTest, TheSweepStripsALiveSubjectsOrderToItsAccountingFieldsAndKe
   // The sweep after that finds nothing more to do until the bookkeeping period ends; then the order goes.
   RunResult again = Sweep();
   ASSERT_EQ(again.exit_code, 0) << again.err;
-  EXPECT_THAT(again.out, HasSubstr("deleted 0 records, stripped 0 down")) << again.out;
+  EXPECT_THAT(again.out, HasSubstr("deleted 0 records whose time was up, removed everything but the accounting fields from 0 records")) << again.out;
   EXPECT_EQ(Parse(Records(id, "accounting").body)["records"].size(), 1u);
 }
 
