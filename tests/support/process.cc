@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -81,6 +82,26 @@ int WaitExit(pid_t pid) {
 size_t CollectBody(char* data, size_t size, size_t n, void* out) {
   static_cast<std::string*>(out)->append(data, size * n);
   return size * n;
+}
+
+// With TILLIT_RECORD_ANSWERS naming a directory, every JSON answer a test receives is appended there, one NDJSON file
+// per test process, as {"method","path","status","body"}: tests/openapi/check_answers.py checks each against the
+// response schema docs/openapi.yaml gives for it (ctest openapi.live_answers).
+void RecordAnswer(const std::string& method, const std::string& url, const HttpResult& r) {
+  const char* dir = std::getenv("TILLIT_RECORD_ANSWERS");
+  if (dir == nullptr || *dir == '\0' || r.status == 0) return;
+  auto type = r.headers.find("content-type");
+  if (type == r.headers.end() || type->second.rfind("application/json", 0) != 0) return;
+  const size_t scheme = url.find("://");
+  const size_t path_at = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  if (path_at == std::string::npos) return;
+  std::string path = url.substr(path_at);
+  if (const size_t query = path.find('?'); query != std::string::npos) path.resize(query);
+  const nlohmann::json line = {{"method", method}, {"path", path}, {"status", r.status}, {"body", r.body}};
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  std::ofstream out(std::string(dir) + "/answers-" + std::to_string(getpid()) + ".ndjson", std::ios::app);
+  out << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 size_t CollectHeader(char* data, size_t size, size_t n, void* out) {
@@ -302,6 +323,7 @@ HttpResult Http(const std::string& method, const std::string& url, const std::st
   if (curl_easy_perform(curl) == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
   curl_slist_free_all(list);
   curl_easy_cleanup(curl);
+  RecordAnswer(method, url, r);
   return r;
 }
 
