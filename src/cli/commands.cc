@@ -109,11 +109,15 @@ void RegisterExecutors(core::Requests& requests, core::Erasure& erasure, core::A
     outcome.note = "download " + report_id + " until " + FormatTime(expires_at);
     return outcome;
   };
+  // A request filed in a language the shop has stopped offering since is answered in its default language.
+  auto language_of = [&config](const core::RightsRequest& r) {
+    return config.CheckOfferedLanguage(r.row.language).ok() ? r.row.language : config.default_language();
+  };
   requests.RegisterExecutor(
       "access", std::make_shared<core::FunctionExecutor>(
-                    [&reports, answered](const core::RightsRequest& r,
-                                         std::function<void(Result<core::ExecutionOutcome>)> done) {
-                      reports.Create(r.row.subject_id, r.row.language, core::Actor{"system", "requests"},
+                    [&reports, answered, language_of](const core::RightsRequest& r,
+                                                      std::function<void(Result<core::ExecutionOutcome>)> done) {
+                      reports.Create(r.row.subject_id, language_of(r), core::Actor{"system", "requests"},
                                      [answered, done](Result<core::StoredReport> stored) {
                                        if (!stored.ok()) return done(stored.status());
                                        done(answered(stored->report_id, stored->token, stored->expires_at,
@@ -122,9 +126,9 @@ void RegisterExecutors(core::Requests& requests, core::Erasure& erasure, core::A
                     }));
   requests.RegisterExecutor(
       "portability", std::make_shared<core::FunctionExecutor>(
-                         [&portability, answered](const core::RightsRequest& r,
-                                                  std::function<void(Result<core::ExecutionOutcome>)> done) {
-                           portability.CreateArchive(r.row.subject_id, r.row.language,
+                         [&portability, answered, language_of](const core::RightsRequest& r,
+                                                               std::function<void(Result<core::ExecutionOutcome>)> done) {
+                           portability.CreateArchive(r.row.subject_id, language_of(r),
                                                      core::Actor{"system", "requests"},
                                                      [answered, done](Result<core::DownloadTicket> t) {
                                                        if (!t.ok()) return done(t.status());

@@ -137,7 +137,7 @@ int RunMailIngest(const MailIngestOptions& options) {
       continue;
     }
     std::promise<Result<store::RightsRequestRow>> done;
-    core::ReceiveMail(*config, *mail, reg, requests, core::Actor::Cli(), true,
+    core::ReceiveMail(*config, *mail, reg, requests, core::Actor::Cli(), false,
                       [&done](Result<store::RightsRequestRow> r) { done.set_value(std::move(r)); });
     auto row = done.get_future().get();
     if (!row.ok()) {

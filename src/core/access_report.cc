@@ -306,12 +306,25 @@ json BuildAccessReport(const config::Config& config, std::string_view policy_ver
 
   // When the data was consulted or changed, for which purpose and by which kind of recipient.
   json access_log = json::array();
+  // The request id an audit detail names ("request=rq_… …").
+  auto request_of = [](const std::string& detail) {
+    const size_t at = detail.find("request=");
+    if (at == std::string::npos) return std::string();
+    const size_t end = detail.find(' ', at);
+    return detail.substr(at + 8, end == std::string::npos ? std::string::npos : end - at - 8);
+  };
+  std::set<std::string> verified;
+  for (const auto& a : data.audit) {
+    if (a.action == "request.verify") verified.insert(request_of(a.detail));
+  }
   for (const auto& a : data.audit) {
     json entry = {{"at", Time(a.at)}, {"action", a.action}, {"purpose", a.purpose}, {"by", ActorJson(a)}, {"seq", a.seq}};
-    // A request a key filed on the subject's behalf: with requests.manage, or confirmed by the subject's code.
+    // A request a key filed on the subject's behalf: with requests.manage, or for the subject's code — "code" once
+    // the subject entered it, "code_pending" while it waits.
     if (a.action == "request.create") {
-      for (std::string_view authority : {"code", "requests.manage"}) {
-        if (a.detail.find(" authority=" + std::string(authority)) != std::string::npos) entry["on_behalf"] = authority;
+      if (a.detail.find(" authority=requests.manage") != std::string::npos) entry["on_behalf"] = "requests.manage";
+      if (a.detail.find(" authority=code") != std::string::npos) {
+        entry["on_behalf"] = verified.contains(request_of(a.detail)) ? "code" : "code_pending";
       }
     }
     access_log.push_back(std::move(entry));
@@ -415,8 +428,9 @@ Result<int64_t> AccessReports::DeleteExpired(size_t limit) {
 }
 
 Result<std::string> AccessReports::RenderHtml(const json& report, std::string_view language) const {
-  TILLIT_ASSIGN_OR_RETURN(std::string lang, CheckLanguage(language));
-  return policy::RenderAccessReport(*config_, report, lang);
+  // A stored report keeps the language it was made in, even if the shop has stopped offering it since.
+  if (language.empty()) return policy::RenderAccessReport(*config_, report, config_->default_language());
+  return policy::RenderAccessReport(*config_, report, language);
 }
 
 }  // namespace tillit::core

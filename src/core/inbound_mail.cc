@@ -147,6 +147,7 @@ void ReceiveMail(const config::Config& config, const InboundMail& mail, Register
                  Actor actor, bool caller_may_act, std::function<void(Result<store::RightsRequestRow>)> done) {
   RequestInput in = RequestFromMail(config, mail);
   in.caller_may_act = caller_may_act;
+  in.from_mail = true;
   if (in.type != "objection") return requests.Create(std::move(in), std::move(actor), std::move(done));
   const std::string email = in.email;
   const std::vector<std::string> channels = in.channels;

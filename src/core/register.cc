@@ -544,14 +544,6 @@ void Register::Get(std::string id, Actor actor, std::string purpose, Done<Subjec
   AuditThen<SubjectView>(std::move(events), std::move(*view), std::move(done));
 }
 
-Result<std::optional<std::string>> Register::Holder(std::string_view name, std::string_view value) const {
-  const IdentifierSpec* spec = FindIdentifier(name);
-  if (spec == nullptr || !spec->unique) return std::optional<std::string>();
-  TILLIT_ASSIGN_OR_RETURN(std::string normalised, NormaliseIdentifier(*spec, std::string(value), config_->controller.country));
-  TILLIT_ASSIGN_OR_RETURN(auto index, IndexOf(*spec, normalised));
-  return store_.FindUniqueIndex(spec->index, index);
-}
-
 void Register::Find(std::string name, std::string value, Actor actor, std::string purpose,
                     Done<std::vector<SubjectView>> done) {
   auto p = PurposeOf(purpose);

@@ -197,10 +197,6 @@ class Register {
   // The subject as `purpose` may see it. NotFound "subject_not_found".
   void Get(std::string id, Actor actor, std::string purpose, Done<SubjectView> done);
 
-  // The subject holding the unique identifier `name` = `value`, without reading its data or writing an audit entry
-  // (the caller learns only an id, as a create that collides does); nullopt when none does.
-  Result<std::optional<std::string>> Holder(std::string_view name, std::string_view value) const;
-
   // The subjects with identifier `name` = `value` (several for a shared phone; none is an empty list).
   void Find(std::string name, std::string value, Actor actor, std::string purpose, Done<std::vector<SubjectView>> done);
 

@@ -172,13 +172,17 @@ void Requests::RegisterExecutor(const std::string& type, std::shared_ptr<Request
 }
 
 bool Requests::NeedsVerification(const RightsRequest& request) const {
-  if (request.details.is_object() && request.details.value("authority", "") == "code") return true;
+  const std::string authority = request.details.is_object() ? request.details.value("authority", "") : "";
+  if (authority == "code") return true;
+  if (authority == "mail" && (request.row.type == "restriction" || request.row.type == "erasure")) return true;
   return config_->rights.identity_check && OneOf(kVerified, request.row.type);
 }
 
 std::string RequestAuthority(const RequestInput& input, const Actor& actor) {
-  if (actor.kind != "api_key") return "staff";
-  if (input.caller_may_act) return "requests.manage";
+  const bool key = actor.kind == "api_key";
+  if (key && input.caller_may_act) return "requests.manage";
+  if (input.from_mail) return "mail";
+  if (!key) return "staff";
   return OneOf(kRightsChanging, input.type) ? "code" : "requests.create";
 }
 
@@ -364,6 +368,17 @@ void Requests::Create(RequestInput in, Actor actor, Done<store::RightsRequestRow
   auto row = std::make_shared<store::RightsRequestRow>(r.row);
   const bool by_email = in.subject_id.empty();
   const bool needs_code = NeedsVerification(r);
+  if (!subject_id.empty() && r.details["authority"] == "code") {
+    // Only the subject's code stands for the subject here: without an address to send it to, the request could only
+    // wait until its deadline passed.
+    if (auto to = RegisteredEmail(subject_id); !to.ok()) {
+      if (to.status().reason() != "no_registered_email") return done(to.status());
+      return done(Status::FailedPrecondition(
+          "the subject has no registered e-mail address to confirm this " + in.type +
+              " with a code; staff with the action requests.manage can file it for them",
+          "no_registered_email"));
+    }
+  }
   const std::string client = in.client_address;
   store_.Write(
       [row, events, mails, actor, authority = r.details["authority"].get<std::string>(),

@@ -62,16 +62,23 @@ struct RequestInput {
   // peer, which for a shop's backend is the backend, shared by all its customers. Kept only as a keyed hash, and
   // only while the limit counts the code.
   std::string client_address;
-  // Who may change the subject's rights state on the caller's word. Staff and the CLI may (the default); an API key
-  // may only with the action requests.manage. Otherwise a restriction, objection, withdrawal of consent or erasure
-  // waits for the subject's one-time code, like an access request, whatever [rights] identity_check says: a key
-  // files such a request on the subject's behalf, and the subject confirms it. The request, its audit entry and the
-  // subject's access report record which (RequestAuthority).
-  bool caller_may_act = true;
+  // Whether an API key that files the request may change the subject's rights state on its word: only a key holding
+  // the action requests.manage (the route sets this). Otherwise a restriction, objection, withdrawal of consent or
+  // erasure waits for the subject's one-time code, like an access request, whatever [rights] identity_check says: a
+  // key files such a request on the subject's behalf, and the subject confirms it. Staff and the CLI (actors other
+  // than an API key) stand for the controller and may. The request, its audit entry and the subject's access report
+  // record which (RequestAuthority).
+  bool caller_may_act = false;
+  // The request came as an e-mail from the subject's registered address (ReceiveMail): an opt-out (objection,
+  // withdrawal) acts at once, as the opt-out every marketing mail offers must; a restriction or an erasure waits
+  // for the code.
+  bool from_mail = false;
 };
 
-// How a request's maker stood: "staff" (the CLI or staff), "requests.manage" (a key holding that action, on the
-// subject's behalf) or "code" (a key without it, on the subject's behalf: the subject's code confirms it).
+// How a request's maker stood: "requests.manage" (a key holding that action, on the subject's behalf), "mail" (an
+// e-mail from the subject's address, through a mail gateway or `tillit mail ingest`), "staff" (the CLI or staff),
+// "code" (a key without requests.manage filing a change of rights: the subject's code confirms it) or
+// "requests.create" (such a key filing anything else).
 std::string RequestAuthority(const RequestInput& input, const Actor& actor);
 
 // A request as a RequestExecutor sees it, with its sealed details opened.

@@ -166,9 +166,10 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
     for (const auto& e : state->current) current.push_back(EncodeConsent(e));
     for (const auto& e : state->history) history.push_back(EncodeConsent(e));
     // What each consent-based purpose allows now, so a form or the portal can show the right boxes ticked.
+    const TimePoint now = app.clock->Now();
     for (const auto& p : app.config->purposes) {
       if (p.legal_basis != config::LegalBasis::kConsent) continue;
-      auto d = app.decisions->Decide(id, p.id, "", app.clock->Now());
+      auto d = app.decisions->Decide(id, p.id, "", now);
       if (!d.ok()) return respond(ErrorResponse(d.status()));
       json entry = EncodeDecision(*d);
       entry["purpose"] = p.id;
@@ -179,7 +180,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
         json channels = json::object();
         for (config::Channel c : p.channels) {
           const std::string channel(config::ChannelId(c));
-          auto per = app.decisions->Decide(id, p.id, channel, app.clock->Now());
+          auto per = app.decisions->Decide(id, p.id, channel, now);
           if (!per.ok()) return respond(ErrorResponse(per.status()));
           channels[channel] = EncodeDecision(*per);
         }

@@ -164,27 +164,30 @@ std::optional<std::string> PurposeOf(const HttpRequest& req, const AppContext& a
   return std::move(*purpose);
 }
 
-// The answer to a create whose unique identifier another subject holds (Conflict "<name>_taken"): with `may_read`,
-// the holder's id in details.subject_id; otherwise the message says who can look it up.
-HttpResponse TakenResponse(const AppContext& app, const Status& status,
-                           const std::map<std::string, std::string>& identifiers, bool may_read) {
+// Answers a create whose unique identifier another subject holds (Conflict "<name>_taken"). With `purpose` (the key
+// holds subjects.read and named a purpose it holds), the holder is looked up as GET /v1/subjects?<name>= would — the
+// purpose's decision applies and the lookup is audited — and its id is in details.subject_id; otherwise the message
+// says how to look it up.
+void AnswerTaken(const AppContext& app, const Status& status, const std::map<std::string, std::string>& identifiers,
+                 const std::optional<std::string>& purpose, core::Actor actor, Responder respond) {
   const std::string& reason = status.reason();
   const std::string suffix = "_taken";
   if (status.code() != StatusCode::kConflict || reason.size() <= suffix.size() ||
       reason.compare(reason.size() - suffix.size(), suffix.size(), suffix) != 0) {
-    return ErrorResponse(status);
+    return respond(ErrorResponse(status));
   }
   const std::string name = reason.substr(0, reason.size() - suffix.size());
+  const Status hint = Status::Conflict(status.message() + "; a key with the action subjects.read can look it up "
+                                       "(GET /v1/subjects?" + name + "=… with Tillit-Purpose)",
+                                       reason);
   auto given = identifiers.find(name);
-  if (!may_read || given == identifiers.end()) {
-    return ErrorResponse(Status::Conflict(status.message() + "; a key with the action subjects.read can look it up "
-                                          "(GET /v1/subjects?" + name + "=…)",
-                                          reason));
-  }
-  auto holder = app.reg->Holder(name, given->second);
-  if (!holder.ok() || !*holder) return ErrorResponse(status);
-  return ErrorResponse(Status::Conflict(status.message() + " (details.subject_id)", reason),
-                       Dump({{"subject_id", **holder}}));
+  if (!purpose || given == identifiers.end()) return respond(ErrorResponse(hint));
+  app.reg->Find(name, given->second, std::move(actor), *purpose,
+                [hint, status, respond = std::move(respond)](Result<std::vector<core::SubjectView>> found) {
+                  if (!found.ok() || found->size() != 1) return respond(ErrorResponse(hint));
+                  respond(ErrorResponse(Status::Conflict(status.message() + " (details.subject_id)", status.reason()),
+                                        Dump({{"subject_id", found->front().subject.id}})));
+                });
 }
 
 void AddSubjectRoutes(Router& router, const AppContext& app) {
@@ -193,12 +196,16 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
     if (!body.ok()) return respond(ErrorResponse(body.status()));
     auto input = DecodeSubject(*body);
     if (!input.ok()) return respond(ErrorResponse(input.status()));
-    // On a collision a key that may read subjects learns whose the identifier is; any other key only that it is taken.
-    const bool may_read = req.principal->AllowsAction("subjects.read");
+    // On a collision a key that may read subjects, naming a purpose, learns whose the identifier is (AnswerTaken).
+    std::optional<std::string> purpose;
+    if (req.principal->AllowsAction("subjects.read") && req.Header("tillit-purpose")) {
+      if (auto p = RequirePurpose(req, *app.config); p.ok()) purpose = std::move(*p);
+    }
     std::map<std::string, std::string> identifiers = input->identifiers;
-    app.reg->Create(std::move(*input), ActorOf(req), [app, identifiers = std::move(identifiers), may_read,
+    app.reg->Create(std::move(*input), ActorOf(req), [app, identifiers = std::move(identifiers), purpose,
+                                                      actor = ActorOf(req),
                                                       respond = std::move(respond)](Result<std::string> id) {
-      if (!id.ok()) return respond(TakenResponse(app, id.status(), identifiers, may_read));
+      if (!id.ok()) return AnswerTaken(app, id.status(), identifiers, purpose, actor, respond);
       HttpResponse r = JsonResponse(201, Dump({{"id", *id}}));
       r.headers.emplace_back("Location", "/v1/subjects/" + *id);
       respond(std::move(r));
@@ -322,7 +329,7 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
   });
 }
 
-// Erasure is staff's or the rights workflow's: the key must be allowed the purpose rights_fulfilment.
+// Erasure is staff's or the rights workflow's: the key must hold the action subjects.erase.
 void AddErasureRoutes(Router& router, const AppContext& app) {
   router.Add("POST", "/v1/subjects/:id/erase", Access::Key("subjects.erase"), [app](const HttpRequest& req, Responder respond) {
     std::string reason = "request";

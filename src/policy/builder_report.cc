@@ -353,6 +353,7 @@ Result<Document> Builder::BuildAccessReport(const json& report) {
                                             : R(ReportMsg::kBySystem);
       const std::string on_behalf = Str(a, "on_behalf");
       if (on_behalf == "code") who = R(ReportMsg::kOnBehalfCode, Vars().Markup("who", who));
+      if (on_behalf == "code_pending") who = R(ReportMsg::kOnBehalfPending, Vars().Markup("who", who));
       if (on_behalf == "requests.manage") who = R(ReportMsg::kOnBehalfManage, Vars().Markup("who", who));
       const std::string purpose = Str(a, "purpose");
       table.rows.push_back({when(a.value("at", json())), std::move(what), purpose.empty() ? "—" : purpose_name(purpose),

@@ -27,7 +27,7 @@ namespace tillit::policy {
   X(kChangeCollected) X(kChangeChanged) X(kChangeRemoved)                                                          \
   X(kObjection) X(kObjectionChannel) X(kRestriction) X(kStatusActive) X(kStatusOverridden) X(kStatusUpheld)       \
   X(kStatusLifted)                                                                                                 \
-  X(kBySubject) X(kByStaff) X(kByIntegration) X(kByCli) X(kBySystem) X(kOnBehalfCode) X(kOnBehalfManage)                                             \
+  X(kBySubject) X(kByStaff) X(kByIntegration) X(kByCli) X(kBySystem) X(kOnBehalfCode) X(kOnBehalfPending) X(kOnBehalfManage)                                             \
   X(kAccessRead) X(kAccessChange) X(kAccessOther)                                                                  \
   X(kSourceSubject) X(kSourceStaff) X(kSourceImport) X(kSourceShop) X(kSourceObserved)                          \
   X(kHAccounting) X(kAccountingLead) X(kColAccounting) X(kColKeptUntil) X(kColLaw) X(kKeptOpen)

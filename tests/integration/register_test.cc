@@ -218,8 +218,15 @@ TEST_F(RegisterTest, DuplicateEmailOrCustomerNumberIs409) {
   HttpResult email = Post("/v1/subjects", json({{"identifiers", {{"email", " ANNA@Example.com "}}}}).dump());
   EXPECT_EQ(email.status, 409);
   EXPECT_EQ(CodeOf(email), "email_taken");
-  // This key may read subjects: it learns whose the address is.
-  EXPECT_EQ(json::parse(email.body)["error"]["details"].value("subject_id", ""), anna) << email.body;
+  // Without a purpose the key learns only how to look it up; naming one it holds, whose the address is (an audited
+  // lookup, as GET /v1/subjects?email= is).
+  EXPECT_EQ(email.body.find(anna), std::string::npos) << email.body;
+  HttpResult named = Http("POST", server_->url("/v1/subjects"),
+                          json({{"identifiers", {{"email", "anna@example.com"}}}}).dump(), Headers("customer_service"));
+  EXPECT_EQ(named.status, 409) << named.body;
+  EXPECT_EQ(json::parse(named.body)["error"]["details"].value("subject_id", ""), anna) << named.body;
+  HttpResult trail = Http("GET", server_->url("/v1/subjects/" + anna + "/audit"), "", Headers("rights_fulfilment"));
+  EXPECT_NE(trail.body.find("subject.find"), std::string::npos) << trail.body;
 
   // A key that may only write subjects learns only that the address is taken, and who can look it up.
   RunResult writer = RunTillit({"key", "create", "--actions", "subjects.write", "--data", data_dir_ / "data",

@@ -679,10 +679,36 @@ TEST_F(RequestsTest, ARightsChangeFromAKeyWithoutRequestsManageWaitsForTheSubjec
   for (const auto& a : access_log) {
     if (a.value("action", "") == "request.create") on_behalf.insert(a.value("on_behalf", "") + "/" + a["by"].value("name", ""));
   }
-  EXPECT_EQ(on_behalf.count("code/webshop"), 4u) << report.body;
+  // The restriction was confirmed by the code; the objection, the withdrawal and the erasure still wait for it.
+  EXPECT_EQ(on_behalf.count("code/webshop"), 1u) << report.body;
+  EXPECT_EQ(on_behalf.count("code_pending/webshop"), 3u) << report.body;
   EXPECT_EQ(on_behalf.count("requests.manage/privacy"), 1u) << report.body;
   HttpResult html = Http("GET", server_->url("/v1/reports/" + made_report.value("token", "") + "?format=html"));
   EXPECT_THAT(html.body, HasSubstr("on your behalf; you confirmed it with the code we mailed you"));
+  EXPECT_THAT(html.body, HasSubstr("on your behalf; it waits for the code we mailed you"));
+
+  // An opt-out mailed from the subject's own address acts at once, through the shop's mail gateway key too; a
+  // restriction by mail waits for the code.
+  const std::vector<std::string> shop_mail = {shop[0], "Content-Type: message/rfc822"};
+  HttpResult opt_out = Http("POST", server_->url("/v1/mail/inbound"),
+                            "From: asked@example.no\r\nSubject: opt-out of telemarketing and addressed advertising\r\n"
+                            "\r\nPlease stop calling.\r\n",
+                            shop_mail);
+  ASSERT_EQ(opt_out.status, 202) << opt_out.body;
+  const json by_mail = Get("/v1/requests/" + json::parse(opt_out.body).value("id", ""));
+  EXPECT_EQ(by_mail.value("status", ""), "completed") << by_mail.dump();
+  EXPECT_EQ(by_mail.value("authority", ""), "mail");
+
+  // A subject without an address to send the code to cannot have a change filed by the shop's key.
+  HttpResult no_address_subject = Post("/v1/subjects", {{"identifiers", {{"customer_number", "K-77"}}}});
+  ASSERT_EQ(no_address_subject.status, 201) << no_address_subject.body;
+  HttpResult no_address = Http("POST", server_->url("/v1/requests"),
+                               json{{"type", "restriction"},
+                                    {"subject", json::parse(no_address_subject.body).value("id", "")}}
+                                   .dump(),
+                               shop);
+  EXPECT_EQ(no_address.status, 422) << no_address.body;
+  EXPECT_EQ(ErrorCode(no_address), "no_registered_email");
 }
 
 TEST_F(ApprovalTest, ApprovalBeforeVerificationIsRefused) {
