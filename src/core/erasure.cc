@@ -186,7 +186,7 @@ Status Erasure::Write(store::WriteTxn& txn, const Plan& plan, int64_t now, const
   // (anchored on the erasure where a rule says so) is up.
   json deleted_records = json::object();
   Anchors anchors;
-  anchors.erased = now;
+  anchors.erased = now;  // rules anchored on the erasure start with it
   for (const auto& r : plan.records) {
     if (r.hold.empty()) {
       deleted_records[r.kind] = deleted_records.value(r.kind, 0) + 1;

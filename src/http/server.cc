@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <mutex>
@@ -174,6 +175,10 @@ class HttpServer::Impl {
             .address(options_.address)
             .port(options_.port)
             .incoming_http_msg_limits(limits)
+            // RESTinio closes the connection without an answer when a handler has not answered within this time
+            // (10 s by default). An erasure answers only after its commit and the write-ahead-log checkpoint, which
+            // on a busy PostgreSQL can take longer; the work is done either way, so the caller must hear of it.
+            .handle_request_timeout(std::chrono::seconds(120))
             .request_handler([this](restinio::request_handle_t req) { return FindRoute(std::move(req)); })
             .acceptor_post_bind_hook(
                 [this](asio::ip::tcp::acceptor& acceptor) { bound_port_ = acceptor.local_endpoint().port(); }),
