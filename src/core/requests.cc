@@ -378,6 +378,19 @@ void Requests::Create(RequestInput in, Actor actor, Done<store::RightsRequestRow
               " with a code; staff with the action requests.manage can file it for them",
           "no_registered_email"));
     }
+    // A key that may also correct subjects could first point the address at itself and then confirm its own
+    // request: while a replaced address is recent, the code is not proof enough.
+    auto changes = store_.ListFieldChanges(subject_id);
+    if (!changes.ok()) return done(changes.status());
+    const int64_t settled = ToMicros(clock_.Now()) - kAddressSettleMicros;
+    for (const auto& c : *changes) {
+      if (c.field == "contact.email" && c.action == "changed" && c.at > settled) {
+        return done(Status::Conflict(
+            "the subject's e-mail address was replaced less than 30 days ago, so a code sent to it cannot confirm this " +
+                in.type + " for a key without requests.manage; staff with that action can file it for them",
+            "email_recently_changed"));
+      }
+    }
   }
   const std::string client = in.client_address;
   store_.Write(

@@ -46,6 +46,9 @@ const std::vector<std::string>& RequestTypes();
 
 // How long the limits on one-time codes count a code ([requests] codes_per_subject_hour, codes_per_ip_hour).
 inline constexpr int64_t kCodeLimitWindowMicros = int64_t{3600} * 1000000;
+// How long after its e-mail address was replaced a subject's code cannot confirm a change of rights a key without
+// requests.manage filed (Conflict "email_recently_changed"): 30 days.
+inline constexpr int64_t kAddressSettleMicros = int64_t{30} * 86400 * 1000000;
 
 struct RequestInput {
   std::string type;

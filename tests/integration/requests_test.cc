@@ -709,6 +709,22 @@ TEST_F(RequestsTest, ARightsChangeFromAKeyWithoutRequestsManageWaitsForTheSubjec
                                shop);
   EXPECT_EQ(no_address.status, 422) << no_address.body;
   EXPECT_EQ(ErrorCode(no_address), "no_registered_email");
+
+  // The shop's key may correct a subject's address; it cannot then confirm a change of rights with a code sent to the
+  // new address while the replacement is recent.
+  const std::string moved = NewSubject("moved@example.no");
+  HttpResult patched = Http("PATCH", server_->url("/v1/subjects/" + moved),
+                            json{{"identifiers", {{"email", "attacker@example.net"}}}}.dump(), shop);
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  HttpResult hijack = Http("POST", server_->url("/v1/requests"),
+                           json{{"type", "erasure"}, {"subject", moved}}.dump(), shop);
+  EXPECT_EQ(hijack.status, 409) << hijack.body;
+  EXPECT_EQ(ErrorCode(hijack), "email_recently_changed");
+  // Thirty-one days later the address has settled.
+  clock_->Set("2025-03-04T10:00:00Z");
+  HttpResult later = Http("POST", server_->url("/v1/requests"),
+                          json{{"type", "restriction"}, {"subject", moved}}.dump(), shop);
+  EXPECT_EQ(later.status, 201) << later.body;
 }
 
 TEST_F(ApprovalTest, ApprovalBeforeVerificationIsRefused) {
