@@ -310,7 +310,8 @@ HttpResult Http(const std::string& method, const std::string& url, const std::st
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
   curl_easy_setopt(curl, CURLOPT_NOPROXY, "*");
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
+  // Generous: an erasure on PostgreSQL waits for a CHECKPOINT of the shared test cluster, slow on a loaded machine.
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT, 90L);
   if (!body.empty() || method == "POST" || method == "PATCH" || method == "PUT") {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
