@@ -38,15 +38,6 @@ using ::testing::Not;
 //    key that makes ending it idempotent; deleted by erasure.
 const std::vector<std::string> kInTheClearByDesign = {"visitor_id", "banner_version", "agreement"};
 
-// Every byte of every file below `dir`.
-std::string AllBytes(const std::string& dir) {
-  std::string all;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) all += ReadFile(entry.path().string());
-  }
-  return all;
-}
-
 json Parse(const std::string& body) { return json::parse(body, nullptr, false); }
 
 // Runs `sql` on the data directory's database directly (the server stopped) and answers the first column of the
@@ -255,7 +246,7 @@ TEST_F(CanaryTest, NoInputOfAnyRouteIsStoredInPlaintextAndNoneOutlivesErasure) {
   }
   const std::string where = DataFiles();
   if (!where.empty()) {
-    const std::string bytes = AllBytes(where);
+    const std::string bytes = AllBytesBelow(where);
     ASSERT_NE(bytes.find("consent_events"), std::string::npos) << "the scan does not read the databases";
     for (const auto& [name, canary] : canaries_) {
       const bool by_design =
@@ -276,7 +267,7 @@ TEST_F(CanaryTest, NoInputOfAnyRouteIsStoredInPlaintextAndNoneOutlivesErasure) {
   for (const auto& [name, canary] : canaries_) EXPECT_THAT(logs, Not(HasSubstr(canary))) << name << " in the logs";
   ASSERT_EQ(server_->Stop(), 0);
   if (where.empty()) GTEST_SKIP() << "set TILLIT_TEST_POSTGRES_DIR to scan the cluster's files";
-  const std::string after = AllBytes(where);
+  const std::string after = AllBytesBelow(where);
   ASSERT_NE(after.find("erasures"), std::string::npos) << "the scan does not read the databases";
   for (const auto& [name, canary] : canaries_) {
     const bool by_design =
@@ -340,7 +331,7 @@ TEST_F(CanaryTest, TextsAnOlderVersionKeptInTheClearAreSealedAtStart) {
   if (UsingPostgres()) {
     tables = std::filesystem::exists(where + "/data/base") ? where + "/data/base" : where + "/base";
   }
-  const std::string bytes = AllBytes(tables);
+  const std::string bytes = AllBytesBelow(tables);
   ASSERT_NE(bytes.find("consent_events"), std::string::npos) << "the scan does not read the tables in " << tables;
   for (const auto& [name, canary] : canaries_) {
     EXPECT_EQ(bytes.find(canary), std::string::npos) << name << " in " << tables;

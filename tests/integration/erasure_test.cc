@@ -33,14 +33,6 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string AllBytes(const std::string& dir) {
-  std::string all;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) all += ReadFile(entry.path().string());
-  }
-  return all;
-}
-
 json Parse(const std::string& body) { return json::parse(body, nullptr, false); }
 
 class ErasureTest : public ::testing::Test {
@@ -205,7 +197,7 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
   ASSERT_EQ(server_->Stop(), 0);
   if (UsingPostgres() && PostgresClusterDir().empty()) GTEST_SKIP() << "set TILLIT_TEST_POSTGRES_DIR to scan";
   const std::string where = UsingPostgres() ? PostgresClusterDir() : data();
-  const std::string bytes = AllBytes(where);
+  const std::string bytes = AllBytesBelow(where);
   ASSERT_THAT(bytes, HasSubstr("erasures"));  // the scan reads the databases
   for (const auto& canary : canaries) EXPECT_THAT(bytes, Not(HasSubstr(canary))) << canary << " found in " << where;
 }

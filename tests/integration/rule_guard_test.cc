@@ -30,14 +30,6 @@ using ::testing::Not;
 
 json Parse(const std::string& body) { return json::parse(body, nullptr, false); }
 
-std::string AllBytes(const std::string& dir) {
-  std::string all;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) all += ReadFile(entry.path().string());
-  }
-  return all;
-}
-
 // Minimagi's configuration with `rules` added to its retention rules.
 std::string MinimagiWithRetention(const std::string& rules) {
   std::string text = ReadFile(ExampleConfig("minimagi"));
@@ -190,7 +182,7 @@ TEST_F(RuleGuardTest, AnErasureDeletesEveryTableOfTheSubjectAndCountsTheRowsPerT
   // and the checkpoint empties the WAL, so not one byte of it is left in the files. PostgreSQL keeps deleted rows
   // until a vacuum, so its files are not scanned here; the store's answers above are the check there.
   if (UsingPostgres()) return;
-  const std::string bytes = AllBytes(data());
+  const std::string bytes = AllBytesBelow(data());
   ASSERT_NE(bytes.find("consent_events"), std::string::npos);  // the scan reads the databases
   EXPECT_EQ(bytes.find("ZQXJV"), std::string::npos) << "the consent's user agent is still in " << data();
 }

@@ -217,6 +217,17 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
+std::string AllBytesBelow(const std::string& dir) {
+  std::string all;
+  std::error_code ec;
+  std::filesystem::recursive_directory_iterator it(dir, std::filesystem::directory_options::skip_permission_denied, ec);
+  for (; !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code type_error;
+    if (it->is_regular_file(type_error)) all += ReadFile(it->path().string());
+  }
+  return all;
+}
+
 void WriteFile(const std::string& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;

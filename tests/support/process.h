@@ -58,6 +58,9 @@ class TestClock {
 };
 
 std::string ReadFile(const std::string& path);
+// Every byte of every regular file below `dir`, for scans that look for plaintext. Files that vanish while the scan
+// runs (a database server's temporary files and recycled WAL segments) are skipped.
+std::string AllBytesBelow(const std::string& dir);
 void WriteFile(const std::string& path, const std::string& content);
 
 struct RunResult {
