@@ -40,12 +40,6 @@ using ::testing::Not;
 
 json Parse(const std::string& body) { return json::parse(body, nullptr, false); }
 
-std::string CodeIn(const ReceivedMail& m) {
-  std::smatch match;
-  if (std::regex_search(m.body, match, std::regex(R"(\b(\d{6})\b)"))) return match[1];
-  return "";
-}
-
 // A shop from examples/ served on loopback, optionally with mail to an SMTP peer and extra configuration lines.
 class PromisesTest : public ::testing::Test {
  protected:

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <regex>
 #include <thread>
 
 #include "support/process.h"
@@ -114,6 +115,12 @@ ReceivedMail SmtpPeer::WaitFor(size_t n) const {
   }
   ADD_FAILURE() << "mail " << n << " did not arrive";
   return {};
+}
+
+std::string CodeIn(const ReceivedMail& mail) {
+  std::smatch match;
+  if (std::regex_search(mail.body, match, std::regex(R"(\b(\d{6})\b)"))) return match[1];
+  return "";
 }
 
 }  // namespace tillit::testing

@@ -16,6 +16,9 @@ struct ReceivedMail {
   std::string body;     // the text/plain body, decoded
 };
 
+// The six-digit one-time code in a mail's body; "" when there is none.
+std::string CodeIn(const ReceivedMail& mail);
+
 class SmtpPeer {
  public:
   // Starts the server on a free loopback port, storing into the maildir `dir` (created by the server).
