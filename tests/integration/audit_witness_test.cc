@@ -8,10 +8,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
-#include <signal.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,6 +22,7 @@
 
 #include "core/webhooks.h"
 #include "support/process.h"
+#include "support/webhook_receiver.h"
 
 namespace tillit::testing {
 namespace {
@@ -123,67 +122,6 @@ std::vector<std::pair<int64_t, std::string>> WitnessLines(const std::string& pat
   }
   return out;
 }
-
-constexpr const char* kReceiverScript = R"py(
-import http.server, json, os, sys
-directory = sys.argv[1]
-log = open(os.path.join(directory, 'requests.jsonl'), 'a')
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get('Content-Length', 0))).decode('utf-8')
-        log.write(json.dumps({'body': body, 'headers': {k.lower(): v for k, v in self.headers.items()}}) + '\n')
-        log.flush()
-        self.send_response(200)
-        self.send_header('Content-Length', '0')
-        self.end_headers()
-    def log_message(self, *args):
-        pass
-server = http.server.HTTPServer(('127.0.0.1', 0), Handler)
-with open(os.path.join(directory, 'port.tmp'), 'w') as f:
-    f.write(str(server.server_address[1]))
-os.rename(os.path.join(directory, 'port.tmp'), os.path.join(directory, 'port'))
-server.serve_forever()
-)py";
-
-// A webhook receiver on a free loopback port (python3's http.server) that answers 200 and logs every request.
-class Receiver {
- public:
-  explicit Receiver(const std::string& dir) : dir_(dir) {
-    ::mkdir(dir_.c_str(), 0700);
-    WriteFile(dir_ + "/receiver.py", kReceiverScript);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::execl("/usr/bin/python3", "python3", (dir_ + "/receiver.py").c_str(), dir_.c_str(),
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int i = 0; i < 200 && port_ == 0; ++i) {
-      std::ifstream in(dir_ + "/port");
-      if (in >> port_) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-  }
-  ~Receiver() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/witness"; }
-  std::vector<json> Requests() const {
-    std::vector<json> out;
-    std::ifstream in(dir_ + "/requests.jsonl");
-    std::string line;
-    while (std::getline(in, line)) out.push_back(json::parse(line, nullptr, false));
-    return out;
-  }
-
- private:
-  std::string dir_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 class AuditWitnessTest : public ::testing::Test {
  protected:
@@ -460,13 +398,13 @@ TEST_F(AuditWitnessTest, AtMostOneWitnessLinePerIntervalAndOneAtShutdown) {
 }
 
 TEST_F(AuditWitnessTest, TheCheckpointEventReachesASubscribedRecipient) {
-  Receiver receiver(dir_ / "receiver");
+  WebhookReceiver receiver(dir_ / "receiver");
   ASSERT_NE(receiver.port(), 0) << "the receiver did not start";
   const std::string recipient =
       "\n[[recipient]]\nid = \"witness_host\"\nname = \"Witness log host\"\n"
       "role = \"processor\"\ncountry = \"FI\"\ncategories = [\"identity.name\"]\n"
       "purposes = [\"contract\"]\nservice = \"hosting\"\nwebhook = { url = \"" +
-      receiver.url() + "\", secret = \"" + kSecret +
+      receiver.url("/witness") + "\", secret = \"" + kSecret +
       "\", events = [\"audit.checkpoint\"] }\n"
       "\n[server]\nwebhook_retry_ms = 100\n";
   Start("witness_file = \"" + witness() + "\"\nwitness_interval = \"1 second\"\n", recipient);

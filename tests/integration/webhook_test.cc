@@ -6,8 +6,6 @@
 // Configuration: Minimagi plus a delivery recipient with a webhook.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,6 +21,7 @@
 #include "core/disclosures.h"
 #include "core/webhooks.h"
 #include "support/process.h"
+#include "support/webhook_receiver.h"
 #include "util/clock.h"
 #include "util/random.h"
 
@@ -36,80 +35,6 @@ using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 
 constexpr const char* kSecret = "whsec-0123456789abcdef";
-
-constexpr const char* kReceiverScript = R"py(
-import http.server, json, os, sys
-directory, statuses = sys.argv[1], [int(s) for s in sys.argv[2].split(',') if s]
-log = open(os.path.join(directory, 'requests.jsonl'), 'a')
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get('Content-Length', 0))).decode('utf-8')
-        status = statuses.pop(0) if statuses else 200
-        log.write(json.dumps({'path': self.path, 'status': status, 'body': body,
-                              'headers': {k.lower(): v for k, v in self.headers.items()}}) + '\n')
-        log.flush()
-        self.send_response(status)
-        self.send_header('Content-Length', '0')
-        self.end_headers()
-    def log_message(self, *args):
-        pass
-server = http.server.HTTPServer(('127.0.0.1', 0), Handler)
-with open(os.path.join(directory, 'port.tmp'), 'w') as f:
-    f.write(str(server.server_address[1]))
-os.rename(os.path.join(directory, 'port.tmp'), os.path.join(directory, 'port'))
-server.serve_forever()
-)py";
-
-// A webhook receiver on a free loopback port: answers each POST with the next of `statuses`, then 200, and logs
-// every request it got.
-class Receiver {
- public:
-  Receiver(const TempDir& dir, const std::string& statuses) : dir_(dir / "receiver") {
-    ::mkdir(dir_.c_str(), 0700);
-    WriteFile(dir_ + "/receiver.py", kReceiverScript);
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::execl("/usr/bin/python3", "python3", (dir_ + "/receiver.py").c_str(), dir_.c_str(), statuses.c_str(),
-              static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int i = 0; i < 200 && port_ == 0; ++i) {
-      std::ifstream in(dir_ + "/port");
-      if (in >> port_) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(25));
-    }
-  }
-  ~Receiver() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  int port() const { return port_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
-
-  std::vector<json> Requests() const {
-    std::vector<json> out;
-    std::ifstream in(dir_ + "/requests.jsonl");
-    std::string line;
-    while (std::getline(in, line)) out.push_back(json::parse(line, nullptr, false));
-    return out;
-  }
-  // Waits up to 15 s for at least `n` requests.
-  std::vector<json> WaitFor(size_t n) const {
-    for (int i = 0; i < 300; ++i) {
-      auto got = Requests();
-      if (got.size() >= n) return got;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return Requests();
-  }
-
- private:
-  std::string dir_;
-  pid_t pid_ = -1;
-  int port_ = 0;
-};
 
 // A processor recipient with a webhook at `url`; `webhook_extra` goes into the webhook table (events, scope).
 std::string RecipientToml(const std::string& id, const std::string& name, const std::string& country,
@@ -131,7 +56,7 @@ std::string ConfigWith(const std::string& url, const std::string& events, const 
 class WebhookTest : public ::testing::Test {
  protected:
   void Start(const std::string& statuses, const std::string& events, const std::string& server) {
-    receiver_ = std::make_unique<Receiver>(dir_, statuses);
+    receiver_ = std::make_unique<WebhookReceiver>(dir_ / "receiver", statuses);
     ASSERT_NE(receiver_->port(), 0) << "the receiver did not start";
     StartWith(ConfigWith(receiver_->url(), events, server));
   }
@@ -178,7 +103,7 @@ class WebhookTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Receiver> receiver_;
+  std::unique_ptr<WebhookReceiver> receiver_;
   std::unique_ptr<Server> server_;
   std::string key_;
 };
@@ -246,7 +171,7 @@ TEST_F(WebhookTest, RestrictionIsPostedAndUnsubscribedEventsAreNot) {
 // subject's data (for a rectification, data of a changed category), to recipients that hold every subject (scope
 // "all"), and to nobody else — whichever way the change was made (PATCH, rights request, restriction, erasure).
 TEST_F(WebhookTest, Art19EventsReachOnlyTheRecipientsThatReceivedTheData) {
-  receiver_ = std::make_unique<Receiver>(dir_, "");
+  receiver_ = std::make_unique<WebhookReceiver>(dir_ / "receiver");
   ASSERT_NE(receiver_->port(), 0) << "the receiver did not start";
   const std::string base = "http://127.0.0.1:" + std::to_string(receiver_->port());
   const std::string events = R"(events = ["subject.rectified", "subject.restricted", "subject.erased"])";
