@@ -1,14 +1,14 @@
-// Disclosure and webhook routes. Decode and validate, call Disclosures or the store's outbox, encode.
+// Disclosure and webhook routes. Decode and validate, call Disclosures or the webhook deliveries service, encode.
 //   POST /v1/subjects/{id}/disclosures           log a hand-over of the subject's data to a recipient
 //   GET  /v1/subjects/{id}/disclosures           the subject's disclosures (names its purpose)
 //   GET  /v1/webhooks/deliveries?status=…        the outbox: failed (default), dead, pending, delivered or all
 //   POST /v1/webhooks/deliveries/{id}/retry      a dead delivery back to pending, attempts from zero
-#include <algorithm>
 #include <charconv>
 #include <nlohmann/json.hpp>
 
 #include "core/audit.h"
 #include "core/disclosures.h"
+#include "core/webhook_deliveries.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
@@ -115,57 +115,17 @@ void AddWebhookRoutes(Router& router, const AppContext& app) {
   router.Add("GET", "/v1/webhooks/deliveries", Access::Key("webhooks.manage"), [app](const HttpRequest& req, Responder respond) {
     auto limit = LimitOf(req, 100);
     if (!limit.ok()) return respond(ErrorResponse(limit.status()));
-    const std::string status = req.Query("status") ? std::string(*req.Query("status")) : "failed";
-    std::vector<store::WebhookDeliveryRow> rows;
-    if (status == "failed") {
-      // Given up, or still retrying after a failed attempt.
-      for (const char* s : {"dead", "pending"}) {
-        auto part = app.store->ListWebhookDeliveries(s, *limit);
-        if (!part.ok()) return respond(ErrorResponse(part.status()));
-        for (auto& r : *part) {
-          if (r.attempts > 0) rows.push_back(std::move(r));
-        }
-      }
-      std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.created_at > b.created_at; });
-      if (rows.size() > *limit) rows.resize(*limit);
-    } else if (status == "dead" || status == "pending" || status == "delivered" || status == "all") {
-      auto part = app.store->ListWebhookDeliveries(status == "all" ? "" : status, *limit);
-      if (!part.ok()) return respond(ErrorResponse(part.status()));
-      rows = std::move(*part);
-    } else {
-      return respond(ErrorResponse(
-          Status::InvalidArgument("status must be failed, dead, pending, delivered or all", "invalid_status")));
-    }
+    const std::string status(req.Query("status").value_or("failed"));
+    auto rows = core::ListWebhookDeliveries(*app.store, status, *limit);
+    if (!rows.ok()) return respond(ErrorResponse(rows.status()));
     json list = json::array();
-    for (const auto& r : rows) list.push_back(EncodeDelivery(r));
+    for (const auto& r : *rows) list.push_back(EncodeDelivery(r));
     respond(JsonResponse(200, Dump({{"status", status}, {"deliveries", list}})));
   });
 
   router.Add("POST", "/v1/webhooks/deliveries/:id/retry", Access::Key("webhooks.manage"), [app](const HttpRequest& req, Responder respond) {
-    auto found = app.store->FindWebhookDelivery(req.Param("id"));
-    if (!found.ok()) return respond(ErrorResponse(found.status()));
-    if (!*found) {
-      return respond(ErrorResponse(Status::NotFound("no such webhook delivery", "delivery_not_found")));
-    }
-    if ((*found)->status != "dead") {
-      return respond(ErrorResponse(
-          Status::Conflict("only a dead delivery can be retried; this one is " + (*found)->status, "not_dead")));
-    }
-    auto row = std::make_shared<store::WebhookDeliveryRow>(**found);
-    const int64_t now = ToMicros((app.clock != nullptr ? *app.clock : Clock::System()).Now());
-    row->status = "pending";
-    row->attempts = 0;
-    row->next_attempt_at = now;
-    core::AuditEvent event{ActorOf(req), "", "webhook.retry", "", "delivery=" + row->delivery_id};
-    app.store->Write(
-        [row, event, now](store::WriteTxn& txn) -> Status {
-          TILLIT_RETURN_IF_ERROR(txn.UpdateWebhookDelivery(*row));
-          return core::AppendAudit(txn, event, now);
-        },
-        [row, respond](const Status& s) {
-          if (!s.ok()) return respond(ErrorResponse(s));
-          respond(JsonResponse(200, Dump(EncodeDelivery(*row))));
-        });
+    core::RetryWebhookDelivery(*app.store, app.clock != nullptr ? *app.clock : Clock::System(), req.Param("id"),
+                               ActorOf(req), Answer<store::WebhookDeliveryRow>(respond, 200, EncodeDelivery));
   });
 }
 

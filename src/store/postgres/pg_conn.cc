@@ -294,4 +294,73 @@ Status Conn::EnsureConnected() {
   return Status::Ok();
 }
 
+// --- SqlConn ---
+
+Result<sql::Rows> SqlConn::Query(std::string_view sql, const sql::Params& params) {
+  auto text = texts_.find(std::string(sql));
+  if (text == texts_.end()) text = texts_.emplace(std::string(sql), sql::InDialect(sql, /*postgres=*/true)).first;
+  pg::Params p;
+  for (size_t i = 0; i < params.size(); ++i) {
+    const sql::Params::Value& v = params[i];
+    switch (v.type) {
+      case sql::Params::Type::kInt64:
+        p.Int64(v.null ? std::nullopt : std::optional<int64_t>(v.number));
+        break;
+      case sql::Params::Type::kInt32:
+        p.Int32(static_cast<int32_t>(v.number));
+        break;
+      case sql::Params::Type::kBool:
+        p.Bool(v.number != 0);
+        break;
+      case sql::Params::Type::kText:
+        if (v.null) {
+          p.NullText();
+        } else {
+          p.Text(v.data);
+        }
+        break;
+      case sql::Params::Type::kBytes:
+        if (v.null) {
+          p.NullBytes();
+        } else {
+          p.Bytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(v.data.data()), v.data.size()));
+        }
+        break;
+    }
+  }
+  TILLIT_ASSIGN_OR_RETURN(pg::Rows rows, conn_->Query(text->second, p));
+  return sql::Rows(std::make_unique<pg::Rows>(std::move(rows)));
+}
+
+Status SqlConn::InSavepoint(std::string_view name, const std::function<Status()>& fn) {
+  pg::Conn& conn = *conn_;
+  const std::string savepoint = "SAVEPOINT " + std::string(name);
+  const auto undo = [&conn, &name] {
+    conn.Defer("ROLLBACK TO SAVEPOINT " + std::string(name));
+    conn.Defer("RELEASE SAVEPOINT " + std::string(name));
+  };
+  conn.Defer(savepoint);
+  Status s;
+  try {
+    s = fn();
+  } catch (...) {
+    if (!conn.Undefer(savepoint)) undo();
+    throw;
+  }
+  if (conn.Undefer(savepoint)) return s;  // fn sent nothing: there is nothing to undo
+  if (s.ok() && conn.InFailedTransaction()) {
+    // A nested savepoint's rollback may still be queued: once it has run, the transaction may be fine again.
+    Status flushed = conn.Flush();
+    if (!flushed.ok() || conn.InFailedTransaction()) {
+      s = Status::Internal("a statement of the write failed, yet the write went on");
+    }
+  }
+  if (s.ok()) {
+    conn.Defer("RELEASE SAVEPOINT " + std::string(name));
+  } else {
+    undo();
+  }
+  return s;
+}
+
 }  // namespace tillit::store::pg

@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "store/sql/conn.h"
 #include "util/status.h"
 
 struct pg_conn;
@@ -54,28 +55,28 @@ class Params {
 };
 
 // The rows of a query's result, in binary format. Integer columns of any width read as int64.
-class Rows {
+class Rows final : public sql::Rows::Source {
  public:
   explicit Rows(pg_result* result) : result_(result) {}
   Rows(Rows&& other) noexcept : result_(other.result_) { other.result_ = nullptr; }
   Rows& operator=(Rows&& other) noexcept;
   Rows(const Rows&) = delete;
   Rows& operator=(const Rows&) = delete;
-  ~Rows();
+  ~Rows() override;
 
-  int size() const;
+  int size() const override;
   bool empty() const { return size() == 0; }
   // Rows a command inserted, updated or deleted.
-  int64_t affected() const;
+  int64_t affected() const override;
   // The command tag: "INSERT 0 1", "COMMIT" …
   std::string tag() const;
 
-  bool IsNull(int row, int col) const;
-  int64_t Int(int row, int col) const;
+  bool IsNull(int row, int col) const override;
+  int64_t Int(int row, int col) const override;
   std::optional<int64_t> OptionalInt(int row, int col) const;
-  std::string Text(int row, int col) const;
+  std::string Text(int row, int col) const override;
   // NULL reads as empty.
-  std::vector<uint8_t> Bytes(int row, int col) const;
+  std::vector<uint8_t> Bytes(int row, int col) const override;
 
  private:
   pg_result* result_;
@@ -139,6 +140,29 @@ class Conn {
   std::vector<std::string> deferred_;
   uint64_t next_statement_ = 0;
   bool broken_ = false;  // the connection is lost or out of step with the server: only EnsureConnected helps
+};
+
+// The store's sql::Conn over a Conn: statements in the store's notation (sql::InDialect), parameters encoded as
+// above, and savepoints deferred so that they cost no round trip of their own.
+class SqlConn final : public sql::Conn {
+ public:
+  explicit SqlConn(std::unique_ptr<pg::Conn> conn) : conn_(std::move(conn)) {}
+
+  bool postgres() const override { return true; }
+  Result<sql::Rows> Query(std::string_view sql, const sql::Params& params) override;
+  using sql::Conn::Query;
+  Status Exec(std::string_view sql) override { return conn_->Exec(sql).status(); }
+  // The SAVEPOINT is sent with fn's first statement, and never if fn sends none. If fn fails, or returns ok although
+  // one of its statements failed, what it wrote is undone (and the latter becomes Internal). An exception from fn is
+  // rethrown after the rollback is queued.
+  Status InSavepoint(std::string_view name, const std::function<Status()>& fn) override;
+  Status EnsureConnected() override { return conn_->EnsureConnected(); }
+
+  pg::Conn& raw() { return *conn_; }
+
+ private:
+  std::unique_ptr<pg::Conn> conn_;
+  std::unordered_map<std::string, std::string> texts_;  // the store's notation → PostgreSQL's
 };
 
 }  // namespace tillit::store::pg

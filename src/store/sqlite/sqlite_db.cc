@@ -3,6 +3,66 @@
 #include <sqlite3.h>
 
 namespace tillit::store::sqlite {
+namespace {
+
+// The rows of one statement, read out in full: SQLite hands them out one step at a time.
+class StepRows final : public sql::Rows::Source {
+ public:
+  int size() const override { return rows_; }
+  int64_t affected() const override { return affected_; }
+  bool IsNull(int row, int col) const override { return At(row, col).null; }
+  int64_t Int(int row, int col) const override { return At(row, col).number; }
+  std::string Text(int row, int col) const override { return At(row, col).data; }
+  std::vector<uint8_t> Bytes(int row, int col) const override {
+    const std::string& d = At(row, col).data;
+    return std::vector<uint8_t>(d.begin(), d.end());
+  }
+
+  // Steps `stmt` to the end.
+  Status ReadAll(sqlite3* db, Stmt& stmt) {
+    sqlite3_stmt* raw = stmt.raw();
+    cols_ = sqlite3_column_count(raw);
+    while (true) {
+      TILLIT_ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      ++rows_;
+      for (int c = 0; c < cols_; ++c) {
+        Cell cell;
+        switch (sqlite3_column_type(raw, c)) {
+          case SQLITE_NULL:
+            cell.null = true;
+            break;
+          case SQLITE_INTEGER:
+          case SQLITE_FLOAT:
+            cell.number = sqlite3_column_int64(raw, c);
+            break;
+          default: {
+            const void* p = sqlite3_column_blob(raw, c);
+            if (p != nullptr) cell.data.assign(static_cast<const char*>(p), sqlite3_column_bytes(raw, c));
+          }
+        }
+        cells_.push_back(std::move(cell));
+      }
+    }
+    affected_ = sqlite3_stmt_readonly(raw) != 0 ? 0 : sqlite3_changes64(db);
+    return Status::Ok();
+  }
+
+ private:
+  struct Cell {
+    bool null = false;
+    int64_t number = 0;
+    std::string data;
+  };
+  const Cell& At(int row, int col) const { return cells_[static_cast<size_t>(row) * cols_ + col]; }
+
+  std::vector<Cell> cells_;
+  int cols_ = 0;
+  int rows_ = 0;
+  int64_t affected_ = 0;
+};
+
+}  // namespace
 
 Status SqliteError(int rc, sqlite3* db, std::string_view what) {
   std::string msg = std::string(what) + ": " + (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
@@ -103,7 +163,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create) {
 }
 
 Db::~Db() {
-  cache_.clear();
+  queries_.clear();
   sqlite3_close_v2(db_);
 }
 
@@ -120,13 +180,45 @@ Status Db::Exec(std::string_view sql) {
   return Status::Ok();
 }
 
-Result<CachedStmt> Db::Cached(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
-  if (it == cache_.end()) {
-    TILLIT_ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql));
-    it = cache_.emplace(std::string(sql), std::make_unique<Stmt>(std::move(stmt))).first;
+Result<sql::Rows> Db::Query(std::string_view sql, const sql::Params& params) {
+  auto it = queries_.find(std::string(sql));
+  if (it == queries_.end()) {
+    TILLIT_ASSIGN_OR_RETURN(Stmt stmt, Prepare(sql::InDialect(sql, /*postgres=*/false)));
+    it = queries_.emplace(std::string(sql), std::make_unique<Stmt>(std::move(stmt))).first;
   }
-  return CachedStmt(it->second.get());
+  CachedStmt stmt(it->second.get());  // reset when done
+  for (size_t i = 0; i < params.size(); ++i) {
+    const sql::Params::Value& v = params[i];
+    const int pos = static_cast<int>(i) + 1;
+    if (v.null) {
+      stmt->BindNull(pos);
+    } else if (v.type == sql::Params::Type::kText) {
+      stmt->Bind(pos, std::string_view(v.data));
+    } else if (v.type == sql::Params::Type::kBytes) {
+      stmt->Bind(pos, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(v.data.data()), v.data.size()));
+    } else {
+      stmt->Bind(pos, v.number);
+    }
+  }
+  auto rows = std::make_unique<StepRows>();
+  TILLIT_RETURN_IF_ERROR(rows->ReadAll(db_, *stmt));
+  return sql::Rows(std::move(rows));
+}
+
+Status Db::InSavepoint(std::string_view name, const std::function<Status()>& fn) {
+  const std::string n(name);
+  TILLIT_RETURN_IF_ERROR(Exec("SAVEPOINT " + n));
+  Status s;
+  try {
+    s = fn();
+  } catch (...) {
+    (void)Exec("ROLLBACK TO " + n);
+    (void)Exec("RELEASE " + n);
+    throw;
+  }
+  if (!s.ok()) (void)Exec("ROLLBACK TO " + n);
+  (void)Exec("RELEASE " + n);
+  return s;
 }
 
 Result<Stmt> Db::Prepare(std::string_view sql) {

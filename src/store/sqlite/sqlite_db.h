@@ -1,5 +1,5 @@
-// A thin RAII layer over the SQLite C API: a connection, prepared statements, and the one place SQLite result
-// codes become Status values.
+// A thin RAII layer over the SQLite C API: a connection (the store's sql::Conn for SQLite), prepared statements,
+// and the one place SQLite result codes become Status values.
 //
 // Thread safety: a Db and its Stmts belong to one thread at a time.
 #ifndef TILLIT_STORE_SQLITE_SQLITE_DB_H_
@@ -14,6 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "store/sql/conn.h"
 #include "util/status.h"
 
 struct sqlite3;
@@ -46,6 +47,8 @@ class Stmt {
   // Resets for reuse and clears bindings.
   void Reset();
 
+  sqlite3_stmt* raw() const { return stmt_; }
+
   int64_t Int(int col) const;
   std::string Text(int col) const;
   std::vector<uint8_t> Blob(int col) const;
@@ -73,25 +76,29 @@ class CachedStmt {
   Stmt* stmt_;
 };
 
-class Db {
+class Db final : public sql::Conn {
  public:
   // Opens (creating if `create`) the database file with WAL, foreign keys and a busy timeout.
   static Result<std::unique_ptr<Db>> Open(const std::string& path, bool create);
   Db(const Db&) = delete;
   Db& operator=(const Db&) = delete;
-  ~Db();
+  ~Db() override;
 
-  // Runs one or more statements without results.
-  Status Exec(std::string_view sql);
+  // sql::Conn. Query keeps each statement prepared, keyed by its text; its rows are read out before it returns.
+  bool postgres() const override { return false; }
+  Result<sql::Rows> Query(std::string_view sql, const sql::Params& params) override;
+  using sql::Conn::Query;
+  Status Exec(std::string_view sql) override;
+  Status InSavepoint(std::string_view name, const std::function<Status()>& fn) override;
+
   Result<Stmt> Prepare(std::string_view sql);
-  // A prepared statement kept for reuse, keyed by its text. One user at a time: a Db belongs to one thread at once.
-  Result<CachedStmt> Cached(std::string_view sql);
   sqlite3* raw() const { return db_; }
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
   sqlite3* db_;
-  std::unordered_map<std::string, std::unique_ptr<Stmt>> cache_;  // destroyed before db_ is closed
+  // Query's prepared statements, by the text it was given; destroyed before db_ is closed.
+  std::unordered_map<std::string, std::unique_ptr<Stmt>> queries_;
 };
 
 }  // namespace tillit::store::sqlite

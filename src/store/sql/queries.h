@@ -1,30 +1,26 @@
-// The SQL of the PostgreSQL backend's typed operations, as free functions over a connection: reads run on a
-// reader's connection, each in its own short transaction (one statement); writes run on the writer's connection
-// inside its open transaction (PgWriteTxn). The key store lives in the schema `keystore`.
+// Every typed operation of the store, written once over the connection interface (store/sql/conn.h) for both
+// backends: reads as free functions, run on a reader's connection; writes through the WriteTxn of the writer's
+// connection, inside its open transaction. The SQL is shared; where the dialects differ, conn.h's braced words or a
+// branch on Conn::postgres() say so. The key store is the schema (PostgreSQL) or attached database (SQLite)
+// `keystore`.
 //
 // Writes that may meet an existing row use ON CONFLICT DO NOTHING and report Conflict from the row count, so an
-// expected conflict does not put the transaction into the failed state: the write that met it may go on, as with
-// SQLite.
+// expected conflict does not put a PostgreSQL transaction into the failed state: the write that met it may go on.
 //
 // Thread safety: as the Conn passed in, which one thread uses at a time.
-#ifndef TILLIT_STORE_POSTGRES_PG_QUERIES_H_
-#define TILLIT_STORE_POSTGRES_PG_QUERIES_H_
+#ifndef TILLIT_STORE_SQL_QUERIES_H_
+#define TILLIT_STORE_SQL_QUERIES_H_
 
 #include <functional>
 #include <memory>
 
-#include "store/postgres/pg_conn.h"
+#include "store/sql/conn.h"
 #include "store/store.h"
 
-namespace tillit::store::pg {
+namespace tillit::store::sql {
 
 // The WriteTxn of the writer's connection. REQUIRES: a transaction is open on `conn` while it is used.
 std::unique_ptr<WriteTxn> NewWriteTxn(Conn& conn);
-
-// Runs `fn` in the savepoint `name` of the open transaction: if fn fails, or returns ok although one of its
-// statements failed, what it wrote is undone (and the latter becomes Internal). The SAVEPOINT is sent with fn's
-// first statement, and never if fn sends none. An exception from fn is rethrown after the rollback is queued.
-Status InSavepoint(Conn& conn, std::string_view name, const std::function<Status()>& fn);
 
 Result<std::optional<ApiKeyRow>> FindApiKeyByHash(Conn& conn, const std::vector<uint8_t>& key_hash);
 Result<std::vector<ApiKeyRow>> ListApiKeys(Conn& conn);
@@ -81,9 +77,11 @@ Result<std::optional<ErasureRow>> FindErasure(Conn& conn, std::string_view subje
 Result<std::vector<SubjectRow>> ListExpiredSubjects(Conn& conn, int64_t now, size_t limit);
 Result<std::vector<RecordRow>> ListExpiredRecords(Conn& conn, int64_t now, size_t limit);
 Result<std::optional<int64_t>> AgreementEnd(Conn& conn, std::string_view subject_id);
+Result<std::vector<std::vector<uint8_t>>> ListSuppressions(Conn& conn, std::string_view subject_id);
+Result<OperationsCounts> CountOperations(Conn& conn, int64_t now);
 Result<int> SchemaVersion(Conn& conn);
 
-// Disclosures and the webhook outbox (pg_outbox_queries.cc).
+// Disclosures and the webhook outbox (outbox_queries.cc).
 Status InsertDisclosure(Conn& conn, const DisclosureRow& row);
 Status DeleteDisclosures(Conn& conn, std::string_view subject_id, int64_t* deleted);
 Result<std::vector<DisclosureRow>> ListDisclosures(Conn& conn, std::string_view subject_id);
@@ -93,6 +91,27 @@ Result<std::vector<WebhookDeliveryRow>> DueWebhookDeliveries(Conn& conn, int64_t
 Result<std::vector<WebhookDeliveryRow>> ListWebhookDeliveries(Conn& conn, std::string_view status, size_t limit);
 Result<std::optional<WebhookDeliveryRow>> FindWebhookDelivery(Conn& conn, std::string_view delivery_id);
 
-}  // namespace tillit::store::pg
 
-#endif  // TILLIT_STORE_POSTGRES_PG_QUERIES_H_
+// Rights requests, verification codes and the mail outbox (requests.cc).
+Status PutRightsRequest(Conn& conn, const RightsRequestRow& row);
+Result<std::optional<RightsRequestRow>> FindRightsRequest(Conn& conn, std::string_view request_id);
+Result<std::vector<RightsRequestRow>> ListRightsRequests(Conn& conn, const RequestQuery& query);
+Status InsertRequestEvent(Conn& conn, const RequestEventRow& row);
+Result<std::vector<RequestEventRow>> ListRequestEvents(Conn& conn, std::string_view request_id);
+Status PutVerificationCode(Conn& conn, const VerificationCodeRow& row);
+Result<std::optional<VerificationCodeRow>> LatestVerificationCode(Conn& conn, std::string_view subject_id,
+                                                                  std::string_view request_id);
+Result<CodeCounts> CountVerificationCodes(Conn& conn, std::string_view subject_id,
+                                          const std::vector<uint8_t>& address_hash,
+                                          const std::vector<uint8_t>& ip_hash, int64_t since);
+Result<int64_t> ForgetCodeAddresses(Conn& conn, int64_t before, size_t limit);
+Result<bool> HasCodeAddressesBefore(Conn& conn, int64_t before);
+Status PutMail(Conn& conn, const MailRow& row);
+Status UpdateMailDelivery(Conn& conn, const MailRow& row);
+Result<int64_t> DeleteSubjectMail(Conn& conn, std::string_view subject_id);
+Result<std::vector<MailRow>> ListDueMail(Conn& conn, int64_t now, size_t limit);
+Result<std::vector<MailRow>> ListSubjectMail(Conn& conn, std::string_view subject_id);
+
+}  // namespace tillit::store::sql
+
+#endif  // TILLIT_STORE_SQL_QUERIES_H_

@@ -1,24 +1,10 @@
-#include "store/postgres/pg_requests.h"
+#include "store/sql/queries.h"
+#include "store/sql/query_support.h"
 
 #include <limits>
 
-namespace tillit::store::pg {
+namespace tillit::store::sql {
 namespace {
-
-std::string Sql(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (auto p : parts) out += p;
-  return out;
-}
-
-int64_t Limit(size_t limit) {
-  return limit > static_cast<size_t>(std::numeric_limits<int64_t>::max()) ? std::numeric_limits<int64_t>::max()
-                                                                          : static_cast<int64_t>(limit);
-}
-
-Params& OptionalBytes(Params& p, const std::vector<uint8_t>& bytes) {
-  return bytes.empty() ? p.NullBytes() : p.Bytes(bytes);
-}
 
 constexpr const char* kRequestColumns =
     "subject_id, request_id, type, status, channel, language, received_at, original_due_at, due_at, extended, "
@@ -63,20 +49,6 @@ MailRow ReadMail(const Rows& r, int i) {
           r.Int(i, 6),  r.Int(i, 7),  r.Text(i, 8), r.OptionalInt(i, 9), r.Text(i, 10)};
 }
 
-template <typename Row, typename ReadFn>
-std::vector<Row> Collect(const Rows& rows, ReadFn read) {
-  std::vector<Row> out;
-  out.reserve(rows.size());
-  for (int i = 0; i < rows.size(); ++i) out.push_back(read(rows, i));
-  return out;
-}
-
-template <typename Row, typename ReadFn>
-std::optional<Row> First(const Rows& rows, ReadFn read) {
-  if (rows.empty()) return std::nullopt;
-  return read(rows, 0);
-}
-
 }  // namespace
 
 Status PutRightsRequest(Conn& conn, const RightsRequestRow& r) {
@@ -116,8 +88,8 @@ Result<std::vector<RightsRequestRow>> ListRightsRequests(Conn& conn, const Reque
   TILLIT_ASSIGN_OR_RETURN(
       Rows rows,
       conn.Query(Sql({"SELECT ", kRequestColumns,
-                      " FROM rights_requests WHERE ($1 = '' OR status = $1) AND ($2::BIGINT IS NULL OR due_at < $2) "
-                      "AND (NOT $3::BOOLEAN OR closed_at IS NULL) AND ($4::BIGINT IS NULL OR (received_at, "
+                      " FROM rights_requests WHERE ($1 = '' OR status = $1) AND ($2 IS NULL OR due_at < $2) "
+                      "AND (NOT $3 OR closed_at IS NULL) AND ($4 IS NULL OR (received_at, "
                       "request_id) > ($4, $5)) ORDER BY received_at, request_id LIMIT $6"}),
                  p));
   return Collect<RightsRequestRow>(rows, ReadRequest);
@@ -126,7 +98,7 @@ Result<std::vector<RightsRequestRow>> ListRightsRequests(Conn& conn, const Reque
 Status InsertRequestEvent(Conn& conn, const RequestEventRow& e) {
   Params p;
   p.Text(e.subject_id).Text(e.request_id).Int64(e.seq).Text(e.status).Int64(e.at).Text(e.actor);
-  OptionalBytes(p, e.note);
+  p.BytesOrNull(e.note);
   return conn.Query(Sql({"INSERT INTO request_events (", kEventColumns, ") VALUES ($1, $2, $3, $4, $5, $6, $7)"}), p)
       .status();
 }
@@ -141,9 +113,9 @@ Result<std::vector<RequestEventRow>> ListRequestEvents(Conn& conn, std::string_v
 Status PutVerificationCode(Conn& conn, const VerificationCodeRow& c) {
   Params p;
   p.Text(c.subject_id).Text(c.code_id).Text(c.request_id).Bytes(c.code_hash);
-  OptionalBytes(p, c.ip_hash);
+  p.BytesOrNull(c.ip_hash);
   p.Int64(c.created_at).Int64(c.expires_at).Int64(c.attempts).Int64(c.used_at);
-  OptionalBytes(p, c.address_hash);
+  p.BytesOrNull(c.address_hash);
   return conn
       .Query("INSERT INTO verification_codes (" + std::string(kCodeColumns) +
                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (subject_id, code_id) DO UPDATE SET "
@@ -190,14 +162,15 @@ Result<CodeCounts> CountVerificationCodes(Conn& conn, std::string_view subject_i
 Result<int64_t> ForgetCodeAddresses(Conn& conn, int64_t before, size_t limit) {
   TILLIT_ASSIGN_OR_RETURN(
       Rows rows, conn.Query("UPDATE verification_codes SET ip_hash = NULL, address_hash = NULL WHERE (subject_id, "
-                            "code_id) IN (SELECT subject_id, code_id FROM verification_codes WHERE (ip_hash IS NOT "
+                            "code_id) IN (SELECT subject_id, code_id FROM verification_codes {indexed_by verification_codes_addressed} "
+                            "WHERE (ip_hash IS NOT "
                             "NULL OR address_hash IS NOT NULL) AND created_at < $1 ORDER BY created_at LIMIT $2)",
                             Params().Int64(before).Int64(Limit(limit))));
   return rows.affected();
 }
 
 Result<bool> HasCodeAddressesBefore(Conn& conn, int64_t before) {
-  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT 1 FROM verification_codes WHERE (ip_hash IS NOT NULL OR "
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT 1 FROM verification_codes {indexed_by verification_codes_addressed} WHERE (ip_hash IS NOT NULL OR "
                                                 "address_hash IS NOT NULL) AND created_at < $1 LIMIT 1",
                                                 Params().Int64(before)));
   return !rows.empty();
@@ -250,4 +223,4 @@ Result<std::vector<MailRow>> ListSubjectMail(Conn& conn, std::string_view subjec
   return Collect<MailRow>(rows, ReadMail);
 }
 
-}  // namespace tillit::store::pg
+}  // namespace tillit::store::sql

@@ -1,52 +1,13 @@
-#include "store/postgres/pg_queries.h"
+#include "store/sql/queries.h"
+#include "store/sql/query_support.h"
 
 #include <algorithm>
 #include <limits>
 
-#include "store/postgres/pg_requests.h"
 #include "util/text.h"
 
-namespace tillit::store::pg {
+namespace tillit::store::sql {
 namespace {
-
-std::string JoinList(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) {
-    if (!out.empty()) out += ",";
-    out += item;
-  }
-  return out;
-}
-
-std::string Sql(std::initializer_list<std::string_view> parts) {
-  std::string out;
-  for (auto p : parts) out += p;
-  return out;
-}
-
-// A LIMIT parameter: PostgreSQL rejects a negative one, so "everything" is the largest int64.
-int64_t Limit(size_t limit) {
-  return limit > static_cast<size_t>(std::numeric_limits<int64_t>::max()) ? std::numeric_limits<int64_t>::max()
-                                                                          : static_cast<int64_t>(limit);
-}
-
-int32_t Kind(IndexKind kind) { return static_cast<uint8_t>(kind); }
-
-// Every row of `rows` through `read`.
-template <typename Row, typename ReadFn>
-std::vector<Row> Collect(const Rows& rows, ReadFn read) {
-  std::vector<Row> out;
-  out.reserve(rows.size());
-  for (int i = 0; i < rows.size(); ++i) out.push_back(read(rows, i));
-  return out;
-}
-
-// The first row through `read`, or nullopt.
-template <typename Row, typename ReadFn>
-std::optional<Row> First(const Rows& rows, ReadFn read) {
-  if (rows.empty()) return std::nullopt;
-  return read(rows, 0);
-}
 
 constexpr const char* kApiKeyColumns = "name, key_hash, prefix, purposes, actions, created_at, revoked_at";
 ApiKeyRow ReadApiKey(const Rows& r, int i) {
@@ -147,11 +108,6 @@ RestrictionRow ReadRestriction(const Rows& r, int i) {
   return row;
 }
 
-// A sealed value, or NULL when there is none (as SQLite stores an empty blob).
-Params& SealedOrNull(Params& p, const std::vector<uint8_t>& sealed) {
-  return sealed.empty() ? p.NullBytes() : p.Bytes(sealed);
-}
-
 constexpr const char* kVisitorConsentColumns =
     "visitor_id, event_id, preferences, statistics, marketing, gpc, banner_version, language, policy_version, at, "
     "actor";
@@ -235,7 +191,7 @@ class PgWriteTxn final : public WriteTxn {
     return Status::Ok();
   }
 
-  Status Nested(const std::function<Status()>& fn) override { return InSavepoint(conn_, "nested", fn); }
+  Status Nested(const std::function<Status()>& fn) override { return conn_.InSavepoint("nested", fn); }
 
   Status InsertSecret(const SecretRow& row) override {
     TILLIT_ASSIGN_OR_RETURN(
@@ -289,15 +245,26 @@ class PgWriteTxn final : public WriteTxn {
   }
 
   Status ClaimUniqueIndex(IndexKind kind, const std::vector<uint8_t>& value, std::string_view subject_id) override {
-    // One round trip: the claim, or else the current owner. The second SELECT reads the statement's snapshot, so it
-    // sees an owner from before and never the row the claim inserts.
-    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("WITH claimed AS (INSERT INTO unique_index (kind, value, "
-                                                   "subject_id) VALUES ($1, $2, $3) ON CONFLICT (kind, value) DO "
-                                                   "NOTHING RETURNING subject_id) "
-                                                   "SELECT subject_id FROM claimed UNION ALL "
-                                                   "SELECT subject_id FROM unique_index WHERE kind = $1 AND value = $2",
-                                                   Params().Int32(Kind(kind)).Bytes(value).Text(subject_id)));
-    if (!rows.empty() && rows.Text(0, 0) == subject_id) return Status::Ok();
+    std::optional<std::string> owner;
+    if (conn_.postgres()) {
+      // One round trip: the claim, or else the current owner. The second SELECT reads the statement's snapshot, so
+      // it sees an owner from before and never the row the claim inserts.
+      TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("WITH claimed AS (INSERT INTO unique_index (kind, value, "
+                                                     "subject_id) VALUES ($1, $2, $3) ON CONFLICT (kind, value) DO "
+                                                     "NOTHING RETURNING subject_id) SELECT subject_id FROM claimed "
+                                                     "UNION ALL SELECT subject_id FROM unique_index WHERE kind = $1 "
+                                                     "AND value = $2",
+                                                     Params().Int32(Kind(kind)).Bytes(value).Text(subject_id)));
+      if (!rows.empty()) owner = rows.Text(0, 0);
+    } else {
+      // SQLite has no INSERT in a WITH clause; the second statement costs no round trip there.
+      TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("INSERT INTO unique_index (kind, value, subject_id) VALUES "
+                                                     "($1, $2, $3) ON CONFLICT (kind, value) DO NOTHING",
+                                                     Params().Int32(Kind(kind)).Bytes(value).Text(subject_id)));
+      if (rows.affected() > 0) return Status::Ok();
+      TILLIT_ASSIGN_OR_RETURN(owner, FindUniqueIndex(conn_, kind, value));
+    }
+    if (owner == subject_id) return Status::Ok();
     const std::string name(IndexName(kind));
     return Status::Conflict("another subject has this " + name, name + "_taken");
   }
@@ -362,11 +329,7 @@ class PgWriteTxn final : public WriteTxn {
     Params p;
     p.Text(row.subject_id).Text(row.record_id).Text(row.kind).Text(JoinList(row.categories));
     p.Int64(row.occurred_at).Bytes(row.payload).Bytes(row.reference).Int64(row.created_at).Int64(row.expires_at);
-    if (row.hold.empty()) {
-      p.NullBytes();
-    } else {
-      p.Bytes(row.hold);
-    }
+    p.BytesOrNull(row.hold);
     p.Int64(row.hold_expires_at);
     TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("INSERT INTO records (subject_id, record_id, kind, categories, "
                                                    "occurred_at, payload, reference, created_at, expires_at, "
@@ -383,7 +346,7 @@ class PgWriteTxn final : public WriteTxn {
   }
 
   Status DestroyDataKey(std::string_view subject_id) override {
-    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("UPDATE keystore.data_keys SET wrapped_key = ''::bytea, "
+    TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query("UPDATE keystore.data_keys SET wrapped_key = {empty_blob}, "
                                                    "kek_version = hold_kek_version WHERE subject_id = $1 AND "
                                                    "hold_wrapped_key IS NOT NULL AND length(hold_wrapped_key) > 0",
                                                    Params().Text(subject_id)));
@@ -416,7 +379,7 @@ class PgWriteTxn final : public WriteTxn {
     TILLIT_RETURN_IF_ERROR(
         run("records", "DELETE FROM records WHERE subject_id = $1 AND hold_payload IS NULL", Params().Text(id)));
     TILLIT_RETURN_IF_ERROR(run("records.payload",
-                               "UPDATE records SET payload = ''::bytea, reference = NULL, expires_at = NULL "
+                               "UPDATE records SET payload = {empty_blob}, reference = NULL, expires_at = NULL "
                                "WHERE subject_id = $1 AND hold_payload IS NOT NULL",
                                Params().Text(id)));
     return run("", "UPDATE subjects SET erased_at = $1, expires_at = NULL WHERE subject_id = $2",
@@ -448,7 +411,7 @@ class PgWriteTxn final : public WriteTxn {
   }
 
   Status StripRecord(std::string_view subject_id, std::string_view record_id) override {
-    return ExpectChange(conn_.Query("UPDATE records SET payload = ''::bytea, reference = NULL, expires_at = NULL "
+    return ExpectChange(conn_.Query("UPDATE records SET payload = {empty_blob}, reference = NULL, expires_at = NULL "
                                     "WHERE subject_id = $1 AND record_id = $2",
                                     Params().Text(subject_id).Text(record_id)),
                         "no such record", "record_not_found");
@@ -483,7 +446,7 @@ class PgWriteTxn final : public WriteTxn {
   }
 
   Result<std::optional<int64_t>> AgreementEnd(std::string_view subject_id) override {
-    return pg::AgreementEnd(conn_, subject_id);
+    return sql::AgreementEnd(conn_, subject_id);
   }
 
   Status InsertConsentEvent(const ConsentEventRow& row) override {
@@ -491,7 +454,7 @@ class PgWriteTxn final : public WriteTxn {
     p.Text(row.subject_id).Text(row.event_id).Text(row.purpose).Text(row.channel).Text(row.action).Text(row.method);
     p.Text(row.policy_version).Int64(row.revision).Text(row.language).Bool(row.unproven).Int64(row.at);
     p.Text(row.actor);
-    SealedOrNull(p, row.evidence);
+    p.BytesOrNull(row.evidence);
     TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO consent_events (", kConsentColumns,
                                                         ", user_agent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
                                                         "$10, $11, $12, $13, '') ON CONFLICT DO NOTHING"}),
@@ -504,7 +467,7 @@ class PgWriteTxn final : public WriteTxn {
     Params p;
     p.Text(row.subject_id).Text(row.objection_id).Text(row.purpose).Text(row.channel).Text(row.status);
     p.Text(row.method).Int64(row.at).Text(row.actor).Int64(row.decided_at).Text(row.decided_by);
-    SealedOrNull(p, row.sealed_reason);
+    p.BytesOrNull(row.sealed_reason);
     TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO objections (", kObjectionColumns,
                                                         ", reason) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
                                                         "$11, '') ON CONFLICT DO NOTHING"}),
@@ -525,7 +488,7 @@ class PgWriteTxn final : public WriteTxn {
     }
     Params p;
     p.Text(status);
-    SealedOrNull(p, sealed_reason);
+    p.BytesOrNull(sealed_reason);
     p.Int64(decided_at).Text(decided_by).Text(subject_id).Text(objection_id);
     return conn_
         .Query(
@@ -539,8 +502,8 @@ class PgWriteTxn final : public WriteTxn {
     Params p;
     p.Text(row.subject_id).Text(row.restriction_id).Int64(row.started_at).Text(row.actor).Int64(row.lifted_at);
     p.Text(row.lifted_by);
-    SealedOrNull(p, row.sealed_reason);
-    SealedOrNull(p, row.sealed_notice);
+    p.BytesOrNull(row.sealed_reason);
+    p.BytesOrNull(row.sealed_notice);
     // No conflict target: both the key and the one-unlifted-restriction index are arbiters.
     TILLIT_ASSIGN_OR_RETURN(Rows rows, conn_.Query(Sql({"INSERT INTO restrictions (", kRestrictionColumns,
                                                         ", reason, lift_notice) VALUES ($1, $2, $3, $4, $5, $6, $7, "
@@ -556,7 +519,7 @@ class PgWriteTxn final : public WriteTxn {
                          const std::vector<uint8_t>& sealed_notice, std::string_view lifted_by) override {
     Params p;
     p.Int64(lifted_at);
-    SealedOrNull(p, sealed_notice);
+    p.BytesOrNull(sealed_notice);
     p.Text(lifted_by).Text(subject_id).Text(restriction_id);
     return ExpectChange(conn_.Query("UPDATE restrictions SET lifted_at = $1, sealed_notice = $2, lift_notice = '', "
                                     "lifted_by = $3 WHERE subject_id = $4 AND restriction_id = $5 AND lifted_at IS "
@@ -568,7 +531,7 @@ class PgWriteTxn final : public WriteTxn {
   Status SealLegacyPlaintext(const LegacyPlaintext& sealed) override {
     for (const auto& e : sealed.consent_events) {
       Params p;
-      SealedOrNull(p, e.evidence).Text(e.subject_id).Text(e.event_id);
+      p.BytesOrNull(e.evidence).Text(e.subject_id).Text(e.event_id);
       TILLIT_RETURN_IF_ERROR(conn_
                                  .Query("UPDATE consent_events SET evidence = $1, user_agent = '', ip_hash = NULL "
                                         "WHERE subject_id = $2 AND event_id = $3",
@@ -577,7 +540,7 @@ class PgWriteTxn final : public WriteTxn {
     }
     for (const auto& o : sealed.objections) {
       Params p;
-      SealedOrNull(p, o.sealed_reason).Text(o.subject_id).Text(o.objection_id);
+      p.BytesOrNull(o.sealed_reason).Text(o.subject_id).Text(o.objection_id);
       TILLIT_RETURN_IF_ERROR(
           conn_.Query("UPDATE objections SET sealed_reason = $1, reason = '' WHERE subject_id = $2 AND objection_id = $3",
                       p)
@@ -585,8 +548,8 @@ class PgWriteTxn final : public WriteTxn {
     }
     for (const auto& r : sealed.restrictions) {
       Params p;
-      SealedOrNull(p, r.sealed_reason);
-      SealedOrNull(p, r.sealed_notice).Text(r.subject_id).Text(r.restriction_id);
+      p.BytesOrNull(r.sealed_reason);
+      p.BytesOrNull(r.sealed_notice).Text(r.subject_id).Text(r.restriction_id);
       TILLIT_RETURN_IF_ERROR(conn_
                                  .Query("UPDATE restrictions SET sealed_reason = $1, sealed_notice = $2, reason = '', "
                                         "lift_notice = '' WHERE subject_id = $3 AND restriction_id = $4",
@@ -676,12 +639,12 @@ class PgWriteTxn final : public WriteTxn {
         .status();
   }
 
-  Status InsertDisclosure(const DisclosureRow& row) override { return pg::InsertDisclosure(conn_, row); }
+  Status InsertDisclosure(const DisclosureRow& row) override { return sql::InsertDisclosure(conn_, row); }
   Status DeleteDisclosures(std::string_view subject_id, int64_t* deleted) override {
-    return pg::DeleteDisclosures(conn_, subject_id, deleted);
+    return sql::DeleteDisclosures(conn_, subject_id, deleted);
   }
-  Status InsertWebhookDelivery(const WebhookDeliveryRow& row) override { return pg::InsertWebhookDelivery(conn_, row); }
-  Status UpdateWebhookDelivery(const WebhookDeliveryRow& row) override { return pg::UpdateWebhookDelivery(conn_, row); }
+  Status InsertWebhookDelivery(const WebhookDeliveryRow& row) override { return sql::InsertWebhookDelivery(conn_, row); }
+  Status UpdateWebhookDelivery(const WebhookDeliveryRow& row) override { return sql::UpdateWebhookDelivery(conn_, row); }
   Status InsertReport(const ReportRow& row) override {
     Params p;
     p.Text(row.subject_id).Text(row.report_id).Bytes(row.token_hash).Text(row.language).Bytes(row.sealed);
@@ -733,33 +696,33 @@ class PgWriteTxn final : public WriteTxn {
     TILLIT_ASSIGN_OR_RETURN(
         Rows rows,
         conn_.Query("DELETE FROM decision_changes WHERE seq IN (SELECT seq FROM decision_changes WHERE seq < "
-                    "LEAST(COALESCE((SELECT seq FROM decision_changes WHERE at > $1 ORDER BY seq LIMIT 1), "
+                    "{least}(COALESCE((SELECT seq FROM decision_changes WHERE at > $1 ORDER BY seq LIMIT 1), "
                     "(SELECT MAX(seq) FROM decision_changes)), (SELECT MAX(seq) FROM decision_changes) + 1 - "
                     "$2) ORDER BY seq LIMIT $3)",
                     Params().Int64(before).Int64(std::max<int64_t>(keep, 1)).Int64(Limit(limit))));
     return rows.affected();
   }
-  Status PutRightsRequest(const RightsRequestRow& row) override { return pg::PutRightsRequest(conn_, row); }
+  Status PutRightsRequest(const RightsRequestRow& row) override { return sql::PutRightsRequest(conn_, row); }
   Result<std::optional<RightsRequestRow>> RightsRequestForUpdate(std::string_view request_id) override {
-    return pg::FindRightsRequest(conn_, request_id);
+    return sql::FindRightsRequest(conn_, request_id);
   }
-  Status InsertRequestEvent(const RequestEventRow& row) override { return pg::InsertRequestEvent(conn_, row); }
-  Status PutVerificationCode(const VerificationCodeRow& row) override { return pg::PutVerificationCode(conn_, row); }
+  Status InsertRequestEvent(const RequestEventRow& row) override { return sql::InsertRequestEvent(conn_, row); }
+  Status PutVerificationCode(const VerificationCodeRow& row) override { return sql::PutVerificationCode(conn_, row); }
   Result<std::optional<VerificationCodeRow>> LatestVerificationCode(std::string_view subject_id,
                                                                     std::string_view request_id) override {
-    return pg::LatestVerificationCode(conn_, subject_id, request_id);
+    return sql::LatestVerificationCode(conn_, subject_id, request_id);
   }
   Result<CodeCounts> CountVerificationCodes(std::string_view subject_id, const std::vector<uint8_t>& address_hash,
                                             const std::vector<uint8_t>& ip_hash, int64_t since) override {
-    return pg::CountVerificationCodes(conn_, subject_id, address_hash, ip_hash, since);
+    return sql::CountVerificationCodes(conn_, subject_id, address_hash, ip_hash, since);
   }
   Result<int64_t> ForgetCodeAddresses(int64_t before, size_t limit) override {
-    return pg::ForgetCodeAddresses(conn_, before, limit);
+    return sql::ForgetCodeAddresses(conn_, before, limit);
   }
-  Status PutMail(const MailRow& row) override { return pg::PutMail(conn_, row); }
-  Status UpdateMailDelivery(const MailRow& row) override { return pg::UpdateMailDelivery(conn_, row); }
+  Status PutMail(const MailRow& row) override { return sql::PutMail(conn_, row); }
+  Status UpdateMailDelivery(const MailRow& row) override { return sql::UpdateMailDelivery(conn_, row); }
   Result<int64_t> DeleteSubjectMail(std::string_view subject_id) override {
-    return pg::DeleteSubjectMail(conn_, subject_id);
+    return sql::DeleteSubjectMail(conn_, subject_id);
   }
 
   Status AppendDecisionChange(std::string_view subject_id, int64_t at) override {
@@ -768,7 +731,7 @@ class PgWriteTxn final : public WriteTxn {
         .status();
   }
 
-  Result<AuditCheckpointRow> AuditTail() override { return pg::AuditTail(conn_); }
+  Result<AuditCheckpointRow> AuditTail() override { return sql::AuditTail(conn_); }
 
   Status AppendAudit(const AuditRow& row) override {
     Params p;
@@ -836,36 +799,6 @@ class PgWriteTxn final : public WriteTxn {
 }  // namespace
 
 std::unique_ptr<WriteTxn> NewWriteTxn(Conn& conn) { return std::make_unique<PgWriteTxn>(conn); }
-
-Status InSavepoint(Conn& conn, std::string_view name, const std::function<Status()>& fn) {
-  const std::string savepoint = "SAVEPOINT " + std::string(name);
-  const auto undo = [&conn, &name] {
-    conn.Defer("ROLLBACK TO SAVEPOINT " + std::string(name));
-    conn.Defer("RELEASE SAVEPOINT " + std::string(name));
-  };
-  conn.Defer(savepoint);
-  Status s;
-  try {
-    s = fn();
-  } catch (...) {
-    if (!conn.Undefer(savepoint)) undo();
-    throw;
-  }
-  if (conn.Undefer(savepoint)) return s;  // fn sent nothing: there is nothing to undo
-  if (s.ok() && conn.InFailedTransaction()) {
-    // A nested savepoint's rollback may still be queued: once it has run, the transaction may be fine again.
-    Status flushed = conn.Flush();
-    if (!flushed.ok() || conn.InFailedTransaction()) {
-      s = Status::Internal("a statement of the write failed, yet the write went on");
-    }
-  }
-  if (s.ok()) {
-    conn.Defer("RELEASE SAVEPOINT " + std::string(name));
-  } else {
-    undo();
-  }
-  return s;
-}
 
 Result<std::optional<ApiKeyRow>> FindApiKeyByHash(Conn& conn, const std::vector<uint8_t>& key_hash) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kApiKeyColumns, " FROM api_keys WHERE key_hash = $1"}),
@@ -978,7 +911,7 @@ Result<std::vector<FieldRow>> ListFields(Conn& conn, std::string_view subject_id
 
 Result<std::vector<FieldChangeRow>> ListFieldChanges(Conn& conn, std::string_view subject_id) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT subject_id, change_id, field, action, previous, at, actor, "
-                                                "source FROM field_changes WHERE subject_id = $1 ORDER BY at, ord",
+                                                "source FROM field_changes WHERE subject_id = $1 ORDER BY at, {ord}",
                                                 Params().Text(subject_id)));
   return Collect<FieldChangeRow>(rows, ReadFieldChange);
 }
@@ -1013,7 +946,7 @@ Result<std::optional<RecordRow>> FindRecord(Conn& conn, std::string_view subject
 Result<std::vector<ConsentEventRow>> ListConsentEvents(Conn& conn, std::string_view subject_id) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kConsentColumns,
                                                      " FROM consent_events WHERE "
-                                                     "subject_id = $1 ORDER BY at, ord"}),
+                                                     "subject_id = $1 ORDER BY at, {ord}"}),
                                                 Params().Text(subject_id)));
   return Collect<ConsentEventRow>(rows, ReadConsent);
 }
@@ -1021,7 +954,7 @@ Result<std::vector<ConsentEventRow>> ListConsentEvents(Conn& conn, std::string_v
 Result<std::vector<ObjectionRow>> ListObjections(Conn& conn, std::string_view subject_id) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kObjectionColumns,
                                                      " FROM objections WHERE "
-                                                     "subject_id = $1 ORDER BY at, ord"}),
+                                                     "subject_id = $1 ORDER BY at, {ord}"}),
                                                 Params().Text(subject_id)));
   return Collect<ObjectionRow>(rows, ReadObjection);
 }
@@ -1029,7 +962,7 @@ Result<std::vector<ObjectionRow>> ListObjections(Conn& conn, std::string_view su
 Result<std::vector<RestrictionRow>> ListRestrictions(Conn& conn, std::string_view subject_id) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kRestrictionColumns,
                                                      " FROM restrictions WHERE "
-                                                     "subject_id = $1 ORDER BY started_at, ord"}),
+                                                     "subject_id = $1 ORDER BY started_at, {ord}"}),
                                                 Params().Text(subject_id)));
   return Collect<RestrictionRow>(rows, ReadRestriction);
 }
@@ -1057,7 +990,7 @@ Result<std::vector<ObjectionRow>> ScanObjections(Conn& conn, std::string_view af
 Result<LegacyPlaintext> ListLegacyPlaintext(Conn& conn, size_t limit) {
   LegacyPlaintext out;
   TILLIT_ASSIGN_OR_RETURN(Rows consents, conn.Query(Sql({"SELECT ", kConsentColumns,
-                                                         ", user_agent, ip_hash FROM consent_events WHERE user_agent "
+                                                         ", user_agent, ip_hash FROM consent_events {indexed_by consent_events_in_clear} WHERE user_agent "
                                                          "<> '' OR length(ip_hash) > 0 LIMIT $1"}),
                                                     Params().Int64(Limit(limit))));
   out.consent_events = Collect<ConsentEventRow>(consents, [](const Rows& r, int i) {
@@ -1067,7 +1000,7 @@ Result<LegacyPlaintext> ListLegacyPlaintext(Conn& conn, size_t limit) {
     return row;
   });
   TILLIT_ASSIGN_OR_RETURN(Rows objections, conn.Query(Sql({"SELECT ", kObjectionColumns,
-                                                           ", reason FROM objections WHERE reason <> '' LIMIT $1"}),
+                                                           ", reason FROM objections {indexed_by objections_in_clear} WHERE reason <> '' LIMIT $1"}),
                                                       Params().Int64(Limit(limit))));
   out.objections = Collect<ObjectionRow>(objections, [](const Rows& r, int i) {
     ObjectionRow row = ReadObjection(r, i);
@@ -1076,7 +1009,7 @@ Result<LegacyPlaintext> ListLegacyPlaintext(Conn& conn, size_t limit) {
   });
   TILLIT_ASSIGN_OR_RETURN(Rows restrictions,
                           conn.Query(Sql({"SELECT ", kRestrictionColumns,
-                                          ", reason, lift_notice FROM restrictions WHERE reason <> '' OR lift_notice "
+                                          ", reason, lift_notice FROM restrictions {indexed_by restrictions_in_clear} WHERE reason <> '' OR lift_notice "
                                           "<> '' LIMIT $1"}),
                                      Params().Int64(Limit(limit))));
   out.restrictions = Collect<RestrictionRow>(restrictions, [](const Rows& r, int i) {
@@ -1091,7 +1024,7 @@ Result<LegacyPlaintext> ListLegacyPlaintext(Conn& conn, size_t limit) {
 Result<std::vector<ProhibitionRow>> ListProhibitions(Conn& conn, std::string_view subject_id) {
   TILLIT_ASSIGN_OR_RETURN(
       Rows rows,
-      conn.Query(Sql({"SELECT ", kProhibitionColumns, " FROM prohibitions WHERE subject_id = $1 ORDER BY set_at, ord"}),
+      conn.Query(Sql({"SELECT ", kProhibitionColumns, " FROM prohibitions WHERE subject_id = $1 ORDER BY set_at, {ord}"}),
                  Params().Text(subject_id)));
   return Collect<ProhibitionRow>(rows, ReadProhibition);
 }
@@ -1147,7 +1080,7 @@ Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> ScanSharedInde
   p.Text(after_subject).Int64(Limit(limit));
   TILLIT_ASSIGN_OR_RETURN(Rows rows,
                           conn.Query("SELECT subject_id, value FROM shared_index WHERE kind = $1 AND ($2 = '' OR "
-                                     "subject_id = $2) AND ($3::bytea IS NULL OR (value, subject_id) > ($3, $4)) "
+                                     "subject_id = $2) AND ($3 IS NULL OR (value, subject_id) > ($3, $4)) "
                                      "ORDER BY value, subject_id LIMIT $5",
                                      p));
   return Collect<std::pair<std::string, std::vector<uint8_t>>>(
@@ -1167,7 +1100,7 @@ Result<std::vector<RestrictionRow>> ScanActiveRestrictions(Conn& conn, std::stri
 Result<std::vector<VisitorConsentRow>> ListVisitorConsents(Conn& conn, std::string_view visitor_id) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(Sql({"SELECT ", kVisitorConsentColumns,
                                                      " FROM visitor_consents WHERE "
-                                                     "visitor_id = $1 ORDER BY at, ord"}),
+                                                     "visitor_id = $1 ORDER BY at, {ord}"}),
                                                 Params().Text(visitor_id)));
   return Collect<VisitorConsentRow>(rows, ReadVisitorConsent);
 }
@@ -1196,7 +1129,7 @@ Result<std::vector<std::string>> ListVisitorIds(Conn& conn, std::string_view aft
 
 Result<std::vector<VisitorLinkRow>> ListVisitorLinks(Conn& conn, std::string_view visitor_id) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT visitor_id, subject_id, linked_at, actor FROM visitor_links "
-                                                "WHERE visitor_id = $1 ORDER BY linked_at, ord",
+                                                "WHERE visitor_id = $1 ORDER BY linked_at, {ord}",
                                                 Params().Text(visitor_id)));
   return Collect<VisitorLinkRow>(rows, [](const Rows& r, int i) {
     return VisitorLinkRow{r.Text(i, 0), r.Text(i, 1), r.Int(i, 2), r.Text(i, 3)};
@@ -1232,7 +1165,7 @@ Result<std::optional<AuditCheckpointRow>> FindKeyStoreAuditHead(Conn& conn) {
 
 Result<AuditCheckpointRow> AuditTail(Conn& conn) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows,
-                          conn.Query("SELECT seq, hash, ''::bytea, at FROM audit_log ORDER BY seq DESC LIMIT 1"));
+                          conn.Query("SELECT seq, hash, {empty_blob}, at FROM audit_log ORDER BY seq DESC LIMIT 1"));
   return First<AuditCheckpointRow>(rows, ReadCheckpoint).value_or(AuditCheckpointRow{});
 }
 
@@ -1285,9 +1218,34 @@ Result<std::optional<int64_t>> AgreementEnd(Conn& conn, std::string_view subject
   return rows.OptionalInt(0, 0);
 }
 
+Result<std::vector<std::vector<uint8_t>>> ListSuppressions(Conn& conn, std::string_view subject_id) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT value FROM shared_index WHERE kind = 4 AND subject_id = $1 "
+                                                "ORDER BY value",
+                                                Params().Text(subject_id)));
+  return Collect<std::vector<uint8_t>>(rows, [](const Rows& r, int i) { return r.Bytes(i, 0); });
+}
+
+Result<OperationsCounts> CountOperations(Conn& conn, int64_t now) {
+  TILLIT_ASSIGN_OR_RETURN(Rows rows,
+                          conn.Query("SELECT (SELECT COUNT(*) FROM outbox WHERE status = 'queued'), "
+                                     "(SELECT COALESCE(MIN(created_at), 0) FROM outbox WHERE status = 'queued'), "
+                                     "(SELECT COUNT(*) FROM outbox WHERE status = 'failed'), "
+                                     "(SELECT COUNT(*) FROM webhook_outbox WHERE status = 'dead'), "
+                                     "(SELECT COUNT(*) FROM rights_requests WHERE closed_at IS NULL AND due_at < $1)",
+                                     Params().Int64(now)));
+  OperationsCounts out;
+  if (rows.empty()) return out;
+  out.mail_queued = rows.Int(0, 0);
+  out.oldest_queued_mail_at = rows.Int(0, 1);
+  out.mail_failed = rows.Int(0, 2);
+  out.webhooks_dead = rows.Int(0, 3);
+  out.requests_overdue = rows.Int(0, 4);
+  return out;
+}
+
 Result<int> SchemaVersion(Conn& conn) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
   return rows.empty() ? 0 : static_cast<int>(rows.Int(0, 0));
 }
 
-}  // namespace tillit::store::pg
+}  // namespace tillit::store::sql

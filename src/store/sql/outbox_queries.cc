@@ -1,23 +1,13 @@
-// The PostgreSQL SQL of disclosures and the webhook outbox (migration 7), as free functions over a connection; the
-// writer's transaction (pg_queries.cc) and the reader connections (pg_store.cc) call them.
+// The SQL of disclosures and the webhook outbox (migration 7), as free functions over a connection; the writer's
+// transaction (queries.cc) and the reader connections (sql_store.cc) call them.
 #include <limits>
 
-#include "store/postgres/pg_queries.h"
+#include "store/sql/queries.h"
+#include "store/sql/query_support.h"
 #include "util/text.h"
 
-namespace tillit::store::pg {
+namespace tillit::store::sql {
 namespace {
-
-std::string JoinList(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ",") + item;
-  return out;
-}
-
-int64_t Limit(size_t limit) {
-  return limit > static_cast<size_t>(std::numeric_limits<int64_t>::max()) ? std::numeric_limits<int64_t>::max()
-                                                                          : static_cast<int64_t>(limit);
-}
 
 constexpr const char* kDisclosureColumns =
     "subject_id, disclosure_id, recipient, categories, purpose, reference, at, recorded_at, actor";
@@ -45,24 +35,12 @@ WebhookDeliveryRow ReadDelivery(const Rows& r, int i) {
   return row;
 }
 
-template <typename Row, typename ReadFn>
-std::vector<Row> Collect(const Rows& rows, ReadFn read) {
-  std::vector<Row> out;
-  out.reserve(rows.size());
-  for (int i = 0; i < rows.size(); ++i) out.push_back(read(rows, i));
-  return out;
-}
-
 }  // namespace
 
 Status InsertDisclosure(Conn& conn, const DisclosureRow& row) {
   Params p;
   p.Text(row.subject_id).Text(row.disclosure_id).Text(row.recipient).Text(JoinList(row.categories)).Text(row.purpose);
-  if (row.reference.empty()) {
-    p.NullBytes();
-  } else {
-    p.Bytes(row.reference);
-  }
+  p.BytesOrNull(row.reference);
   p.Int64(row.at).Int64(row.recorded_at).Text(row.actor);
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(std::string("INSERT INTO disclosures (") + kDisclosureColumns +
                                                     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
@@ -81,7 +59,7 @@ Status DeleteDisclosures(Conn& conn, std::string_view subject_id, int64_t* delet
 
 Result<std::vector<DisclosureRow>> ListDisclosures(Conn& conn, std::string_view subject_id) {
   TILLIT_ASSIGN_OR_RETURN(Rows rows, conn.Query(std::string("SELECT ") + kDisclosureColumns +
-                                                    " FROM disclosures WHERE subject_id = $1 ORDER BY at, ord",
+                                                    " FROM disclosures WHERE subject_id = $1 ORDER BY at, {ord}",
                                                 Params().Text(subject_id)));
   return Collect<DisclosureRow>(rows, ReadDisclosure);
 }
@@ -135,4 +113,4 @@ Result<std::optional<WebhookDeliveryRow>> FindWebhookDelivery(Conn& conn, std::s
   return std::optional<WebhookDeliveryRow>(ReadDelivery(rows, 0));
 }
 
-}  // namespace tillit::store::pg
+}  // namespace tillit::store::sql
