@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "config/loader.h"
-#include "core/decisions.h"
+#include "core/consent/decisions.h"
 #include "store/store.h"
 #include "util/clock.h"
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/audit.h"
+#include "core/audit/audit.h"
 
 namespace tillit::core {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "config/config.h"
 #include "config/loader.h"
-#include "core/operations.h"
+#include "core/install/operations.h"
 
 namespace tillit::config {
 namespace {

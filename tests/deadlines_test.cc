@@ -1,4 +1,4 @@
-#include "core/deadlines.h"
+#include "core/rights/deadlines.h"
 
 #include <gtest/gtest.h>
 

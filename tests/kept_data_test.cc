@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "config/loader.h"
-#include "core/access_report.h"
-#include "core/erasure.h"
+#include "core/rights/access_report.h"
+#include "core/register/erasure.h"
 #include "policy/report.h"
 
 namespace tillit::core {

@@ -10,8 +10,8 @@
 #include <sstream>
 
 #include "config/loader.h"
-#include "core/inbound_mail.h"
-#include "core/mail_templates.h"
+#include "core/rights/inbound_mail.h"
+#include "core/mail/mail_templates.h"
 
 namespace tillit::core {
 namespace {

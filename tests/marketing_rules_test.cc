@@ -4,7 +4,7 @@
 
 #include "config/config.h"
 #include "config/countries.h"
-#include "core/prohibitions.h"
+#include "core/consent/prohibitions.h"
 #include "crypto/blind_index.h"
 
 namespace tillit {

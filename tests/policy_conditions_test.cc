@@ -11,7 +11,7 @@
 #include <string>
 
 #include "config/loader.h"
-#include "core/snapshots.h"
+#include "core/consent/snapshots.h"
 #include "policy/catalog.h"
 #include "policy/policy.h"
 #include "util/clock.h"

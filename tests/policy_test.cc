@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "config/loader.h"
-#include "core/snapshots.h"
+#include "core/consent/snapshots.h"
 #include "policy/catalog.h"
 #include "policy/template.h"
 

@@ -1,6 +1,6 @@
 // Retention expiry: anchors on the fiscal year and the calendar year after it, earliest non-accounting rule, latest
 // accounting rule, pending anchors.
-#include "core/retention.h"
+#include "core/register/retention.h"
 
 #include <gtest/gtest.h>
 

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "config/config.h"
-#include "core/access.h"
-#include "core/outbox.h"
+#include "core/access/access.h"
+#include "core/mail/outbox.h"
 #include "http/router.h"
 #include "util/json.h"
 

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "config/duration.h"
-#include "core/subject_id_map.h"
+#include "core/consent/subject_id_map.h"
 #include "util/clock.h"
 #include "util/csv.h"
 #include "util/random.h"

@@ -1,6 +1,6 @@
 // Webhook signatures (HMAC-SHA256 over "<t>.<body>", checked against an independent implementation's value) and
 // the configuration of a recipient's webhook, whose mistakes are reported with line, key and fix.
-#include "core/webhooks.h"
+#include "core/disclosure/webhooks.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

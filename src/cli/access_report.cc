@@ -11,10 +11,10 @@
 
 #include "cli/commands.h"
 #include "config/loader.h"
-#include "core/access_report.h"
-#include "core/data_dir.h"
-#include "core/portability.h"
-#include "core/snapshots.h"
+#include "core/rights/access_report.h"
+#include "core/install/data_dir.h"
+#include "core/rights/portability.h"
+#include "core/consent/snapshots.h"
 #include "util/clock.h"
 #include "util/random.h"
 

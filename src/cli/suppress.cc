@@ -10,8 +10,8 @@
 
 #include "cli/commands.h"
 #include "config/loader.h"
-#include "core/data_dir.h"
-#include "core/opt_out_registers.h"
+#include "core/install/data_dir.h"
+#include "core/consent/opt_out_registers.h"
 #include "crypto/blind_index.h"
 #include "util/clock.h"
 #include "util/random.h"

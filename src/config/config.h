@@ -137,7 +137,7 @@ struct RetentionRule {
 };
 
 
-// The events tillit POSTs to a recipient's webhook (core/webhooks.h).
+// The events tillit POSTs to a recipient's webhook (core/disclosure/webhooks.h).
 inline constexpr std::string_view kWebhookEvents[] = {"subject.rectified", "subject.erased",    "subject.restricted",
                                                       "consent.changed",   "request.completed", "audit.checkpoint"};
 

@@ -3,7 +3,7 @@
 // committed.
 #include <string>
 
-#include "core/audience.h"
+#include "core/consent/audience.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/route_support.h"

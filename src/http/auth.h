@@ -9,8 +9,8 @@
 #include <string>
 
 #include "config/config.h"
-#include "core/api_keys.h"
-#include "core/audit.h"
+#include "core/access/api_keys.h"
+#include "core/audit/audit.h"
 #include "http/http_types.h"
 #include "http/router.h"
 #include "util/status.h"

@@ -3,8 +3,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "core/consents.h"
-#include "core/decisions.h"
+#include "core/consent/consents.h"
+#include "core/consent/decisions.h"
 #include "crypto/blind_index.h"
 #include "http/auth.h"
 #include "http/errors.h"

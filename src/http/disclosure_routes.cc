@@ -6,9 +6,9 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "core/audit.h"
-#include "core/disclosures.h"
-#include "core/webhook_deliveries.h"
+#include "core/audit/audit.h"
+#include "core/disclosure/disclosures.h"
+#include "core/disclosure/webhook_deliveries.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"

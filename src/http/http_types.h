@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/access.h"
+#include "core/access/access.h"
 
 namespace tillit::http {
 

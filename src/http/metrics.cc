@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "core/operations.h"
+#include "core/install/operations.h"
 
 namespace tillit::http {
 namespace {

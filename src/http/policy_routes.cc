@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "core/snapshots.h"
+#include "core/consent/snapshots.h"
 #include "http/errors.h"
 #include "http/routes.h"
 #include "policy/diff.h"

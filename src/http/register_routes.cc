@@ -4,8 +4,8 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
-#include "core/erasure.h"
-#include "core/register.h"
+#include "core/register/erasure.h"
+#include "core/register/register.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"

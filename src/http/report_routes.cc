@@ -1,13 +1,13 @@
 // The routes of the rights that hand subjects their own data: the access report (Art. 15) and the portability
-// archive (Art. 20), each kept for download for a limited time behind a secret link (core/downloads.h). Staff and the
+// archive (Art. 20), each kept for download for a limited time behind a secret link (core/rights/downloads.h). Staff and the
 // request workflow create them with a key holding `reports.create`; the link's token is in the answer once and never
 // stored. A download needs only the token — it is what the subject is sent — and a key, when sent, must hold
 // `reports.create` too. Building an archive or a report runs on the background pool, off the I/O threads.
 #include <nlohmann/json.hpp>
 
-#include "core/access_report.h"
-#include "core/downloads.h"
-#include "core/portability.h"
+#include "core/rights/access_report.h"
+#include "core/rights/downloads.h"
+#include "core/rights/portability.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"

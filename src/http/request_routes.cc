@@ -2,8 +2,8 @@
 // call Requests, encode.
 #include <nlohmann/json.hpp>
 
-#include "core/inbound_mail.h"
-#include "core/requests.h"
+#include "core/rights/inbound_mail.h"
+#include "core/rights/requests.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"

@@ -4,7 +4,7 @@
 
 #include "config/loader.h"
 #include "config/public_view.h"
-#include "core/snapshots.h"
+#include "core/consent/snapshots.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "version.h"

@@ -17,7 +17,7 @@
 #include <memory>
 #include <string>
 
-#include "core/api_keys.h"
+#include "core/access/api_keys.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "util/status.h"

@@ -33,7 +33,7 @@ class Builder {
 
   Result<Document> BuildPolicy();
   Result<Document> BuildProcessors();
-  // The access report (core/access_report.h) of one subject, from its JSON (builder_report.cc).
+  // The access report (core/rights/access_report.h) of one subject, from its JSON (builder_report.cc).
   Result<Document> BuildAccessReport(const nlohmann::json& report);
 
  private:

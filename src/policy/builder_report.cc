@@ -1,6 +1,6 @@
 // The access report (GDPR Art. 15) as a Document: the subject's data in tables, then the purposes, recipients,
 // retention, sources and histories that apply to it, then the rights and the supervisory authority exactly as the
-// policy words them. Built from the report's JSON (core/access_report.h), so the page and the JSON always say the
+// policy words them. Built from the report's JSON (core/rights/access_report.h), so the page and the JSON always say the
 // same; the report's own words come from report_catalog.h.
 #include <algorithm>
 #include <set>

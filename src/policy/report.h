@@ -1,4 +1,4 @@
-// The access report (GDPR Art. 15, see core/access_report.h) as a page the subject reads: one self-contained,
+// The access report (GDPR Art. 15, see core/rights/access_report.h) as a page the subject reads: one self-contained,
 // accessible and printable HTML page in their language, with the same content as the report's JSON. Written with
 // the policy's document writer (escaping, headings, captioned tables, print CSS, no external resources) and reusing
 // the policy's wording for legal bases, retention periods, recipients, rights and the supervisory authority.

@@ -356,7 +356,7 @@ ALTER TABLE reports ADD COLUMN kind TEXT NOT NULL DEFAULT 'access';
 )sql"},
     {13, "personal texts of consents, objections and restrictions sealed; code limits per address", R"sql(
 -- Sealed under the subject's data key. The columns in the clear stay empty from now on; rows written before are
--- sealed once at start (core/legacy_plaintext.h), found through the partial indexes, which then stay empty.
+-- sealed once at start (core/install/legacy_plaintext.h), found through the partial indexes, which then stay empty.
 ALTER TABLE consent_events ADD COLUMN evidence BLOB;
 CREATE INDEX consent_events_in_clear ON consent_events (subject_id, event_id)
   WHERE user_agent <> '' OR length(ip_hash) > 0;

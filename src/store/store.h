@@ -26,7 +26,7 @@ struct ApiKeyRow {
   std::vector<uint8_t> key_hash;      // BLAKE2b-256 of the secret; the secret itself is never stored
   std::string prefix;                 // first characters of the key, to recognise it in listings
   std::vector<std::string> purposes;  // purposes reads with this key may name
-  std::vector<std::string> actions;   // what the key may do (core/access.h)
+  std::vector<std::string> actions;   // what the key may do (core/access/access.h)
   int64_t created_at = 0;             // microseconds since the epoch
   std::optional<int64_t> revoked_at;
 };
@@ -171,7 +171,7 @@ struct ConsentEventRow {
   std::string policy_version;
   int64_t revision = 0;
   std::string language;
-  // The evidence, opened (core/sealed_choices.h): the browser's user agent and a keyed hash of the address it came
+  // The evidence, opened (core/consent/sealed_choices.h): the browser's user agent and a keyed hash of the address it came
   // from (never the address). The store neither writes nor reads these two: it keeps only `evidence`.
   std::string user_agent;
   std::vector<uint8_t> ip_hash;
@@ -759,7 +759,7 @@ class Store {
   virtual Result<std::vector<std::vector<uint8_t>>> ListSuppressions(std::string_view subject_id) = 0;
   // The tombstone's receipt of an erased subject.
   virtual Result<std::optional<ErasureRow>> FindErasure(std::string_view subject_id) = 0;
-  // What an operator watches (core/operations.h): queued mail and the creation time of the oldest (0 when none),
+  // What an operator watches (core/install/operations.h): queued mail and the creation time of the oldest (0 when none),
   // mail given up, webhook deliveries given up ("dead"), and open rights requests due before `now`. Counts only.
   virtual Result<OperationsCounts> CountOperations(int64_t now) = 0;
   // Unerased subjects whose expires_at <= now, soonest first; and records whose expires_at or hold_expires_at <= now.

@@ -18,7 +18,7 @@
 #include <string>
 #include <vector>
 
-#include "core/data_dir.h"
+#include "core/install/data_dir.h"
 #include "store/store.h"
 #include "support/process.h"
 #include "util/clock.h"

@@ -20,7 +20,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/webhooks.h"
+#include "core/disclosure/webhooks.h"
 #include "support/process.h"
 #include "support/webhook_receiver.h"
 

@@ -4,7 +4,7 @@
 // them go; an import cannot bring the person back. Retention runs on the test clock: Lillemini (NO) keeps customer
 // data while the subscription runs and for 6 months after it ends, and invoice accounting fields for 5 years after
 // the fiscal year; Minime (FI) keeps orders under legal hold for 10 years after an erasure request.
-#include "core/erasure.h"
+#include "core/register/erasure.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -16,7 +16,7 @@
 #include <thread>
 
 #include "config/loader.h"
-#include "core/data_dir.h"
+#include "core/install/data_dir.h"
 #include "support/process.h"
 #include "util/clock.h"
 #include "util/random.h"

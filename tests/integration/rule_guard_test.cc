@@ -16,7 +16,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "core/data_dir.h"
+#include "core/install/data_dir.h"
 #include "support/process.h"
 #include "util/clock.h"
 #include "util/random.h"

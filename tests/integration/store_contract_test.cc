@@ -828,7 +828,7 @@ TEST_F(StoreContract, AuditChainAppendTailCheckpointAndRead) {
   auto append = [&](const std::string& subject, const std::string& action) {
     return [&, subject, action](WriteTxn& txn) -> Status {
       TILLIT_ASSIGN_OR_RETURN(AuditCheckpointRow tail, txn.AuditTail());
-      // The first entry follows an all-zero hash, as core/audit.cc chains it.
+      // The first entry follows an all-zero hash, as core/audit/audit.cc chains it.
       if (tail.seq == 0) tail.hash.assign(32, 0);
       const AuditRow row{
           tail.seq + 1, tail.seq + 100, "staff",       "eva",     "support",

@@ -17,9 +17,9 @@
 #include <thread>
 #include <vector>
 
-#include "core/data_dir.h"
-#include "core/disclosures.h"
-#include "core/webhooks.h"
+#include "core/install/data_dir.h"
+#include "core/disclosure/disclosures.h"
+#include "core/disclosure/webhooks.h"
 #include "support/process.h"
 #include "support/webhook_receiver.h"
 #include "util/clock.h"
