@@ -327,10 +327,6 @@ int RunServe(const ServeOptions& options) {
                           Clock::System(), Random::Secure(), &webhooks);
   core::Audiences audiences(config, store, *opened->keyring, decisions, Clock::System());
   core::Disclosures disclosures(config, store, *opened->keyring, Clock::System(), Random::Secure());
-  http::AppContext app{
-      config, published->policy_version, &store, &api_keys, &metrics, &Clock::System(), &reg, &consents, &decisions};
-  app.audiences = &audiences;
-  app.disclosures = &disclosures;
   // Runs even when no recipient subscribes now: deliveries enqueued under an earlier configuration still go out,
   // or are given up if their webhook is gone.
   core::WebhookDispatcher dispatcher(config, store, Clock::System());
@@ -340,13 +336,8 @@ int RunServe(const ServeOptions& options) {
   core::Portability portability(config, store, *opened->keyring, Clock::System(), Random::Secure());
   core::Downloads downloads(config, store, *opened->keyring, Clock::System(), Random::Secure());
   WorkerPool background(2);
-  app.reports = &reports;
-  app.portability = &portability;
-  app.downloads = &downloads;
-  app.background = &background;
   core::Erasure erasure(config, store, *opened->keyring, *opened->indexer, Clock::System(), Random::Secure(),
                         &decisions);
-  app.erasure = &erasure;
   core::RetentionSweeper sweeper(config, store, erasure, Clock::System());
   if (const char* ms = std::getenv("TILLIT_TEST_SWEEP_MS"); ms != nullptr && std::atoi(ms) > 0) {
     sweeper.Start(std::chrono::milliseconds(std::atoi(ms)));  // tests: the schedule in milliseconds
@@ -357,7 +348,23 @@ int RunServe(const ServeOptions& options) {
   core::Requests requests(config, store, *opened->keyring, *opened->indexer, *opened->request_seal_key,
                           *opened->code_hash_key, std::move(*deadlines), outbox, reg, consents, Clock::System(),
                           Random::Secure());
-  app.requests = &requests;
+  http::AppContext app{.config = config,
+                       .policy_version = published->policy_version,
+                       .store = store,
+                       .api_keys = api_keys,
+                       .metrics = metrics,
+                       .clock = Clock::System(),
+                       .reg = reg,
+                       .consents = consents,
+                       .decisions = decisions,
+                       .audiences = audiences,
+                       .disclosures = disclosures,
+                       .reports = reports,
+                       .portability = portability,
+                       .erasure = erasure,
+                       .requests = requests,
+                       .downloads = downloads,
+                       .background = background};
   reports.SetDisclosureSource(DisclosureLog(store));
   erasure.SetWebhooks(&webhooks);
   requests.SetWebhooks(&webhooks);

@@ -26,6 +26,7 @@
 #include "config/taxonomy.h"
 #include "core/install/data_dir.h"
 #include "core/register/register.h"
+#include "core/register/subject_json.h"
 #include "core/consent/snapshots.h"
 #include "util/clock.h"
 #include "util/json.h"
@@ -294,67 +295,11 @@ Result<core::SubjectInput> SubjectOfRow(const std::vector<Column>& columns, cons
   return input;
 }
 
-// True iff `key` reads like an identifier name or category id, so that a message may repeat it without risk of
-// repeating personal data that was put where a key belongs.
-bool IsPlainKey(std::string_view key) {
-  return !key.empty() && key.size() <= 64 && std::all_of(key.begin(), key.end(), [](unsigned char c) {
-    return std::islower(c) || std::isdigit(c) || c == '_' || c == '.';
-  });
-}
-
-Status WrongType(std::string_view name, std::string_view want) {
-  return Status::InvalidArgument(std::string(name) + " must be " + std::string(want), "invalid_type");
-}
-
-// The object's keys must be plain names; `what` says what they name.
-Status CheckKeys(const json& object, std::string_view name, std::string_view what) {
-  for (const auto& [key, _] : object.items()) {
-    if (!IsPlainKey(key)) {
-      return Status::InvalidArgument(std::string(name) + " holds a key that is not " + std::string(what),
-                                     "invalid_key");
-    }
-  }
-  return Status::Ok();
-}
-
 // The subject an NDJSON line describes: the body of POST /v1/subjects.
 Result<core::SubjectInput> SubjectOfLine(const std::string& text, const std::string& default_source) {
   TILLIT_ASSIGN_OR_RETURN(const json body, ParseUntrustedJson(text));
-  if (!body.is_object()) return WrongType("the line", "a JSON object");
-  core::SubjectInput in;
-  in.source = default_source;
-  for (const auto& [key, value] : body.items()) {
-    if (key == "identifiers") {
-      if (!value.is_object()) return WrongType("identifiers", "an object of strings");
-      TILLIT_RETURN_IF_ERROR(CheckKeys(value, "identifiers", "an identifier name"));
-      for (const auto& [name, v] : value.items()) {
-        if (!v.is_string()) return WrongType("identifiers." + name, "a string");
-        in.identifiers[name] = v.get<std::string>();
-      }
-    } else if (key == "fields") {
-      if (!value.is_object()) return WrongType("fields", "an object keyed by category id");
-      TILLIT_RETURN_IF_ERROR(CheckKeys(value, "fields", "a category id"));
-      for (const auto& [category, v] : value.items()) in.fields[category] = v;
-    } else if (key == "source") {
-      if (!value.is_string()) return WrongType("source", "a string");
-      in.source = value.get<std::string>();
-    } else if (key == "sources") {
-      if (!value.is_object()) return WrongType("sources", "an object of strings");
-      TILLIT_RETURN_IF_ERROR(CheckKeys(value, "sources", "an identifier name or category id"));
-      for (const auto& [name, v] : value.items()) {
-        if (!v.is_string()) return WrongType("sources." + name, "a string");
-        in.sources[name] = v.get<std::string>();
-      }
-    } else if (key == "collected_at") {
-      if (!value.is_string()) return WrongType("collected_at", "an RFC 3339 time, e.g. \"2026-11-23T10:00:00Z\"");
-      TILLIT_ASSIGN_OR_RETURN(int64_t at, ParseTime(value.get<std::string>()));
-      in.collected_at = at;
-    } else {
-      return Status::InvalidArgument((IsPlainKey(key) ? "unknown key '" + key + "'" : std::string("an unknown key")) +
-                                         "; a subject has identifiers, fields, source, sources and collected_at",
-                                     "unknown_key");
-    }
-  }
+  TILLIT_ASSIGN_OR_RETURN(core::SubjectInput in, core::DecodeSubjectJson(body, "the line"));
+  if (!body.contains("source")) in.source = default_source;
   return in;
 }
 

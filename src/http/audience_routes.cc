@@ -48,7 +48,7 @@ void AddAudienceRoutes(Router& router, const AppContext& app) {
     auto limit = LimitOf(req, 0, kMaxAudience);  // 0: everyone
     if (!limit.ok()) return respond(ErrorResponse(limit.status()));
     core::AudienceQuery query{std::move(*purpose), std::string(req.Query("channel").value_or("")), *ids_only, *limit};
-    app.audiences->Export(std::move(query), ActorOf(req),
+    app.audiences.Export(std::move(query), ActorOf(req),
                           [respond = std::move(respond)](Result<core::AudienceExport> audience) {
                             if (!audience.ok()) return respond(ErrorResponse(audience.status()));
                             HttpResponse r;

@@ -152,7 +152,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
         return respond(ErrorResponse(Status::InvalidArgument("unproven must be true or false", "invalid_type")));
       in.unproven = u->get<bool>();
     }
-    app.consents->Record(std::string(req.Param("id")), std::move(in), ActorOf(req),
+    app.consents.Record(std::string(req.Param("id")), std::move(in), ActorOf(req),
                          Answer<store::ConsentEventRow>(std::move(respond), 201, EncodeConsent));
   });
 
@@ -160,16 +160,16 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
     auto purpose = RequirePurpose(req, *app.config);
     if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
     const std::string id(req.Param("id"));
-    auto state = app.consents->State(id);
+    auto state = app.consents.State(id);
     if (!state.ok()) return respond(ErrorResponse(state.status()));
     json current = json::array(), history = json::array(), purposes = json::array();
     for (const auto& e : state->current) current.push_back(EncodeConsent(e));
     for (const auto& e : state->history) history.push_back(EncodeConsent(e));
     // What each consent-based purpose allows now, so a form or the portal can show the right boxes ticked.
-    const TimePoint now = app.clock->Now();
+    const TimePoint now = app.clock.Now();
     for (const auto& p : app.config->purposes) {
       if (p.legal_basis != config::LegalBasis::kConsent) continue;
-      auto d = app.decisions->Decide(id, p.id, "", now);
+      auto d = app.decisions.Decide(id, p.id, "", now);
       if (!d.ok()) return respond(ErrorResponse(d.status()));
       json entry = EncodeDecision(*d);
       entry["purpose"] = p.id;
@@ -180,7 +180,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
         json channels = json::object();
         for (config::Channel c : p.channels) {
           const std::string channel(config::ChannelId(c));
-          auto per = app.decisions->Decide(id, p.id, channel, now);
+          auto per = app.decisions.Decide(id, p.id, channel, now);
           if (!per.ok()) return respond(ErrorResponse(per.status()));
           channels[channel] = EncodeDecision(*per);
         }
@@ -195,7 +195,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
   router.Add("GET", "/v1/subjects/:id/consents/:event/receipt", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
     auto purpose = RequirePurpose(req, *app.config);
     if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
-    auto receipt = app.consents->Receipt(req.Param("id"), req.Param("event"));
+    auto receipt = app.consents.Receipt(req.Param("id"), req.Param("event"));
     if (!receipt.ok()) return respond(ErrorResponse(receipt.status()));
     respond(JsonResponse(200, Dump(*receipt)));
   });
@@ -204,7 +204,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
   router.Add("GET", "/v1/consents/renewals", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
     auto limit = LimitOf(req, 100);
     if (!limit.ok()) return respond(ErrorResponse(limit.status()));
-    auto page = app.consents->Renewals(req.Query("cursor").value_or(""), *limit);
+    auto page = app.consents.Renewals(req.Query("cursor").value_or(""), *limit);
     if (!page.ok()) return respond(ErrorResponse(page.status()));
     json items = json::array();
     for (const auto& r : page->items) items.push_back(EncodeRenewal(r));
@@ -242,12 +242,12 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
       }
       in.gpc = gpc->get<bool>();
     }
-    app.consents->RecordVisitor(std::string(req.Param("visitor_id")), std::move(in), ActorOf(req),
+    app.consents.RecordVisitor(std::string(req.Param("visitor_id")), std::move(in), ActorOf(req),
                                 Answer<store::VisitorConsentRow>(std::move(respond), 201, EncodeVisitorConsent));
   });
 
   router.Add("GET", "/v1/visitors/:visitor_id/consents", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
-    auto state = app.consents->Visitor(req.Param("visitor_id"));
+    auto state = app.consents.Visitor(req.Param("visitor_id"));
     if (!state.ok()) return respond(ErrorResponse(state.status()));
     json history = json::array(), subjects = json::array();
     for (const auto& v : state->history) history.push_back(EncodeVisitorConsent(v));
@@ -264,7 +264,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
     if (Status s = OnlyKeys(*body, {"subject_id"}); !s.ok()) return respond(ErrorResponse(s));
     std::string subject_id;
     if (Status s = ReadString(*body, "subject_id", subject_id); !s.ok()) return respond(ErrorResponse(s));
-    app.consents->LinkVisitor(
+    app.consents.LinkVisitor(
         std::string(req.Param("visitor_id")), std::move(subject_id), ActorOf(req),
         Answer<store::VisitorLinkRow>(std::move(respond), 200, [](const store::VisitorLinkRow& l) {
           return json{{"visitor_id", l.visitor_id}, {"subject_id", l.subject_id}, {"linked", true}};
@@ -280,14 +280,14 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
          {std::pair{"purpose", &in.purpose}, std::pair{"channel", &in.channel}, std::pair{"method", &in.method}}) {
       if (Status s = ReadString(*body, key, *out); !s.ok()) return respond(ErrorResponse(s));
     }
-    app.consents->Object(std::string(req.Param("id")), std::move(in), ActorOf(req),
+    app.consents.Object(std::string(req.Param("id")), std::move(in), ActorOf(req),
                          Answer<store::ObjectionRow>(std::move(respond), 201, EncodeObjection));
   });
 
   router.Add("GET", "/v1/subjects/:id/objections", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
     auto purpose = RequirePurpose(req, *app.config);
     if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
-    auto rows = app.consents->Objections(req.Param("id"));
+    auto rows = app.consents.Objections(req.Param("id"));
     if (!rows.ok()) return respond(ErrorResponse(rows.status()));
     json list = json::array();
     for (const auto& o : *rows) list.push_back(EncodeObjection(o));
@@ -301,7 +301,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
     std::string outcome, reason;
     if (Status s = ReadString(*body, "outcome", outcome); !s.ok()) return respond(ErrorResponse(s));
     if (Status s = ReadString(*body, "reason", reason); !s.ok()) return respond(ErrorResponse(s));
-    app.consents->DecideObjection(std::string(req.Param("id")), std::string(req.Param("oid")), outcome, reason,
+    app.consents.DecideObjection(std::string(req.Param("id")), std::string(req.Param("oid")), outcome, reason,
                                   ActorOf(req),
                                   Answer<store::ObjectionRow>(std::move(respond), 200, EncodeObjection));
   });
@@ -315,14 +315,14 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
                             std::pair{"channel", &in.channel}, std::pair{"method", &in.method}}) {
       if (Status s = ReadString(*body, key, *out); !s.ok()) return respond(ErrorResponse(s));
     }
-    app.consents->Prohibit(std::string(req.Param("id")), std::move(in), ActorOf(req),
+    app.consents.Prohibit(std::string(req.Param("id")), std::move(in), ActorOf(req),
                            Answer<store::ProhibitionRow>(std::move(respond), 201, EncodeProhibition));
   });
 
   router.Add("GET", "/v1/subjects/:id/prohibitions", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
     auto purpose = RequirePurpose(req, *app.config);
     if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
-    auto rows = app.consents->Prohibitions(req.Param("id"));
+    auto rows = app.consents.Prohibitions(req.Param("id"));
     if (!rows.ok()) return respond(ErrorResponse(rows.status()));
     json list = json::array();
     for (const auto& p : *rows) list.push_back(EncodeProhibition(p));
@@ -330,7 +330,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
   });
 
   router.Add("DELETE", "/v1/subjects/:id/prohibitions/:pid", Access::Key("prohibitions.manage"), [app](const HttpRequest& req, Responder respond) {
-    app.consents->LiftProhibition(std::string(req.Param("id")), std::string(req.Param("pid")), ActorOf(req),
+    app.consents.LiftProhibition(std::string(req.Param("id")), std::string(req.Param("pid")), ActorOf(req),
                                   Answer<store::ProhibitionRow>(std::move(respond), 200, EncodeProhibition));
   });
 
@@ -340,7 +340,7 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
     if (Status s = OnlyKeys(*body, {"reason"}); !s.ok()) return respond(ErrorResponse(s));
     std::string reason;
     if (Status s = ReadString(*body, "reason", reason); !s.ok()) return respond(ErrorResponse(s));
-    app.consents->Restrict(std::string(req.Param("id")), reason, ActorOf(req),
+    app.consents.Restrict(std::string(req.Param("id")), reason, ActorOf(req),
                            Answer<store::RestrictionRow>(std::move(respond), 201, EncodeRestriction));
   });
 
@@ -350,14 +350,14 @@ void AddConsentRoutes(Router& router, const AppContext& app) {
     if (Status s = OnlyKeys(*body, {"notice"}); !s.ok()) return respond(ErrorResponse(s));
     std::string notice;
     if (Status s = ReadString(*body, "notice", notice); !s.ok()) return respond(ErrorResponse(s));
-    app.consents->Lift(std::string(req.Param("id")), notice, ActorOf(req),
+    app.consents.Lift(std::string(req.Param("id")), notice, ActorOf(req),
                        Answer<std::string>(std::move(respond), 200, [](const std::string& id) {
                          return json{{"subject_id", id}, {"restricted", false}};
                        }));
   });
 
   router.Add("GET", "/v1/subjects/:id/restriction", Access::Key("consents.read"), [app](const HttpRequest& req, Responder respond) {
-    auto rows = app.consents->Restrictions(req.Param("id"));
+    auto rows = app.consents.Restrictions(req.Param("id"));
     if (!rows.ok()) return respond(ErrorResponse(rows.status()));
     json list = json::array();
     bool active = false;
@@ -385,11 +385,11 @@ void AddDecisionRoutes(Router& router, const AppContext& app) {
       if (*consistent != "true") {
         return respond(ErrorResponse(Status::InvalidArgument("consistent must be true or false", "invalid_query")));
       }
-      if (Status s = app.decisions->Refresh(*app.store, std::string(*subject)); !s.ok()) {
+      if (Status s = app.decisions.Refresh(app.store, std::string(*subject)); !s.ok()) {
         return respond(ErrorResponse(s));
       }
     }
-    auto d = app.decisions->Decide(*subject, *purpose, channel, app.clock->Now());
+    auto d = app.decisions.Decide(*subject, *purpose, channel, app.clock.Now());
     if (!d.ok()) return respond(ErrorResponse(d.status()));
     json out = EncodeDecision(*d);
     out["subject"] = *subject;
@@ -409,7 +409,7 @@ void AddDecisionRoutes(Router& router, const AppContext& app) {
     if (checks->size() > kMaxBatch) {
       return respond(ErrorResponse(Status::TooLarge("at most 10000 checks per batch", "batch_too_large")));
     }
-    const TimePoint now = app.clock->Now();
+    const TimePoint now = app.clock.Now();
     json results = json::array();
     for (size_t i = 0; i < checks->size(); ++i) {
       const json& c = (*checks)[i];
@@ -424,7 +424,7 @@ void AddDecisionRoutes(Router& router, const AppContext& app) {
       json entry = {{"index", i}, {"subject", subject}, {"purpose", purpose}};
       if (!channel.empty()) entry["channel"] = channel;
       Result<core::Decision> d =
-          s.ok() ? app.decisions->Decide(subject, purpose, channel, now) : Result<core::Decision>(s);
+          s.ok() ? app.decisions.Decide(subject, purpose, channel, now) : Result<core::Decision>(s);
       if (d.ok()) {
         entry.update(EncodeDecision(*d));
       } else {

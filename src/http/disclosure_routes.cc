@@ -90,7 +90,7 @@ void AddDisclosureRoutes(Router& router, const AppContext& app) {
       return respond(ErrorResponse(Status::PermissionDenied(
           "this API key may not act for purpose '" + in->purpose + "'", "purpose_not_allowed")));
     }
-    app.disclosures->Record(std::string(req.Param("id")), std::move(*in), ActorOf(req),
+    app.disclosures.Record(std::string(req.Param("id")), std::move(*in), ActorOf(req),
                             [respond](Result<core::DisclosureView> r) {
                               if (!r.ok()) return respond(ErrorResponse(r.status()));
                               respond(JsonResponse(201, Dump(EncodeDisclosure(*r))));
@@ -101,7 +101,7 @@ void AddDisclosureRoutes(Router& router, const AppContext& app) {
     auto purpose = RequirePurpose(req, *app.config);
     if (!purpose.ok()) return respond(ErrorResponse(purpose.status()));
     const std::string id(req.Param("id"));
-    app.disclosures->List(id, ActorOf(req), *purpose,
+    app.disclosures.List(id, ActorOf(req), *purpose,
                           [respond, id](Result<std::vector<core::DisclosureView>> r) {
                             if (!r.ok()) return respond(ErrorResponse(r.status()));
                             json list = json::array();
@@ -116,7 +116,7 @@ void AddWebhookRoutes(Router& router, const AppContext& app) {
     auto limit = LimitOf(req, 100);
     if (!limit.ok()) return respond(ErrorResponse(limit.status()));
     const std::string status(req.Query("status").value_or("failed"));
-    auto rows = core::ListWebhookDeliveries(*app.store, status, *limit);
+    auto rows = core::ListWebhookDeliveries(app.store, status, *limit);
     if (!rows.ok()) return respond(ErrorResponse(rows.status()));
     json list = json::array();
     for (const auto& r : *rows) list.push_back(EncodeDelivery(r));
@@ -124,7 +124,7 @@ void AddWebhookRoutes(Router& router, const AppContext& app) {
   });
 
   router.Add("POST", "/v1/webhooks/deliveries/:id/retry", Access::Key("webhooks.manage"), [app](const HttpRequest& req, Responder respond) {
-    core::RetryWebhookDelivery(*app.store, app.clock != nullptr ? *app.clock : Clock::System(), req.Param("id"),
+    core::RetryWebhookDelivery(app.store, app.clock, req.Param("id"),
                                ActorOf(req), Answer<store::WebhookDeliveryRow>(respond, 200, EncodeDelivery));
   });
 }

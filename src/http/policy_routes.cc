@@ -36,11 +36,9 @@ struct Pages {
 
 // The policy is dated by the day its configuration was first published; today if the store cannot say.
 TimePoint PolicyDate(const AppContext& app) {
-  if (app.store != nullptr) {
-    auto snapshot = app.store->FindConfigSnapshot(app.policy_version);
-    if (snapshot.ok() && snapshot->has_value()) return FromMicros((*snapshot)->published_at);
-  }
-  return app.clock != nullptr ? app.clock->Now() : Clock::System().Now();
+  auto snapshot = app.store.FindConfigSnapshot(app.policy_version);
+  if (snapshot.ok() && snapshot->has_value()) return FromMicros((*snapshot)->published_at);
+  return app.clock.Now();
 }
 
 std::shared_ptr<const Pages> RenderPages(const AppContext& app) {
@@ -88,7 +86,7 @@ std::string Dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohma
 void AddVersionRoutes(Router& router, const AppContext& app) {
   // Published versions are part of the public record of the policy: no key needed, as for /privacy.
   router.Add("GET", "/v1/policy/versions", Access::Public(), [app](const HttpRequest&, Responder respond) {
-    auto snapshots = app.store->ListConfigSnapshots();
+    auto snapshots = app.store.ListConfigSnapshots();
     if (!snapshots.ok()) return respond(ErrorResponse(snapshots.status()));
     nlohmann::json versions = nlohmann::json::array();
     for (auto it = snapshots->rbegin(); it != snapshots->rend(); ++it) {
@@ -106,9 +104,9 @@ void AddVersionRoutes(Router& router, const AppContext& app) {
     }
     const std::string to =
         req.Query("to") && !req.Query("to")->empty() ? std::string(*req.Query("to")) : app.policy_version;
-    auto a = core::PublishedConfig(*app.store, *from);
+    auto a = core::PublishedConfig(app.store, *from);
     if (!a.ok()) return respond(ErrorResponse(a.status()));
-    auto b = core::PublishedConfig(*app.store, to);
+    auto b = core::PublishedConfig(app.store, to);
     if (!b.ok()) return respond(ErrorResponse(b.status()));
     policy::PolicyDiff diff = policy::DiffPolicies(*a, *b);
     diff.from_version = std::string(*from);
@@ -120,7 +118,7 @@ void AddVersionRoutes(Router& router, const AppContext& app) {
 }  // namespace
 
 void AddPolicyRoutes(Router& router, const AppContext& app) {
-  if (app.store != nullptr) AddVersionRoutes(router, app);
+  AddVersionRoutes(router, app);
   std::shared_ptr<const Pages> pages = RenderPages(app);
   const std::string default_path = "/privacy/" + app.config->default_language();
   router.Add("GET", "/privacy", Access::Public(), [default_path](const HttpRequest&, Responder respond) {

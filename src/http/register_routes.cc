@@ -6,6 +6,7 @@
 
 #include "core/register/erasure.h"
 #include "core/register/register.h"
+#include "core/register/subject_json.h"
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/json_body.h"
@@ -34,40 +35,6 @@ Result<int64_t> ParseTime(const json& value, std::string_view name) {
 
 Status WrongType(std::string_view name, std::string_view want) {
   return Status::InvalidArgument(std::string(name) + " must be " + std::string(want), "invalid_type");
-}
-
-Result<core::SubjectInput> DecodeSubject(const json& body) {
-  if (!body.is_object()) return WrongType("the body", "a JSON object");
-  core::SubjectInput in;
-  for (const auto& [key, value] : body.items()) {
-    if (key == "identifiers") {
-      if (!value.is_object()) return WrongType("identifiers", "an object of strings");
-      for (const auto& [name, v] : value.items()) {
-        if (!v.is_string()) return WrongType("identifiers." + name, "a string");
-        in.identifiers[name] = v.get<std::string>();
-      }
-    } else if (key == "fields") {
-      if (!value.is_object()) return WrongType("fields", "an object keyed by category id");
-      for (const auto& [category, v] : value.items()) in.fields[category] = v;
-    } else if (key == "source") {
-      if (!value.is_string()) return WrongType("source", "a string");
-      in.source = value.get<std::string>();
-    } else if (key == "sources") {
-      if (!value.is_object()) return WrongType("sources", "an object of strings");
-      for (const auto& [name, v] : value.items()) {
-        if (!v.is_string()) return WrongType("sources." + name, "a string");
-        in.sources[name] = v.get<std::string>();
-      }
-    } else if (key == "collected_at") {
-      TILLIT_ASSIGN_OR_RETURN(int64_t at, ParseTime(value, "collected_at"));
-      in.collected_at = at;
-    } else {
-      return Status::InvalidArgument(
-          "unknown key '" + key + "'; a subject has identifiers, fields, source, sources and collected_at",
-          "unknown_key");
-    }
-  }
-  return in;
 }
 
 Result<core::RecordInput> DecodeRecord(const json& body, bool with_subject) {
@@ -182,7 +149,7 @@ void AnswerTaken(const AppContext& app, const Status& status, const std::map<std
                                        reason);
   auto given = identifiers.find(name);
   if (!purpose || given == identifiers.end()) return respond(ErrorResponse(hint));
-  app.reg->Find(name, given->second, std::move(actor), *purpose,
+  app.reg.Find(name, given->second, std::move(actor), *purpose,
                 [hint, status, respond = std::move(respond)](Result<std::vector<core::SubjectView>> found) {
                   if (!found.ok() || found->size() != 1) return respond(ErrorResponse(hint));
                   respond(ErrorResponse(Status::Conflict(status.message() + " (details.subject_id)", status.reason()),
@@ -194,7 +161,7 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
   router.Add("POST", "/v1/subjects", Access::Key("subjects.write"), [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
-    auto input = DecodeSubject(*body);
+    auto input = core::DecodeSubjectJson(*body);
     if (!input.ok()) return respond(ErrorResponse(input.status()));
     // On a collision a key that may read subjects, naming a purpose, learns whose the identifier is (AnswerTaken).
     std::optional<std::string> purpose;
@@ -202,7 +169,7 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
       if (auto p = RequirePurpose(req, *app.config); p.ok()) purpose = std::move(*p);
     }
     std::map<std::string, std::string> identifiers = input->identifiers;
-    app.reg->Create(std::move(*input), ActorOf(req), [app, identifiers = std::move(identifiers), purpose,
+    app.reg.Create(std::move(*input), ActorOf(req), [app, identifiers = std::move(identifiers), purpose,
                                                       actor = ActorOf(req),
                                                       respond = std::move(respond)](Result<std::string> id) {
       if (!id.ok()) return AnswerTaken(app, id.status(), identifiers, purpose, actor, respond);
@@ -229,7 +196,7 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
       // The staff listing: ids and times only, so no purpose and no audit entry.
       auto limit = LimitOf(req, 100);
       if (!limit.ok()) return respond(ErrorResponse(limit.status()));
-      auto page = app.reg->List(req.Query("cursor").value_or(""), *limit);
+      auto page = app.reg.List(req.Query("cursor").value_or(""), *limit);
       if (!page.ok()) return respond(ErrorResponse(page.status()));
       json subjects = json::array();
       for (const auto& s : page->subjects) {
@@ -246,7 +213,7 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
     auto purpose = PurposeOf(req, app, respond);
     if (!purpose) return;
     const bool unique = core::FindIdentifier(*by)->unique;
-    app.reg->Find(
+    app.reg.Find(
         *by, std::move(value), ActorOf(req), *purpose,
         [respond = std::move(respond), unique](Result<std::vector<core::SubjectView>> found) {
           if (!found.ok()) return respond(ErrorResponse(found.status()));
@@ -263,7 +230,7 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
   router.Add("GET", "/v1/subjects/:id", Access::Key("subjects.read"), [app](const HttpRequest& req, Responder respond) {
     auto purpose = PurposeOf(req, app, respond);
     if (!purpose) return;
-    app.reg->Get(std::string(req.Param("id")), ActorOf(req), *purpose,
+    app.reg.Get(std::string(req.Param("id")), ActorOf(req), *purpose,
                  Answer<core::SubjectView>(std::move(respond), 200, EncodeSubject));
   });
 
@@ -271,7 +238,7 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
              MediaTypes{"application/merge-patch+json", "application/json"}, [app](const HttpRequest& req, Responder respond) {
     auto body = ParseObject(req, false);
     if (!body.ok()) return respond(ErrorResponse(body.status()));
-    app.reg->Patch(std::string(req.Param("id")), std::move(*body), ActorOf(req),
+    app.reg.Patch(std::string(req.Param("id")), std::move(*body), ActorOf(req),
                    Answer<core::PatchResult>(std::move(respond), 200, [](const core::PatchResult& r) {
                      return json{{"id", r.id}, {"updated_at", Time(r.updated_at)}, {"changed", r.changed}};
                    }));
@@ -281,7 +248,7 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
     auto purpose = PurposeOf(req, app, respond);
     if (!purpose) return;
     std::string id(req.Param("id"));
-    app.reg->History(id, ActorOf(req), *purpose,
+    app.reg.History(id, ActorOf(req), *purpose,
                      Answer<std::vector<core::ChangeView>>(
                          std::move(respond), 200, [id](const std::vector<core::ChangeView>& changes) {
                            json out = json::array();
@@ -309,7 +276,7 @@ void AddSubjectRoutes(Router& router, const AppContext& app) {
     }
     std::string id(req.Param("id"));
     const size_t page_size = *limit;
-    app.reg->AuditTrail(id, ActorOf(req), *purpose, after, page_size,
+    app.reg.AuditTrail(id, ActorOf(req), *purpose, after, page_size,
                         Answer<std::vector<store::AuditRow>>(
                             std::move(respond), 200, [id, page_size](const std::vector<store::AuditRow>& rows) {
                               json entries = json::array();
@@ -346,7 +313,7 @@ void AddErasureRoutes(Router& router, const AppContext& app) {
         reason = value.get<std::string>();
       }
     }
-    app.erasure->EraseAsync(std::string(req.Param("id")), reason, ActorOf(req),
+    app.erasure.EraseAsync(std::string(req.Param("id")), reason, ActorOf(req),
                             [respond = std::move(respond)](Result<core::ErasureResult> result) {
                               if (!result.ok()) return respond(ErrorResponse(result.status()));
                               json out = result->receipt;
@@ -357,7 +324,7 @@ void AddErasureRoutes(Router& router, const AppContext& app) {
   });
 
   router.Add("GET", "/v1/subjects/:id/erasure", Access::Key("subjects.erase"), [app](const HttpRequest& req, Responder respond) {
-    auto result = app.erasure->Receipt(std::string(req.Param("id")));
+    auto result = app.erasure.Receipt(std::string(req.Param("id")));
     if (!result.ok()) return respond(ErrorResponse(result.status()));
     respond(JsonResponse(200, Dump(result->receipt)));
   });
@@ -380,7 +347,7 @@ void AddErasureRoutes(Router& router, const AppContext& app) {
     }
     std::string id(req.Param("id"));
     std::string ref(req.Param("ref"));
-    app.reg->EndAgreement(id, ref, ended_at, ActorOf(req),
+    app.reg.EndAgreement(id, ref, ended_at, ActorOf(req),
                           Answer<int64_t>(std::move(respond), 200, [id, ref](int64_t at) {
                             return json{{"subject_id", id}, {"agreement", ref}, {"ended_at", Time(at)}};
                           }));
@@ -394,7 +361,7 @@ void AddRecordRoutes(Router& router, const AppContext& app) {
     auto input = DecodeRecord(*body, false);
     if (!input.ok()) return respond(ErrorResponse(input.status()));
     input->subject_id = std::string(req.Param("id"));
-    app.reg->AddRecord(std::move(*input), ActorOf(req),
+    app.reg.AddRecord(std::move(*input), ActorOf(req),
                        Answer<std::string>(std::move(respond), 201, [](const auto& id) {
                          return json{{"id", id}};
                        }));
@@ -415,7 +382,7 @@ void AddRecordRoutes(Router& router, const AppContext& app) {
     if (!limit.ok()) return respond(ErrorResponse(limit.status()));
     filter.limit = *limit;
     std::string id(req.Param("id"));
-    app.reg->ListRecords(id, std::move(filter), ActorOf(req), *purpose,
+    app.reg.ListRecords(id, std::move(filter), ActorOf(req), *purpose,
                          Answer<core::RecordPage>(std::move(respond), 200, [id](const core::RecordPage& page) {
                            json records = json::array();
                            for (const auto& r : page.records) records.push_back(EncodeRecord(r));
@@ -455,7 +422,7 @@ void AddRecordRoutes(Router& router, const AppContext& app) {
       return respond(
           ErrorResponse(Status::InvalidArgument("the body holds no records: send NDJSON, one per line", "empty_body")));
     }
-    app.reg->AddRecords(
+    app.reg.AddRecords(
         std::move(inputs), ActorOf(req),
         [respond = std::move(respond), errors = std::move(errors),
          line_of = std::move(line_of)](Result<core::BulkReport> report) mutable {
@@ -490,7 +457,7 @@ void AddRecordRoutes(Router& router, const AppContext& app) {
 void AddRegisterRoutes(Router& router, const AppContext& app) {
   AddSubjectRoutes(router, app);
   AddRecordRoutes(router, app);
-  if (app.erasure != nullptr) AddErasureRoutes(router, app);
+  AddErasureRoutes(router, app);
 }
 
 }  // namespace tillit::http

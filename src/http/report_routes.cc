@@ -74,10 +74,10 @@ void AddReportRoutes(Router& router, const AppContext& app) {
              [app](const HttpRequest& req, Responder respond) {
                auto language = DecodeLanguage(req);
                if (!language.ok()) return respond(ErrorResponse(language.status()));
-               app.background->Post([app, id = std::string(req.Param("id")), language = std::move(*language),
+               app.background.Post([app, id = std::string(req.Param("id")), language = std::move(*language),
                                      actor = ActorOf(req), respond = std::move(respond)]() mutable {
                  const std::string prefix = PublicPrefix(*app.config);
-                 app.reports->Create(id, std::move(language), std::move(actor),
+                 app.reports.Create(id, std::move(language), std::move(actor),
                                      [respond = std::move(respond), prefix](Result<core::StoredReport> stored) {
                                        if (!stored.ok()) return respond(ErrorResponse(stored.status()));
                                        core::DownloadTicket t{stored->report_id, stored->token, stored->created_at,
@@ -91,11 +91,11 @@ void AddReportRoutes(Router& router, const AppContext& app) {
              [app](const HttpRequest& req, Responder respond) {
                auto language = DecodeLanguage(req);
                if (!language.ok()) return respond(ErrorResponse(language.status()));
-               app.background->Post([app, id = std::string(req.Param("id")), language = std::move(*language),
+               app.background.Post([app, id = std::string(req.Param("id")), language = std::move(*language),
                                      actor = ActorOf(req), respond = std::move(respond)]() mutable {
                  const std::string prefix = PublicPrefix(*app.config);
                  const std::string lang = language.empty() ? app.config->default_language() : language;
-                 app.portability->CreateArchive(
+                 app.portability.CreateArchive(
                      id, std::move(language), std::move(actor),
                      [respond = std::move(respond), prefix, lang](Result<core::DownloadTicket> t) {
                        if (!t.ok()) return respond(ErrorResponse(t.status()));
@@ -111,9 +111,9 @@ void AddReportRoutes(Router& router, const AppContext& app) {
                if (format != "json" && format != "html") {
                  return respond(ErrorResponse(Status::InvalidArgument("format must be json or html", "invalid_format")));
                }
-               app.background->Post([app, format, token = std::string(req.Param("token")), actor = ActorOf(req),
+               app.background.Post([app, format, token = std::string(req.Param("token")), actor = ActorOf(req),
                                      respond = std::move(respond)]() mutable {
-                 app.downloads->Fetch(std::move(token), std::move(actor), [app, format, respond = std::move(respond)](
+                 app.downloads.Fetch(std::move(token), std::move(actor), [app, format, respond = std::move(respond)](
                                                                               Result<core::Download> d) {
                    if (!d.ok()) return respond(ErrorResponse(d.status()));
                    HttpResponse r;
@@ -128,7 +128,7 @@ void AddReportRoutes(Router& router, const AppContext& app) {
                      if (report.is_discarded()) {
                        return respond(ErrorResponse(Status::Internal("a stored report does not hold JSON")));
                      }
-                     auto html = app.reports->RenderHtml(report, d->language);
+                     auto html = app.reports.RenderHtml(report, d->language);
                      if (!html.ok()) return respond(ErrorResponse(html.status()));
                      r.content_type = "text/html; charset=utf-8";
                      r.body = std::move(*html);
@@ -144,7 +144,7 @@ void AddReportRoutes(Router& router, const AppContext& app) {
   // The subject's stored downloads (never their tokens), so staff can revoke one.
   router.Add("GET", "/v1/subjects/:id/reports", Access::Key("reports.create"),
              [app](const HttpRequest& req, Responder respond) {
-               auto list = app.downloads->List(req.Param("id"));
+               auto list = app.downloads.List(req.Param("id"));
                if (!list.ok()) return respond(ErrorResponse(list.status()));
                json items = json::array();
                for (const auto& d : *list) {
@@ -159,7 +159,7 @@ void AddReportRoutes(Router& router, const AppContext& app) {
 
   router.Add("DELETE", "/v1/subjects/:id/reports/:report_id", Access::Key("reports.create"),
              [app](const HttpRequest& req, Responder respond) {
-               app.downloads->Revoke(std::string(req.Param("id")), std::string(req.Param("report_id")), ActorOf(req),
+               app.downloads.Revoke(std::string(req.Param("id")), std::string(req.Param("report_id")), ActorOf(req),
                                      [respond = std::move(respond)](Status s) {
                                        if (!s.ok()) return respond(ErrorResponse(s));
                                        respond(JsonResponse(200, Dump({{"revoked", true}})));
@@ -169,10 +169,10 @@ void AddReportRoutes(Router& router, const AppContext& app) {
   // The archive straight away, for staff; the subject gets a link (POST above).
   router.Add("GET", "/v1/subjects/:id/portability", Access::Key("reports.create"),
              [app](const HttpRequest& req, Responder respond) {
-               app.background->Post([app, id = std::string(req.Param("id")),
+               app.background.Post([app, id = std::string(req.Param("id")),
                                      language = std::string(req.Query("language").value_or("")), actor = ActorOf(req),
                                      respond = std::move(respond)]() mutable {
-                 app.portability->Export(id, std::move(language), std::move(actor),
+                 app.portability.Export(id, std::move(language), std::move(actor),
                                          [respond = std::move(respond), id](Result<std::string> zip) {
                                            if (!zip.ok()) return respond(ErrorResponse(zip.status()));
                                            HttpResponse r;

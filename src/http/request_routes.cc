@@ -35,12 +35,11 @@ json EncodeRequest(const store::RightsRequestRow& r, bool show_subject) {
   return out;
 }
 
-
-std::function<void(Result<store::RightsRequestRow>)> Answer(Responder respond, int status, bool show_subject) {
-  return [respond = std::move(respond), status, show_subject](Result<store::RightsRequestRow> r) {
-    if (!r.ok()) return respond(ErrorResponse(r.status()));
-    respond(JsonResponse(status, Dump(EncodeRequest(*r, show_subject))));
-  };
+// The answer for a request: route_support's Answer with the request encoded, its subject shown or not.
+std::function<void(Result<store::RightsRequestRow>)> AnswerRequest(Responder respond, int status, bool show_subject) {
+  return Answer<store::RightsRequestRow>(std::move(respond), status, [show_subject](const store::RightsRequestRow& r) {
+    return EncodeRequest(r, show_subject);
+  });
 }
 
 // A staff action with an optional JSON body of `keys`.
@@ -61,7 +60,7 @@ void AddAction(Router& router, const AppContext& app, const std::string& name, c
             "unknown key '" + key + "'" + (known.empty() ? "; send no body" : "; use " + known), "unknown_key")));
       }
     }
-    action(app, std::string(req.Param("id")), *body, ActorOf(req), Answer(std::move(respond), 200, true));
+    action(app, std::string(req.Param("id")), *body, ActorOf(req), AnswerRequest(std::move(respond), 200, true));
   });
 }
 
@@ -106,7 +105,7 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
     // A key without requests.manage files on the subject's behalf; the subject's code confirms a change of rights.
     in.caller_may_act = req.principal->AllowsAction("requests.manage");
     const bool show_subject = !in.subject_id.empty();
-    app.requests->Create(std::move(in), ActorOf(req), Answer(std::move(respond), 201, show_subject));
+    app.requests.Create(std::move(in), ActorOf(req), AnswerRequest(std::move(respond), 201, show_subject));
   });
 
   router.Add("GET", "/v1/requests", Access::Key("requests.read"), [app](const HttpRequest& req, Responder respond) {
@@ -132,7 +131,7 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
         return respond(ErrorResponse(Status::InvalidArgument("overdue must be true or false", "invalid_query")));
       }
       if (*overdue == "true") {
-        q.due_before = ToMicros(app.clock->Now());
+        q.due_before = ToMicros(app.clock.Now());
         q.open_only = true;
       }
     }
@@ -141,7 +140,7 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
       if (!limit.ok()) return respond(ErrorResponse(limit.status()));
       q.limit = *limit;
     }
-    auto page = app.requests->List(q, req.Query("cursor").value_or(""));
+    auto page = app.requests.List(q, req.Query("cursor").value_or(""));
     if (!page.ok()) return respond(ErrorResponse(page.status()));
     json items = json::array();
     for (const auto& r : page->requests) items.push_back(EncodeRequest(r, true));
@@ -151,7 +150,7 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
   });
 
   router.Add("GET", "/v1/requests/:id", Access::Key("requests.read"), [app](const HttpRequest& req, Responder respond) {
-    app.requests->Read(std::string(req.Param("id")), ActorOf(req),
+    app.requests.Read(std::string(req.Param("id")), ActorOf(req),
                        [app, respond = std::move(respond)](Result<core::RequestView> view) {
                          if (!view.ok()) return respond(ErrorResponse(view.status()));
                          json out = EncodeRequest(view->request.row, true);
@@ -171,7 +170,7 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
                          }
                          out["history"] = history;
                          out["overdue"] =
-                             !view->request.row.closed_at && ToMicros(app.clock->Now()) > view->request.row.due_at;
+                             !view->request.row.closed_at && ToMicros(app.clock.Now()) > view->request.row.due_at;
                          respond(JsonResponse(200, Dump(out)));
                        });
   });
@@ -186,8 +185,8 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
     auto mail = core::ParseInboundMail(req.body);
     if (!mail.ok()) return respond(ErrorResponse(mail.status()));
     // An opt-out from an address no subject has is kept as a suppression, so a later sign-up starts opted out.
-    core::ReceiveMail(*app.config, *mail, *app.reg, *app.requests, ActorOf(req),
-                      req.principal->AllowsAction("requests.manage"), Answer(std::move(respond), 202, false));
+    core::ReceiveMail(*app.config, *mail, app.reg, app.requests, ActorOf(req),
+                      req.principal->AllowsAction("requests.manage"), AnswerRequest(std::move(respond), 202, false));
   });
 
   AddAction(router, app, "verify", "requests.create", {"code"},
@@ -196,21 +195,21 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
               if (Status s = ReadString(body, "code", code); !s.ok()) return done(s);
               if (code.empty())
                 return done(Status::InvalidArgument("code is required: the six digits from the mail", "code_required"));
-              app.requests->Verify(std::move(id), std::move(code), actor, std::move(done));
+              app.requests.Verify(std::move(id), std::move(code), actor, std::move(done));
             });
   router.Add("POST", "/v1/requests/:id/code", Access::Key("requests.create"), [app](const HttpRequest& req, Responder respond) {
-    app.requests->SendCode(std::string(req.Param("id")), ActorOf(req), Answer(std::move(respond), 202, true),
+    app.requests.SendCode(std::string(req.Param("id")), ActorOf(req), AnswerRequest(std::move(respond), 202, true),
                            req.client_ip);
   });
   AddAction(router, app, "approve", "requests.manage", {},
             [](const AppContext& app, std::string id, const json&, core::Actor actor, auto done) {
-              app.requests->Approve(std::move(id), actor, std::move(done));
+              app.requests.Approve(std::move(id), actor, std::move(done));
             });
   AddAction(router, app, "reject", "requests.manage", {"reason"},
             [](const AppContext& app, std::string id, const json& body, core::Actor actor, auto done) {
               std::string reason;
               if (Status s = ReadString(body, "reason", reason); !s.ok()) return done(s);
-              app.requests->Reject(std::move(id), std::move(reason), actor, std::move(done));
+              app.requests.Reject(std::move(id), std::move(reason), actor, std::move(done));
             });
   AddAction(router, app, "extend", "requests.manage", {"reason", "months"},
             [](const AppContext& app, std::string id, const json& body, core::Actor actor, auto done) {
@@ -222,13 +221,13 @@ void AddRequestRoutes(Router& router, const AppContext& app) {
                   return done(Status::InvalidArgument("months must be 1 or 2", "invalid_months"));
                 months = m->get<int>();
               }
-              app.requests->Extend(std::move(id), months, std::move(reason), actor, std::move(done));
+              app.requests.Extend(std::move(id), months, std::move(reason), actor, std::move(done));
             });
   AddAction(router, app, "complete", "requests.manage", {"note"},
             [](const AppContext& app, std::string id, const json& body, core::Actor actor, auto done) {
               std::string note;
               if (Status s = ReadString(body, "note", note); !s.ok()) return done(s);
-              app.requests->Complete(std::move(id), std::move(note), actor, std::move(done));
+              app.requests.Complete(std::move(id), std::move(note), actor, std::move(done));
             });
 }
 

@@ -16,7 +16,7 @@ using nlohmann::json;
 
 void AddHealth(Router& router, const AppContext& app) {
   router.Add("GET", "/healthz", Access::Public(), [app](const HttpRequest&, Responder respond) {
-    auto version = app.store->SchemaVersion();
+    auto version = app.store.SchemaVersion();
     if (!version.ok()) {
       respond(ErrorResponse(Status::Unavailable("the database does not answer", "storage_unavailable")));
       return;
@@ -30,7 +30,7 @@ void AddHealth(Router& router, const AppContext& app) {
   router.Add("GET", "/metrics", Access::Public(), [app](const HttpRequest&, Responder respond) {
     HttpResponse r;
     r.content_type = "text/plain; version=0.0.4";
-    r.body = app.metrics->Render();
+    r.body = app.metrics.Render();
     respond(std::move(r));
   });
 }
@@ -87,15 +87,13 @@ Router BuildRouter(const AppContext& app) {
   AddAuthCheck(router, app);
   AddConfigCheck(router, app);
   AddPolicyRoutes(router, app);
-  if (app.reg != nullptr) AddRegisterRoutes(router, app);
-  if (app.consents != nullptr && app.decisions != nullptr) AddConsentAndDecisionRoutes(router, app);
-  if (app.audiences != nullptr) AddAudienceRoutes(router, app);
-  if (app.disclosures != nullptr) AddDisclosureRoutes(router, app);
-  if (app.api_keys != nullptr) AddWebhookRoutes(router, app);
-  if (app.reports != nullptr && app.portability != nullptr && app.downloads != nullptr && app.background != nullptr) {
-    AddReportRoutes(router, app);
-  }
-  if (app.requests != nullptr) AddRequestRoutes(router, app);
+  AddRegisterRoutes(router, app);
+  AddConsentAndDecisionRoutes(router, app);
+  AddAudienceRoutes(router, app);
+  AddDisclosureRoutes(router, app);
+  AddWebhookRoutes(router, app);
+  AddReportRoutes(router, app);
+  AddRequestRoutes(router, app);
   return router;
 }
 

@@ -25,25 +25,26 @@
 
 namespace tillit::http {
 
-// What handlers need; outlives the server.
+// What handlers need; outlives the server. Every member must be given: it holds references, so it cannot be
+// half-filled.
 struct AppContext {
   std::shared_ptr<const config::Config> config;
   std::string policy_version;
-  store::Store* store = nullptr;
-  core::ApiKeys* api_keys = nullptr;
-  Metrics* metrics = nullptr;
-  Clock* clock = nullptr;
-  core::Register* reg = nullptr;
-  core::Consents* consents = nullptr;
-  core::DecisionIndex* decisions = nullptr;
-  core::Audiences* audiences = nullptr;
-  core::Disclosures* disclosures = nullptr;
-  core::AccessReports* reports = nullptr;
-  core::Portability* portability = nullptr;
-  core::Erasure* erasure = nullptr;
-  core::Requests* requests = nullptr;
-  core::Downloads* downloads = nullptr;
-  WorkerPool* background = nullptr;  // long work, off the I/O threads
+  store::Store& store;
+  core::ApiKeys& api_keys;
+  Metrics& metrics;
+  Clock& clock;
+  core::Register& reg;
+  core::Consents& consents;
+  core::DecisionIndex& decisions;
+  core::Audiences& audiences;
+  core::Disclosures& disclosures;
+  core::AccessReports& reports;
+  core::Portability& portability;
+  core::Erasure& erasure;
+  core::Requests& requests;
+  core::Downloads& downloads;
+  WorkerPool& background;  // long work, off the I/O threads
 };
 
 // The register's routes (register_routes.cc).

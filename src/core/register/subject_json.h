@@ -1,0 +1,27 @@
+// The JSON form of a new subject — the body of POST /v1/subjects and one line of an NDJSON import — decoded once
+// for both: {"identifiers":{name:string}, "fields":{category:value}, "source":string, "sources":{name:string},
+// "collected_at":RFC 3339}. Keys inside identifiers, fields and sources must be plain names (lower-case letters,
+// digits, '_' and '.'), so an error message may repeat a key without repeating personal data put where a key
+// belongs.
+//
+// Thread safety: a pure function.
+#ifndef TILLIT_CORE_REGISTER_SUBJECT_JSON_H_
+#define TILLIT_CORE_REGISTER_SUBJECT_JSON_H_
+
+#include <nlohmann/json.hpp>
+#include <string_view>
+
+#include "core/register/register.h"
+#include "util/status.h"
+
+namespace tillit::core {
+
+// InvalidArgument "invalid_type", "invalid_key", "invalid_time" or "unknown_key" naming the key at fault.
+Result<SubjectInput> DecodeSubjectJson(const nlohmann::json& body, std::string_view what = "the body");
+
+// True iff `key` reads like an identifier name or category id.
+bool IsPlainKey(std::string_view key);
+
+}  // namespace tillit::core
+
+#endif  // TILLIT_CORE_REGISTER_SUBJECT_JSON_H_
