@@ -28,6 +28,7 @@
 #include "core/register/register.h"
 #include "core/register/subject_json.h"
 #include "core/consent/snapshots.h"
+#include "util/mutex.h"
 #include "util/clock.h"
 #include "util/json.h"
 #include "util/random.h"
@@ -317,13 +318,13 @@ class Importer {
   void Submit(Row row, Result<core::SubjectInput> input) {
     if (!input.ok()) return Finish(std::move(row), input.status());
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return in_flight_ < kMaxInFlight; });
+      MutexLock lock(mu_);
+      while (in_flight_ >= kMaxInFlight) cv_.wait(mu_);
       ++in_flight_;
     }
     // The callback may run on this thread (an early error), so no lock is held here.
     reg_.Create(std::move(*input), core::Actor{"cli", "import"}, [this, row = std::move(row)](Result<std::string> id) {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       --in_flight_;
       FinishLocked(row, id.ok() ? Status::Ok() : id.status());
       cv_.notify_all();
@@ -332,21 +333,25 @@ class Importer {
 
   // Waits up to `timeout` for every create to answer; true iff all have.
   bool WaitFor(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mu_);
-    return cv_.wait_for(lock, timeout, [this] { return in_flight_ == 0; });
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    MutexLock lock(mu_);
+    while (in_flight_ != 0) {
+      if (cv_.wait_until(mu_, deadline) == std::cv_status::timeout) return in_flight_ == 0;
+    }
+    return true;
   }
 
   int64_t answered() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return answered_;
   }
   int64_t created() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     return created_;
   }
   // REQUIRES: every create has answered. The rejected rows in file order.
   std::vector<Rejected> TakeRejected() {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     std::sort(rejected_.begin(), rejected_.end(),
               [](const Rejected& a, const Rejected& b) { return a.row.line < b.row.line; });
     return std::move(rejected_);
@@ -354,11 +359,11 @@ class Importer {
 
  private:
   void Finish(Row row, const Status& status) {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     FinishLocked(row, status);
   }
 
-  void FinishLocked(const Row& row, const Status& status) {
+  void FinishLocked(const Row& row, const Status& status) TILLIT_REQUIRES(mu_) {
     ++answered_;
     if (status.ok()) {
       ++created_;
@@ -370,12 +375,12 @@ class Importer {
   }
 
   core::Register& reg_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  size_t in_flight_ = 0;            // guarded by mu_
-  int64_t answered_ = 0;            // guarded by mu_
-  int64_t created_ = 0;             // guarded by mu_
-  std::vector<Rejected> rejected_;  // guarded by mu_
+  Mutex mu_;
+  std::condition_variable_any cv_;
+  size_t in_flight_ TILLIT_GUARDED_BY(mu_) = 0;
+  int64_t answered_ TILLIT_GUARDED_BY(mu_) = 0;
+  int64_t created_ TILLIT_GUARDED_BY(mu_) = 0;
+  std::vector<Rejected> rejected_ TILLIT_GUARDED_BY(mu_);
 };
 
 // Writes one CSV record with every cell quoted (libcsv's writer); false on a write error.

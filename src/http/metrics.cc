@@ -24,7 +24,7 @@ std::string Label(const std::string& v) {
 }  // namespace
 
 void Metrics::RecordRequest(const std::string& route, int status, double seconds) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   RouteStats& s = routes_[route];
   ++s.by_status[status];
   ++s.count;
@@ -35,7 +35,7 @@ void Metrics::RecordRequest(const std::string& route, int status, double seconds
 }
 
 void Metrics::AddCounter(const std::string& name, const std::string& help, uint64_t delta) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   Counter& c = counters_[name];
   if (c.help.empty()) c.help = help;
   c.value += delta;
@@ -44,7 +44,7 @@ void Metrics::AddCounter(const std::string& name, const std::string& help, uint6
 std::string Metrics::Render() const {
   // The operations gauges (outbox, dead webhooks, overdue requests) read the store: outside the lock.
   const std::string gauges = core::RenderOperationsGauges();
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   std::string out;
   out += "# HELP tillit_http_requests_total HTTP requests answered, by route and status.\n";
   out += "# TYPE tillit_http_requests_total counter\n";

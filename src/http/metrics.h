@@ -9,9 +9,10 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
+
+#include "util/mutex.h"
 
 namespace tillit::http {
 
@@ -39,9 +40,9 @@ class Metrics {
     uint64_t value = 0;
   };
 
-  mutable std::mutex mu_;
-  std::map<std::string, RouteStats> routes_;  // guarded by mu_
-  std::map<std::string, Counter> counters_;   // guarded by mu_
+  mutable Mutex mu_;
+  std::map<std::string, RouteStats> routes_ TILLIT_GUARDED_BY(mu_);
+  std::map<std::string, Counter> counters_ TILLIT_GUARDED_BY(mu_);
 };
 
 }  // namespace tillit::http

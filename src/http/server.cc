@@ -15,6 +15,7 @@
 #include "http/auth.h"
 #include "http/errors.h"
 #include "http/tls.h"
+#include "util/mutex.h"
 #include "util/random.h"
 #include "util/text.h"
 
@@ -141,8 +142,12 @@ class HttpServer::Impl {
 
   bool Drain(std::chrono::milliseconds timeout) {
     draining_ = true;
-    std::unique_lock lock(mu_);
-    return idle_cv_.wait_for(lock, timeout, [this] { return in_flight_ == 0; });
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    MutexLock lock(mu_);
+    while (in_flight_ != 0) {
+      if (idle_cv_.wait_until(mu_, deadline) == std::cv_status::timeout) return in_flight_ == 0;
+    }
+    return true;
   }
 
   void Stop() {
@@ -269,7 +274,7 @@ class HttpServer::Impl {
                                                const restinio::router::route_params_t* params) {
     const auto started = std::chrono::steady_clock::now();
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       ++in_flight_;
     }
     auto request = std::make_shared<HttpRequest>();
@@ -305,7 +310,7 @@ class HttpServer::Impl {
         spdlog::info(line.dump());
       }
       builder.done();
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       if (--in_flight_ == 0) idle_cv_.notify_all();
     };
 
@@ -387,9 +392,9 @@ class HttpServer::Impl {
   std::unique_ptr<TlsCertificates> certs_;
   std::atomic<uint16_t> bound_port_{0};
   std::atomic<bool> draining_{false};
-  std::mutex mu_;
-  std::condition_variable idle_cv_;
-  int in_flight_ = 0;  // guarded by mu_
+  Mutex mu_;
+  std::condition_variable_any idle_cv_;
+  int in_flight_ TILLIT_GUARDED_BY(mu_) = 0;
   restinio::running_server_handle_t<PlainTraits> plain_;
   restinio::running_server_handle_t<TlsTraits> tls_;
 };

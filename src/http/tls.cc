@@ -78,7 +78,7 @@ Result<std::unique_ptr<TlsCertificates>> TlsCertificates::Load(std::string certi
 
 Status TlsCertificates::Reload() {
   TILLIT_ASSIGN_OR_RETURN(auto material, ReadMaterial(certificate_path_, key_path_));
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   current_ = std::move(material);
   return Status::Ok();
 }
@@ -94,7 +94,7 @@ Status TlsCertificates::Install(SSL_CTX* ctx) {
         auto* self = static_cast<TlsCertificates*>(arg);
         std::shared_ptr<Material> m;
         {
-          std::lock_guard lock(self->mu_);
+          MutexLock lock(self->mu_);
           m = self->current_;
         }
         if (!m) return 0;

@@ -7,9 +7,9 @@
 #define TILLIT_HTTP_TLS_H_
 
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "util/mutex.h"
 #include "util/status.h"
 
 typedef struct ssl_ctx_st SSL_CTX;
@@ -34,8 +34,8 @@ class TlsCertificates {
 
   const std::string certificate_path_;
   const std::string key_path_;
-  std::mutex mu_;
-  std::shared_ptr<Material> current_;  // guarded by mu_
+  Mutex mu_;
+  std::shared_ptr<Material> current_ TILLIT_GUARDED_BY(mu_);
 };
 
 }  // namespace tillit::http

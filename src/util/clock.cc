@@ -7,8 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <mutex>
 #include <optional>
+
+#include "util/mutex.h"
 
 namespace tillit {
 namespace {
@@ -54,7 +55,7 @@ class FileClock final : public Clock {
     std::ifstream in(path_);
     std::string text;
     std::getline(in, text);
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (auto parsed = ParseRfc3339(text); parsed.ok()) last_ = *parsed;
     if (!last_) last_ = real_.Now();
     return *last_;
@@ -63,8 +64,8 @@ class FileClock final : public Clock {
  private:
   const std::string path_;
   SystemClock real_;
-  mutable std::mutex mu_;
-  mutable std::optional<TimePoint> last_;
+  mutable Mutex mu_;
+  mutable std::optional<TimePoint> last_ TILLIT_GUARDED_BY(mu_);
 };
 
 Clock& MakeSystemClock() {

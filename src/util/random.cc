@@ -59,7 +59,7 @@ std::string Random::NewId(std::string_view prefix) {
 }
 
 void SeededRandom::Fill(std::span<uint8_t> out) {
-  std::lock_guard lock(mu_);
+  MutexLock lock(mu_);
   for (auto& b : out) {
     // splitmix64
     state_ += 0x9e3779b97f4a7c15ULL;

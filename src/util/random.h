@@ -7,9 +7,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <span>
 #include <string>
+
+#include "util/mutex.h"
 
 namespace tillit {
 
@@ -36,8 +37,8 @@ class SeededRandom final : public Random {
   void Fill(std::span<uint8_t> out) override;
 
  private:
-  std::mutex mu_;
-  uint64_t state_;
+  Mutex mu_;
+  uint64_t state_ TILLIT_GUARDED_BY(mu_);
 };
 
 }  // namespace tillit

@@ -10,7 +10,7 @@ WorkerPool::~WorkerPool() { Stop(); }
 
 void WorkerPool::Post(std::function<void()> task) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!stopping_) {
       tasks_.push_back(std::move(task));
       cv_.notify_one();
@@ -22,7 +22,7 @@ void WorkerPool::Post(std::function<void()> task) {
 
 void WorkerPool::Stop() {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (stopping_) return;
     stopping_ = true;
   }
@@ -35,8 +35,8 @@ void WorkerPool::Run() {
   for (;;) {
     std::function<void()> task;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !tasks_.empty(); });
+      MutexLock lock(mu_);
+      while (!stopping_ && tasks_.empty()) cv_.wait(mu_);
       if (tasks_.empty()) return;  // stopping, and nothing left
       task = std::move(tasks_.front());
       tasks_.pop_front();

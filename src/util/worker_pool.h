@@ -10,9 +10,10 @@
 #include <cstddef>
 #include <deque>
 #include <functional>
-#include <mutex>
 #include <thread>
 #include <vector>
+
+#include "util/mutex.h"
 
 namespace tillit {
 
@@ -31,10 +32,10 @@ class WorkerPool {
  private:
   void Run();
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> tasks_;  // guarded by mu_
-  bool stopping_ = false;                    // guarded by mu_
+  Mutex mu_;
+  std::condition_variable_any cv_;
+  std::deque<std::function<void()>> tasks_ TILLIT_GUARDED_BY(mu_);
+  bool stopping_ TILLIT_GUARDED_BY(mu_) = false;
   std::vector<std::thread> threads_;
 };
 

@@ -77,7 +77,7 @@ Status ApiKeys::Revoke(const std::string& name) {
     TILLIT_RETURN_IF_ERROR(txn.RevokeApiKey(name, now));
     return AppendAudit(txn, {Actor::Cli(), "", "api_key.revoke", "", "name=" + name}, now);
   });
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   std::erase_if(cache_, [&name](const auto& entry) { return entry.second.principal.name == name; });
   return s;
 }
@@ -91,7 +91,7 @@ Result<Principal> ApiKeys::Authenticate(std::string_view secret) {
   const std::vector<uint8_t> hash = crypto::Hash256(secret);
   const auto now = std::chrono::steady_clock::now();
   {
-    std::shared_lock lock(mu_);
+    ReaderLock lock(mu_);
     auto it = cache_.find(hash);
     if (it != cache_.end() && it->second.until > now) return it->second.principal;
   }
@@ -103,7 +103,7 @@ Result<Principal> ApiKeys::Authenticate(std::string_view secret) {
   }
   if (row->revoked_at) return Status::Unauthenticated("the API key has been revoked", "api_key_revoked");
   Principal principal{"api_key", row->name, row->actions, row->purposes};
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   // Keys are few; a store that keeps growing is pruned of what has expired.
   if (cache_.size() >= 1024) std::erase_if(cache_, [now](const auto& entry) { return entry.second.until <= now; });
   cache_[hash] = Cached{principal, now + kKeyCacheTtl};

@@ -12,7 +12,6 @@
 
 #include <chrono>
 #include <map>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +19,7 @@
 #include "core/access/access.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/mutex.h"
 #include "util/random.h"
 #include "util/status.h"
 
@@ -51,8 +51,8 @@ class ApiKeys {
   store::Store& store_;
   Clock& clock_;
   Random& random_;
-  std::shared_mutex mu_;
-  std::map<std::vector<uint8_t>, Cached> cache_;  // by key hash; guarded by mu_
+  SharedMutex mu_;
+  std::map<std::vector<uint8_t>, Cached> cache_ TILLIT_GUARDED_BY(mu_);  // by key hash
 };
 
 }  // namespace tillit::core

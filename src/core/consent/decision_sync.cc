@@ -10,22 +10,14 @@ void DecisionSync::Start(int64_t from_seq) {
 }
 
 void DecisionSync::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
+  stop_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
 void DecisionSync::Loop() {
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
+  do {
     (void)CatchUp();  // a store that does not answer now is asked again at the next tick
-    lock.lock();
-    cv_.wait_for(lock, interval_, [this] { return stopping_; });
-  }
+  } while (!stop_.WaitFor(interval_));
 }
 
 Status DecisionSync::CatchUp() {

@@ -12,12 +12,11 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "core/consent/decisions.h"
 #include "store/store.h"
+#include "util/stop_signal.h"
 #include "util/status.h"
 
 namespace tillit::core {
@@ -45,9 +44,7 @@ class DecisionSync {
   store::Store& store_;
   const std::chrono::milliseconds interval_;
   std::atomic<int64_t> applied_{0};
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
+  StopSignal stop_;
   std::thread thread_;
 };
 

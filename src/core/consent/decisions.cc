@@ -123,7 +123,7 @@ std::string DecisionIndex::CountryOfIndex(const std::vector<uint8_t>& index) con
 Status DecisionIndex::ReloadRegisters(store::Store& store) {
   TILLIT_ASSIGN_OR_RETURN(auto registers, store.ListOptOutRegisters());
   TILLIT_ASSIGN_OR_RETURN(auto matches, store.ListOptOutMatches(""));
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   register_imported_at_.clear();
   for (const auto& r : registers) register_imported_at_[r.register_id] = r.imported_at;
   subjects_.ForEachValue([](SubjectState& state) {
@@ -195,7 +195,7 @@ Status DecisionIndex::Rebuild(store::Store& store) {
     }
   }
   {
-    std::unique_lock lock(mu_);
+    WriterLock lock(mu_);
     subjects_ = std::move(loaded);
   }
   return ReloadRegisters(store);
@@ -204,7 +204,7 @@ Status DecisionIndex::Rebuild(store::Store& store) {
 Status DecisionIndex::Refresh(store::Store& store, const std::string& subject_id) {
   uint32_t seen = 0;
   {
-    std::shared_lock lock(mu_);
+    ReaderLock lock(mu_);
     if (const SubjectState* known = subjects_.Find(subject_id)) seen = known->version;
   }
   TILLIT_ASSIGN_OR_RETURN(auto subject, store.FindSubject(subject_id));
@@ -228,7 +228,7 @@ Status DecisionIndex::Refresh(store::Store& store, const std::string& subject_id
     TILLIT_ASSIGN_OR_RETURN(auto matches, store.ListOptOutMatches(subject_id));
     for (const auto& m : matches) ExtraOf(state).listed.push_back({m.register_id, m.kind});
   }
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   const SubjectState* known = subjects_.Find(subject_id);
   // A change applied here while the store was read is newer than what was read: keep it.
   if (known != nullptr && known->version != seen) return Status::Ok();
@@ -242,33 +242,33 @@ Status DecisionIndex::Refresh(store::Store& store, const std::string& subject_id
 }
 
 void DecisionIndex::AddSubject(const std::string& subject_id) {
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   ++subjects_[subject_id].version;
 }
 
 void DecisionIndex::ApplyConsent(const store::ConsentEventRow& event) {
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   SubjectState& state = subjects_[event.subject_id];
   Merge(state, event);
   ++state.version;
 }
 
 void DecisionIndex::ApplyObjection(const store::ObjectionRow& objection) {
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   SubjectState& state = subjects_[objection.subject_id];
   Merge(state, objection);
   ++state.version;
 }
 
 void DecisionIndex::SetRestricted(const std::string& subject_id, std::optional<int64_t> since) {
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   SubjectState& state = subjects_[subject_id];
   state.restricted_since = since;
   ++state.version;
 }
 
 void DecisionIndex::SetErased(const std::string& subject_id) {
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   SubjectState& state = subjects_[subject_id];
   const uint32_t version = state.version + 1;
   state = SubjectState{};
@@ -278,7 +278,7 @@ void DecisionIndex::SetErased(const std::string& subject_id) {
 
 void DecisionIndex::SetMarketingFacts(const std::string& subject_id, std::string country,
                                       std::vector<std::pair<std::string, store::IndexKind>> listed) {
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   SubjectState& state = subjects_[subject_id];
   SetCountry(state, country);
   if (state.extra) state.extra->listed.clear();
@@ -287,7 +287,7 @@ void DecisionIndex::SetMarketingFacts(const std::string& subject_id, std::string
 }
 
 void DecisionIndex::ApplyProhibition(const store::ProhibitionRow& prohibition) {
-  std::unique_lock lock(mu_);
+  WriterLock lock(mu_);
   SubjectState& state = subjects_[prohibition.subject_id];
   Merge(state, prohibition);
   ++state.version;
@@ -296,7 +296,7 @@ void DecisionIndex::ApplyProhibition(const store::ProhibitionRow& prohibition) {
 bool DecisionIndex::HasConsentFacts(std::string_view subject_id, std::string_view purpose) const {
   const auto index = PurposeIndex(purpose);
   if (!index) return false;
-  std::shared_lock lock(mu_);
+  ReaderLock lock(mu_);
   const SubjectState* state = subjects_.Find(subject_id);
   if (state == nullptr) return false;
   return std::any_of(state->consents.begin(), state->consents.end(),
@@ -304,12 +304,12 @@ bool DecisionIndex::HasConsentFacts(std::string_view subject_id, std::string_vie
 }
 
 bool DecisionIndex::Contains(std::string_view subject_id) const {
-  std::shared_lock lock(mu_);
+  ReaderLock lock(mu_);
   return subjects_.Find(subject_id) != nullptr;
 }
 
 size_t DecisionIndex::size() const {
-  std::shared_lock lock(mu_);
+  ReaderLock lock(mu_);
   return subjects_.size();
 }
 
@@ -321,7 +321,7 @@ Result<Decision> DecisionIndex::Decide(std::string_view subject_id, std::string_
     return Status::InvalidArgument("unknown channel '" + std::string(channel) + "'; use email, sms, phone or post",
                                    "unknown_channel");
   }
-  std::shared_lock lock(mu_);
+  ReaderLock lock(mu_);
   const SubjectState* state = subjects_.Find(subject_id);
   if (state == nullptr) return Status::NotFound("no subject with this id", "subject_not_found");
   return Evaluate(*state, *p, channel, ToMicros(now));
@@ -337,8 +337,9 @@ Result<std::vector<std::string>> DecisionIndex::Allowed(std::string_view purpose
   }
   const int64_t at = ToMicros(now);
   std::vector<std::string> ids;
-  std::shared_lock lock(mu_);
-  subjects_.ForEach([&](std::string id, const SubjectState& state) {
+  ReaderLock lock(mu_);
+  // The callback runs inside ForEach, under the lock taken here; the analysis cannot follow it there.
+  subjects_.ForEach([&](std::string id, const SubjectState& state) TILLIT_NO_THREAD_SAFETY_ANALYSIS {
     if (Evaluate(state, *p, channel, at).allow) ids.push_back(std::move(id));
   });
   return ids;
@@ -354,8 +355,9 @@ std::vector<Renewal> DecisionIndex::Renewals(const std::optional<RenewalKey>& af
   // A max-heap of the `limit` smallest keys after `after`: a page costs one walk of the index, whatever its place.
   std::vector<Renewal> page;
   if (limit == 0) return page;
-  std::shared_lock lock(mu_);
-  subjects_.ForEach([&](const std::string& id, const SubjectState& state) {
+  ReaderLock lock(mu_);
+  // The callback runs inside ForEach, under the lock taken here; the analysis cannot follow it there.
+  subjects_.ForEach([&](const std::string& id, const SubjectState& state) TILLIT_NO_THREAD_SAFETY_ANALYSIS {
     if (state.erased) return;
     if (after && id < after->subject_id) return;
     for (const ConsentFact& c : state.consents) {
@@ -364,13 +366,12 @@ std::vector<Renewal> DecisionIndex::Renewals(const std::optional<RenewalKey>& af
       if (p->legal_basis != LegalBasis::kConsent) continue;
       const std::string_view purpose = p->id;
       const std::string_view channel = ChannelName(c.channel);
-      if (after && std::tie(id, purpose, channel) <=
-                       std::tie(after->subject_id, std::as_const(after->purpose), std::as_const(after->channel))) {
-        continue;
-      }
+      // Compared as string views on both sides: one type per position, as every standard library accepts.
+      using Key = std::tuple<std::string_view, std::string_view, std::string_view>;
+      const Key key{id, purpose, channel};
+      if (after && key <= Key{after->subject_id, after->purpose, after->channel}) continue;
       if (!page.empty() && page.size() >= limit &&
-          std::tie(id, purpose, channel) >=
-              std::tie(page.front().subject_id, page.front().purpose, page.front().channel)) {
+          key >= Key{page.front().subject_id, page.front().purpose, page.front().channel}) {
         continue;
       }
       // A consent for one channel is not current when a later event for every channel replaced it.

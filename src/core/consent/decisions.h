@@ -34,7 +34,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -45,6 +44,7 @@
 #include "crypto/blind_index.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/mutex.h"
 #include "util/status.h"
 
 namespace tillit::core {
@@ -194,14 +194,14 @@ class DecisionIndex {
   static const ConsentFact* LatestConsent(const SubjectState& state, uint16_t purpose, uint8_t channel);
   // Rule 6 for what rules 1–5 allowed.
   Decision ChannelRules(const SubjectState& state, const config::Purpose& p, std::string_view channel, int64_t now,
-                        Decision allowed) const;
+                        Decision allowed) const TILLIT_REQUIRES_SHARED(mu_);
   Decision Evaluate(const SubjectState& state, const config::Purpose& purpose, std::string_view channel,
-                    int64_t now) const;
+                    int64_t now) const TILLIT_REQUIRES_SHARED(mu_);
 
   std::shared_ptr<const config::Config> config_;
-  mutable std::shared_mutex mu_;
-  SubjectIdMap<SubjectState> subjects_;                            // guarded by mu_
-  std::unordered_map<std::string, int64_t> register_imported_at_;  // guarded by mu_
+  mutable SharedMutex mu_;
+  SubjectIdMap<SubjectState> subjects_ TILLIT_GUARDED_BY(mu_);
+  std::unordered_map<std::string, int64_t> register_imported_at_ TILLIT_GUARDED_BY(mu_);
   std::map<std::vector<uint8_t>, std::string> country_by_index_;   // set once by SetIndexer, before any reader
 };
 

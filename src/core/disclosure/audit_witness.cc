@@ -127,7 +127,7 @@ Status AuditWitness::Start() {
   if (!file_.empty()) {
     auto heads = ReadWitnessFile(file_);
     if (heads.ok()) {
-      std::lock_guard lock(witness_mu_);
+      MutexLock lock(witness_mu_);
       for (const auto& w : *heads) file_seq_ = std::max(file_seq_, w.head.seq);
     } else if (heads.status().code() == StatusCode::kNotFound) {
       // Created now, so that a witness file missing later means it was removed.
@@ -145,10 +145,7 @@ Status AuditWitness::Start() {
       return heads.status();
     }
   }
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = false;
-  }
+  stop_.Reset();
   started_ = true;
   thread_ = std::thread([this] { Loop(); });
   return Status::Ok();
@@ -156,11 +153,7 @@ Status AuditWitness::Start() {
 
 void AuditWitness::Stop() {
   if (!started_) return;
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
+  stop_.Stop();
   if (thread_.joinable()) thread_.join();
   started_ = false;
   if (Status s = WitnessNow(); !s.ok()) {
@@ -169,19 +162,15 @@ void AuditWitness::Stop() {
 }
 
 void AuditWitness::Loop() {
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
+  do {
     if (Status s = WitnessNow(); !s.ok()) {
       spdlog::error(nlohmann::json{{"event", "audit_witness_failed"}, {"error", s.message()}}.dump());
     }
-    lock.lock();
-    cv_.wait_for(lock, interval_, [this] { return stopping_; });
-  }
+  } while (!stop_.WaitFor(interval_));
 }
 
 Status AuditWitness::WitnessNow() {
-  std::lock_guard lock(witness_mu_);
+  MutexLock lock(witness_mu_);
   TILLIT_ASSIGN_OR_RETURN(auto head, store_.FindAuditCheckpoint());
   if (!head) return Status::Ok();
   if (!file_.empty() && head->seq > file_seq_) {

@@ -17,10 +17,8 @@
 #define TILLIT_CORE_DISCLOSURE_AUDIT_WITNESS_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -29,6 +27,7 @@
 #include "core/audit/audit.h"
 #include "core/disclosure/webhooks.h"
 #include "store/store.h"
+#include "util/stop_signal.h"
 #include "util/status.h"
 
 namespace tillit::core {
@@ -81,13 +80,11 @@ class AuditWitness {
   store::Store& store_;
   const Webhooks* const webhooks_;  // null when no recipient subscribes to audit.checkpoint
 
-  std::mutex witness_mu_;
-  int64_t file_seq_ = 0;   // the newest head in the witness file; guarded by witness_mu_
-  int64_t event_seq_ = 0;  // the newest head sent as an event; guarded by witness_mu_
+  Mutex witness_mu_;
+  int64_t file_seq_ TILLIT_GUARDED_BY(witness_mu_) = 0;   // the newest head in the witness file
+  int64_t event_seq_ TILLIT_GUARDED_BY(witness_mu_) = 0;  // the newest head sent as an event
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
+  StopSignal stop_;
   bool started_ = false;   // set by Start, cleared by Stop (one thread)
   std::thread thread_;
 };

@@ -39,26 +39,19 @@ void WebhookDispatcher::Start() {
 }
 
 void WebhookDispatcher::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
+  stop_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
 void WebhookDispatcher::Loop() {
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
+  while (!stop_.stopped()) {
     auto ran = RunOnce();
     if (!ran.ok()) {
       spdlog::warn(nlohmann::json{{"event", "webhook_dispatch_failed"}, {"error", ran.status().message()}}.dump());
     }
-    lock.lock();
     // A full batch means more may be due: go on at once.
     if (ran.ok() && *ran == static_cast<int>(kBatch)) continue;
-    cv_.wait_for(lock, tick_, [this] { return stopping_; });
+    if (stop_.WaitFor(tick_)) return;
   }
 }
 

@@ -10,13 +10,12 @@
 #define TILLIT_CORE_DISCLOSURE_WEBHOOK_DISPATCHER_H_
 
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "config/config.h"
 #include "store/store.h"
+#include "util/stop_signal.h"
 #include "util/clock.h"
 #include "util/status.h"
 
@@ -53,9 +52,7 @@ class WebhookDispatcher {
   store::Store& store_;
   Clock& clock_;
   const std::chrono::milliseconds tick_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
+  StopSignal stop_;
   std::thread thread_;
 };
 

@@ -1,19 +1,12 @@
 #include "core/install/operations.h"
 
-#include <mutex>
+#include "util/mutex.h"
 
 namespace tillit::core {
 namespace {
 
-std::mutex& GaugesMutex() {
-  static std::mutex mu;
-  return mu;
-}
-
-std::function<std::string()>& Gauges() {
-  static std::function<std::string()> render;  // guarded by GaugesMutex()
-  return render;
-}
+Mutex gauges_mu;
+std::function<std::string()> gauges TILLIT_GUARDED_BY(gauges_mu);
 
 }  // namespace
 
@@ -73,15 +66,15 @@ nlohmann::json HealthFields(const OperationsStatus& s) {
 }
 
 void SetOperationsGauges(std::function<std::string()> render) {
-  std::lock_guard lock(GaugesMutex());
-  Gauges() = std::move(render);
+  MutexLock lock(gauges_mu);
+  gauges = std::move(render);
 }
 
 std::string RenderOperationsGauges() {
   std::function<std::string()> render;
   {
-    std::lock_guard lock(GaugesMutex());
-    render = Gauges();
+    MutexLock lock(gauges_mu);
+    render = gauges;
   }
   return render ? render() : std::string();
 }

@@ -162,23 +162,15 @@ void OutboxSender::Start() {
 }
 
 void OutboxSender::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
+  stop_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 
 void OutboxSender::Run() {
-  std::unique_lock lock(mu_);
-  while (!stop_) {
-    lock.unlock();
+  do {
     auto sent = outbox_.DeliverDue(*transport_);
     if (!sent.ok()) spdlog::warn(R"({{"event":"outbox_failed","reason":"{}"}})", sent.status().reason());
-    lock.lock();
-    cv_.wait_for(lock, interval_, [this] { return stop_; });
-  }
+  } while (!stop_.WaitFor(interval_));
 }
 
 }  // namespace tillit::core

@@ -10,9 +10,7 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
@@ -21,6 +19,7 @@
 #include "crypto/keyring.h"
 #include "crypto/secure_key.h"
 #include "store/store.h"
+#include "util/stop_signal.h"
 #include "util/clock.h"
 #include "util/random.h"
 #include "util/status.h"
@@ -86,9 +85,7 @@ class OutboxSender {
   Outbox& outbox_;
   std::unique_ptr<MailTransport> transport_;
   const std::chrono::milliseconds interval_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
+  StopSignal stop_;
   std::thread thread_;
 };
 

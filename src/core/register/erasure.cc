@@ -316,7 +316,7 @@ Result<ErasureResult> Erasure::Receipt(const std::string& subject_id) {
 void Erasure::EraseAsync(std::string subject_id, std::string reason, Actor actor,
                          std::function<void(Result<ErasureResult>)> done, AlsoWrite also, std::optional<int64_t> at) {
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     if (!stopping_) {
       if (!worker_.joinable()) worker_ = std::thread([this] { Loop(); });
       queue_.push_back([this, subject_id = std::move(subject_id), reason = std::move(reason), actor = std::move(actor),
@@ -333,8 +333,8 @@ void Erasure::Loop() {
   while (true) {
     std::function<void()> job;
     {
-      std::unique_lock lock(mu_);
-      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      MutexLock lock(mu_);
+      while (!stopping_ && queue_.empty()) cv_.wait(mu_);
       if (queue_.empty()) return;
       job = std::move(queue_.front());
       queue_.pop_front();
@@ -344,12 +344,14 @@ void Erasure::Loop() {
 }
 
 void Erasure::Stop() {
+  std::thread worker;
   {
-    std::lock_guard lock(mu_);
+    MutexLock lock(mu_);
     stopping_ = true;
     cv_.notify_all();
+    worker = std::move(worker_);
   }
-  if (worker_.joinable()) worker_.join();
+  if (worker.joinable()) worker.join();
 }
 
 }  // namespace tillit::core

@@ -18,7 +18,6 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -33,6 +32,7 @@
 #include "crypto/keyring.h"
 #include "store/store.h"
 #include "util/clock.h"
+#include "util/mutex.h"
 #include "util/random.h"
 #include "util/status.h"
 
@@ -144,11 +144,11 @@ class Erasure {
   DecisionIndex* decisions_;
   const Webhooks* webhooks_ = nullptr;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::function<void()>> queue_;  // guarded by mu_
-  bool stopping_ = false;                    // guarded by mu_
-  std::thread worker_;                       // started on first use
+  Mutex mu_;
+  std::condition_variable_any cv_;
+  std::deque<std::function<void()>> queue_ TILLIT_GUARDED_BY(mu_);
+  bool stopping_ TILLIT_GUARDED_BY(mu_) = false;
+  std::thread worker_ TILLIT_GUARDED_BY(mu_);  // started on first use
 };
 
 }  // namespace tillit::core

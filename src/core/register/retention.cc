@@ -156,7 +156,7 @@ RetentionSweeper::RetentionSweeper(std::shared_ptr<const config::Config> config,
     : config_(std::move(config)), store_(store), erasure_(erasure), clock_(clock) {}
 
 Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {
-  std::lock_guard run(run_mu_);
+  MutexLock run(run_mu_);
   SweepReport report;
   const int64_t now = ToMicros(clock_.Now());
   const size_t batch = std::max<size_t>(options.batch, 1);
@@ -329,22 +329,14 @@ Result<SweepReport> RetentionSweeper::Sweep(const Options& options) {
 
 void RetentionSweeper::Start(std::chrono::milliseconds interval) {
   thread_ = std::thread([this, interval] {
-    std::unique_lock lock(mu_);
-    while (!stopping_) {
-      if (cv_.wait_for(lock, interval, [this] { return stopping_; })) break;
-      lock.unlock();
+    while (!stop_.WaitFor(interval)) {
       (void)Sweep(Options{});  // a failed sweep is retried at the next tick
-      lock.lock();
     }
   });
 }
 
 void RetentionSweeper::Stop() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
-    cv_.notify_all();
-  }
+  stop_.Stop();
   if (thread_.joinable()) thread_.join();
 }
 

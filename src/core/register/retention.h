@@ -21,11 +21,9 @@
 #define TILLIT_CORE_REGISTER_RETENTION_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -34,6 +32,7 @@
 #include "config/config.h"
 #include "core/audit/audit.h"
 #include "store/store.h"
+#include "util/stop_signal.h"
 #include "util/clock.h"
 #include "util/status.h"
 
@@ -126,10 +125,8 @@ class RetentionSweeper {
   store::Store& store_;
   Erasure& erasure_;
   Clock& clock_;
-  std::mutex run_mu_;  // one sweep at a time
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;  // guarded by mu_
+  Mutex run_mu_;  // one sweep at a time
+  StopSignal stop_;
   std::thread thread_;
 };
 

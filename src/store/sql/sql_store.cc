@@ -2,11 +2,11 @@
 
 #include <condition_variable>
 #include <deque>
-#include <mutex>
 #include <thread>
 
 #include "store/sql/queries.h"
 #include "util/clock.h"
+#include "util/mutex.h"
 
 namespace tillit::store::sql {
 namespace {
@@ -27,7 +27,7 @@ class SqlStore final : public Store {
 
   void Write(WriteFn fn, DoneFn done) override {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       if (!closing_) {
         queue_.push_back({std::move(fn), std::move(done)});
         cv_.notify_one();
@@ -229,14 +229,14 @@ class SqlStore final : public Store {
 
   void Close() override {
     {
-      std::lock_guard lock(mu_);
+      MutexLock lock(mu_);
       if (closing_) return;
       closing_ = true;
       cv_.notify_one();
     }
     writer_thread_.join();
     {
-      std::lock_guard lock(reader_mu_);
+      MutexLock lock(reader_mu_);
       readers_closed_ = true;
       idle_readers_.clear();
       reader_cv_.notify_all();
@@ -261,7 +261,7 @@ class SqlStore final : public Store {
     ReaderLease& operator=(const ReaderLease&) = delete;
     ~ReaderLease() {
       if (conn == nullptr) return;
-      std::lock_guard lock(store->reader_mu_);
+      MutexLock lock(store->reader_mu_);
       if (store->readers_closed_) return;
       store->idle_readers_.push_back(std::move(conn));
       store->reader_cv_.notify_one();
@@ -269,8 +269,8 @@ class SqlStore final : public Store {
   };
 
   ReaderLease AcquireReader() {
-    std::unique_lock lock(reader_mu_);
-    reader_cv_.wait(lock, [this] { return readers_closed_ || !idle_readers_.empty(); });
+    MutexLock lock(reader_mu_);
+    while (!readers_closed_ && idle_readers_.empty()) reader_cv_.wait(reader_mu_);
     if (readers_closed_) return ReaderLease(this, nullptr);
     std::unique_ptr<Conn> conn = std::move(idle_readers_.back());
     idle_readers_.pop_back();
@@ -290,8 +290,8 @@ class SqlStore final : public Store {
     std::vector<PendingWrite> batch;
     while (true) {
       {
-        std::unique_lock lock(mu_);
-        cv_.wait(lock, [this] { return closing_ || !queue_.empty(); });
+        MutexLock lock(mu_);
+        while (!closing_ && queue_.empty()) cv_.wait(mu_);
         if (queue_.empty() && closing_) return;
         while (!queue_.empty() && batch.size() < options_.max_batch) {
           batch.push_back(std::move(queue_.front()));
@@ -355,16 +355,16 @@ class SqlStore final : public Store {
   std::unique_ptr<WriteTxn> writer_txn_;
   WriteFn commit_hook_;
 
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<PendingWrite> queue_;  // guarded by mu_
-  bool closing_ = false;            // guarded by mu_
+  Mutex mu_;
+  std::condition_variable_any cv_;
+  std::deque<PendingWrite> queue_ TILLIT_GUARDED_BY(mu_);
+  bool closing_ TILLIT_GUARDED_BY(mu_) = false;
   std::thread writer_thread_;
 
-  std::mutex reader_mu_;
-  std::condition_variable reader_cv_;
-  std::vector<std::unique_ptr<Conn>> idle_readers_;  // guarded by reader_mu_
-  bool readers_closed_ = false;                      // guarded by reader_mu_
+  Mutex reader_mu_;
+  std::condition_variable_any reader_cv_;
+  std::vector<std::unique_ptr<Conn>> idle_readers_ TILLIT_GUARDED_BY(reader_mu_);
+  bool readers_closed_ TILLIT_GUARDED_BY(reader_mu_) = false;
 };
 
 }  // namespace
