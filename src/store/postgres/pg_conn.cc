@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <cstdlib>
 #include <cstring>
 
@@ -31,43 +32,6 @@ void OnNotice(void*, const PGresult* result) {
 }
 
 }  // namespace
-
-// --- Params ---
-
-Params& Params::Add(unsigned int type, const void* data, size_t size, bool null) {
-  types_.push_back(type);
-  values_.emplace_back(static_cast<const char*>(data), size);
-  nulls_.push_back(null);
-  return *this;
-}
-
-Params& Params::Int64(int64_t value) {
-  char be[8];
-  const auto u = static_cast<uint64_t>(value);
-  for (int i = 0; i < 8; ++i) be[i] = static_cast<char>(u >> (56 - 8 * i));
-  return Add(kInt8Oid, be, sizeof be, false);
-}
-
-Params& Params::Int64(const std::optional<int64_t>& value) {
-  return value ? Int64(*value) : Add(kInt8Oid, nullptr, 0, true);
-}
-
-Params& Params::Int32(int32_t value) {
-  char be[4];
-  const auto u = static_cast<uint32_t>(value);
-  for (int i = 0; i < 4; ++i) be[i] = static_cast<char>(u >> (24 - 8 * i));
-  return Add(kInt4Oid, be, sizeof be, false);
-}
-
-Params& Params::Bool(bool value) {
-  const char byte = value ? 1 : 0;
-  return Add(kBoolOid, &byte, 1, false);
-}
-
-Params& Params::Text(std::string_view value) { return Add(kTextOid, value.data(), value.size(), false); }
-Params& Params::NullText() { return Add(kTextOid, nullptr, 0, true); }
-Params& Params::Bytes(std::span<const uint8_t> value) { return Add(kByteaOid, value.data(), value.size(), false); }
-Params& Params::NullBytes() { return Add(kByteaOid, nullptr, 0, true); }
 
 // --- Rows ---
 
@@ -175,27 +139,56 @@ Status Conn::Lost(std::string_view what) {
   return Status::Unavailable(std::string(what) + ": " + Trimmed(PQerrorMessage(conn_)), "storage_unavailable");
 }
 
-Result<Rows> Conn::Query(std::string_view sql, const Params& params) {
+Result<sql::Rows> Conn::Query(std::string_view sql, const sql::Params& params) {
   if (broken_) return Status::Unavailable("the connection to PostgreSQL was lost", "storage_unavailable");
-  std::string key(sql);
-  auto cached = prepared_.find(key);
-  const bool prepare = cached == prepared_.end();
-  std::string name;
-  if (prepare) {
-    name = "tillit_" + std::to_string(next_statement_++);
-  } else {
-    if (cached->second.types != params.types_) {
-      return Status::Internal("statement reused with other parameter types: " + key);
-    }
-    name = cached->second.name;
-  }
+  // Binary encodings: integers big-endian, booleans one byte, text and bytea as they are.
   const int n = static_cast<int>(params.size());
+  std::vector<Oid> types(n);
+  std::vector<std::array<char, 8>> numbers(n);
   std::vector<const char*> values(n);
   std::vector<int> lengths(n);
   std::vector<int> formats(n, kBinary);
   for (int i = 0; i < n; ++i) {
-    values[i] = params.nulls_[i] ? nullptr : params.values_[i].data();
-    lengths[i] = static_cast<int>(params.values_[i].size());
+    const sql::Params::Value& v = params[i];
+    const auto u = static_cast<uint64_t>(v.number);
+    switch (v.type) {
+      case sql::Params::Type::kInt64:
+        types[i] = kInt8Oid;
+        for (int b = 0; b < 8; ++b) numbers[i][b] = static_cast<char>(u >> (56 - 8 * b));
+        lengths[i] = 8;
+        break;
+      case sql::Params::Type::kInt32:
+        types[i] = kInt4Oid;
+        for (int b = 0; b < 4; ++b) numbers[i][b] = static_cast<char>(u >> (24 - 8 * b));
+        lengths[i] = 4;
+        break;
+      case sql::Params::Type::kBool:
+        types[i] = kBoolOid;
+        numbers[i][0] = v.number != 0 ? 1 : 0;
+        lengths[i] = 1;
+        break;
+      case sql::Params::Type::kText:
+      case sql::Params::Type::kBytes:
+        types[i] = v.type == sql::Params::Type::kText ? kTextOid : kByteaOid;
+        lengths[i] = static_cast<int>(v.data.size());
+        break;
+    }
+    const bool text = v.type == sql::Params::Type::kText || v.type == sql::Params::Type::kBytes;
+    values[i] = v.null ? nullptr : text ? v.data.data() : numbers[i].data();
+    if (v.null) lengths[i] = 0;
+  }
+  std::string key(sql);
+  auto cached = prepared_.find(key);
+  const bool prepare = cached == prepared_.end();
+  std::string name, text;
+  if (prepare) {
+    name = "tillit_" + std::to_string(next_statement_++);
+    text = sql::InDialect(sql, /*postgres=*/true);
+  } else {
+    if (cached->second.types != std::vector<unsigned int>(types.begin(), types.end())) {
+      return Status::Internal("statement reused with other parameter types: " + key);
+    }
+    name = cached->second.name;
   }
 
   // One pipeline: the deferred statements, the Prepare on first use, the query, one Sync; one round trip.
@@ -206,7 +199,7 @@ Result<Rows> Conn::Query(std::string_view sql, const Params& params) {
   }
   const int statements = static_cast<int>(deferred_.size()) + (prepare ? 1 : 0) + 1;
   deferred_.clear();
-  if (prepare) sent = sent && PQsendPrepare(conn_, name.c_str(), key.c_str(), n, params.types_.data()) == 1;
+  if (prepare) sent = sent && PQsendPrepare(conn_, name.c_str(), text.c_str(), n, types.data()) == 1;
   sent =
       sent && PQsendQueryPrepared(conn_, name.c_str(), n, values.data(), lengths.data(), formats.data(), kBinary) == 1;
   sent = sent && PQpipelineSync(conn_) == 1;
@@ -238,17 +231,17 @@ Result<Rows> Conn::Query(std::string_view sql, const Params& params) {
     } else if (is_query) {
       rows.emplace(result);
     } else {
-      if (is_prepare) prepared_.emplace(key, Prepared{name, params.types_});
+      if (is_prepare) prepared_.emplace(key, Prepared{name, std::vector<unsigned int>(types.begin(), types.end())});
       PQclear(result);
     }
   }
   if (PQexitPipelineMode(conn_) != 1) return Lost("cannot leave pipeline mode");
   if (!failure.ok()) return failure;
   if (!rows) return Status::Internal("PostgreSQL returned no result for: " + key);
-  return std::move(*rows);
+  return sql::Rows(std::make_unique<Rows>(std::move(*rows)));
 }
 
-Result<std::string> Conn::Exec(std::string_view sql) {
+Result<std::string> Conn::Command(std::string_view sql) {
   if (broken_) return Status::Unavailable("the connection to PostgreSQL was lost", "storage_unavailable");
   std::string text;
   for (const std::string& d : deferred_) text += d + ";\n";
@@ -268,7 +261,7 @@ Result<std::string> Conn::Exec(std::string_view sql) {
 
 void Conn::Defer(std::string_view sql) { deferred_.emplace_back(sql); }
 
-Status Conn::Flush() { return deferred_.empty() ? Status::Ok() : Exec("").status(); }
+Status Conn::Flush() { return deferred_.empty() ? Status::Ok() : Exec(""); }
 
 bool Conn::Undefer(std::string_view sql) {
   if (deferred_.empty() || deferred_.back() != sql) return false;
@@ -294,46 +287,8 @@ Status Conn::EnsureConnected() {
   return Status::Ok();
 }
 
-// --- SqlConn ---
-
-Result<sql::Rows> SqlConn::Query(std::string_view sql, const sql::Params& params) {
-  auto text = texts_.find(std::string(sql));
-  if (text == texts_.end()) text = texts_.emplace(std::string(sql), sql::InDialect(sql, /*postgres=*/true)).first;
-  pg::Params p;
-  for (size_t i = 0; i < params.size(); ++i) {
-    const sql::Params::Value& v = params[i];
-    switch (v.type) {
-      case sql::Params::Type::kInt64:
-        p.Int64(v.null ? std::nullopt : std::optional<int64_t>(v.number));
-        break;
-      case sql::Params::Type::kInt32:
-        p.Int32(static_cast<int32_t>(v.number));
-        break;
-      case sql::Params::Type::kBool:
-        p.Bool(v.number != 0);
-        break;
-      case sql::Params::Type::kText:
-        if (v.null) {
-          p.NullText();
-        } else {
-          p.Text(v.data);
-        }
-        break;
-      case sql::Params::Type::kBytes:
-        if (v.null) {
-          p.NullBytes();
-        } else {
-          p.Bytes(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(v.data.data()), v.data.size()));
-        }
-        break;
-    }
-  }
-  TILLIT_ASSIGN_OR_RETURN(pg::Rows rows, conn_->Query(text->second, p));
-  return sql::Rows(std::make_unique<pg::Rows>(std::move(rows)));
-}
-
-Status SqlConn::InSavepoint(std::string_view name, const std::function<Status()>& fn) {
-  pg::Conn& conn = *conn_;
+Status Conn::InSavepoint(std::string_view name, const std::function<Status()>& fn) {
+  Conn& conn = *this;
   const std::string savepoint = "SAVEPOINT " + std::string(name);
   const auto undo = [&conn, &name] {
     conn.Defer("ROLLBACK TO SAVEPOINT " + std::string(name));

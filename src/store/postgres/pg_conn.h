@@ -1,6 +1,6 @@
-// A thin RAII layer over libpq: a connection with prepared statements cached by their text, binary parameters and
-// results, pipelining of statements whose results nobody waits for (savepoints), and the one place PostgreSQL
-// errors become Status values.
+// A thin RAII layer over libpq — the store's sql::Conn for PostgreSQL: a connection with prepared statements cached
+// by their text, binary parameters and results, pipelining of statements whose results nobody waits for
+// (savepoints), and the one place PostgreSQL errors become Status values.
 //
 // Every parameterised query is prepared once per connection and then executed by name. A query is sent in
 // pipeline mode together with the statements deferred before it (and its Prepare on first use), so it costs one
@@ -27,32 +27,6 @@ struct pg_conn;
 struct pg_result;
 
 namespace tillit::store::pg {
-
-// The query parameters of one execution, $1, $2 … in the order they are added. Each carries its PostgreSQL type,
-// fixed for a statement when it is first prepared.
-class Params {
- public:
-  Params& Int64(int64_t value);
-  Params& Int64(const std::optional<int64_t>& value);
-  Params& Int32(int32_t value);
-  Params& Bool(bool value);
-  Params& Text(std::string_view value);
-  // NULL typed as text: switches off an optional filter.
-  Params& NullText();
-  Params& Bytes(std::span<const uint8_t> value);
-  // NULL typed as bytea.
-  Params& NullBytes();
-
-  size_t size() const { return types_.size(); }
-
- private:
-  friend class Conn;
-  Params& Add(unsigned int type, const void* data, size_t size, bool null);
-
-  std::vector<unsigned int> types_;  // type OIDs
-  std::vector<std::string> values_;  // binary encodings
-  std::vector<bool> nulls_;
-};
 
 // The rows of a query's result, in binary format. Integer columns of any width read as int64.
 class Rows final : public sql::Rows::Source {
@@ -89,25 +63,33 @@ class Rows final : public sql::Rows::Source {
 // "unavailable"; anything else Internal.
 Status PgError(pg_conn* conn, const pg_result* result, std::string_view what);
 
-class Conn {
+class Conn final : public sql::Conn {
  public:
   // Connects to `url` (a postgres:// or postgresql:// URI or a conninfo string) with client encoding UTF-8.
   // Unavailable "storage_unavailable" if the server cannot be reached or refuses the connection.
   static Result<std::unique_ptr<Conn>> Connect(const std::string& url);
   Conn(const Conn&) = delete;
   Conn& operator=(const Conn&) = delete;
-  ~Conn();
+  ~Conn() override;
 
-  // Runs one parameterised statement, prepared on first use and cached by its text, after sending the deferred
-  // statements in the same round trip. If a deferred statement fails, that failure is returned and `sql` does not
-  // run. REQUIRES: a statement's text is used with the same parameter types every time.
-  Result<Rows> Query(std::string_view sql, const Params& params = Params());
+  bool postgres() const override { return true; }
+  // Runs one parameterised statement (in the store's notation, sql::InDialect), prepared on first use and cached by
+  // its text, after sending the deferred statements in the same round trip. If a deferred statement fails, that
+  // failure is returned and `sql` does not run. A statement's text must come with the same parameter types every
+  // time (Internal otherwise).
+  Result<sql::Rows> Query(std::string_view sql, const sql::Params& params) override;
+  using sql::Conn::Query;
   // Runs one or more statements without parameters (simple query protocol) after the deferred ones, in one round
   // trip, and returns the last statement's command tag ("COMMIT"). Stops at the first failing statement.
-  Result<std::string> Exec(std::string_view sql);
+  Result<std::string> Command(std::string_view sql);
+  Status Exec(std::string_view sql) override { return Command(sql).status(); }
+  // The SAVEPOINT is sent with fn's first statement, and never if fn sends none. If fn fails, or returns ok although
+  // one of its statements failed, what it wrote is undone (and the latter becomes Internal). An exception from fn is
+  // rethrown after the rollback is queued.
+  Status InSavepoint(std::string_view name, const std::function<Status()>& fn) override;
 
   // Queues a parameterless statement whose result only matters if it fails (SAVEPOINT, RELEASE …); it is sent with
-  // the next Query or Exec.
+  // the next Query, Exec or Command.
   void Defer(std::string_view sql);
   // Removes the newest deferred statement iff it is `sql` and has not been sent yet; true iff it did. A savepoint
   // that was never sent needs no rollback.
@@ -124,7 +106,7 @@ class Conn {
   // Reconnects iff the connection has been lost or a pipeline broke off; prepared and deferred statements are
   // dropped then.
   // Never call it inside a transaction: work done before the loss would silently be gone.
-  Status EnsureConnected();
+  Status EnsureConnected() override;
 
  private:
   explicit Conn(pg_conn* conn) : conn_(conn) {}
@@ -140,29 +122,6 @@ class Conn {
   std::vector<std::string> deferred_;
   uint64_t next_statement_ = 0;
   bool broken_ = false;  // the connection is lost or out of step with the server: only EnsureConnected helps
-};
-
-// The store's sql::Conn over a Conn: statements in the store's notation (sql::InDialect), parameters encoded as
-// above, and savepoints deferred so that they cost no round trip of their own.
-class SqlConn final : public sql::Conn {
- public:
-  explicit SqlConn(std::unique_ptr<pg::Conn> conn) : conn_(std::move(conn)) {}
-
-  bool postgres() const override { return true; }
-  Result<sql::Rows> Query(std::string_view sql, const sql::Params& params) override;
-  using sql::Conn::Query;
-  Status Exec(std::string_view sql) override { return conn_->Exec(sql).status(); }
-  // The SAVEPOINT is sent with fn's first statement, and never if fn sends none. If fn fails, or returns ok although
-  // one of its statements failed, what it wrote is undone (and the latter becomes Internal). An exception from fn is
-  // rethrown after the rollback is queued.
-  Status InSavepoint(std::string_view name, const std::function<Status()>& fn) override;
-  Status EnsureConnected() override { return conn_->EnsureConnected(); }
-
-  pg::Conn& raw() { return *conn_; }
-
- private:
-  std::unique_ptr<pg::Conn> conn_;
-  std::unordered_map<std::string, std::string> texts_;  // the store's notation → PostgreSQL's
 };
 
 }  // namespace tillit::store::pg

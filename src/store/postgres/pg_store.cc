@@ -1,5 +1,8 @@
-#include "store/postgres/pg_store.h"
-
+// The PostgreSQL driver of the store core (store/sql/sql_store.h). The register's tables live in the database's
+// default schema, the key store in the schema `keystore`; migrations are applied at open in one transaction under an
+// advisory lock, so servers starting together do not race. Each group commit first takes a database-wide advisory
+// lock, so several tillit servers on one database append to the audit chain one at a time and its seq stays
+// gap-free.
 #include "store/migrations.h"
 #include "store/postgres/pg_conn.h"
 #include "store/sql/sql_store.h"
@@ -8,8 +11,6 @@ namespace tillit::store {
 namespace {
 
 using pg::Conn;
-using pg::Rows;
-using pg::SqlConn;
 
 // Advisory lock keys ("tillit" and a number), held for one transaction each.
 constexpr int64_t kMigrationLock = 0x74696c6c69740001;  // applying migrations
@@ -26,7 +27,7 @@ class PgDriver final : public sql::Driver {
 
   Status Commit(sql::Conn& writer) override {
     // COMMIT of a failed transaction answers "ROLLBACK" without an error: only the tag "COMMIT" means committed.
-    auto commit = Raw(writer).Exec("COMMIT");
+    auto commit = Raw(writer).Command("COMMIT");
     if (!commit.ok()) return commit.status();
     if (*commit != "COMMIT") return Status::Unavailable("the transaction was rolled back", "storage_unavailable");
     return Status::Ok();
@@ -73,11 +74,11 @@ class PgDriver final : public sql::Driver {
   }
 
  private:
-  static Conn& Raw(sql::Conn& conn) { return static_cast<SqlConn&>(conn).raw(); }
+  static Conn& Raw(sql::Conn& conn) { return static_cast<Conn&>(conn); }
 };
 
-Status MigrateLocked(SqlConn& conn, bool create_if_missing) {
-  TILLIT_ASSIGN_OR_RETURN(Rows found, conn.raw().Query("SELECT to_regclass('schema_migrations') IS NOT NULL, "
+Status MigrateLocked(Conn& conn, bool create_if_missing) {
+  TILLIT_ASSIGN_OR_RETURN(sql::Rows found, conn.Query("SELECT to_regclass('schema_migrations') IS NOT NULL, "
                                                        "to_regclass('keystore.schema_migrations') IS NOT NULL"));
   const bool has_data = found.Int(0, 0) != 0;
   const bool has_keys = found.Int(0, 1) != 0;
@@ -101,29 +102,28 @@ Status MigrateLocked(SqlConn& conn, bool create_if_missing) {
 
 // Applies pending migrations of both schemas in one transaction, under an advisory lock: a second server starting
 // at the same time waits, then finds nothing left to do.
-Status Migrate(SqlConn& conn, bool create_if_missing) {
+Status Migrate(Conn& conn, bool create_if_missing) {
   TILLIT_RETURN_IF_ERROR(conn.Exec("BEGIN; SELECT pg_advisory_xact_lock(" + std::to_string(kMigrationLock) + ")"));
   Status s = MigrateLocked(conn, create_if_missing);
   if (s.ok()) {
-    auto commit = conn.raw().Exec("COMMIT");
+    auto commit = conn.Command("COMMIT");
     if (commit.ok() && *commit == "COMMIT") return Status::Ok();
     s = commit.ok() ? Status::Internal("migrations were rolled back") : commit.status();
   }
-  conn.raw().DropDeferred();
-  if (!conn.raw().Idle()) (void)conn.Exec("ROLLBACK");
+  conn.DropDeferred();
+  if (!conn.Idle()) (void)conn.Exec("ROLLBACK");
   return s;
 }
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenPostgresStore(const StoreOptions& options) {
-  TILLIT_ASSIGN_OR_RETURN(auto raw_writer, Conn::Connect(options.url));
-  auto writer = std::make_unique<SqlConn>(std::move(raw_writer));
+Result<std::unique_ptr<Store>> sql::OpenPostgresStore(const StoreOptions& options) {
+  TILLIT_ASSIGN_OR_RETURN(auto writer, pg::Conn::Connect(options.url));
   TILLIT_RETURN_IF_ERROR(Migrate(*writer, options.create_if_missing));
   std::vector<std::unique_ptr<sql::Conn>> readers;
   for (size_t i = 0; i < std::max<size_t>(1, options.readers); ++i) {
-    TILLIT_ASSIGN_OR_RETURN(auto reader, Conn::Connect(options.url));
-    readers.push_back(std::make_unique<SqlConn>(std::move(reader)));
+    TILLIT_ASSIGN_OR_RETURN(auto reader, pg::Conn::Connect(options.url));
+    readers.push_back(std::move(reader));
   }
   return sql::NewSqlStore(options, std::make_unique<PgDriver>(), std::move(writer), std::move(readers));
 }

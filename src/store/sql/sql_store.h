@@ -47,6 +47,11 @@ class Driver {
 std::unique_ptr<Store> NewSqlStore(const StoreOptions& options, std::unique_ptr<Driver> driver,
                                    std::unique_ptr<Conn> writer, std::vector<std::unique_ptr<Conn>> readers);
 
+// The two drivers (store/sqlite/sqlite_store.cc, store/postgres/pg_store.cc): each opens its connections, applies
+// its dialect's pending migrations and hands them to NewSqlStore. Store::Open chooses between them by URL.
+Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options);
+Result<std::unique_ptr<Store>> OpenPostgresStore(const StoreOptions& options);
+
 // Applies the migrations that `table` (a schema_migrations table, which must exist) does not list yet, in order,
 // recording each. With `transaction_each`, each migration runs in its own transaction; otherwise the caller holds one
 // transaction for all of them.

@@ -113,32 +113,10 @@ Result<bool> Stmt::Step() {
   return SqliteError(rc, db_, "step");
 }
 
-Status Stmt::Run() {
-  while (true) {
-    auto r = Step();
-    if (!r.ok()) return r.status();
-    if (!*r) return Status::Ok();
-  }
-}
-
 void Stmt::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
-
-int64_t Stmt::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-
-std::string Stmt::Text(int col) const {
-  const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
-  return p != nullptr ? std::string(p, sqlite3_column_bytes(stmt_, col)) : std::string();
-}
-
-std::vector<uint8_t> Stmt::Blob(int col) const {
-  const auto* p = static_cast<const uint8_t*>(sqlite3_column_blob(stmt_, col));
-  return p != nullptr ? std::vector<uint8_t>(p, p + sqlite3_column_bytes(stmt_, col)) : std::vector<uint8_t>();
-}
-
-bool Stmt::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
 Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool create) {
   sqlite3* raw = nullptr;

@@ -38,21 +38,13 @@ class Stmt {
   Stmt& Bind(int pos, std::string_view text);
   Stmt& Bind(int pos, std::span<const uint8_t> blob);
   Stmt& BindNull(int pos);
-  Stmt& Bind(int pos, const std::optional<int64_t>& value) { return value ? Bind(pos, *value) : BindNull(pos); }
 
   // Steps once: true when a row is available, false when done; a failure is returned as a Status.
   Result<bool> Step();
-  // Runs to completion, ignoring rows.
-  Status Run();
   // Resets for reuse and clears bindings.
   void Reset();
 
   sqlite3_stmt* raw() const { return stmt_; }
-
-  int64_t Int(int col) const;
-  std::string Text(int col) const;
-  std::vector<uint8_t> Blob(int col) const;
-  bool IsNull(int col) const;
 
  private:
   sqlite3* db_;

@@ -1,12 +1,12 @@
-#include "store/sqlite/sqlite_store.h"
-
+// The SQLite driver of the store core (store/sql/sql_store.h): the register in tillit.db and the key store in
+// keys.db, a separate file attached to every connection as `keystore`, both in WAL mode with synchronous=FULL and
+// secure_delete.
 #include <sys/stat.h>
 
 #include <chrono>
 #include <thread>
 
 #include "store/migrations.h"
-#include "store/postgres/pg_store.h"
 #include "store/sql/sql_store.h"
 #include "store/sqlite/sqlite_db.h"
 
@@ -72,7 +72,7 @@ Status AttachKeystore(Db& db, const std::string& keys_path) {
 
 }  // namespace
 
-Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options) {
+Result<std::unique_ptr<Store>> sql::OpenSqliteStore(const StoreOptions& options) {
   const std::string data_path = options.data_dir + "/tillit.db";
   const std::string keys_path = options.data_dir + "/keys.db";
   if (!options.create_if_missing && (!FileExists(data_path) || !FileExists(keys_path))) {
@@ -94,17 +94,6 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const StoreOptions& options) {
     readers.push_back(std::move(reader));
   }
   return sql::NewSqlStore(options, std::make_unique<SqliteDriver>(), std::move(writer), std::move(readers));
-}
-
-Result<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) {
-  if (options.url.starts_with("postgres://") || options.url.starts_with("postgresql://")) {
-    return OpenPostgresStore(options);
-  }
-  if (!options.url.empty()) {
-    return Status::InvalidArgument("unknown store URL scheme (use postgres:// or postgresql://, or none for SQLite)",
-                                   "invalid_store_url");
-  }
-  return OpenSqliteStore(options);
 }
 
 }  // namespace tillit::store
