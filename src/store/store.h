@@ -1,7 +1,11 @@
-// Store: tillit's storage interface. Typed operations, not SQL: SQL lives only in the backends (sqlite/, later
-// postgres/). Writes go through one writer that batches concurrent requests into one transaction and one fsync
-// (group commit); each request runs in its own savepoint, so one failing request does not abort its neighbours,
-// and no request is acknowledged before its transaction has committed. Reads run on their own connections.
+// Store: tillit's storage interface. Typed operations, not SQL. One implementation serves both databases: the store
+// core in store/sql/ writes every operation once over a small connection interface (sql/conn.h) and runs the
+// group-commit writer and the reader pool (sql/sql_store.h); store/sqlite/ and store/postgres/ hold only the drivers
+// (a connection, how a commit begins and ends, how deleted data leaves the files) and each dialect's migrations.
+// Writes go through one writer that batches concurrent requests into one transaction and one fsync (group commit);
+// each request runs in its own savepoint, so one failing request does not abort its neighbours, and no request is
+// acknowledged before its transaction has committed. Reads run on their own connections; after Close they fail
+// with Unavailable instead of waiting.
 //
 // Thread safety: every method may be called from any thread. Write callbacks run on the writer thread and must
 // not block; hand long work to another thread.
