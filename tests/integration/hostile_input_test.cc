@@ -14,7 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -105,12 +105,8 @@ std::pair<int, std::string> Raw(int port, const std::string& request) {
 class HostileInputTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<Server>(ExampleConfig("minime"), dir_ / "data");
-    ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", dir_ / "data", "--name", "desk",
-                               "--purposes", "customer_service,contract,marketing,rights_fulfilment"});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
+    server_ = std::make_unique<TestServer>(dir_ / "data");
+    key_ = server_->CreateKey("desk", "customer_service,contract,marketing,rights_fulfilment");
   }
 
   std::vector<std::string> Auth(const std::string& type = "") const {
@@ -135,7 +131,7 @@ class HostileInputTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Server> server_;
+  std::unique_ptr<TestServer> server_;
   std::string key_;
   int cases_ = 0;
 };

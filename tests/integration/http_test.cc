@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -16,18 +16,15 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
+// Configuration files go to the server as TOML.
+const Caller kToml = {.type = "application/toml"};
+
 class HttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<Server>(ExampleConfig("minime"), data_dir_ / "data");
-    ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key = RunTillit(
-        {"key", "create", "--preset", "privacy-desk", "--data", data_dir_ / "data", "--name", "shop", "--purposes", "customer_service,marketing"});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
+    server_ = std::make_unique<TestServer>(data_dir_ / "data");
+    server_->CreateKey("shop", "customer_service,marketing");
   }
-
-  std::string Bearer() const { return "Authorization: Bearer " + key_; }
 
   static json ErrorOf(const HttpResult& r) {
     json j = json::parse(r.body, nullptr, false);
@@ -37,8 +34,7 @@ class HttpTest : public ::testing::Test {
   }
 
   TempDir data_dir_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
 };
 
 TEST_F(HttpTest, HealthzReportsThePolicyVersionAndSchema) {
@@ -91,20 +87,20 @@ TEST_F(HttpTest, ApiKeyRequired) {
 }
 
 TEST_F(HttpTest, KeyIsLimitedToItsPurposes) {
-  HttpResult ok = Http("GET", server_->url("/v1/auth/check"), "", {Bearer(), "Tillit-Purpose: marketing"});
+  HttpResult ok = server_->Get("/v1/auth/check", {.purpose = "marketing"});
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(json::parse(ok.body)["key"], "shop");
 
-  HttpResult denied = Http("GET", server_->url("/v1/auth/check"), "", {Bearer(), "Tillit-Purpose: accounting"});
+  HttpResult denied = server_->Get("/v1/auth/check", {.purpose = "accounting"});
   EXPECT_EQ(denied.status, 403);
   EXPECT_EQ(ErrorOf(denied)["code"], "purpose_not_allowed");
 
-  HttpResult unknown = Http("GET", server_->url("/v1/auth/check"), "", {Bearer(), "Tillit-Purpose: espionage"});
+  HttpResult unknown = server_->Get("/v1/auth/check", {.purpose = "espionage"});
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(ErrorOf(unknown)["code"], "unknown_purpose");
   EXPECT_NE(ErrorOf(unknown)["message"].get<std::string>().find("purposes: "), std::string::npos) << unknown.body;
   // A typo is answered with the nearest purpose, wherever a purpose is named.
-  HttpResult typo = Http("GET", server_->url("/v1/decide?subject=sub_x&purpose=marketng"), "", {Bearer()});
+  HttpResult typo = server_->Get("/v1/decide?subject=sub_x&purpose=marketng");
   EXPECT_EQ(typo.status, 400) << typo.body;
   EXPECT_NE(ErrorOf(typo)["message"].get<std::string>().find("did you mean 'marketing'?"), std::string::npos)
       << typo.body;
@@ -113,18 +109,18 @@ TEST_F(HttpTest, KeyIsLimitedToItsPurposes) {
 // A key revoked by `tillit key revoke` beside the running server is refused within the server's key cache time
 // (core::kKeyCacheTtl, one second), and from then on.
 TEST_F(HttpTest, RevokedKeyStopsWorkingWithinASecond) {
-  ASSERT_EQ(Http("GET", server_->url("/v1/auth/check"), "", {Bearer()}).status, 200);
+  ASSERT_EQ(server_->Get("/v1/auth/check").status, 200);
   ASSERT_EQ(RunTillit({"key", "revoke", "shop", "--data", data_dir_ / "data"}).exit_code, 0);
   const auto revoked = std::chrono::steady_clock::now();
   HttpResult r;
   while (true) {
-    r = Http("GET", server_->url("/v1/auth/check"), "", {Bearer(), "Content-Type: application/toml"});
+    r = server_->Get("/v1/auth/check", {.type = "application/toml"});
     if (r.status != 200 || std::chrono::steady_clock::now() - revoked > std::chrono::seconds(3)) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(r.status, 401);
   EXPECT_EQ(ErrorOf(r)["code"], "api_key_revoked");
-  EXPECT_EQ(Http("GET", server_->url("/v1/auth/check"), "", {Bearer()}).status, 401);
+  EXPECT_EQ(server_->Get("/v1/auth/check").status, 401);
 }
 
 TEST_F(HttpTest, UnknownRouteIsJson404) {
@@ -134,11 +130,11 @@ TEST_F(HttpTest, UnknownRouteIsJson404) {
 }
 
 TEST_F(HttpTest, ConfigCheckReturnsDiagnostics) {
-  HttpResult good = Http("POST", server_->url("/v1/config/check"), ReadFile(ExampleConfig("smarti")), {Bearer(), "Content-Type: application/toml"});
+  HttpResult good = server_->Send("POST", "/v1/config/check", ReadFile(ExampleConfig("smarti")), kToml);
   ASSERT_EQ(good.status, 200) << good.body;
   EXPECT_TRUE(json::parse(good.body)["ok"].get<bool>());
 
-  HttpResult bad = Http("POST", server_->url("/v1/config/check"), "[controller]\nname = 5\n", {Bearer(), "Content-Type: application/toml"});
+  HttpResult bad = server_->Send("POST", "/v1/config/check", "[controller]\nname = 5\n", kToml);
   ASSERT_EQ(bad.status, 200);
   json j = json::parse(bad.body);
   EXPECT_FALSE(j["ok"].get<bool>());
@@ -158,20 +154,20 @@ TEST_F(HttpTest, ConfigCheckReturnsDiagnostics) {
 
 TEST_F(HttpTest, OversizedBodyIs413) {
   const std::string big(1024 * 1024 + 1, 'a');
-  HttpResult r = Http("POST", server_->url("/v1/config/check"), big, {Bearer(), "Content-Type: application/toml"});
+  HttpResult r = server_->Send("POST", "/v1/config/check", big, kToml);
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(ErrorOf(r)["code"], "body_too_large");
 }
 
 TEST_F(HttpTest, InvalidUtf8Is400) {
-  HttpResult body = Http("POST", server_->url("/v1/config/check"), "name = \"\xc3\x28\"", {Bearer(), "Content-Type: application/toml"});
+  HttpResult body = server_->Send("POST", "/v1/config/check", "name = \"\xc3\x28\"", kToml);
   EXPECT_EQ(body.status, 400);
   EXPECT_EQ(ErrorOf(body)["code"], "invalid_utf8");
   // Percent-encoded bytes that are not UTF-8 fail decoding of the query string itself.
-  HttpResult query = Http("GET", server_->url("/v1/auth/check?q=%FF%FE"), "", {Bearer(), "Content-Type: application/toml"});
+  HttpResult query = server_->Get("/v1/auth/check?q=%FF%FE", kToml);
   EXPECT_EQ(query.status, 400);
   EXPECT_EQ(ErrorOf(query)["code"], "invalid_query");
-  HttpResult broken = Http("GET", server_->url("/v1/auth/check?q=%G1"), "", {Bearer(), "Content-Type: application/toml"});
+  HttpResult broken = server_->Get("/v1/auth/check?q=%G1", kToml);
   EXPECT_EQ(broken.status, 400);
 }
 
@@ -192,14 +188,14 @@ TEST_F(HttpTest, MetricsArePrometheusTextWithTillitPrefix) {
 }
 
 TEST_F(HttpTest, AccessLogIsJsonWithoutPersonalData) {
-  Http("GET", server_->url("/v1/auth/check?email=canary.person%40example.com"), "", {Bearer(), "Content-Type: application/toml"});
-  Http("POST", server_->url("/v1/config/check"), "name = \"Canary Person\"", {Bearer(), "Content-Type: application/toml"});
+  server_->Get("/v1/auth/check?email=canary.person%40example.com", kToml);
+  server_->Send("POST", "/v1/config/check", "name = \"Canary Person\"", kToml);
   ASSERT_EQ(server_->Stop(), 0);
   const std::string log = server_->err();
   EXPECT_THAT(log, HasSubstr("\"route\":\"GET /v1/auth/check\""));
   EXPECT_THAT(log, Not(HasSubstr("canary"))) << log;
   EXPECT_THAT(log, Not(HasSubstr("Canary"))) << log;
-  EXPECT_THAT(log, Not(HasSubstr(key_)));
+  EXPECT_THAT(log, Not(HasSubstr(server_->key())));
   size_t lines = 0;
   size_t start = 0;
   for (size_t end; (end = log.find('\n', start)) != std::string::npos; start = end + 1) {

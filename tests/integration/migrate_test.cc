@@ -5,7 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -18,14 +18,11 @@ TEST(MigrateTest, SqliteToPostgresKeepsDataDecisionsAndTheAuditChain) {
   TempDir dir;
   const std::string data = dir / "data";
   const std::string config = ExampleConfig("minimagi");
-  const std::vector<std::string> sqlite = {"--store", "sqlite"};
-  auto server = std::make_unique<Server>(config, data, true, sqlite);
-  ASSERT_TRUE(server->started()) << server->err();
-  RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data, "--store", "sqlite", "--name", "shop", "--purposes",
-                             "customer_service,profiling"});
-  ASSERT_EQ(key.exit_code, 0) << key.err;
-  const std::vector<std::string> auth = {"Authorization: Bearer " + key.out.substr(0, key.out.size() - 1),
-                                         "Tillit-Purpose: customer_service"};
+  auto server = std::make_unique<TestServer>(data, ServeOptions{.config = config, .extra = {"--store", "sqlite"}});
+  ASSERT_TRUE(server->started());
+  const std::string key = server->CreateKey("shop", "customer_service,profiling");
+  ASSERT_FALSE(key.empty());
+  const std::vector<std::string> auth = {"Authorization: Bearer " + key, "Tillit-Purpose: customer_service"};
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
     HttpResult r = Http("POST", server->url("/v1/subjects"),
@@ -71,8 +68,8 @@ TEST(MigrateTest, SqliteToPostgresKeepsDataDecisionsAndTheAuditChain) {
   EXPECT_THAT(again.err, HasSubstr("not empty"));
 
   // The PostgreSQL store now answers as SQLite did (the suite points the server at it).
-  server = std::make_unique<Server>(config, data, /*init=*/false);
-  ASSERT_TRUE(server->started()) << server->err();
+  server = std::make_unique<TestServer>(data, ServeOptions{.config = config, .init = false});
+  ASSERT_TRUE(server->started());
   HttpResult found = Http("GET", server->url("/v1/subjects?email=m4@example.no"), "", auth);
   ASSERT_EQ(found.status, 200) << found.body;
   EXPECT_EQ(json::parse(found.body)["fields"]["identity.name"], "Migrant 4");

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -19,18 +19,14 @@ class MultiServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!UsingPostgres()) GTEST_SKIP() << "needs the PostgreSQL pass of the suite";
-    a_ = std::make_unique<Server>(ExampleConfig("minimagi"), data());
-    ASSERT_TRUE(a_->started()) << a_->err();
-    b_ = std::make_unique<Server>(ExampleConfig("minimagi"), data(), /*init=*/false);
-    ASSERT_TRUE(b_->started()) << b_->err();
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes", "profiling"});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    auth_ = {"Authorization: Bearer " + key.out.substr(0, key.out.size() - 1)};
+    a_ = std::make_unique<TestServer>(data(), ServeOptions{.config = ExampleConfig("minimagi")});
+    b_ = std::make_unique<TestServer>(data(), ServeOptions{.config = ExampleConfig("minimagi"), .init = false});
+    auth_ = {"Authorization: Bearer " + CreateKey(data(), "shop", "profiling")};
   }
 
   std::string data() const { return dir_ / "data"; }
 
-  std::string Rule(Server& s, const std::string& id, bool consistent = false) {
+  std::string Rule(TestServer& s, const std::string& id, bool consistent = false) {
     HttpResult r =
         Http("GET", s.url("/v1/decide?subject=" + id + "&purpose=profiling" + (consistent ? "&consistent=true" : "")),
              "", auth_);
@@ -39,7 +35,7 @@ class MultiServerTest : public ::testing::Test {
   }
 
   // How long until `s` answers `want` for `id`, polling every 20 ms for up to 5 s.
-  std::chrono::milliseconds Until(Server& s, const std::string& id, const std::string& want) {
+  std::chrono::milliseconds Until(TestServer& s, const std::string& id, const std::string& want) {
     const auto start = std::chrono::steady_clock::now();
     while (Rule(s, id) != want && std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -48,7 +44,7 @@ class MultiServerTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Server> a_, b_;
+  std::unique_ptr<TestServer> a_, b_;
   std::vector<std::string> auth_;
 };
 
@@ -77,7 +73,7 @@ TEST_F(MultiServerTest, AChangeThroughOneServerReachesTheOtherWithinASecond) {
 
 TEST_F(MultiServerTest, TheAuditChainKeepsOneOrderWithTwoWriters) {
   std::vector<std::thread> writers;
-  for (Server* s : {a_.get(), b_.get()}) {
+  for (TestServer* s : {a_.get(), b_.get()}) {
     writers.emplace_back([this, s] {
       for (int i = 0; i < 15; ++i) {
         Http("POST", s->url("/v1/subjects"),

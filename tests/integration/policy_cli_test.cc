@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -76,8 +76,8 @@ TEST_F(PolicyVersions, PublishedVersionsAreListedAndCompared) {
   EXPECT_EQ(unknown.exit_code, 2);  // an id that names nothing: bad argument
   EXPECT_THAT(unknown.err, HasSubstr("no published policy version 'pv-0000'"));
 
-  Server server(after(), data(), /*init=*/false);
-  ASSERT_TRUE(server.started()) << server.err();
+  TestServer server(data(), {.config = after(), .init = false});
+  ASSERT_TRUE(server.started());
   HttpResult versions = Http("GET", server.url("/v1/policy/versions"));
   ASSERT_EQ(versions.status, 200) << versions.body;
   json v = json::parse(versions.body);

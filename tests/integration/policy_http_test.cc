@@ -7,7 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -30,13 +30,12 @@ class PolicyHttpTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // Lillemini publishes in nb (default) and en, and offers its processor overview.
-    server_ = std::make_unique<Server>(ExampleConfig("lillemini"), dir_ / "data");
-    ASSERT_TRUE(server_->started()) << server_->err();
+    server_ = std::make_unique<TestServer>(dir_ / "data", ServeOptions{.config = ExampleConfig("lillemini")});
     version_ = json::parse(Http("GET", server_->url("/healthz")).body)["policy_version"];
   }
 
   TempDir dir_;
-  std::unique_ptr<Server> server_;
+  std::unique_ptr<TestServer> server_;
   std::string version_;
 };
 

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <thread>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -76,8 +76,8 @@ TEST_F(TlsTest, ServesHttpsAndTakesANewCertificateOnSighup) {
   MakeCertificate(cert2, key2, "second");
   const std::string config =
       ConfigWith("tls_certificate = \"" + cert + "\"\ntls_key = \"" + key + "\"\n");
-  Server server(config, dir_ / "data");
-  ASSERT_TRUE(server.started()) << server.err();
+  TestServer server(dir_ / "data", {.config = config});
+  ASSERT_TRUE(server.started());
   const std::string url = "https://127.0.0.1:" + std::to_string(server.port()) + "/healthz";
 
   TlsAnswer first = Get(url, cert);
@@ -119,8 +119,8 @@ TEST_F(TlsTest, RefusesPlainHttpBeyondLoopbackUnlessAProxyTerminatesTls) {
   EXPECT_THAT(refused.err, HasSubstr("behind_tls_proxy"));
 
   // Behind a TLS proxy the server speaks plain HTTP and tells browsers to use HTTPS.
-  Server proxied(ConfigWith("behind_tls_proxy = true\n"), dir_ / "data", /*init=*/false);
-  ASSERT_TRUE(proxied.started()) << proxied.err();
+  TestServer proxied(dir_ / "data", {.config = ConfigWith("behind_tls_proxy = true\n"), .init = false});
+  ASSERT_TRUE(proxied.started());
   HttpResult r = Http("GET", proxied.url("/healthz"));
   EXPECT_EQ(r.status, 200);
   EXPECT_THAT(r.headers["strict-transport-security"], HasSubstr("max-age="));

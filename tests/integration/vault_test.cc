@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -43,33 +43,24 @@ void Tamper(const std::string& data_dir, const std::string& sql) {
   ASSERT_EQ(rc, SQLITE_OK) << message;
 }
 
+// Every call of these tests is made for customer service.
+const Caller kService = {.purpose = "customer_service"};
+
 class VaultTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<Server>(ExampleConfig("minime"), data());
-    ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key =
-        RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes", "customer_service,marketing"});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
+    server_ = std::make_unique<TestServer>(data());
+    server_->CreateKey("shop", "customer_service,marketing");
   }
 
   std::string data() const { return dir_ / "data"; }
-  std::vector<std::string> Headers() const {
-    return {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"};
-  }
 
   std::string CreateSubject(const std::string& email, const std::string& name) {
-    HttpResult r =
-        Http("POST", server_->url("/v1/subjects"),
-             json{{"identifiers", {{"email", email}}}, {"fields", {{"identity.name", name}}}}.dump(), Headers());
-    EXPECT_EQ(r.status, 201) << r.body << server_->err();
-    return json::parse(r.body, nullptr, false).value("id", "");
+    return server_->CreateSubject({{"identifiers", {{"email", email}}}, {"fields", {{"identity.name", name}}}},
+                                  kService);
   }
 
-  HttpResult GetSubject(const std::string& id) {
-    return Http("GET", server_->url("/v1/subjects/" + id), "", Headers());
-  }
+  HttpResult GetSubject(const std::string& id) { return server_->Get("/v1/subjects/" + id, kService); }
 
   RunResult Verify() { return RunTillit({"audit", "verify", "--data", data()}); }
 
@@ -80,15 +71,13 @@ class VaultTest : public ::testing::Test {
       ids.push_back(CreateSubject("person" + std::to_string(i) + "@example.fi", "Person " + std::to_string(i)));
       EXPECT_EQ(GetSubject(ids.back()).status, 200);
     }
-    HttpResult patch =
-        Http("PATCH", server_->url("/v1/subjects/" + ids[0]), R"({"fields":{"identity.name":"Renamed"}})", Headers());
+    HttpResult patch = server_->Patch("/v1/subjects/" + ids[0], {{"fields", {{"identity.name", "Renamed"}}}}, kService);
     EXPECT_EQ(patch.status, 200) << patch.body;
     return ids;
   }
 
   TempDir dir_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
 };
 
 TEST_F(VaultTest, ACanaryNeverAppearsInPlaintextInAnyDatabaseFile) {
@@ -96,16 +85,15 @@ TEST_F(VaultTest, ACanaryNeverAppearsInPlaintextInAnyDatabaseFile) {
   const std::string canary_mail = "canary.zqxjkv@example.fi";
   const std::string canary_payload = "CANARY-PAYLOAD-7731";
   const std::string id = CreateSubject(canary_mail, canary_name);
-  HttpResult record = Http("POST", server_->url("/v1/subjects/" + id + "/records"),
-                           json{{"kind", "order"},
-                                {"categories", {"customer.order"}},
-                                {"payload", {{"note", canary_payload}}},
-                                {"reference", "ORDER-CANARY-99"}}
-                               .dump(),
-                           Headers());
+  HttpResult record = server_->Post("/v1/subjects/" + id + "/records",
+                                    {{"kind", "order"},
+                                     {"categories", {"customer.order"}},
+                                     {"payload", {{"note", canary_payload}}},
+                                     {"reference", "ORDER-CANARY-99"}},
+                                    kService);
   ASSERT_EQ(record.status, 201) << record.body;
-  HttpResult patch = Http("PATCH", server_->url("/v1/subjects/" + id),
-                          json{{"fields", {{"identity.name", "Second Canaryname"}}}}.dump(), Headers());
+  HttpResult patch =
+      server_->Patch("/v1/subjects/" + id, {{"fields", {{"identity.name", "Second Canaryname"}}}}, kService);
   ASSERT_EQ(patch.status, 200) << patch.body;  // the old name now lives on in the change history
 
   // While the server runs, the WAL holds the latest pages. On PostgreSQL, the cluster's files: tables and WAL.
@@ -133,8 +121,7 @@ TEST_F(VaultTest, ACiphertextMovedToAnotherSubjectDoesNotOpen) {
   Tamper(data(),
          "UPDATE subject_fields SET sealed = (SELECT sealed FROM subject_fields WHERE subject_id = '" + bob +
              "' AND field = 'identity.name') WHERE subject_id = '" + alice + "' AND field = 'identity.name'");
-  server_ = std::make_unique<Server>(ExampleConfig("minime"), data(), /*init=*/false);
-  ASSERT_TRUE(server_->started()) << server_->err();
+  ASSERT_TRUE(server_->Restart());
   HttpResult r = GetSubject(alice);
   EXPECT_GE(r.status, 400) << r.body;
   EXPECT_THAT(r.body, Not(HasSubstr("Bob Berg")));
@@ -239,14 +226,13 @@ TEST_F(VaultTest, RotationKeepsEverythingReadableResumesAndRetiresTheOldKey) {
   EXPECT_NE(key_file, old_key_file);
 
   // Every subject still opens with only the new master key, and the audit log still verifies.
-  server_ = std::make_unique<Server>(ExampleConfig("minime"), data(), /*init=*/false);
-  ASSERT_TRUE(server_->started()) << server_->err();
+  ASSERT_TRUE(server_->Restart());
   for (size_t i = 0; i < ids.size(); ++i) {
     HttpResult r = GetSubject(ids[i]);
     EXPECT_EQ(r.status, 200) << r.body;
     EXPECT_THAT(r.body, HasSubstr("Rot " + std::to_string(i)));
   }
-  HttpResult found = Http("GET", server_->url("/v1/subjects?email=rot3@example.fi"), "", Headers());
+  HttpResult found = server_->Get("/v1/subjects?email=rot3@example.fi", kService);
   EXPECT_EQ(found.status, 200) << found.body;  // the blind-index key was re-wrapped too
   ASSERT_EQ(server_->Stop(), 0);
   RunResult v = Verify();

@@ -53,25 +53,6 @@ std::vector<std::string> ChildEnvironment(const std::vector<std::string>& args) 
   return env;
 }
 
-// Starts tillit with stdout and stderr sent to files.
-pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
-  std::vector<std::string> full = {TillitBinary()};
-  full.insert(full.end(), args.begin(), args.end());
-  auto argv = Argv(full);
-  std::vector<std::string> env_strings = ChildEnvironment(args);
-  auto envp = Argv(env_strings);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  pid_t pid = -1;
-  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + full[0]);
-  return pid;
-}
-
 int WaitExit(pid_t pid) {
   int status = 0;
   if (waitpid(pid, &status, 0) < 0) return -1;
@@ -231,6 +212,24 @@ std::string AllBytesBelow(const std::string& dir) {
 void WriteFile(const std::string& path, const std::string& content) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << content;
+}
+
+pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path) {
+  std::vector<std::string> full = {TillitBinary()};
+  full.insert(full.end(), args.begin(), args.end());
+  auto argv = Argv(full);
+  std::vector<std::string> env_strings = ChildEnvironment(args);
+  auto envp = Argv(env_strings);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  pid_t pid = -1;
+  const int rc = posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + full[0]);
+  return pid;
 }
 
 RunResult RunTillit(const std::vector<std::string>& args) {

@@ -72,6 +72,10 @@ struct RunResult {
 // Runs tillit with `args` to completion.
 RunResult RunTillit(const std::vector<std::string>& args);
 
+// Starts tillit with `args` in the background, its stdout and stderr written to the files named, and answers its pid
+// (the caller waits for it). Throws std::runtime_error when it cannot be started.
+pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path);
+
 // A `tillit serve` on a free loopback port; stopped (SIGTERM, then waited for) when the object dies.
 class Server {
  public:
