@@ -13,7 +13,7 @@
 #include <set>
 #include <sstream>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -32,52 +32,27 @@ std::vector<json> Lines(const std::string& body) {
 class AudienceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Start(/*init=*/true);
-    key_ = CreateKey("shop", "customer_service,marketing,profiling");
-    analyst_key_ = CreateKey("analyst", "analytics");
-  }
-
-  std::string CreateKey(const std::string& name, const std::string& purposes) {
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", name, "--purposes", purposes});
-    EXPECT_EQ(key.exit_code, 0) << key.err;
-    return key.out.substr(0, key.out.size() - 1);
-  }
-
-  void Start(bool init) {
-    server_ = std::make_unique<Server>(config(), data(), init);
-    ASSERT_TRUE(server_->started()) << server_->err();
+    server_ = std::make_unique<TestServer>(data(), ServeOptions{.config = config()});
+    server_->CreateKey("shop", "customer_service,marketing,profiling");
+    analyst_key_ = server_->CreateKey("analyst", "analytics");
   }
 
   std::string config() const { return ExampleConfig("minimagi"); }
   std::string data() const { return dir_ / "data"; }
-  std::vector<std::string> Auth(const std::string& key) const { return {"Authorization: Bearer " + key}; }
 
-  HttpResult Post(const std::string& path, const json& body) {
-    return Http("POST", server_->url(path), body.dump(), Auth(key_));
-  }
-
-  std::string NewSubject(const json& identifiers) {
-    HttpResult r = Post("/v1/subjects", {{"identifiers", identifiers}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return json::parse(r.body, nullptr, false).value("id", "");
-  }
+  std::string NewSubject(const json& identifiers) { return server_->CreateSubject({{"identifiers", identifiers}}); }
 
   void Expect201(const std::string& path, const json& body) {
-    HttpResult r = Post(path, body);
+    HttpResult r = server_->Post(path, body);
     EXPECT_EQ(r.status, 201) << path << " " << r.body;
   }
 
   bool Allows(const std::string& id, const std::string& purpose, const std::string& channel) {
-    std::string path = "/v1/decide?subject=" + id + "&purpose=" + purpose;
-    if (!channel.empty()) path += "&channel=" + channel;
-    HttpResult r = Http("GET", server_->url(path), "", Auth(key_));
-    EXPECT_EQ(r.status, 200) << r.body;
-    return json::parse(r.body, nullptr, false).value("allow", false);
+    return server_->Decide(id, purpose, channel).value("allow", false);
   }
 
-  HttpResult Audience(const std::string& query, std::vector<std::string> headers = {}) {
-    if (headers.empty()) headers = Auth(key_);
-    return Http("GET", server_->url("/v1/audiences?" + query), "", headers);
+  HttpResult Audience(const std::string& query, const Caller& caller = {}) {
+    return server_->Get("/v1/audiences?" + query, caller);
   }
 
   // The number of entries `tillit audit verify` counts; the server must be stopped.
@@ -124,8 +99,8 @@ class AudienceTest : public ::testing::Test {
         [&](const std::string& id) {
           Expect201("/v1/subjects/" + id + "/consents", existing_customer);
           Expect201("/v1/subjects/" + id + "/restriction", {{"reason", "objection pending"}});
-          HttpResult lift = Http("DELETE", server_->url("/v1/subjects/" + id + "/restriction"),
-                                 R"({"notice":"Your objection was decided."})", Auth(key_));
+          HttpResult lift =
+              server_->Delete("/v1/subjects/" + id + "/restriction", {{"notice", "Your objection was decided."}});
           EXPECT_EQ(lift.status, 200) << lift.body;
         },
     };
@@ -150,8 +125,7 @@ class AudienceTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
   std::string analyst_key_;
 };
 
@@ -227,8 +201,7 @@ TEST_F(AudienceTest, MatchesTheDecisionsSubjectBySubject) {
   for (const auto& [id, _] : emails) EXPECT_EQ(any_ids.contains(id), Allows(id, "marketing", "")) << id;
 
   // The Tillit-Purpose header may repeat the purpose; limit cuts the list.
-  HttpResult limited = Audience("purpose=marketing&channel=email&limit=5",
-                                {"Authorization: Bearer " + key_, "Tillit-Purpose: marketing"});
+  HttpResult limited = Audience("purpose=marketing&channel=email&limit=5", {.purpose = "marketing"});
   ASSERT_EQ(limited.status, 200) << limited.body;
   EXPECT_EQ(Lines(limited.body).size(), 6u);
   EXPECT_EQ(Lines(limited.body).back()["count"], 5);
@@ -239,10 +212,10 @@ TEST_F(AudienceTest, EachExportIsOneAuditEntryAndTheCliGivesTheSameExport) {
   ASSERT_EQ(server_->Stop(), 0);
   const int64_t before = AuditEntries();
 
-  Start(/*init=*/false);  // loading the configuration is one entry
+  ASSERT_TRUE(server_->Restart());  // loading the configuration is one entry
   EXPECT_EQ(Audience("purpose=astrology&channel=email").status, 400);
   EXPECT_EQ(Audience("purpose=marketing&channel=sms").status, 400);
-  EXPECT_EQ(Audience("purpose=marketing&channel=email", Auth(analyst_key_)).status, 403);
+  EXPECT_EQ(Audience("purpose=marketing&channel=email", {.key = analyst_key_}).status, 403);
   HttpResult http = Audience("purpose=marketing&channel=email");
   ASSERT_EQ(http.status, 200) << http.body;
   ASSERT_EQ(server_->Stop(), 0);
@@ -293,14 +266,13 @@ TEST_F(AudienceTest, BadInput) {
   EXPECT_EQ(Audience("channel=email").status, 400);
   EXPECT_EQ(Audience("purpose=marketing&channel=email&ids_only=maybe").status, 400);
   EXPECT_EQ(Audience("purpose=marketing&channel=email&limit=0").status, 400);
-  HttpResult mismatch =
-      Audience("purpose=marketing&channel=email", {"Authorization: Bearer " + key_, "Tillit-Purpose: profiling"});
+  HttpResult mismatch = Audience("purpose=marketing&channel=email", {.purpose = "profiling"});
   EXPECT_EQ(mismatch.status, 400);
   EXPECT_EQ(code(mismatch), "purpose_mismatch");
 
   HttpResult no_key = Http("GET", server_->url("/v1/audiences?purpose=marketing&channel=email"));
   EXPECT_EQ(no_key.status, 401);
-  HttpResult not_allowed = Audience("purpose=marketing&channel=email", Auth(analyst_key_));
+  HttpResult not_allowed = Audience("purpose=marketing&channel=email", {.key = analyst_key_});
   EXPECT_EQ(not_allowed.status, 403);
   EXPECT_EQ(code(not_allowed), "purpose_not_allowed");
 }

@@ -11,7 +11,7 @@
 #include <set>
 #include <sstream>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -95,19 +95,12 @@ std::vector<std::string> MatrixActions() {
 
 class AuthorizationTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    server_ = std::make_unique<Server>(ExampleConfig("minime"), data());
-    ASSERT_TRUE(server_->started()) << server_->err();
-  }
+  void SetUp() override { server_ = std::make_unique<TestServer>(data()); }
 
   std::string data() const { return dir_ / "data"; }
 
   std::string NewKey(const std::string& name, const std::vector<std::string>& flags) {
-    std::vector<std::string> args = {"key", "create", "--data", data(), "--name", name, "--purposes", kPurposes};
-    args.insert(args.end(), flags.begin(), flags.end());
-    RunResult key = RunTillit(args);
-    EXPECT_EQ(key.exit_code, 0) << key.err;
-    return key.out.substr(0, key.out.size() - 1);
+    return server_->CreateKey(name, kPurposes, flags);
   }
 
   // True iff the request passed authorization; `why` says what came back.
@@ -134,7 +127,7 @@ class AuthorizationTest : public ::testing::Test {
       "contract,customer_service,marketing,analytics,accounting,rights_fulfilment,legal_claims";
 
   TempDir dir_;
-  std::unique_ptr<Server> server_;
+  std::unique_ptr<TestServer> server_;
 };
 
 TEST_F(AuthorizationTest, EveryServedRouteIsInTheMatrixWithItsAccess) {

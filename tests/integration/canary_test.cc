@@ -21,7 +21,7 @@
 #include <string>
 #include <vector>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -75,18 +75,9 @@ class CanaryTest : public ::testing::Test {
   void SetUp() override {
     std::random_device device;
     token_ = std::to_string(std::uniform_int_distribution<int>(100000, 999999)(device));
-    server_ = std::make_unique<Server>(ExampleConfig("minime"), data());
-    ASSERT_TRUE(server_->started()) << server_->err();
-    key_ = CreateKey("privacy-desk");
-    ASSERT_FALSE(key_.empty());
-  }
-
-  // The one place the test's API key is made: every route below, erasure included.
-  std::string CreateKey(const std::string& name) {
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", name, "--purposes",
-                               "customer_service,contract,accounting,marketing,analytics,rights_fulfilment"});
-    EXPECT_EQ(key.exit_code, 0) << key.err;
-    return key.exit_code == 0 ? key.out.substr(0, key.out.size() - 1) : "";
+    server_ = std::make_unique<TestServer>(data());
+    // The one key of the test: every route below, erasure included.
+    server_->CreateKey("privacy-desk", "customer_service,contract,accounting,marketing,analytics,rights_fulfilment");
   }
 
   // A canary for the input `name`: lower case (e-mail addresses are normalised), and no canary contains another.
@@ -98,26 +89,13 @@ class CanaryTest : public ::testing::Test {
   }
 
   std::string data() const { return dir_ / "data"; }
-  std::vector<std::string> Typed(const std::string& type) const {
-    std::vector<std::string> h = Headers();
-    h.push_back("Content-Type: " + type);
-    return h;
-  }
-  std::vector<std::string> Headers(const std::string& purpose = "") const {
-    std::vector<std::string> h{"Authorization: Bearer " + key_};
-    if (!purpose.empty()) h.push_back("Tillit-Purpose: " + purpose);
-    return h;
-  }
-  HttpResult Send(const std::string& method, const std::string& path, const json& body) {
-    return Http(method, server_->url(path), body.is_null() ? "" : body.dump(), Headers());
-  }
   json Expect(long status, const std::string& method, const std::string& path, const json& body) {
-    HttpResult r = Send(method, path, body);
+    HttpResult r = server_->Send(method, path, body.is_null() ? "" : body.dump());
     EXPECT_EQ(r.status, status) << method << " " << path << ": " << r.body;
     return Parse(r.body);
   }
   json Read(const std::string& path, const std::string& purpose = "customer_service") {
-    HttpResult r = Http("GET", server_->url(path), "", Headers(purpose));
+    HttpResult r = server_->Get(path, {.purpose = purpose});
     EXPECT_EQ(r.status, 200) << path << ": " << r.body;
     return Parse(r.body);
   }
@@ -126,8 +104,7 @@ class CanaryTest : public ::testing::Test {
   std::string DataFiles() const { return UsingPostgres() ? PostgresClusterDir() : data(); }
 
   TempDir dir_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
   std::string token_;
   std::map<std::string, std::string> canaries_;  // input name → canary
 };
@@ -156,15 +133,15 @@ TEST_F(CanaryTest, NoInputOfAnyRouteIsStoredInPlaintextAndNoneOutlivesErasure) {
           {"payload", {{"deliver_to", Canary("record_payload")}}},
           {"reference", Canary("record_reference")},
           {"accounting", {{"invoice", Canary("accounting")}, {"total", "49.90"}}}});
-  HttpResult bulk = Http("POST", server_->url("/v1/records/bulk"),
-                         json{{"subject_id", id},
-                              {"kind", "message"},
-                              {"categories", {"communication.chat"}},
-                              {"payload", {{"text", Canary("bulk_payload")}}},
-                              {"reference", Canary("bulk_reference")}}
-                                 .dump() +
-                             "\n",
-                         Typed("application/x-ndjson"));
+  HttpResult bulk = server_->Send("POST", "/v1/records/bulk",
+                                  json{{"subject_id", id},
+                                       {"kind", "message"},
+                                       {"categories", {"communication.chat"}},
+                                       {"payload", {{"text", Canary("bulk_payload")}}},
+                                       {"reference", Canary("bulk_reference")}}
+                                          .dump() +
+                                      "\n",
+                                  {.type = "application/x-ndjson"});
   EXPECT_LT(bulk.status, 300) << bulk.body;
 
   // Consent evidence, an objection decided with a reason, a prohibition code, a restriction and its lifting.
@@ -214,10 +191,11 @@ TEST_F(CanaryTest, NoInputOfAnyRouteIsStoredInPlaintextAndNoneOutlivesErasure) {
           {"text", Canary("rectification_text")},
           {"patch", {{"fields", {{"identity.name", Canary("patch_value")}}}}}});
   Expect(201, "POST", "/v1/requests", {{"type", "access"}, {"email", Canary("unknown_email") + "@example.fi"}});
-  HttpResult mail = Http("POST", server_->url("/v1/mail/inbound"),
-                         "From: " + email + "\r\nTo: asiakaspalvelu@minime.fi\r\nSubject: " + Canary("mail_subject") +
-                             "\r\n\r\n" + Canary("mail_body") + "\r\n",
-                         Typed("message/rfc822"));
+  HttpResult mail =
+      server_->Send("POST", "/v1/mail/inbound",
+                    "From: " + email + "\r\nTo: asiakaspalvelu@minime.fi\r\nSubject: " + Canary("mail_subject") +
+                        "\r\n\r\n" + Canary("mail_body") + "\r\n",
+                    {.type = "message/rfc822"});
   EXPECT_EQ(mail.status, 202) << mail.body;
 
   // What was sealed is read back, opened, by the services that may show it.
@@ -301,8 +279,7 @@ TEST_F(CanaryTest, TextsAnOlderVersionKeptInTheClearAreSealedAtStart) {
                      Canary("legacy_restriction") + "', lift_notice = '" + Canary("legacy_notice") + "'");
   ASSERT_EQ(RunSql(data(), "SELECT COUNT(*) FROM consent_events WHERE user_agent <> ''"), "1");
 
-  server_ = std::make_unique<Server>(ExampleConfig("minime"), data(), /*init=*/false);
-  ASSERT_TRUE(server_->started()) << server_->err();
+  ASSERT_TRUE(server_->Restart());
   const json consents = Read(base + "/consents");
   ASSERT_EQ(consents["history"].size(), 1u) << consents.dump();
   EXPECT_EQ(consents["history"][0]["evidence"].value("user_agent", ""), canaries_["legacy_user_agent"]);

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -23,16 +23,6 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// Minimagi's configuration with `extra` inserted into the profiling purpose.
-std::string MinimagiWith(const std::string& profiling_extra) {
-  std::string text = ReadFile(ExampleConfig("minimagi"));
-  const std::string anchor = "id = \"profiling\"\nlegal_basis = \"consent\"\n";
-  const size_t at = text.find(anchor);
-  EXPECT_NE(at, std::string::npos);
-  if (at != std::string::npos) text.insert(at + anchor.size(), profiling_extra);
-  return text;
-}
 
 // RFC 3339 (UTC, whole seconds) of now minus `days`.
 std::string DaysAgo(int days) {
@@ -52,56 +42,30 @@ int64_t NowSeconds() {
 class ConsentTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    WriteFile(config(), MinimagiWith("consent_validity = \"24 months\"\n"));
-    Start(/*init=*/true);
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes",
-                               "customer_service,marketing,profiling,analytics"});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
-  }
-
-  void Start(bool init) {
-    server_ = std::make_unique<Server>(config(), data(), init);
-    ASSERT_TRUE(server_->started()) << server_->err();
+    WriteFile(config(), MinimagiWithProfiling("consent_validity = \"24 months\"\n"));
+    server_ = std::make_unique<TestServer>(data(), ServeOptions{.config = config()});
+    server_->CreateKey("shop", "customer_service,marketing,profiling,analytics");
   }
 
   std::string config() const { return dir_ / "tillit.toml"; }
   std::string data() const { return dir_ / "data"; }
-  std::vector<std::string> Auth() const { return {"Authorization: Bearer " + key_}; }
-  std::vector<std::string> Read() const {
-    return {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"};
-  }
-
-  HttpResult Post(const std::string& path, const json& body) {
-    return Http("POST", server_->url(path), body.dump(), Auth());
-  }
-  HttpResult Get(const std::string& path) { return Http("GET", server_->url(path), "", Auth()); }
 
   std::string NewSubject() {
     static int n = 0;
-    HttpResult r = Post("/v1/subjects", {{"identifiers", {{"email", "c" + std::to_string(++n) + "@example.no"}}}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return json::parse(r.body, nullptr, false).value("id", "");
+    return server_->CreateSubject({{"identifiers", {{"email", "c" + std::to_string(++n) + "@example.no"}}}});
   }
 
   // Records a consent event; returns it.
   json Consent(const std::string& id, const json& body) {
-    HttpResult r = Post("/v1/subjects/" + id + "/consents", body);
+    HttpResult r = server_->Post("/v1/subjects/" + id + "/consents", body);
     EXPECT_EQ(r.status, 201) << r.body;
     return json::parse(r.body, nullptr, false);
   }
 
   json Receipt(const std::string& id, const std::string& event, long expect = 200) {
-    HttpResult r = Http("GET", server_->url("/v1/subjects/" + id + "/consents/" + event + "/receipt"), "", Read());
+    HttpResult r =
+        server_->Get("/v1/subjects/" + id + "/consents/" + event + "/receipt", {.purpose = "customer_service"});
     EXPECT_EQ(r.status, expect) << r.body;
-    return json::parse(r.body, nullptr, false);
-  }
-
-  json Decide(const std::string& id, const std::string& purpose, const std::string& channel = "") {
-    std::string path = "/v1/decide?subject=" + id + "&purpose=" + purpose;
-    if (!channel.empty()) path += "&channel=" + channel;
-    HttpResult r = Get(path);
-    EXPECT_EQ(r.status, 200) << r.body;
     return json::parse(r.body, nullptr, false);
   }
 
@@ -112,7 +76,7 @@ class ConsentTest : public ::testing::Test {
     for (int pages = 0; pages < 100; ++pages) {
       std::string path = "/v1/consents/renewals?limit=" + std::to_string(limit);
       if (!cursor.empty()) path += "&cursor=" + cursor;
-      HttpResult r = Get(path);
+      HttpResult r = server_->Get(path);
       EXPECT_EQ(r.status, 200) << r.body;
       const json page = json::parse(r.body, nullptr, false);
       if (page.is_discarded()) break;
@@ -125,8 +89,7 @@ class ConsentTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
 };
 
 json Given(const std::string& purpose) {
@@ -269,16 +232,16 @@ TEST_F(ConsentTest, TheReceiptOfAWithdrawalSaysSo) {
 // configuration may promise (here all of them, on profiling) is accepted as the method of the event that records a
 // subject taking it, and a method outside the vocabulary is refused with the whole list.
 TEST_F(ConsentTest, EveryWithdrawalRouteIsAMethodAConsentEventMayName) {
-  std::string text = MinimagiWith("consent_validity = \"24 months\"\n");
+  std::string text = MinimagiWithProfiling("consent_validity = \"24 months\"\n");
   const std::string routes_line = "withdraw = [\"email\"]\n";
   const size_t at = text.find(routes_line);
   ASSERT_NE(at, std::string::npos);
   text.replace(at, routes_line.size(), "withdraw = [\"link\", \"email\", \"phone\", \"staff\"]\n");
   WriteFile(config(), text);
   ASSERT_EQ(server_->Stop(), 0);
-  Start(/*init=*/false);
+  ASSERT_TRUE(server_->Restart());
 
-  HttpResult published = Get("/v1/config");
+  HttpResult published = server_->Get("/v1/config");
   ASSERT_EQ(published.status, 200) << published.body;
   std::vector<std::string> routes;
   const json view = json::parse(published.body);
@@ -288,15 +251,15 @@ TEST_F(ConsentTest, EveryWithdrawalRouteIsAMethodAConsentEventMayName) {
   ASSERT_EQ(routes, (std::vector<std::string>{"link", "email", "phone", "staff"}));
 
   const std::string id = NewSubject();
-  ASSERT_EQ(Post("/v1/subjects/" + id + "/consents", Given("profiling")).status, 201);
+  ASSERT_EQ(server_->Post("/v1/subjects/" + id + "/consents", Given("profiling")).status, 201);
   for (const auto& route : routes) {
-    HttpResult r = Post("/v1/subjects/" + id + "/consents",
-                        {{"purpose", "profiling"}, {"action", "withdrawn"}, {"method", route}});
+    HttpResult r = server_->Post("/v1/subjects/" + id + "/consents",
+                                 {{"purpose", "profiling"}, {"action", "withdrawn"}, {"method", route}});
     EXPECT_EQ(r.status, 201) << route << ": " << r.body;
     EXPECT_EQ(json::parse(r.body, nullptr, false).value("method", ""), route);
   }
-  HttpResult bad = Post("/v1/subjects/" + id + "/consents",
-                        {{"purpose", "profiling"}, {"action", "withdrawn"}, {"method", "pigeon"}});
+  HttpResult bad = server_->Post("/v1/subjects/" + id + "/consents",
+                                 {{"purpose", "profiling"}, {"action", "withdrawn"}, {"method", "pigeon"}});
   EXPECT_EQ(bad.status, 400) << bad.body;
   const json error = json::parse(bad.body, nullptr, false)["error"];
   EXPECT_EQ(error.value("code", ""), "invalid_method");
@@ -305,8 +268,8 @@ TEST_F(ConsentTest, EveryWithdrawalRouteIsAMethodAConsentEventMayName) {
     EXPECT_THAT(error.value("message", ""), HasSubstr(method));
   }
   // The same vocabulary for objections.
-  HttpResult objected =
-      Post("/v1/subjects/" + id + "/objections", {{"purpose", "profiling"}, {"channel", "email"}, {"method", "link"}});
+  HttpResult objected = server_->Post("/v1/subjects/" + id + "/objections",
+                                      {{"purpose", "profiling"}, {"channel", "email"}, {"method", "link"}});
   EXPECT_EQ(objected.status, 201) << objected.body;
 }
 
@@ -319,7 +282,7 @@ TEST_F(ConsentTest, ReceiptBadInput) {
   // Another subject's event is not this subject's.
   EXPECT_EQ(Receipt(NewSubject(), event_id, 404)["error"]["code"], "consent_event_not_found");
   // A read of consent data names its purpose.
-  HttpResult no_purpose = Get("/v1/subjects/" + id + "/consents/" + event_id + "/receipt");
+  HttpResult no_purpose = server_->Get("/v1/subjects/" + id + "/consents/" + event_id + "/receipt");
   EXPECT_EQ(no_purpose.status, 400) << no_purpose.body;
   EXPECT_THAT(no_purpose.body, HasSubstr("purpose_required"));
   EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + id + "/consents/" + event_id + "/receipt")).status, 401);
@@ -331,12 +294,12 @@ TEST_F(ConsentTest, ReceiptBadInput) {
 
 TEST_F(ConsentTest, VisitorChoicesAreKeptWithGlobalPrivacyControlAndLinkToASubject) {
   const std::string visitor = "v_3f9a-Kq81ZZ";
-  HttpResult first =
-      Post("/v1/visitors/" + visitor + "/consents",
-           {{"categories", {{"necessary", true}, {"preferences", false}, {"statistics", true}, {"marketing", false}}},
-            {"banner_version", "2024-05-01"},
-            {"gpc", false},
-            {"language", "en"}});
+  HttpResult first = server_->Post(
+      "/v1/visitors/" + visitor + "/consents",
+      {{"categories", {{"necessary", true}, {"preferences", false}, {"statistics", true}, {"marketing", false}}},
+       {"banner_version", "2024-05-01"},
+       {"gpc", false},
+       {"language", "en"}});
   ASSERT_EQ(first.status, 201) << first.body;
   const json a = json::parse(first.body);
   EXPECT_THAT(a.value("id", ""), ::testing::StartsWith("vcn_"));
@@ -344,11 +307,11 @@ TEST_F(ConsentTest, VisitorChoicesAreKeptWithGlobalPrivacyControlAndLinkToASubje
   EXPECT_EQ(a["categories"]["preferences"], false);
 
   // With Global Privacy Control on, statistics and marketing are refused whatever the banner sends.
-  HttpResult second =
-      Post("/v1/visitors/" + visitor + "/consents",
-           {{"categories", {{"necessary", true}, {"preferences", true}, {"statistics", true}, {"marketing", true}}},
-            {"banner_version", "2024-06-01"},
-            {"gpc", true}});
+  HttpResult second = server_->Post(
+      "/v1/visitors/" + visitor + "/consents",
+      {{"categories", {{"necessary", true}, {"preferences", true}, {"statistics", true}, {"marketing", true}}},
+       {"banner_version", "2024-06-01"},
+       {"gpc", true}});
   ASSERT_EQ(second.status, 201) << second.body;
   const json b = json::parse(second.body);
   EXPECT_EQ(b["categories"]["preferences"], true);
@@ -356,7 +319,7 @@ TEST_F(ConsentTest, VisitorChoicesAreKeptWithGlobalPrivacyControlAndLinkToASubje
   EXPECT_EQ(b["categories"]["marketing"], false);
   EXPECT_EQ(b["gpc"], true);
 
-  HttpResult state = Get("/v1/visitors/" + visitor + "/consents");
+  HttpResult state = server_->Get("/v1/visitors/" + visitor + "/consents");
   ASSERT_EQ(state.status, 200) << state.body;
   json s = json::parse(state.body);
   EXPECT_EQ(s["current"]["id"], b["id"]);
@@ -367,16 +330,16 @@ TEST_F(ConsentTest, VisitorChoicesAreKeptWithGlobalPrivacyControlAndLinkToASubje
   EXPECT_TRUE(s["linked_subjects"].empty());
 
   const std::string id = NewSubject();
-  HttpResult link = Post("/v1/visitors/" + visitor + "/link", {{"subject_id", id}});
+  HttpResult link = server_->Post("/v1/visitors/" + visitor + "/link", {{"subject_id", id}});
   ASSERT_EQ(link.status, 200) << link.body;
   EXPECT_EQ(json::parse(link.body)["subject_id"], id);
   // Linking again changes nothing.
-  EXPECT_EQ(Post("/v1/visitors/" + visitor + "/link", {{"subject_id", id}}).status, 200);
-  s = json::parse(Get("/v1/visitors/" + visitor + "/consents").body);
+  EXPECT_EQ(server_->Post("/v1/visitors/" + visitor + "/link", {{"subject_id", id}}).status, 200);
+  s = json::parse(server_->Get("/v1/visitors/" + visitor + "/consents").body);
   EXPECT_EQ(s["linked_subjects"], json::array({id}));
 
   // The link is audited for the subject, with ids only: the visitor id stays out of the audit chain.
-  HttpResult audit = Http("GET", server_->url("/v1/subjects/" + id + "/audit"), "", Read());
+  HttpResult audit = server_->Get("/v1/subjects/" + id + "/audit", {.purpose = "customer_service"});
   ASSERT_EQ(audit.status, 200) << audit.body;
   EXPECT_THAT(audit.body, HasSubstr("visitor.link"));
   EXPECT_THAT(audit.body, HasSubstr(b["id"].get<std::string>()));
@@ -389,62 +352,64 @@ TEST_F(ConsentTest, VisitorBadInput) {
   for (const std::string& bad :
        std::vector<std::string>{"short", "has.dots.in.it", std::string(129, 'a'), "spaces%20in%20it"}) {
     SCOPED_TRACE(bad);
-    HttpResult r = Post("/v1/visitors/" + bad + "/consents", ok);
+    HttpResult r = server_->Post("/v1/visitors/" + bad + "/consents", ok);
     EXPECT_EQ(r.status, 400) << r.body;
     EXPECT_EQ(code(r), "invalid_visitor_id");
   }
   const std::string path = "/v1/visitors/visitor-0001/consents";
-  HttpResult malformed = Http("POST", server_->url(path), "{\"categories\":", Auth());
+  HttpResult malformed = server_->Send("POST", path, "{\"categories\":");
   EXPECT_EQ(malformed.status, 400);
   EXPECT_EQ(code(malformed), "invalid_json");
-  HttpResult unknown = Post(path, {{"categories", {{"analytics", true}}}, {"banner_version", "v1"}});
+  HttpResult unknown = server_->Post(path, {{"categories", {{"analytics", true}}}, {"banner_version", "v1"}});
   EXPECT_EQ(unknown.status, 400);
   EXPECT_EQ(code(unknown), "unknown_cookie_category");
-  EXPECT_EQ(Post(path, {{"categories", {{"marketing", "yes"}}}, {"banner_version", "v1"}}).status, 400);
-  EXPECT_EQ(Post(path, {{"banner_version", "v1"}}).status, 400);
-  EXPECT_EQ(code(Post(path, {{"categories", json::object()}})), "banner_version_required");
-  EXPECT_EQ(Post(path, {{"categories", json::object()}, {"banner_version", "v1"}, {"gpc", "on"}}).status, 400);
-  EXPECT_EQ(code(Post(path, {{"categories", json::object()}, {"banner_version", "v1"}, {"language", "fi"}})),
+  EXPECT_EQ(server_->Post(path, {{"categories", {{"marketing", "yes"}}}, {"banner_version", "v1"}}).status, 400);
+  EXPECT_EQ(server_->Post(path, {{"banner_version", "v1"}}).status, 400);
+  EXPECT_EQ(code(server_->Post(path, {{"categories", json::object()}})), "banner_version_required");
+  EXPECT_EQ(server_->Post(path, {{"categories", json::object()}, {"banner_version", "v1"}, {"gpc", "on"}}).status, 400);
+  EXPECT_EQ(code(server_->Post(path, {{"categories", json::object()}, {"banner_version", "v1"}, {"language", "fi"}})),
             "language_not_offered");
-  EXPECT_EQ(Post(path, {{"categories", json::object()}, {"banner_version", "v1"}, {"extra", 1}}).status, 400);
+  EXPECT_EQ(server_->Post(path, {{"categories", json::object()}, {"banner_version", "v1"}, {"extra", 1}}).status, 400);
   EXPECT_EQ(Http("POST", server_->url(path), ok.dump()).status, 401);
 
   // Nothing was stored by any of these.
-  HttpResult none = Get(path);
+  HttpResult none = server_->Get(path);
   EXPECT_EQ(none.status, 404) << none.body;
   EXPECT_EQ(code(none), "visitor_not_found");
-  EXPECT_EQ(code(Post("/v1/visitors/visitor-0001/link", {{"subject_id", NewSubject()}})), "visitor_not_found");
-  EXPECT_EQ(Get("/v1/visitors/bad/consents").status, 400);
+  EXPECT_EQ(code(server_->Post("/v1/visitors/visitor-0001/link", {{"subject_id", NewSubject()}})), "visitor_not_found");
+  EXPECT_EQ(server_->Get("/v1/visitors/bad/consents").status, 400);
 
-  ASSERT_EQ(Post(path, ok).status, 201);
-  HttpResult nobody = Post("/v1/visitors/visitor-0001/link", {{"subject_id", "sub_nobody"}});
+  ASSERT_EQ(server_->Post(path, ok).status, 201);
+  HttpResult nobody = server_->Post("/v1/visitors/visitor-0001/link", {{"subject_id", "sub_nobody"}});
   EXPECT_EQ(nobody.status, 404);
   EXPECT_EQ(code(nobody), "subject_not_found");
-  EXPECT_EQ(Post("/v1/visitors/visitor-0001/link", json::object()).status, 400);
-  EXPECT_EQ(Http("POST", server_->url("/v1/visitors/visitor-0001/link"), "[1]", Auth()).status, 400);
+  EXPECT_EQ(server_->Post("/v1/visitors/visitor-0001/link", json::object()).status, 400);
+  EXPECT_EQ(server_->Send("POST", "/v1/visitors/visitor-0001/link", "[1]").status, 400);
 }
 
 // DESIGN.md rule 3: cookie-banner choices never count as consent for a purpose, even once linked to the subject.
 TEST_F(ConsentTest, ACookieChoiceNeverCountsAsConsent) {
   const std::string id = NewSubject();
   const std::string visitor = "visitor_accepts_everything";
-  ASSERT_EQ(
-      Post("/v1/visitors/" + visitor + "/consents",
-           {{"categories", {{"necessary", true}, {"preferences", true}, {"statistics", true}, {"marketing", true}}},
-            {"banner_version", "v7"},
-            {"gpc", false}})
-          .status,
-      201);
-  ASSERT_EQ(Post("/v1/visitors/" + visitor + "/link", {{"subject_id", id}}).status, 200);
-  json d = Decide(id, "profiling");
+  ASSERT_EQ(server_
+                ->Post("/v1/visitors/" + visitor + "/consents",
+                       {{"categories",
+                         {{"necessary", true}, {"preferences", true}, {"statistics", true}, {"marketing", true}}},
+                        {"banner_version", "v7"},
+                        {"gpc", false}})
+                .status,
+            201);
+  ASSERT_EQ(server_->Post("/v1/visitors/" + visitor + "/link", {{"subject_id", id}}).status, 200);
+  json d = server_->Decide(id, "profiling");
   EXPECT_EQ(d["allow"], false) << d;
   EXPECT_EQ(d["rule"], "no_consent") << d;
-  EXPECT_EQ(Decide(id, "marketing", "email")["rule"], "not_existing_customer");
+  EXPECT_EQ(server_->Decide(id, "marketing", "email")["rule"], "not_existing_customer");
   // Nor after a restart rebuilds the decision index from the store.
   ASSERT_EQ(server_->Stop(), 0);
-  Start(/*init=*/false);
-  EXPECT_EQ(Decide(id, "profiling")["rule"], "no_consent");
-  EXPECT_EQ(json::parse(Get("/v1/visitors/" + visitor + "/consents").body)["linked_subjects"], json::array({id}));
+  ASSERT_TRUE(server_->Restart());
+  EXPECT_EQ(server_->Decide(id, "profiling")["rule"], "no_consent");
+  EXPECT_EQ(json::parse(server_->Get("/v1/visitors/" + visitor + "/consents").body)["linked_subjects"],
+            json::array({id}));
 }
 
 TEST_F(ConsentTest, RenewalsListExpiredExpiringUnprovenAndOutdatedConsents) {
@@ -484,8 +449,8 @@ TEST_F(ConsentTest, RenewalsListExpiredExpiringUnprovenAndOutdatedConsents) {
 
   // A raised revision outdates every consent given under the old one, whatever else is true of it.
   ASSERT_EQ(server_->Stop(), 0);
-  WriteFile(config(), MinimagiWith("consent_validity = \"24 months\"\nrevision = 2\n"));
-  Start(/*init=*/false);
+  WriteFile(config(), MinimagiWithProfiling("consent_validity = \"24 months\"\nrevision = 2\n"));
+  ASSERT_TRUE(server_->Restart());
   all = AllRenewals(100);
   ASSERT_EQ(all.size(), 4u);
   for (const auto& item : all) {
@@ -520,13 +485,13 @@ TEST_F(ConsentTest, RenewalsPageByKeysetCursor) {
   }
   EXPECT_EQ(seen, expected);
 
-  EXPECT_EQ(Get("/v1/consents/renewals?limit=0").status, 400);
-  EXPECT_EQ(Get("/v1/consents/renewals?limit=abc").status, 400);
-  EXPECT_EQ(Get("/v1/consents/renewals?limit=1001").status, 400);
-  HttpResult bad_cursor = Get("/v1/consents/renewals?cursor=zz");
+  EXPECT_EQ(server_->Get("/v1/consents/renewals?limit=0").status, 400);
+  EXPECT_EQ(server_->Get("/v1/consents/renewals?limit=abc").status, 400);
+  EXPECT_EQ(server_->Get("/v1/consents/renewals?limit=1001").status, 400);
+  HttpResult bad_cursor = server_->Get("/v1/consents/renewals?cursor=zz");
   EXPECT_EQ(bad_cursor.status, 400) << bad_cursor.body;
   EXPECT_THAT(bad_cursor.body, HasSubstr("invalid_cursor"));
-  EXPECT_EQ(Get("/v1/consents/renewals?cursor=6869").status, 400);  // "hi": not three parts
+  EXPECT_EQ(server_->Get("/v1/consents/renewals?cursor=6869").status, 400);  // "hi": not three parts
   EXPECT_EQ(Http("GET", server_->url("/v1/consents/renewals")).status, 401);
 }
 
@@ -534,15 +499,15 @@ TEST_F(ConsentTest, RenewalsPageByKeysetCursor) {
 // The test clock moves a running server's time: a consent given "now" carries the clock's time, and rewriting the
 // clock two years on expires it (24-month validity) without a restart.
 TEST_F(ConsentTest, ARunningServerFollowsTheTestClock) {
-  server_.reset();
+  server_->Stop();
   TestClock clock(dir_, "2031-03-01T09:00:00Z");
-  Start(/*init=*/false);
+  ASSERT_TRUE(server_->Restart());
   const std::string id = NewSubject();
   const json given = Consent(id, {{"purpose", "profiling"}, {"action", "given"}, {"method", "web_form"}});
   EXPECT_EQ(given.value("at", ""), "2031-03-01T09:00:00Z") << given.dump();
-  EXPECT_EQ(Decide(id, "profiling")["allow"], true);
+  EXPECT_EQ(server_->Decide(id, "profiling")["allow"], true);
   clock.Set("2033-03-02T09:00:00Z");
-  const json later = Decide(id, "profiling");
+  const json later = server_->Decide(id, "profiling");
   EXPECT_EQ(later["allow"], false);
   EXPECT_EQ(later["rule"], "consent_expired") << later.dump();
 }

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -17,68 +17,34 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 
-// Minimagi's configuration with `extra` inserted into the profiling purpose.
-std::string MinimagiWith(const std::string& profiling_extra) {
-  std::string text = ReadFile(ExampleConfig("minimagi"));
-  const std::string anchor = "id = \"profiling\"\nlegal_basis = \"consent\"\n";
-  const size_t at = text.find(anchor);
-  EXPECT_NE(at, std::string::npos);
-  if (at != std::string::npos) text.insert(at + anchor.size(), profiling_extra);
-  return text;
-}
-
 class DecideTest : public ::testing::Test {
  public:  // the table rows' setup functions use the helpers
   void SetUp() override {
-    WriteFile(config(), MinimagiWith("consent_validity = \"24 months\"\n"));
-    Start(/*init=*/true);
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes",
-                               "customer_service,marketing,profiling,analytics"});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
-  }
-
-  void Start(bool init) {
-    server_ = std::make_unique<Server>(config(), data(), init);
-    ASSERT_TRUE(server_->started()) << server_->err();
+    WriteFile(config(), MinimagiWithProfiling("consent_validity = \"24 months\"\n"));
+    server_ = std::make_unique<TestServer>(data(), ServeOptions{.config = config()});
+    server_->CreateKey("shop", "customer_service,marketing,profiling,analytics");
   }
 
   std::string config() const { return dir_ / "tillit.toml"; }
   std::string data() const { return dir_ / "data"; }
-  std::vector<std::string> Auth() const { return {"Authorization: Bearer " + key_}; }
-
-  HttpResult Post(const std::string& path, const json& body) {
-    return Http("POST", server_->url(path), body.dump(), Auth());
-  }
 
   std::string NewSubject() {
     static int n = 0;
-    HttpResult r = Post("/v1/subjects", {{"identifiers", {{"email", "d" + std::to_string(++n) + "@example.no"}}}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return json::parse(r.body, nullptr, false).value("id", "");
+    return server_->CreateSubject({{"identifiers", {{"email", "d" + std::to_string(++n) + "@example.no"}}}});
   }
 
   void Consent(const std::string& id, const json& body) {
-    HttpResult r = Post("/v1/subjects/" + id + "/consents", body);
+    HttpResult r = server_->Post("/v1/subjects/" + id + "/consents", body);
     EXPECT_EQ(r.status, 201) << r.body;
   }
 
   void Object(const std::string& id, const json& body) {
-    HttpResult r = Post("/v1/subjects/" + id + "/objections", body);
+    HttpResult r = server_->Post("/v1/subjects/" + id + "/objections", body);
     EXPECT_EQ(r.status, 201) << r.body;
   }
 
-  json Decide(const std::string& id, const std::string& purpose, const std::string& channel = "") {
-    std::string path = "/v1/decide?subject=" + id + "&purpose=" + purpose;
-    if (!channel.empty()) path += "&channel=" + channel;
-    HttpResult r = Http("GET", server_->url(path), "", Auth());
-    EXPECT_EQ(r.status, 200) << r.body;
-    return json::parse(r.body, nullptr, false);
-  }
-
   TempDir dir_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
 };
 
 struct Row {
@@ -184,25 +150,29 @@ TEST_F(DecideTest, EveryRuleThroughTheApi) {
       {"a channel the purpose does not declare", nullptr, "marketing", "sms", false, "channel_not_declared"},
       {"restricted subject",
        [](DecideTest& t, const std::string& id) {
-         EXPECT_EQ(t.Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}}).status, 201);
+         EXPECT_EQ(t.server_->Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}}).status,
+                   201);
        },
        "contract", "", false, "restricted"},
       {"restriction still allows answering the subject's requests",
        [](DecideTest& t, const std::string& id) {
-         EXPECT_EQ(t.Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}}).status, 201);
+         EXPECT_EQ(t.server_->Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}}).status,
+                   201);
        },
        "rights_fulfilment", "", true, "legal_obligation"},
       {"consent given during the restriction",
        [](DecideTest& t, const std::string& id) {
-         EXPECT_EQ(t.Post("/v1/subjects/" + id + "/restriction", {{"reason", "objection pending"}}).status, 201);
+         EXPECT_EQ(t.server_->Post("/v1/subjects/" + id + "/restriction", {{"reason", "objection pending"}}).status,
+                   201);
          t.Consent(id, Given("profiling"));
        },
        "profiling", "", true, "consent"},
       {"restriction lifted",
        [](DecideTest& t, const std::string& id) {
-         EXPECT_EQ(t.Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}}).status, 201);
-         HttpResult lift = Http("DELETE", t.server_->url("/v1/subjects/" + id + "/restriction"),
-                                R"({"notice":"Your address was verified."})", t.Auth());
+         EXPECT_EQ(t.server_->Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}}).status,
+                   201);
+         HttpResult lift =
+             t.server_->Delete("/v1/subjects/" + id + "/restriction", {{"notice", "Your address was verified."}});
          EXPECT_EQ(lift.status, 200) << lift.body;
        },
        "contract", "", true, "contract"},
@@ -211,7 +181,7 @@ TEST_F(DecideTest, EveryRuleThroughTheApi) {
     SCOPED_TRACE(row.name);
     const std::string id = NewSubject();
     if (row.setup) row.setup(*this, id);
-    json d = Decide(id, row.purpose, row.channel);
+    json d = server_->Decide(id, row.purpose, row.channel);
     EXPECT_EQ(d.value("allow", !row.allow), row.allow) << d;
     EXPECT_EQ(d.value("rule", ""), row.rule) << d;
     EXPECT_FALSE(d.value("basis", "").empty()) << d;
@@ -220,25 +190,29 @@ TEST_F(DecideTest, EveryRuleThroughTheApi) {
 
 TEST_F(DecideTest, CompellingGroundsLiftAnObjectionExceptToMarketing) {
   const std::string id = NewSubject();
-  HttpResult o = Post("/v1/subjects/" + id + "/objections", {{"purpose", "analytics"}});
+  HttpResult o = server_->Post("/v1/subjects/" + id + "/objections", {{"purpose", "analytics"}});
   ASSERT_EQ(o.status, 201) << o.body;
   const std::string oid = json::parse(o.body)["id"];
-  EXPECT_EQ(Decide(id, "analytics")["rule"], "objected");
+  EXPECT_EQ(server_->Decide(id, "analytics")["rule"], "objected");
   // Grounds without a reason are refused.
-  EXPECT_EQ(Post("/v1/subjects/" + id + "/objections/" + oid + "/decision", {{"outcome", "overridden"}}).status, 400);
-  HttpResult decided = Post("/v1/subjects/" + id + "/objections/" + oid + "/decision",
-                            {{"outcome", "overridden"}, {"reason", "fraud investigation needs the activity data"}});
+  EXPECT_EQ(
+      server_->Post("/v1/subjects/" + id + "/objections/" + oid + "/decision", {{"outcome", "overridden"}}).status,
+      400);
+  HttpResult decided =
+      server_->Post("/v1/subjects/" + id + "/objections/" + oid + "/decision",
+                    {{"outcome", "overridden"}, {"reason", "fraud investigation needs the activity data"}});
   ASSERT_EQ(decided.status, 200) << decided.body;
   EXPECT_EQ(json::parse(decided.body)["status"], "overridden");
-  EXPECT_EQ(Decide(id, "analytics")["allow"], true);
+  EXPECT_EQ(server_->Decide(id, "analytics")["allow"], true);
   // Deciding twice is refused.
-  EXPECT_EQ(Post("/v1/subjects/" + id + "/objections/" + oid + "/decision", {{"outcome", "upheld"}}).status, 422);
+  EXPECT_EQ(server_->Post("/v1/subjects/" + id + "/objections/" + oid + "/decision", {{"outcome", "upheld"}}).status,
+            422);
 
-  HttpResult m = Post("/v1/subjects/" + id + "/objections", {{"purpose", "marketing"}});
+  HttpResult m = server_->Post("/v1/subjects/" + id + "/objections", {{"purpose", "marketing"}});
   ASSERT_EQ(m.status, 201);
   const std::string mid = json::parse(m.body)["id"];
-  HttpResult absolute = Post("/v1/subjects/" + id + "/objections/" + mid + "/decision",
-                             {{"outcome", "overridden"}, {"reason", "we want to"}});
+  HttpResult absolute = server_->Post("/v1/subjects/" + id + "/objections/" + mid + "/decision",
+                                      {{"outcome", "overridden"}, {"reason", "we want to"}});
   EXPECT_EQ(absolute.status, 422) << absolute.body;
   EXPECT_THAT(absolute.body, HasSubstr("objection_absolute"));
 }
@@ -248,30 +222,30 @@ TEST_F(DecideTest, ARestartChangesNoAnswerAndARaisedRevisionOutdatesConsent) {
   for (int i = 0; i < 4; ++i) ids.push_back(NewSubject());
   Consent(ids[0], Given("profiling"));
   Object(ids[1], {{"purpose", "analytics"}});
-  EXPECT_EQ(Post("/v1/subjects/" + ids[2] + "/restriction", {{"reason", "r"}}).status, 201);
+  EXPECT_EQ(server_->Post("/v1/subjects/" + ids[2] + "/restriction", {{"reason", "r"}}).status, 201);
   Consent(ids[3],
           {{"purpose", "marketing"}, {"channel", "email"}, {"action", "existing_customer"}, {"method", "checkout"}});
   const std::vector<std::pair<std::string, std::string>> asks = {
       {"profiling", ""}, {"analytics", ""}, {"contract", ""}, {"marketing", "email"}};
   std::vector<json> before;
   for (const auto& id : ids) {
-    for (const auto& [purpose, channel] : asks) before.push_back(Decide(id, purpose, channel));
+    for (const auto& [purpose, channel] : asks) before.push_back(server_->Decide(id, purpose, channel));
   }
   ASSERT_EQ(server_->Stop(), 0);
-  Start(/*init=*/false);
+  ASSERT_TRUE(server_->Restart());
   size_t k = 0;
   for (const auto& id : ids) {
-    for (const auto& [purpose, channel] : asks) EXPECT_EQ(Decide(id, purpose, channel), before[k++]) << id;
+    for (const auto& [purpose, channel] : asks) EXPECT_EQ(server_->Decide(id, purpose, channel), before[k++]) << id;
   }
-  EXPECT_EQ(Decide(ids[0], "profiling")["rule"], "consent");
+  EXPECT_EQ(server_->Decide(ids[0], "profiling")["rule"], "consent");
 
   // A material change of the profiling text: consents given under revision 1 no longer count.
   ASSERT_EQ(server_->Stop(), 0);
-  WriteFile(config(), MinimagiWith("consent_validity = \"24 months\"\nrevision = 2\n"));
-  Start(/*init=*/false);
-  EXPECT_EQ(Decide(ids[0], "profiling")["rule"], "consent_outdated");
+  WriteFile(config(), MinimagiWithProfiling("consent_validity = \"24 months\"\nrevision = 2\n"));
+  ASSERT_TRUE(server_->Restart());
+  EXPECT_EQ(server_->Decide(ids[0], "profiling")["rule"], "consent_outdated");
   Consent(ids[0], Given("profiling"));
-  EXPECT_EQ(Decide(ids[0], "profiling")["rule"], "consent");
+  EXPECT_EQ(server_->Decide(ids[0], "profiling")["rule"], "consent");
 }
 
 TEST_F(DecideTest, ADecisionAfterAWriteSeesItUnderConcurrentWrites) {
@@ -282,10 +256,10 @@ TEST_F(DecideTest, ADecisionAfterAWriteSeesItUnderConcurrentWrites) {
   for (const auto& id : ids) {
     threads.emplace_back([&, id] {
       for (const std::string action : {"given", "withdrawn", "given"}) {
-        HttpResult r = Http("POST", server_->url("/v1/subjects/" + id + "/consents"),
-                            json{{"purpose", "profiling"}, {"action", action}, {"method", "api"}}.dump(), Auth());
+        HttpResult r = server_->Post("/v1/subjects/" + id + "/consents",
+                                     {{"purpose", "profiling"}, {"action", action}, {"method", "api"}});
         if (r.status != 201) ++mismatches;
-        HttpResult d = Http("GET", server_->url("/v1/decide?subject=" + id + "&purpose=profiling"), "", Auth());
+        HttpResult d = server_->Get("/v1/decide?subject=" + id + "&purpose=profiling");
         const json j = json::parse(d.body, nullptr, false);
         const bool expect = std::string(action) == "given";
         if (j.is_discarded() || j.value("allow", !expect) != expect) ++mismatches;
@@ -299,11 +273,12 @@ TEST_F(DecideTest, ADecisionAfterAWriteSeesItUnderConcurrentWrites) {
 TEST_F(DecideTest, BatchAndBadInput) {
   const std::string id = NewSubject();
   Consent(id, Given("profiling"));
-  HttpResult batch = Post("/v1/decide/batch", {{"checks",
-                                                {{{"subject", id}, {"purpose", "profiling"}},
-                                                 {{"subject", id}, {"purpose", "marketing"}, {"channel", "email"}},
-                                                 {{"subject", "sub_nobody"}, {"purpose", "contract"}},
-                                                 {{"subject", id}, {"purpose", "astrology"}}}}});
+  HttpResult batch =
+      server_->Post("/v1/decide/batch", {{"checks",
+                                          {{{"subject", id}, {"purpose", "profiling"}},
+                                           {{"subject", id}, {"purpose", "marketing"}, {"channel", "email"}},
+                                           {{"subject", "sub_nobody"}, {"purpose", "contract"}},
+                                           {{"subject", id}, {"purpose", "astrology"}}}}});
   ASSERT_EQ(batch.status, 200) << batch.body;
   const json results = json::parse(batch.body)["results"];
   ASSERT_EQ(results.size(), 4u);
@@ -312,33 +287,33 @@ TEST_F(DecideTest, BatchAndBadInput) {
   EXPECT_EQ(results[2]["error"]["code"], "subject_not_found");
   EXPECT_EQ(results[3]["error"]["code"], "unknown_purpose");
 
-  EXPECT_EQ(Http("GET", server_->url("/v1/decide?subject=" + id), "", Auth()).status, 400);
-  EXPECT_EQ(Http("GET", server_->url("/v1/decide?subject=" + id + "&purpose=astrology"), "", Auth()).status, 400);
-  EXPECT_EQ(
-      Http("GET", server_->url("/v1/decide?subject=" + id + "&purpose=marketing&channel=pigeon"), "", Auth()).status,
-      400);
-  EXPECT_EQ(Http("GET", server_->url("/v1/decide?subject=sub_nobody&purpose=contract"), "", Auth()).status, 404);
+  EXPECT_EQ(server_->Get("/v1/decide?subject=" + id).status, 400);
+  EXPECT_EQ(server_->Get("/v1/decide?subject=" + id + "&purpose=astrology").status, 400);
+  EXPECT_EQ(server_->Get("/v1/decide?subject=" + id + "&purpose=marketing&channel=pigeon").status, 400);
+  EXPECT_EQ(server_->Get("/v1/decide?subject=sub_nobody&purpose=contract").status, 404);
   EXPECT_EQ(Http("GET", server_->url("/v1/decide?subject=" + id + "&purpose=contract")).status, 401);
-  EXPECT_EQ(Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "maybe"}}).status, 400);
-  EXPECT_EQ(Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}}).status, 400);
-  EXPECT_EQ(Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}, {"x", 1}}).status,
+  EXPECT_EQ(server_->Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "maybe"}}).status,
             400);
-  EXPECT_EQ(Http("POST", server_->url("/v1/subjects/" + id + "/consents"), "{not json", Auth()).status, 400);
-  EXPECT_EQ(Post("/v1/subjects/sub_nobody/consents", Given("profiling")).status, 404);
-  EXPECT_EQ(Post("/v1/subjects/" + id + "/objections", json::object()).status, 400);
-  EXPECT_EQ(Post("/v1/subjects/" + id + "/restriction", json::object()).status, 400);
-  EXPECT_EQ(Http("DELETE", server_->url("/v1/subjects/" + id + "/restriction"), "", Auth()).status, 404);
+  EXPECT_EQ(server_->Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}}).status, 400);
+  EXPECT_EQ(server_->Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}, {"x", 1}})
+                .status,
+            400);
+  EXPECT_EQ(server_->Send("POST", "/v1/subjects/" + id + "/consents", "{not json").status, 400);
+  EXPECT_EQ(server_->Post("/v1/subjects/sub_nobody/consents", Given("profiling")).status, 404);
+  EXPECT_EQ(server_->Post("/v1/subjects/" + id + "/objections", json::object()).status, 400);
+  EXPECT_EQ(server_->Post("/v1/subjects/" + id + "/restriction", json::object()).status, 400);
+  EXPECT_EQ(server_->Delete("/v1/subjects/" + id + "/restriction").status, 404);
 }
 
 TEST_F(DecideTest, ReadsOfPersonalDataPassTheDecision) {
   const std::string id = NewSubject();
-  const std::vector<std::string> read = {"Authorization: Bearer " + key_, "Tillit-Purpose: profiling"};
-  HttpResult denied = Http("GET", server_->url("/v1/subjects/" + id), "", read);
+  const Caller read = {.purpose = "profiling"};
+  HttpResult denied = server_->Get("/v1/subjects/" + id, read);
   EXPECT_EQ(denied.status, 422) << denied.body;
   EXPECT_THAT(denied.body, HasSubstr("no_consent"));
   Consent(id, Given("profiling"));
-  EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + id), "", read).status, 200);
-  HttpResult history = Http("GET", server_->url("/v1/subjects/" + id + "/consents"), "", read);
+  EXPECT_EQ(server_->Get("/v1/subjects/" + id, read).status, 200);
+  HttpResult history = server_->Get("/v1/subjects/" + id + "/consents", read);
   ASSERT_EQ(history.status, 200) << history.body;
   const json h = json::parse(history.body);
   ASSERT_EQ(h["history"].size(), 1u);

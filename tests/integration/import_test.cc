@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -31,9 +31,7 @@ class ImportTest : public ::testing::Test {
   void SetUp() override {
     RunResult init = RunTillit({"init", "--config", config(), "--data", data()});
     ASSERT_EQ(init.exit_code, 0) << init.err;
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes", "customer_service"});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
+    key_ = CreateKey(data(), "shop", "customer_service");
   }
 
   static std::string config() { return ExampleConfig("minime"); }
@@ -46,25 +44,20 @@ class ImportTest : public ::testing::Test {
   }
 
   // Reads need `tillit serve`; it may only start once the import has finished (one writer process at a time).
-  void Serve() {
-    server_ = std::make_unique<Server>(config(), data(), /*init=*/false);
-    ASSERT_TRUE(server_->started()) << server_->err();
-  }
+  void Serve() { server_ = std::make_unique<TestServer>(data(), ServeOptions{.config = config(), .init = false}); }
 
-  std::vector<std::string> Headers() const {
-    return {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"};
-  }
+  Caller Service() const { return {.key = key_, .purpose = "customer_service"}; }
 
   // The subject with this e-mail address, or null when there is none.
   json FindByEmail(const std::string& email) {
-    HttpResult r = Http("GET", server_->url("/v1/subjects?email=" + email), "", Headers());
+    HttpResult r = server_->Get("/v1/subjects?email=" + email, Service());
     if (r.status == 404) return nullptr;
     EXPECT_EQ(r.status, 200) << r.body;
     return json::parse(r.body, nullptr, false);
   }
 
   json AuditOf(const std::string& id) {
-    HttpResult r = Http("GET", server_->url("/v1/subjects/" + id + "/audit"), "", Headers());
+    HttpResult r = server_->Get("/v1/subjects/" + id + "/audit", Service());
     EXPECT_EQ(r.status, 200) << r.body;
     return json::parse(r.body, nullptr, false);
   }
@@ -78,7 +71,7 @@ class ImportTest : public ::testing::Test {
 
   TempDir dir_;
   std::string key_;
-  std::unique_ptr<Server> server_;
+  std::unique_ptr<TestServer> server_;
 };
 
 TEST_F(ImportTest, CsvImportsGoodRowsAndWritesBadOnesToTheRejectsFile) {
