@@ -17,17 +17,12 @@
 
 #include "config/loader.h"
 #include "core/install/data_dir.h"
-#include "support/process.h"
+#include "support/server.h"
 #include "util/clock.h"
 #include "util/random.h"
 
 namespace tillit::testing {
 namespace {
-
-std::vector<std::string> WithType(std::vector<std::string> headers, const std::string& type) {
-  headers.push_back("Content-Type: " + type);
-  return headers;
-}
 
 using nlohmann::json;
 using ::testing::HasSubstr;
@@ -38,45 +33,21 @@ json Parse(const std::string& body) { return json::parse(body, nullptr, false); 
 class ErasureTest : public ::testing::Test {
  protected:
   void Start(const std::string& shop, const std::string& purposes) {
-    server_ = std::make_unique<Server>(ExampleConfig(shop), data());
-    ASSERT_TRUE(server_->started()) << server_->err();
+    server_ = std::make_unique<TestServer>(data(), ServeOptions{.config = ExampleConfig(shop)});
     shop_ = shop;
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "staff", "--purposes", purposes});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
+    server_->CreateKey("staff", purposes);
   }
 
   std::string data() const { return dir_ / "data"; }
-  std::vector<std::string> Headers(const std::string& purpose = "") const {
-    std::vector<std::string> h{"Authorization: Bearer " + key_};
-    if (!purpose.empty()) h.push_back("Tillit-Purpose: " + purpose);
-    return h;
-  }
-
-  HttpResult Post(const std::string& path, const json& body) {
-    return Http("POST", server_->url(path), body.is_null() ? "" : body.dump(), Headers());
-  }
-
-  std::string CreateSubject(const json& body) {
-    HttpResult r = Post("/v1/subjects", body);
-    EXPECT_EQ(r.status, 201) << r.body << server_->err();
-    return Parse(r.body).value("id", "");
-  }
 
   std::string AddRecord(const std::string& id, const json& body) {
-    HttpResult r = Post("/v1/subjects/" + id + "/records", body);
+    HttpResult r = server_->Post("/v1/subjects/" + id + "/records", body);
     EXPECT_EQ(r.status, 201) << r.body;
     return Parse(r.body).value("id", "");
   }
 
   HttpResult Records(const std::string& id, const std::string& purpose) {
-    return Http("GET", server_->url("/v1/subjects/" + id + "/records"), "", Headers(purpose));
-  }
-
-  json Decide(const std::string& id, const std::string& purpose) {
-    HttpResult r = Http("GET", server_->url("/v1/decide?subject=" + id + "&purpose=" + purpose), "", Headers());
-    EXPECT_EQ(r.status, 200) << r.body;
-    return Parse(r.body);
+    return server_->Get("/v1/subjects/" + id + "/records", {.purpose = purpose});
   }
 
   RunResult Sweep(bool dry_run = false) {
@@ -86,8 +57,7 @@ class ErasureTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
   std::string shop_;
 };
 
@@ -96,10 +66,10 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
   const std::string mail = "canary.qwpzx@example.fi";
   const std::string name = "Canaryname Qwpzx";
   const std::string address = "Kanariankatu 77 QWPZX";
-  const std::string id = CreateSubject(
+  const std::string id = server_->CreateSubject(
       {{"identifiers", {{"email", mail}}}, {"fields", {{"identity.name", name}, {"contact.address", address}}}});
-  HttpResult consent =
-      Post("/v1/subjects/" + id + "/consents", {{"purpose", "marketing"}, {"action", "given"}, {"method", "web_form"}});
+  HttpResult consent = server_->Post("/v1/subjects/" + id + "/consents",
+                                     {{"purpose", "marketing"}, {"action", "given"}, {"method", "web_form"}});
   ASSERT_EQ(consent.status, 201) << consent.body;
   const std::string order = AddRecord(id, {{"kind", "order"},
                                            {"categories", {"customer.order", "payment.transaction"}},
@@ -107,19 +77,19 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
                                            {"reference", "ORDER-QWPZX-1"},
                                            {"accounting", {{"invoice", "INV-1001"}, {"total", "49.90"}}}});
   AddRecord(id, {{"kind", "message"}, {"categories", {"communication.chat"}}, {"payload", {{"text", name}}}});
-  ASSERT_EQ(Http("GET", server_->url("/v1/subjects/" + id), "", Headers("customer_service")).status, 200);
+  ASSERT_EQ(server_->Get("/v1/subjects/" + id, {.purpose = "customer_service"}).status, 200);
   // A disclosure with a canary reference and a stored access report go with the subject.
-  HttpResult disclosed = Post("/v1/subjects/" + id + "/disclosures", {{"recipient", "posti"},
-                                                                      {"categories", {"contact.address"}},
-                                                                      {"purpose", "contract"},
-                                                                      {"reference", "parcel QWPZX-77"}});
+  HttpResult disclosed = server_->Post("/v1/subjects/" + id + "/disclosures", {{"recipient", "posti"},
+                                                                               {"categories", {"contact.address"}},
+                                                                               {"purpose", "contract"},
+                                                                               {"reference", "parcel QWPZX-77"}});
   ASSERT_EQ(disclosed.status, 201) << disclosed.body;
-  HttpResult report = Post("/v1/subjects/" + id + "/access-report", json::object());
+  HttpResult report = server_->Post("/v1/subjects/" + id + "/access-report", json::object());
   ASSERT_EQ(report.status, 201) << report.body;
   const std::string report_path = "/v1/reports/" + Parse(report.body)["token"].get<std::string>();
   ASSERT_EQ(Http("GET", server_->url(report_path), "", {}).status, 200);
 
-  HttpResult erased = Post("/v1/subjects/" + id + "/erase", {{"reason", "request"}});
+  HttpResult erased = server_->Post("/v1/subjects/" + id + "/erase", {{"reason", "request"}});
   ASSERT_EQ(erased.status, 200) << erased.body;
   const json receipt = Parse(erased.body);
   EXPECT_EQ(receipt["subject_id"], id);
@@ -133,15 +103,15 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
   EXPECT_THAT(receipt.dump(), Not(HasSubstr("qwpzx")));
 
   // Reads answer that the subject was erased; decisions deny with rule `erased`.
-  HttpResult get = Http("GET", server_->url("/v1/subjects/" + id), "", Headers("customer_service"));
+  HttpResult get = server_->Get("/v1/subjects/" + id, {.purpose = "customer_service"});
   EXPECT_EQ(get.status, 404);
   EXPECT_EQ(Parse(get.body)["error"]["code"], "subject_erased") << get.body;
   EXPECT_EQ(Http("GET", server_->url(report_path), "", {}).status, 404);
-  HttpResult disclosures = Http("GET", server_->url("/v1/subjects/" + id + "/disclosures"), "", Headers());
+  HttpResult disclosures = server_->Get("/v1/subjects/" + id + "/disclosures");
   EXPECT_THAT(disclosures.body, Not(HasSubstr("QWPZX"))) << disclosures.body;
-  EXPECT_EQ(Decide(id, "marketing")["rule"], "erased");
-  EXPECT_EQ(Decide(id, "contract")["allow"], false);
-  EXPECT_EQ(Decide(id, "accounting")["allow"], true);
+  EXPECT_EQ(server_->Decide(id, "marketing")["rule"], "erased");
+  EXPECT_EQ(server_->Decide(id, "contract")["allow"], false);
+  EXPECT_EQ(server_->Decide(id, "accounting")["allow"], true);
   EXPECT_EQ(Records(id, "customer_service").status, 404);
   // The accounting fields stay for `accounting`, nothing else of the order does.
   HttpResult books = Records(id, "accounting");
@@ -152,32 +122,30 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
   EXPECT_EQ(records[0]["accounting"]["invoice"], "INV-1001");
   EXPECT_TRUE(records[0]["payload"].is_null()) << books.body;
   EXPECT_FALSE(records[0].contains("reference"));
-  HttpResult stored = Http("GET", server_->url("/v1/subjects/" + id + "/erasure"), "", Headers());
+  HttpResult stored = server_->Get("/v1/subjects/" + id + "/erasure");
   ASSERT_EQ(stored.status, 200) << stored.body;
   EXPECT_EQ(Parse(stored.body)["legal_hold"], receipt["legal_hold"]);
 
   // Erasing again, an unknown subject, a reason that is no code, a key without the action subjects.erase: clear 4xx.
-  HttpResult again = Post("/v1/subjects/" + id + "/erase", {{"reason", "request"}});
+  HttpResult again = server_->Post("/v1/subjects/" + id + "/erase", {{"reason", "request"}});
   EXPECT_EQ(again.status, 409);
   EXPECT_EQ(Parse(again.body)["error"]["code"], "already_erased");
-  EXPECT_EQ(Post("/v1/subjects/sub_nobody/erase", json::object()).status, 404);
-  const std::string other = CreateSubject({{"identifiers", {{"email", "other@example.fi"}}}});
-  HttpResult bad_reason = Post("/v1/subjects/" + other + "/erase", {{"reason", "because Anna asked"}});
+  EXPECT_EQ(server_->Post("/v1/subjects/sub_nobody/erase", json::object()).status, 404);
+  const std::string other = server_->CreateSubject({{"identifiers", {{"email", "other@example.fi"}}}});
+  HttpResult bad_reason = server_->Post("/v1/subjects/" + other + "/erase", {{"reason", "because Anna asked"}});
   EXPECT_EQ(bad_reason.status, 400);
   EXPECT_EQ(Parse(bad_reason.body)["error"]["code"], "unknown_reason");
-  EXPECT_EQ(Http("POST", server_->url("/v1/subjects/" + other + "/erase"), "{", Headers()).status, 400);
-  RunResult shop_key = RunTillit({"key", "create", "--preset", "shop", "--data", data(), "--name", "shop", "--purposes",
-                                  "customer_service,rights_fulfilment"});
-  ASSERT_EQ(shop_key.exit_code, 0);
-  HttpResult forbidden = Http("POST", server_->url("/v1/subjects/" + other + "/erase"), "",
-                              {"Authorization: Bearer " + shop_key.out.substr(0, shop_key.out.size() - 1)});
+  EXPECT_EQ(server_->Send("POST", "/v1/subjects/" + other + "/erase", "{").status, 400);
+  const std::string shop_key = server_->CreateKey("shop", "customer_service,rights_fulfilment", {"--preset", "shop"});
+  ASSERT_FALSE(shop_key.empty());
+  HttpResult forbidden = server_->Post("/v1/subjects/" + other + "/erase", nullptr, {.key = shop_key});
   EXPECT_EQ(forbidden.status, 403) << forbidden.body;
   EXPECT_EQ(Parse(forbidden.body)["error"]["code"], "action_not_allowed") << forbidden.body;
   // Accounting fields only where an accounting rule covers the record.
-  HttpResult no_rule = Post("/v1/subjects/" + other + "/records", {{"kind", "message"},
-                                                                   {"categories", {"communication.chat"}},
-                                                                   {"payload", {{"text", "hi"}}},
-                                                                   {"accounting", {{"total", "1"}}}});
+  HttpResult no_rule = server_->Post("/v1/subjects/" + other + "/records", {{"kind", "message"},
+                                                                            {"categories", {"communication.chat"}},
+                                                                            {"payload", {{"text", "hi"}}},
+                                                                            {"accounting", {{"total", "1"}}}});
   EXPECT_EQ(no_rule.status, 400);
   EXPECT_EQ(Parse(no_rule.body)["error"]["code"], "no_accounting_rule") << no_rule.body;
 
@@ -207,9 +175,9 @@ TEST_F(ErasureTest, AfterAnErasureNoCanaryIsFoundAnywhereAndOnlyAccountingStays)
 TEST_F(ErasureTest, LilleminiKeepsCustomerDataSixMonthsAfterTheSubscriptionAndInvoicesFiveYears) {
   TestClock clock(dir_, "2027-03-01T10:00:00Z");
   Start("lillemini", "contract,accounting,rights_fulfilment");
-  const std::string id =
-      CreateSubject({{"identifiers", {{"email", "kari@example.no"}}},
-                     {"fields", {{"identity.name", "Kari Nordmann"}, {"contact.address", "Storgata 1, Trondheim"}}}});
+  const std::string id = server_->CreateSubject(
+      {{"identifiers", {{"email", "kari@example.no"}}},
+       {"fields", {{"identity.name", "Kari Nordmann"}, {"contact.address", "Storgata 1, Trondheim"}}}});
   const std::string agreement =
       AddRecord(id, {{"kind", "agreement"}, {"categories", {"customer.agreement"}}, {"payload", {{"plan", "family"}}}});
   AddRecord(id, {{"kind", "order"},
@@ -223,18 +191,18 @@ TEST_F(ErasureTest, LilleminiKeepsCustomerDataSixMonthsAfterTheSubscriptionAndIn
   ASSERT_EQ(idle.exit_code, 0) << idle.err;
   EXPECT_THAT(idle.out, HasSubstr("erased 0 subjects"));
   EXPECT_THAT(idle.out, ::testing::ContainsRegex("the sweep took [0-9]+ ms"));
-  HttpResult end = Post("/v1/subjects/" + id + "/agreements/SUB-17/end", json::object());
+  HttpResult end = server_->Post("/v1/subjects/" + id + "/agreements/SUB-17/end", json::object());
   ASSERT_EQ(end.status, 200) << end.body;
   EXPECT_EQ(Parse(end.body)["ended_at"], "2027-06-30T12:00:00Z");
-  EXPECT_EQ(Post("/v1/subjects/" + id + "/agreements/SUB-17/end", {{"ended_at", "yesterday"}}).status, 400);
-  EXPECT_EQ(Post("/v1/subjects/sub_nobody/agreements/SUB-17/end", json::object()).status, 404);
+  EXPECT_EQ(server_->Post("/v1/subjects/" + id + "/agreements/SUB-17/end", {{"ended_at", "yesterday"}}).status, 400);
+  EXPECT_EQ(server_->Post("/v1/subjects/sub_nobody/agreements/SUB-17/end", json::object()).status, 404);
 
   // Five months after the end: still kept.
   clock.Set("2027-11-30T12:00:00Z");
   RunResult five = Sweep();
   ASSERT_EQ(five.exit_code, 0) << five.err;
   EXPECT_THAT(five.out, HasSubstr("erased 0 subjects"));
-  EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + id), "", Headers("accounting")).status, 200);
+  EXPECT_EQ(server_->Get("/v1/subjects/" + id, {.purpose = "accounting"}).status, 200);
 
   // Six months and a day after: a dry run lists what would go, the real run erases the subject.
   clock.Set("2028-01-01T12:00:00Z");
@@ -242,17 +210,17 @@ TEST_F(ErasureTest, LilleminiKeepsCustomerDataSixMonthsAfterTheSubscriptionAndIn
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_THAT(dry.out, HasSubstr("would erase 1 subjects"));
   EXPECT_THAT(dry.out, HasSubstr("identity.name  1"));
-  EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + id), "", Headers("accounting")).status, 200);
+  EXPECT_EQ(server_->Get("/v1/subjects/" + id, {.purpose = "accounting"}).status, 200);
   RunResult six = Sweep();
   ASSERT_EQ(six.exit_code, 0) << six.err;
   EXPECT_THAT(six.out, HasSubstr("erased 1 subjects"));
-  HttpResult gone = Http("GET", server_->url("/v1/subjects/" + id), "", Headers("contract"));
+  HttpResult gone = server_->Get("/v1/subjects/" + id, {.purpose = "contract"});
   EXPECT_EQ(gone.status, 404);
   EXPECT_EQ(Parse(gone.body)["error"]["code"], "subject_erased");
   // The command erased through the database; the server's decision index follows the change feed within moments.
   json decided;
   for (int i = 0; i < 50; ++i) {
-    decided = Decide(id, "contract");
+    decided = server_->Decide(id, "contract");
     if (decided["rule"] == "erased") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -283,16 +251,16 @@ TEST_F(ErasureTest, TheServersOwnSweeperErasesWhatIsDue) {
   ::setenv("TILLIT_TEST_SWEEP_MS", "200", 1);
   Start("lillemini", "contract,accounting,rights_fulfilment");
   ::unsetenv("TILLIT_TEST_SWEEP_MS");
-  const std::string id =
-      CreateSubject({{"identifiers", {{"email", "sweep@example.no"}}}, {"fields", {{"identity.name", "Siri Sweep"}}}});
-  const std::string other =
-      CreateSubject({{"identifiers", {{"email", "stays@example.no"}}}, {"fields", {{"identity.name", "Stine Stay"}}}});
+  const std::string id = server_->CreateSubject(
+      {{"identifiers", {{"email", "sweep@example.no"}}}, {"fields", {{"identity.name", "Siri Sweep"}}}});
+  const std::string other = server_->CreateSubject(
+      {{"identifiers", {{"email", "stays@example.no"}}}, {"fields", {{"identity.name", "Stine Stay"}}}});
   AddRecord(id, {{"kind", "agreement"}, {"categories", {"customer.agreement"}}, {"payload", {{"plan", "solo"}}}});
   AddRecord(other, {{"kind", "agreement"}, {"categories", {"customer.agreement"}}, {"payload", {{"plan", "solo"}}}});
-  ASSERT_EQ(Post("/v1/subjects/" + id + "/agreements/SUB-1/end", json::object()).status, 200);
+  ASSERT_EQ(server_->Post("/v1/subjects/" + id + "/agreements/SUB-1/end", json::object()).status, 200);
 
   auto status_of = [&](const std::string& subject) {
-    return Http("GET", server_->url("/v1/subjects/" + subject), "", Headers("accounting"));
+    return server_->Get("/v1/subjects/" + subject, {.purpose = "accounting"});
   };
   std::this_thread::sleep_for(std::chrono::milliseconds(600));  // a few sweeps: nothing is due yet
   EXPECT_EQ(status_of(id).status, 200);
@@ -306,7 +274,7 @@ TEST_F(ErasureTest, TheServersOwnSweeperErasesWhatIsDue) {
   EXPECT_EQ(gone.status, 404) << gone.body;
   EXPECT_EQ(Parse(gone.body)["error"]["code"], "subject_erased");
   EXPECT_EQ(status_of(other).status, 200) << "the subscription of the other subject still runs";
-  HttpResult receipt = Http("GET", server_->url("/v1/subjects/" + id + "/erasure"), "", Headers("rights_fulfilment"));
+  HttpResult receipt = server_->Get("/v1/subjects/" + id + "/erasure", {.purpose = "rights_fulfilment"});
   ASSERT_EQ(receipt.status, 200) << receipt.body;
   EXPECT_EQ(Parse(receipt.body)["reason"], "retention") << receipt.body;
 }
@@ -315,8 +283,8 @@ TEST_F(ErasureTest, TheServersOwnSweeperErasesWhatIsDue) {
 // when the step fails, the subject, its key and its data are all still there.
 TEST_F(ErasureTest, AStepThatFailsInsideTheErasureUndoesIt) {
   Start("minimagi", "customer_service,rights_fulfilment");
-  const std::string id =
-      CreateSubject({{"identifiers", {{"email", "undo@example.no"}}}, {"fields", {{"identity.name", "Ulla Undo"}}}});
+  const std::string id = server_->CreateSubject(
+      {{"identifiers", {{"email", "undo@example.no"}}}, {"fields", {{"identity.name", "Ulla Undo"}}}});
   ASSERT_EQ(server_->Stop(), 0);
 
   auto loaded = config::LoadConfigFile(ExampleConfig("minimagi"));
@@ -360,11 +328,11 @@ TEST_F(ErasureTest, ManySubjectsAreErasedFromAFileOfIds) {
   Start("minimagi", "customer_service,rights_fulfilment");
   std::vector<std::string> ids;
   for (int i = 0; i < 4; ++i) {
-    ids.push_back(CreateSubject({{"identifiers", {{"email", "bulk" + std::to_string(i) + "@example.no"}}},
-                                 {"fields", {{"identity.name", "Bulk Person " + std::to_string(i)}}}}));
+    ids.push_back(server_->CreateSubject({{"identifiers", {{"email", "bulk" + std::to_string(i) + "@example.no"}}},
+                                          {"fields", {{"identity.name", "Bulk Person " + std::to_string(i)}}}}));
   }
-  const std::string kept = CreateSubject({{"identifiers", {{"email", "kept@example.no"}}}});
-  ASSERT_EQ(Post("/v1/subjects/" + ids[3] + "/erase", json::object()).status, 200);
+  const std::string kept = server_->CreateSubject({{"identifiers", {{"email", "kept@example.no"}}}});
+  ASSERT_EQ(server_->Post("/v1/subjects/" + ids[3] + "/erase", json::object()).status, 200);
   const std::string file = dir_ / "ids.txt";
   WriteFile(file, "# subjects to erase\n" + ids[0] + "\n\n  " + ids[1] + "  \n" + ids[2] + "\n" + ids[0] + "\n" +
                       ids[3] + "\nsub_nobody\n");
@@ -376,17 +344,17 @@ TEST_F(ErasureTest, ManySubjectsAreErasedFromAFileOfIds) {
   EXPECT_THAT(run.out, HasSubstr("1 were erased already, 1 not found"));
   EXPECT_THAT(run.err, HasSubstr("ids.txt:8: sub_nobody: no subject with this id"));
   for (int i = 0; i < 3; ++i) {
-    HttpResult gone = Http("GET", server_->url("/v1/subjects/" + ids[i]), "", Headers("customer_service"));
+    HttpResult gone = server_->Get("/v1/subjects/" + ids[i], {.purpose = "customer_service"});
     EXPECT_EQ(gone.status, 404) << i;
-    HttpResult receipt = Http("GET", server_->url("/v1/subjects/" + ids[i] + "/erasure"), "", Headers());
+    HttpResult receipt = server_->Get("/v1/subjects/" + ids[i] + "/erasure");
     ASSERT_EQ(receipt.status, 200) << receipt.body;
     EXPECT_EQ(Parse(receipt.body)["reason"], "request");
   }
-  EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + kept), "", Headers("customer_service")).status, 200);
+  EXPECT_EQ(server_->Get("/v1/subjects/" + kept, {.purpose = "customer_service"}).status, 200);
   // Erased through the database: the server's decisions follow the change feed.
   json decided;
   for (int i = 0; i < 50; ++i) {
-    decided = Decide(ids[1], "customer_service");
+    decided = server_->Decide(ids[1], "customer_service");
     if (decided["rule"] == "erased") break;
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
@@ -418,27 +386,26 @@ TEST_F(ErasureTest, ManySubjectsAreErasedFromAFileOfIds) {
 TEST_F(ErasureTest, BulkRecordsKeepTheirSubjectActive) {
   TestClock clock(dir_, "2027-01-10T10:00:00Z");
   Start("minimagi", "contract,customer_service,rights_fulfilment");
-  const std::string active = CreateSubject(
+  const std::string active = server_->CreateSubject(
       {{"identifiers", {{"email", "active@example.no"}}}, {"fields", {{"identity.name", "Aktiv Kunde"}}}});
-  const std::string idle =
-      CreateSubject({{"identifiers", {{"email", "idle@example.no"}}}, {"fields", {{"identity.name", "Passiv Kunde"}}}});
+  const std::string idle = server_->CreateSubject(
+      {{"identifiers", {{"email", "idle@example.no"}}}, {"fields", {{"identity.name", "Passiv Kunde"}}}});
   clock.Set("2029-01-10T10:00:00Z");
   const json order = {{"subject_id", active},
                       {"kind", "order"},
                       {"categories", {"customer.order"}},
                       {"occurred_at", "2029-01-10T09:00:00Z"},
                       {"payload", {{"total", "99.00"}}}};
-  HttpResult bulk =
-      Http("POST", server_->url("/v1/records/bulk"), order.dump() + "\n" + order.dump() + "\n",
-           WithType(Headers(), "application/x-ndjson"));
+  HttpResult bulk = server_->Send("POST", "/v1/records/bulk", order.dump() + "\n" + order.dump() + "\n",
+                                  {.type = "application/x-ndjson"});
   ASSERT_EQ(bulk.status, 200) << bulk.body;
   ASSERT_EQ(Parse(bulk.body)["stored"], 2) << bulk.body;
   clock.Set("2030-02-01T10:00:00Z");  // three years after the idle subject's last activity, not the active one's
   RunResult swept = Sweep();
   ASSERT_EQ(swept.exit_code, 0) << swept.err;
   EXPECT_THAT(swept.out, HasSubstr("erased 1 subjects"));
-  EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + idle), "", Headers("customer_service")).status, 404);
-  EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + active), "", Headers("customer_service")).status, 200);
+  EXPECT_EQ(server_->Get("/v1/subjects/" + idle, {.purpose = "customer_service"}).status, 404);
+  EXPECT_EQ(server_->Get("/v1/subjects/" + active, {.purpose = "customer_service"}).status, 200);
 }
 
 // Minime (FI): after an erasure request, orders are kept under legal hold for 10 years (kirjanpitolaki 2:10),
@@ -446,19 +413,19 @@ TEST_F(ErasureTest, BulkRecordsKeepTheirSubjectActive) {
 TEST_F(ErasureTest, MinimeKeepsOrdersTenYearsAfterAnErasureForAccountingOnly) {
   TestClock clock(dir_, "2027-05-01T09:00:00Z");
   Start("minime", "customer_service,contract,marketing,accounting,rights_fulfilment");
-  const std::string id = CreateSubject(
+  const std::string id = server_->CreateSubject(
       {{"identifiers", {{"email", "maija@example.fi"}}}, {"fields", {{"identity.name", "Maija Meikäläinen"}}}});
   AddRecord(id, {{"kind", "order"},
                  {"categories", {"customer.order", "payment.transaction"}},
                  {"payload", {{"items", 1}}},
                  {"accounting", {{"invoice", "M-88"}, {"total_eur", "19.00"}}}});
-  HttpResult erased = Post("/v1/subjects/" + id + "/erase", json::object());
+  HttpResult erased = server_->Post("/v1/subjects/" + id + "/erase", json::object());
   ASSERT_EQ(erased.status, 200) << erased.body;
   EXPECT_EQ(Parse(erased.body)["legal_hold"][0]["kept_until"], "2038-01-01T00:00:00Z") << erased.body;
 
   for (const std::string purpose : {"contract", "customer_service", "marketing"}) {
     EXPECT_EQ(Records(id, purpose).status, 404) << purpose;
-    EXPECT_EQ(Decide(id, purpose)["rule"], "erased") << purpose;
+    EXPECT_EQ(server_->Decide(id, purpose)["rule"], "erased") << purpose;
   }
   clock.Set("2037-12-31T09:00:00Z");
   ASSERT_EQ(Sweep().exit_code, 0);

@@ -23,16 +23,11 @@
 #include <thread>
 #include <vector>
 
-#include "support/process.h"
+#include "support/server.h"
 #include "support/smtp_peer.h"
 
 namespace tillit::testing {
 namespace {
-
-std::vector<std::string> WithType(std::vector<std::string> headers, const std::string& type) {
-  headers.push_back("Content-Type: " + type);
-  return headers;
-}
 
 using nlohmann::json;
 using ::testing::HasSubstr;
@@ -50,48 +45,23 @@ class PromisesTest : public ::testing::Test {
       config += "\n[mail]\nsmtp_url = \"" + smtp_->url() + "\"\nfrom = \"privacy@shop.test\"\n";
     }
     WriteFile(config_path(), config);
-    server_ = std::make_unique<Server>(config_path(), data());
-    ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "desk", "--purposes", purposes});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
+    server_ = std::make_unique<TestServer>(data(), ServeOptions{.config = config_path()});
+    server_->CreateKey("desk", purposes);
   }
 
   std::string config_path() const { return dir_ / "tillit.toml"; }
   std::string data() const { return dir_ / "data"; }
-  std::vector<std::string> Auth(const std::string& purpose = "") const {
-    std::vector<std::string> h = {"Authorization: Bearer " + key_};
-    if (!purpose.empty()) h.push_back("Tillit-Purpose: " + purpose);
-    return h;
-  }
-  HttpResult Post(const std::string& path, const json& body) {
-    return Http("POST", server_->url(path), body.is_null() ? "" : body.dump(), Auth());
-  }
-  HttpResult Get(const std::string& path, const std::string& purpose = "") {
-    return Http("GET", server_->url(path), "", Auth(purpose));
-  }
-  std::string NewSubject(const json& body) {
-    HttpResult r = Post("/v1/subjects", body);
-    EXPECT_EQ(r.status, 201) << r.body;
-    return Parse(r.body).value("id", "");
-  }
   std::string AddOrder(const std::string& id, const json& accounting = nullptr) {
     json body = {{"kind", "order"}, {"categories", {"customer.order"}}, {"payload", {{"items", 2}}}};
     if (!accounting.is_null()) body["accounting"] = accounting;
-    HttpResult r = Post("/v1/subjects/" + id + "/records", body);
+    HttpResult r = server_->Post("/v1/subjects/" + id + "/records", body);
     EXPECT_EQ(r.status, 201) << r.body;
     return Parse(r.body).value("id", "");
-  }
-  json Decide(const std::string& id, const std::string& purpose, const std::string& channel) {
-    HttpResult r = Get("/v1/decide?subject=" + id + "&purpose=" + purpose + "&channel=" + channel);
-    EXPECT_EQ(r.status, 200) << r.body;
-    return Parse(r.body);
   }
 
   TempDir dir_;
   std::unique_ptr<SmtpPeer> smtp_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
 };
 
 // ---- 1. Erasure with a legal hold: which data was kept, why and until when, in the subject's language ----
@@ -114,17 +84,19 @@ TEST_P(ErasureConfirmationTest, SaysWhichDataWasKeptWhyAndUntilWhen) {
   TestClock clock(dir_, "2027-03-01T10:00:00Z");
   Start(c.shop, "contract,rights_fulfilment", /*with_mail=*/true);
   const std::string email = std::string("kept.") + c.lang + "@example.test";
-  const std::string id = NewSubject({{"identifiers", {{"email", email}}}});
+  const std::string id = server_->CreateSubject({{"identifiers", {{"email", email}}}});
   AddOrder(id, {{"invoice", "INV-7"}, {"amount", "120.00"}, {"vat", "24.00"}});
 
-  HttpResult created = Post("/v1/requests", {{"type", "erasure"}, {"subject", id}, {"channel", "web"}, {"language", c.lang}});
+  HttpResult created =
+      server_->Post("/v1/requests", {{"type", "erasure"}, {"subject", id}, {"channel", "web"}, {"language", c.lang}});
   ASSERT_EQ(created.status, 201) << created.body;
   const json request = Parse(created.body);
   size_t confirmation_index = 1;
   if (request["status"] != "completed") {
     const std::string code = CodeIn(smtp_->WaitFor(1));
     ASSERT_EQ(code.size(), 6u);
-    HttpResult verified = Post("/v1/requests/" + request["id"].get<std::string>() + "/verify", {{"code", code}});
+    HttpResult verified =
+        server_->Post("/v1/requests/" + request["id"].get<std::string>() + "/verify", {{"code", code}});
     ASSERT_EQ(verified.status, 200) << verified.body;
     ASSERT_EQ(Parse(verified.body)["status"], "completed") << verified.body;
     confirmation_index = 2;
@@ -138,7 +110,7 @@ TEST_P(ErasureConfirmationTest, SaysWhichDataWasKeptWhyAndUntilWhen) {
   EXPECT_THAT(confirmation.body, Not(HasSubstr("INV-7"))) << "the mail names the kind of data, not its content";
 
   // The receipt the subject can be given states the same facts.
-  HttpResult stored = Get("/v1/subjects/" + id + "/erasure");
+  HttpResult stored = server_->Get("/v1/subjects/" + id + "/erasure");
   ASSERT_EQ(stored.status, 200) << stored.body;
   const json hold = Parse(stored.body)["legal_hold"];
   ASSERT_EQ(hold.size(), 1u) << stored.body;
@@ -167,15 +139,15 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(PromisesTest, TheStoredErasureReceiptIsTheOneTheErasureAnswered) {
   TestClock clock(dir_, "2027-03-01T10:00:00Z");
   Start("minimagi", "contract,customer_service,rights_fulfilment", /*with_mail=*/false);
-  const std::string id = NewSubject({{"identifiers", {{"email", "receipt@example.no"}}}});
+  const std::string id = server_->CreateSubject({{"identifiers", {{"email", "receipt@example.no"}}}});
   AddOrder(id, {{"invoice", "R-1"}, {"amount", "10.00"}});
-  HttpResult erased = Post("/v1/subjects/" + id + "/erase", json::object());
+  HttpResult erased = server_->Post("/v1/subjects/" + id + "/erase", json::object());
   ASSERT_EQ(erased.status, 200) << erased.body;
   json answered = Parse(erased.body);
   EXPECT_EQ(answered["complete"], true);
   answered.erase("complete");
   answered.erase("checkpoint");
-  HttpResult stored = Get("/v1/subjects/" + id + "/erasure");
+  HttpResult stored = server_->Get("/v1/subjects/" + id + "/erasure");
   ASSERT_EQ(stored.status, 200) << stored.body;
   EXPECT_EQ(Parse(stored.body), answered);
   const json hold = answered["legal_hold"][0];
@@ -190,9 +162,9 @@ TEST_F(PromisesTest, TheStoredErasureReceiptIsTheOneTheErasureAnswered) {
 TEST_F(PromisesTest, TheAccessReportShowsAccountingFieldsKeptForAccounting) {
   TestClock clock(dir_, "2027-05-01T09:00:00Z");
   Start("minime", "contract,customer_service,rights_fulfilment", /*with_mail=*/false);
-  const std::string id = NewSubject({{"identifiers", {{"email", "raportti@example.fi"}}}});
+  const std::string id = server_->CreateSubject({{"identifiers", {{"email", "raportti@example.fi"}}}});
   AddOrder(id, {{"invoice", "M-4471"}, {"total_eur", "19.00"}, {"vat_eur", "3.68"}});
-  HttpResult created = Post("/v1/subjects/" + id + "/access-report", {{"language", "fi"}});
+  HttpResult created = server_->Post("/v1/subjects/" + id + "/access-report", {{"language", "fi"}});
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string token = Parse(created.body)["token"];
   HttpResult report = Http("GET", server_->url("/v1/reports/" + token + "?format=json"));
@@ -245,54 +217,54 @@ TEST(PromisesCheck, PortalIsRefusedUntilCustomerPagesExist) {
 
 TEST_F(PromisesTest, AnOrderMakesTheSubjectAnExistingCustomerForTheSoftOptIn) {
   Start("minimagi", "contract,customer_service,marketing,rights_fulfilment", /*with_mail=*/false);
-  const std::string buyer = NewSubject({{"identifiers", {{"email", "buyer@example.no"}}}});
-  EXPECT_EQ(Decide(buyer, "marketing", "email")["rule"], "not_existing_customer");
+  const std::string buyer = server_->CreateSubject({{"identifiers", {{"email", "buyer@example.no"}}}});
+  EXPECT_EQ(server_->Decide(buyer, "marketing", "email")["rule"], "not_existing_customer");
   AddOrder(buyer);
-  json decided = Decide(buyer, "marketing", "email");
+  json decided = server_->Decide(buyer, "marketing", "email");
   EXPECT_EQ(decided["allow"], true) << decided.dump();
   EXPECT_EQ(decided["rule"], "existing_customer") << decided.dump();
-  HttpResult consents = Get("/v1/subjects/" + buyer + "/consents", "marketing");
+  HttpResult consents = server_->Get("/v1/subjects/" + buyer + "/consents", {.purpose = "marketing"});
   ASSERT_EQ(consents.status, 200) << consents.body;
   EXPECT_THAT(consents.body, HasSubstr("\"existing_customer\""));
   EXPECT_THAT(consents.body, HasSubstr("\"checkout\""));
 
   // A refusal made before the order stands.
-  const std::string refuser = NewSubject({{"identifiers", {{"email", "refuser@example.no"}}}});
-  HttpResult withdrawn = Post("/v1/subjects/" + refuser + "/consents",
-                              {{"purpose", "marketing"}, {"action", "withdrawn"}, {"method", "web_form"}});
+  const std::string refuser = server_->CreateSubject({{"identifiers", {{"email", "refuser@example.no"}}}});
+  HttpResult withdrawn = server_->Post("/v1/subjects/" + refuser + "/consents",
+                                       {{"purpose", "marketing"}, {"action", "withdrawn"}, {"method", "web_form"}});
   ASSERT_EQ(withdrawn.status, 201) << withdrawn.body;
   AddOrder(refuser);
-  EXPECT_EQ(Decide(refuser, "marketing", "email")["rule"], "consent_withdrawn");
+  EXPECT_EQ(server_->Decide(refuser, "marketing", "email")["rule"], "consent_withdrawn");
 
   // A customer whose country has no such exception (known from the phone number) is asked for consent.
   const std::string abroad =
-      NewSubject({{"identifiers", {{"email", "abroad@example.com"}, {"phone", "+1 212 555 0100"}}}});
+      server_->CreateSubject({{"identifiers", {{"email", "abroad@example.com"}, {"phone", "+1 212 555 0100"}}}});
   AddOrder(abroad);
-  EXPECT_EQ(Decide(abroad, "marketing", "email")["rule"], "not_existing_customer");
+  EXPECT_EQ(server_->Decide(abroad, "marketing", "email")["rule"], "not_existing_customer");
 
   // The fact is stored, not only held in memory: a restarted server still knows it.
   ASSERT_EQ(server_->Stop(), 0);
-  server_ = std::make_unique<Server>(config_path(), data(), /*init=*/false);
-  ASSERT_TRUE(server_->started()) << server_->err();
-  EXPECT_EQ(Decide(buyer, "marketing", "email")["rule"], "existing_customer");
+  ASSERT_TRUE(server_->Restart());
+  EXPECT_EQ(server_->Decide(buyer, "marketing", "email")["rule"], "existing_customer");
 }
 
 // ---- 5. Opt-out mail behind reply prefixes; an unknown sender's opt-out is kept ----
 
 TEST_F(PromisesTest, OptOutMailIsRecognisedBehindReplyAndForwardPrefixes) {
   Start("smarti", "contract,customer_service,marketing,rights_fulfilment", /*with_mail=*/false);
-  NewSubject({{"identifiers", {{"email", "kunde@example.no"}}}});
+  server_->CreateSubject({{"identifiers", {{"email", "kunde@example.no"}}}});
   for (const std::string subject :
        {"SV: Re:  Opt-out of telemarketing  and addressed advertising", "AW: Fwd: opt-out of telemarketing and addressed advertising",
         "Vs: VS:\tOpt-out of telemarketing and addressed advertising", "RE[2]: FW:  OPT-OUT OF TELEMARKETING AND ADDRESSED ADVERTISING",
         "Antw: VB: Opt-out of telemarketing and addressed advertising"}) {
     const std::string raw = "From: kunde@example.no\r\nTo: contact@domotics.no\r\nSubject: " + subject + "\r\n\r\nStop.\r\n";
-    HttpResult r = Http("POST", server_->url("/v1/mail/inbound"), raw, WithType(Auth(), "message/rfc822"));
+    HttpResult r = server_->Send("POST", "/v1/mail/inbound", raw, {.type = "message/rfc822"});
     ASSERT_EQ(r.status, 202) << r.body;
     EXPECT_EQ(Parse(r.body)["type"], "objection") << subject;
   }
   const std::string question = "From: kunde@example.no\r\nSubject: Re: my order\r\n\r\nWhere is it?\r\n";
-  EXPECT_EQ(Parse(Http("POST", server_->url("/v1/mail/inbound"), question, WithType(Auth(), "message/rfc822")).body)["type"], "inquiry");
+  EXPECT_EQ(Parse(server_->Send("POST", "/v1/mail/inbound", question, {.type = "message/rfc822"}).body)["type"],
+            "inquiry");
 }
 
 TEST_F(PromisesTest, AnUnknownSendersOptOutHoldsForALaterSignUp) {
@@ -309,20 +281,20 @@ TEST_F(PromisesTest, AnUnknownSendersOptOutHoldsForALaterSignUp) {
   }
 
   // Months later the same person signs up: phone and post marketing start refused, e-mail is not affected.
-  const std::string id = NewSubject({{"identifiers", {{"email", "NewComer@Example.no"}}}});
-  const json phone = Decide(id, "marketing", "phone");
+  const std::string id = server_->CreateSubject({{"identifiers", {{"email", "NewComer@Example.no"}}}});
+  const json phone = server_->Decide(id, "marketing", "phone");
   EXPECT_EQ(phone["allow"], false);
   EXPECT_EQ(phone["rule"], "objected") << phone.dump();
-  EXPECT_EQ(Decide(id, "marketing", "post")["rule"], "objected");
-  EXPECT_NE(Decide(id, "marketing", "email")["rule"], "objected");
-  HttpResult objections = Get("/v1/subjects/" + id + "/objections", "customer_service");
+  EXPECT_EQ(server_->Decide(id, "marketing", "post")["rule"], "objected");
+  EXPECT_NE(server_->Decide(id, "marketing", "email")["rule"], "objected");
+  HttpResult objections = server_->Get("/v1/subjects/" + id + "/objections", {.purpose = "customer_service"});
   ASSERT_EQ(objections.status, 200) << objections.body;
   EXPECT_THAT(objections.body, HasSubstr("\"phone\""));
   EXPECT_THAT(objections.body, HasSubstr("\"post\""));
 
   // Someone else signing up is not affected.
-  const std::string other = NewSubject({{"identifiers", {{"email", "someone.else@example.no"}}}});
-  EXPECT_NE(Decide(other, "marketing", "phone")["rule"], "objected");
+  const std::string other = server_->CreateSubject({{"identifiers", {{"email", "someone.else@example.no"}}}});
+  EXPECT_NE(server_->Decide(other, "marketing", "phone")["rule"], "objected");
 }
 
 // ---- 6. Operations: mail that cannot leave is warned about and measured ----
@@ -342,8 +314,8 @@ TEST_F(PromisesTest, MissingMailIsWarnedAboutAndTheOutboxIsMeasured) {
   EXPECT_THAT(metrics.body, HasSubstr("tillit_outbox_mail_queued 0\n"));
   EXPECT_THAT(metrics.body, HasSubstr("# TYPE tillit_requests_overdue gauge\n"));
 
-  const std::string id = NewSubject({{"identifiers", {{"email", "stalled@example.no"}}}});
-  HttpResult request = Post("/v1/requests", {{"type", "access"}, {"subject", id}, {"channel", "web"}});
+  const std::string id = server_->CreateSubject({{"identifiers", {{"email", "stalled@example.no"}}}});
+  HttpResult request = server_->Post("/v1/requests", {{"type", "access"}, {"subject", id}, {"channel", "web"}});
   ASSERT_EQ(request.status, 201) << request.body;
   clock.Set("2027-03-10T09:00:00Z");  // past the one-month deadline, the code still unsent
   metrics = Http("GET", server_->url("/metrics"));
@@ -416,10 +388,12 @@ TEST(PromisesCli, OneExitCodeConvention) {
 TEST_F(PromisesTest, TheRunAfterADryRunReportsWhatItDeleted) {
   TestClock clock(dir_, "2027-01-10T10:00:00Z");
   Start("minimagi", "contract,customer_service,rights_fulfilment", /*with_mail=*/false);
-  const std::string id = NewSubject({{"identifiers", {{"email", "idle@example.no"}}}, {"fields", {{"identity.name", "Idle"}}}});
+  const std::string id = server_->CreateSubject(
+      {{"identifiers", {{"email", "idle@example.no"}}}, {"fields", {{"identity.name", "Idle"}}}});
   AddOrder(id, {{"invoice", "I-1"}, {"amount", "5.00"}});
-  HttpResult cart = Post("/v1/subjects/" + id + "/records",
-                         {{"kind", "delivery"}, {"categories", {"customer.delivery"}}, {"payload", {{"to", "x"}}}});
+  HttpResult cart =
+      server_->Post("/v1/subjects/" + id + "/records",
+                    {{"kind", "delivery"}, {"categories", {"customer.delivery"}}, {"payload", {{"to", "x"}}}});
   ASSERT_EQ(cart.status, 201) << cart.body;
   clock.Set("2030-02-01T10:00:00Z");  // three years after the last activity: the subject's time is up
   const std::vector<std::string> sweep = {"retention", "run", "--config", config_path(), "--data", data()};
@@ -457,14 +431,14 @@ TEST(PromisesDemo, TheDemoConfigurationOffersEveryFeature) {
 
 TEST_F(PromisesTest, AnUnknownCategorySuggestsTheNearest) {
   Start("minimagi", "contract,customer_service", /*with_mail=*/false);
-  HttpResult r = Post("/v1/subjects", {{"fields", {{"identity.nmae", "Kari"}}}});
+  HttpResult r = server_->Post("/v1/subjects", {{"fields", {{"identity.nmae", "Kari"}}}});
   ASSERT_EQ(r.status, 400) << r.body;
   const json error = Parse(r.body)["error"];
   EXPECT_EQ(error["code"], "unknown_category");
   EXPECT_THAT(error["message"].get<std::string>(), HasSubstr("did you mean 'identity.name'?"));
-  const std::string id = NewSubject({{"identifiers", {{"email", "typo@example.no"}}}});
-  HttpResult record = Post("/v1/subjects/" + id + "/records",
-                           {{"kind", "order"}, {"categories", {"customer.ordr"}}, {"payload", {{"x", 1}}}});
+  const std::string id = server_->CreateSubject({{"identifiers", {{"email", "typo@example.no"}}}});
+  HttpResult record = server_->Post("/v1/subjects/" + id + "/records",
+                                    {{"kind", "order"}, {"categories", {"customer.ordr"}}, {"payload", {{"x", 1}}}});
   ASSERT_EQ(record.status, 400) << record.body;
   EXPECT_THAT(record.body, HasSubstr("did you mean 'customer.order'?"));
 }
@@ -473,11 +447,12 @@ TEST_F(PromisesTest, AnUnknownCategorySuggestsTheNearest) {
 
 TEST_F(PromisesTest, TheConsentsSummaryShowsAConsentGivenForOneChannel) {
   Start("minime", "contract,customer_service,marketing", /*with_mail=*/false);
-  const std::string id = NewSubject({{"identifiers", {{"email", "kanava@example.fi"}}}});
-  HttpResult given = Post("/v1/subjects/" + id + "/consents",
-                          {{"purpose", "marketing"}, {"channel", "email"}, {"action", "given"}, {"method", "web_form"}});
+  const std::string id = server_->CreateSubject({{"identifiers", {{"email", "kanava@example.fi"}}}});
+  HttpResult given =
+      server_->Post("/v1/subjects/" + id + "/consents",
+                    {{"purpose", "marketing"}, {"channel", "email"}, {"action", "given"}, {"method", "web_form"}});
   ASSERT_EQ(given.status, 201) << given.body;
-  HttpResult summary = Get("/v1/subjects/" + id + "/consents", "marketing");
+  HttpResult summary = server_->Get("/v1/subjects/" + id + "/consents", {.purpose = "marketing"});
   ASSERT_EQ(summary.status, 200) << summary.body;
   json marketing;
   const json purposes = Parse(summary.body)["purposes"];
@@ -488,7 +463,7 @@ TEST_F(PromisesTest, TheConsentsSummaryShowsAConsentGivenForOneChannel) {
   // The e-mail box is ticked, the text-message box is not.
   EXPECT_EQ(marketing["channels"]["email"].value("allow", false), true) << marketing.dump();
   EXPECT_EQ(marketing["channels"]["sms"].value("allow", true), false) << marketing.dump();
-  EXPECT_EQ(Decide(id, "marketing", "email").value("allow", false), true);
+  EXPECT_EQ(server_->Decide(id, "marketing", "email").value("allow", false), true);
 }
 
 }  // namespace

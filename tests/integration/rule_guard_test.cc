@@ -17,7 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/install/data_dir.h"
-#include "support/process.h"
+#include "support/server.h"
 #include "util/clock.h"
 #include "util/random.h"
 
@@ -44,58 +44,33 @@ class RuleGuardTest : public ::testing::Test {
  protected:
   void Start(const std::string& toml = ReadFile(ExampleConfig("minimagi"))) {
     WriteFile(config(), toml);
-    server_ = std::make_unique<Server>(config(), data());
-    ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "staff", "--purposes",
-                               "contract,customer_service,analytics,profiling,accounting,rights_fulfilment"});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
+    server_ = std::make_unique<TestServer>(data(), ServeOptions{.config = config()});
+    server_->CreateKey("staff", "contract,customer_service,analytics,profiling,accounting,rights_fulfilment");
   }
 
   std::string config() const { return dir_ / "tillit.toml"; }
   std::string data() const { return dir_ / "data"; }
-  std::vector<std::string> Headers(const std::string& purpose = "") const {
-    std::vector<std::string> h{"Authorization: Bearer " + key_};
-    if (!purpose.empty()) h.push_back("Tillit-Purpose: " + purpose);
-    return h;
-  }
-
-  HttpResult Post(const std::string& path, const json& body) {
-    return Http("POST", server_->url(path), body.dump(), Headers());
-  }
-
-  std::string CreateSubject(const json& body) {
-    HttpResult r = Post("/v1/subjects", body);
-    EXPECT_EQ(r.status, 201) << r.body << server_->err();
-    return Parse(r.body).value("id", "");
-  }
 
   std::string AddRecord(const std::string& id, const json& body) {
-    HttpResult r = Post("/v1/subjects/" + id + "/records", body);
+    HttpResult r = server_->Post("/v1/subjects/" + id + "/records", body);
     EXPECT_EQ(r.status, 201) << r.body;
     return Parse(r.body).value("id", "");
   }
 
   void Consent(const std::string& id, const std::string& purpose, const std::string& user_agent = "tests") {
-    HttpResult r = Post("/v1/subjects/" + id + "/consents", {{"purpose", purpose},
-                                                             {"action", "given"},
-                                                             {"method", "web_form"},
-                                                             {"evidence", {{"user_agent", user_agent}}}});
+    HttpResult r = server_->Post("/v1/subjects/" + id + "/consents", {{"purpose", purpose},
+                                                                      {"action", "given"},
+                                                                      {"method", "web_form"},
+                                                                      {"evidence", {{"user_agent", user_agent}}}});
     EXPECT_EQ(r.status, 201) << r.body;
   }
 
-  json Decide(const std::string& id, const std::string& purpose) {
-    HttpResult r = Http("GET", server_->url("/v1/decide?subject=" + id + "&purpose=" + purpose), "", Headers());
-    EXPECT_EQ(r.status, 200) << r.body;
-    return Parse(r.body);
-  }
-
   HttpResult Records(const std::string& id, const std::string& purpose) {
-    return Http("GET", server_->url("/v1/subjects/" + id + "/records"), "", Headers(purpose));
+    return server_->Get("/v1/subjects/" + id + "/records", {.purpose = purpose});
   }
 
   json Erase(const std::string& id) {
-    HttpResult r = Post("/v1/subjects/" + id + "/erase", {{"reason", "request"}});
+    HttpResult r = server_->Post("/v1/subjects/" + id + "/erase", {{"reason", "request"}});
     EXPECT_EQ(r.status, 200) << r.body;
     return Parse(r.body);
   }
@@ -105,38 +80,35 @@ class RuleGuardTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
 };
 
 // Art. 18(2): a restricted subject's data is processed only with consent given despite the restriction. A consent
 // given before it is the consent the restriction suspends.
 TEST_F(RuleGuardTest, AConsentGivenBeforeARestrictionDoesNotLiftIt) {
   Start();
-  const std::string id = CreateSubject({{"identifiers", {{"email", "before@example.no"}}}});
+  const std::string id = server_->CreateSubject({{"identifiers", {{"email", "before@example.no"}}}});
   Consent(id, "profiling");
-  ASSERT_EQ(Decide(id, "profiling")["rule"], "consent");
+  ASSERT_EQ(server_->Decide(id, "profiling")["rule"], "consent");
 
-  HttpResult restricted = Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}});
+  HttpResult restricted = server_->Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}});
   ASSERT_EQ(restricted.status, 201) << restricted.body;
-  json decided = Decide(id, "profiling");
+  json decided = server_->Decide(id, "profiling");
   EXPECT_EQ(decided["allow"], false) << decided;
   EXPECT_EQ(decided["rule"], "restricted") << decided;
-  EXPECT_EQ(Decide(id, "contract")["rule"], "restricted");
+  EXPECT_EQ(server_->Decide(id, "contract")["rule"], "restricted");
   // The server that starts next reads the restriction and the consent from the store: the same answer.
   ASSERT_EQ(server_->Stop(), 0);
-  server_ = std::make_unique<Server>(config(), data(), /*init=*/false);
-  ASSERT_TRUE(server_->started()) << server_->err();
-  EXPECT_EQ(Decide(id, "profiling")["rule"], "restricted");
+  ASSERT_TRUE(server_->Restart());
+  EXPECT_EQ(server_->Decide(id, "profiling")["rule"], "restricted");
 
   // Consent given again while the restriction holds is consent despite it; lifting the restriction ends it all.
   Consent(id, "profiling");
-  EXPECT_EQ(Decide(id, "profiling")["rule"], "consent");
-  EXPECT_EQ(Decide(id, "contract")["rule"], "restricted");
-  HttpResult lift = Http("DELETE", server_->url("/v1/subjects/" + id + "/restriction"),
-                         R"({"notice":"The address was verified."})", Headers());
+  EXPECT_EQ(server_->Decide(id, "profiling")["rule"], "consent");
+  EXPECT_EQ(server_->Decide(id, "contract")["rule"], "restricted");
+  HttpResult lift = server_->Delete("/v1/subjects/" + id + "/restriction", {{"notice", "The address was verified."}});
   ASSERT_EQ(lift.status, 200) << lift.body;
-  EXPECT_EQ(Decide(id, "contract")["rule"], "contract");
+  EXPECT_EQ(server_->Decide(id, "contract")["rule"], "contract");
 }
 
 // Every per-subject table the subject had rows in is emptied and counted in the receipt; the consent events (with a
@@ -144,15 +116,15 @@ TEST_F(RuleGuardTest, AConsentGivenBeforeARestrictionDoesNotLiftIt) {
 TEST_F(RuleGuardTest, AnErasureDeletesEveryTableOfTheSubjectAndCountsTheRowsPerTable) {
   Start();
   const std::string agent = "CanaryAgent/7.1 (ZQXJV)";
-  const std::string id = CreateSubject(
+  const std::string id = server_->CreateSubject(
       {{"identifiers", {{"email", "zqxjv@example.no"}}}, {"fields", {{"identity.name", "Zqxjv Canary"}}}});
   Consent(id, "profiling", agent);
-  HttpResult objected = Post("/v1/subjects/" + id + "/objections", {{"purpose", "analytics"}});
+  HttpResult objected = server_->Post("/v1/subjects/" + id + "/objections", {{"purpose", "analytics"}});
   ASSERT_EQ(objected.status, 201) << objected.body;
-  HttpResult restricted = Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}});
+  HttpResult restricted = server_->Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}});
   ASSERT_EQ(restricted.status, 201) << restricted.body;
   AddRecord(id, {{"kind", "delivery"}, {"categories", {"customer.delivery"}}, {"payload", {{"to", "ZQXJV 1"}}}});
-  const std::string other = CreateSubject({{"identifiers", {{"email", "stays@example.no"}}}});
+  const std::string other = server_->CreateSubject({{"identifiers", {{"email", "stays@example.no"}}}});
   Consent(other, "profiling");
 
   const json receipt = Erase(id);
@@ -164,7 +136,7 @@ TEST_F(RuleGuardTest, AnErasureDeletesEveryTableOfTheSubjectAndCountsTheRowsPerT
   EXPECT_EQ(rows.value("field_changes", 0), 2) << receipt.dump();
   EXPECT_EQ(rows.value("records", 0), 1) << receipt.dump();
   EXPECT_EQ(receipt["deleted"]["records"].value("delivery", 0), 1) << receipt.dump();
-  EXPECT_EQ(Decide(other, "profiling")["rule"], "consent") << "another subject's consent stays";
+  EXPECT_EQ(server_->Decide(other, "profiling")["rule"], "consent") << "another subject's consent stays";
   ASSERT_EQ(server_->Stop(), 0);
 
   auto opened = core::Open(data(), Clock::System(), Random::Secure(), StoreUrlFor(data()));
@@ -193,8 +165,8 @@ TEST_F(RuleGuardTest, TheSweepStripsALiveSubjectsOrderToItsAccountingFieldsAndKe
   TestClock clock(dir_, "2027-03-01T10:00:00Z");
   Start(MinimagiWithRetention("[[retention]]\nrecord_kind = \"order\"\nduration = \"1 year\"\nanchor = \"collected\"\n"
                               "reason.en = \"Order details are kept for a year.\"\n"));
-  const std::string id =
-      CreateSubject({{"identifiers", {{"email", "books@example.no"}}}, {"fields", {{"identity.name", "Bo Books"}}}});
+  const std::string id = server_->CreateSubject(
+      {{"identifiers", {{"email", "books@example.no"}}}, {"fields", {{"identity.name", "Bo Books"}}}});
   const std::string order = AddRecord(id, {{"kind", "order"},
                                            {"categories", {"customer.order", "payment.transaction"}},
                                            {"payload", {{"items", 3}, {"gift_note", "Happy birthday"}}},
@@ -222,7 +194,7 @@ TEST_F(RuleGuardTest, TheSweepStripsALiveSubjectsOrderToItsAccountingFieldsAndKe
   HttpResult service = Records(id, "customer_service");
   ASSERT_EQ(service.status, 200) << service.body;
   EXPECT_THAT(service.body, Not(HasSubstr("Happy birthday")));
-  EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + id), "", Headers("customer_service")).status, 200);
+  EXPECT_EQ(server_->Get("/v1/subjects/" + id, {.purpose = "customer_service"}).status, 200);
 
   // The sweep after that finds nothing more to do until the bookkeeping period ends; then the order goes.
   RunResult again = Sweep();
@@ -237,7 +209,7 @@ TEST_F(RuleGuardTest, AnAccountingPeriodAnchoredOnTheErasureStartsWithIt) {
   TestClock clock(dir_, "2027-03-01T10:00:00Z");
   Start(MinimagiWithRetention("[[retention]]\nrecord_kind = \"order\"\nduration = \"6 years\"\nanchor = \"erased\"\n"
                               "accounting = true\nreason.en = \"Kept six years after an erasure.\"\n"));
-  const std::string id = CreateSubject({{"identifiers", {{"email", "anchor@example.no"}}}});
+  const std::string id = server_->CreateSubject({{"identifiers", {{"email", "anchor@example.no"}}}});
   AddRecord(id, {{"kind", "order"},
                  {"categories", {"customer.order", "payment.transaction"}},
                  {"payload", {{"items", 1}}},
@@ -255,13 +227,13 @@ TEST_F(RuleGuardTest, AnAccountingPeriodAnchoredOnTheErasureStartsWithIt) {
 // the subject (only the legal-hold key, where records are kept for the books).
 TEST_F(RuleGuardTest, TheDataKeyIsGoneFromTheKeyStoreAsSoonAsTheErasureAnswers) {
   Start();
-  const std::string plain = CreateSubject({{"identifiers", {{"email", "plain@example.no"}}}});
-  const std::string held = CreateSubject({{"identifiers", {{"email", "held@example.no"}}}});
+  const std::string plain = server_->CreateSubject({{"identifiers", {{"email", "plain@example.no"}}}});
+  const std::string held = server_->CreateSubject({{"identifiers", {{"email", "held@example.no"}}}});
   AddRecord(held, {{"kind", "order"},
                    {"categories", {"customer.order", "payment.transaction"}},
                    {"payload", {{"items", 1}}},
                    {"accounting", {{"invoice", "INV-7"}}}});
-  const std::string kept = CreateSubject({{"identifiers", {{"email", "kept@example.no"}}}});
+  const std::string kept = server_->CreateSubject({{"identifiers", {{"email", "kept@example.no"}}}});
   EXPECT_EQ(Erase(plain)["deleted"]["data_key"], "destroyed");
   EXPECT_EQ(Erase(held)["deleted"]["data_key"], "destroyed");
   ASSERT_EQ(server_->Stop(), 0);
@@ -288,16 +260,16 @@ TEST_F(RuleGuardTest, TheDataKeyIsGoneFromTheKeyStoreAsSoonAsTheErasureAnswers) 
 TEST_F(RuleGuardTest, OneTimeCodesAreLimitedPerSubjectAndHour) {
   TestClock clock(dir_, "2027-03-01T10:00:00Z");
   Start();
-  const std::string id = CreateSubject({{"identifiers", {{"email", "codes@example.no"}}}});
-  HttpResult created = Post("/v1/requests", {{"type", "access"}, {"subject", id}});
+  const std::string id = server_->CreateSubject({{"identifiers", {{"email", "codes@example.no"}}}});
+  HttpResult created = server_->Post("/v1/requests", {{"type", "access"}, {"subject", id}});
   ASSERT_EQ(created.status, 201) << created.body;  // the first code goes out with the request
   const std::string path = "/v1/requests/" + Parse(created.body).value("id", "") + "/code";
-  for (int i = 2; i <= 5; ++i) EXPECT_EQ(Post(path, json::object()).status, 202) << "code " << i;
-  HttpResult sixth = Post(path, json::object());
+  for (int i = 2; i <= 5; ++i) EXPECT_EQ(server_->Post(path, json::object()).status, 202) << "code " << i;
+  HttpResult sixth = server_->Post(path, json::object());
   EXPECT_EQ(sixth.status, 429) << sixth.body;
   EXPECT_EQ(Parse(sixth.body)["error"].value("code", ""), "rate_limited") << sixth.body;
   clock.Set("2027-03-01T11:00:01Z");
-  HttpResult later = Post(path, json::object());
+  HttpResult later = server_->Post(path, json::object());
   EXPECT_EQ(later.status, 202) << "an hour later: " << later.body;
 }
 

@@ -17,10 +17,10 @@
 #include <thread>
 #include <vector>
 
-#include "core/install/data_dir.h"
 #include "core/disclosure/disclosures.h"
 #include "core/disclosure/webhooks.h"
-#include "support/process.h"
+#include "core/install/data_dir.h"
+#include "support/server.h"
 #include "support/webhook_receiver.h"
 #include "util/clock.h"
 #include "util/random.h"
@@ -64,36 +64,21 @@ class WebhookTest : public ::testing::Test {
     WriteFile(config(), text);
     RunResult check = RunTillit({"check", config()});
     ASSERT_EQ(check.exit_code, 0) << check.err;
-    server_ = std::make_unique<Server>(config(), data());
-    ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes",
-                               "contract,customer_service,profiling,rights_fulfilment"});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
+    server_ = std::make_unique<TestServer>(data(), ServeOptions{.config = config()});
+    server_->CreateKey("shop", "contract,customer_service,profiling,rights_fulfilment");
   }
 
   std::string config() const { return dir_ / "tillit.toml"; }
   std::string data() const { return dir_ / "data"; }
-  std::vector<std::string> Auth() const { return {"Authorization: Bearer " + key_}; }
-  HttpResult Post(const std::string& path, const json& body) {
-    return Http("POST", server_->url(path), body.dump(), Auth());
-  }
-  HttpResult Get(const std::string& path, std::vector<std::string> extra = {}) {
-    auto headers = Auth();
-    headers.insert(headers.end(), extra.begin(), extra.end());
-    return Http("GET", server_->url(path), "", headers);
-  }
   std::string NewSubject(const std::string& email = "kari.nordmann@example.no") {
-    HttpResult r =
-        Post("/v1/subjects", {{"identifiers", {{"email", email}}}, {"fields", {{"identity.name", "Kari Nordmann"}}}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return json::parse(r.body, nullptr, false).value("id", "");
+    return server_->CreateSubject(
+        {{"identifiers", {{"email", email}}}, {"fields", {{"identity.name", "Kari Nordmann"}}}});
   }
   // The delivery list for `status`, waiting up to 15 s until `ready` holds.
   json Deliveries(const std::string& status, const std::function<bool(const json&)>& ready) {
     json list;
     for (int i = 0; i < 300; ++i) {
-      HttpResult r = Get("/v1/webhooks/deliveries?status=" + status);
+      HttpResult r = server_->Get("/v1/webhooks/deliveries?status=" + status);
       EXPECT_EQ(r.status, 200) << r.body;
       list = json::parse(r.body, nullptr, false)["deliveries"];
       if (ready(list)) break;
@@ -104,15 +89,14 @@ class WebhookTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<WebhookReceiver> receiver_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
 };
 
 TEST_F(WebhookTest, ConsentChangeIsPostedSignedWithIdsOnly) {
   Start("", R"("consent.changed", "subject.restricted")", "webhook_retry_ms = 100\n");
   const std::string id = NewSubject();
-  HttpResult consent =
-      Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}, {"method", "web_form"}});
+  HttpResult consent = server_->Post("/v1/subjects/" + id + "/consents",
+                                     {{"purpose", "profiling"}, {"action", "given"}, {"method", "web_form"}});
   ASSERT_EQ(consent.status, 201) << consent.body;
   const std::string event_id = json::parse(consent.body)["id"];
 
@@ -149,13 +133,15 @@ TEST_F(WebhookTest, ConsentChangeIsPostedSignedWithIdsOnly) {
 TEST_F(WebhookTest, RestrictionIsPostedAndUnsubscribedEventsAreNot) {
   Start("", R"("subject.restricted")", "webhook_retry_ms = 100\n");
   const std::string id = NewSubject();
-  ASSERT_EQ(Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}}).status, 201);
+  ASSERT_EQ(server_->Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}}).status,
+            201);
   // Posti received the subject's address, so it must hear of the restriction (Art. 19).
-  ASSERT_EQ(Post("/v1/subjects/" + id + "/disclosures",
-                 {{"recipient", "posti"}, {"categories", {"contact.address"}}, {"purpose", "contract"}})
+  ASSERT_EQ(server_
+                ->Post("/v1/subjects/" + id + "/disclosures",
+                       {{"recipient", "posti"}, {"categories", {"contact.address"}}, {"purpose", "contract"}})
                 .status,
             201);
-  HttpResult restrict = Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}});
+  HttpResult restrict = server_->Post("/v1/subjects/" + id + "/restriction", {{"reason", "accuracy contested"}});
   ASSERT_EQ(restrict.status, 201) << restrict.body;
   auto requests = receiver_->WaitFor(1);
   ASSERT_EQ(requests.size(), 1u);
@@ -186,8 +172,9 @@ TEST_F(WebhookTest, Art19EventsReachOnlyTheRecipientsThatReceivedTheData) {
   const std::string a = NewSubject("anna@example.fi");
   const std::string b = NewSubject("bertil@example.se");
   auto disclose = [&](const std::string& id, const std::string& recipient, const json& categories) {
-    ASSERT_EQ(Post("/v1/subjects/" + id + "/disclosures",
-                   {{"recipient", recipient}, {"categories", categories}, {"purpose", "contract"}})
+    ASSERT_EQ(server_
+                  ->Post("/v1/subjects/" + id + "/disclosures",
+                         {{"recipient", recipient}, {"categories", categories}, {"purpose", "contract"}})
                   .status,
               201);
   };
@@ -195,17 +182,16 @@ TEST_F(WebhookTest, Art19EventsReachOnlyTheRecipientsThatReceivedTheData) {
   disclose(b, "mailer", {"contact.email"});
 
   // A's name changes: Posti received it; the mailer received nothing of A's.
-  HttpResult name =
-      Http("PATCH", server_->url("/v1/subjects/" + a), R"({"fields":{"identity.name":"Anna Virtanen"}})", Auth());
+  HttpResult name = server_->Send("PATCH", "/v1/subjects/" + a, R"({"fields":{"identity.name":"Anna Virtanen"}})");
   ASSERT_EQ(name.status, 200) << name.body;
   // A's e-mail changes: Posti never received it.
-  HttpResult email = Http("PATCH", server_->url("/v1/subjects/" + a),
-                          R"({"identifiers":{"email":"anna.virtanen@example.fi"}})", Auth());
+  HttpResult email =
+      server_->Send("PATCH", "/v1/subjects/" + a, R"({"identifiers":{"email":"anna.virtanen@example.fi"}})");
   ASSERT_EQ(email.status, 200) << email.body;
   // B is restricted: the mailer received B's address.
-  ASSERT_EQ(Post("/v1/subjects/" + b + "/restriction", {{"reason", "accuracy contested"}}).status, 201);
+  ASSERT_EQ(server_->Post("/v1/subjects/" + b + "/restriction", {{"reason", "accuracy contested"}}).status, 201);
   // A is erased: Posti received A's data.
-  HttpResult erased = Post("/v1/subjects/" + a + "/erase", {{"reason", "request"}});
+  HttpResult erased = server_->Post("/v1/subjects/" + a + "/erase", {{"reason", "request"}});
   ASSERT_EQ(erased.status, 200) << erased.body;
 
   auto requests = receiver_->WaitFor(7);
@@ -231,7 +217,9 @@ TEST_F(WebhookTest, Art19EventsReachOnlyTheRecipientsThatReceivedTheData) {
 TEST_F(WebhookTest, FailingReceiverIsRetriedWithBackoffUntilItAccepts) {
   Start("500,500", R"("consent.changed")", "webhook_retry_ms = 150\n");
   const std::string id = NewSubject();
-  ASSERT_EQ(Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "withdrawn"}}).status, 201);
+  ASSERT_EQ(
+      server_->Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "withdrawn"}}).status,
+      201);
   const auto started = std::chrono::steady_clock::now();
   auto requests = receiver_->WaitFor(3);
   const auto took = std::chrono::steady_clock::now() - started;
@@ -252,7 +240,8 @@ TEST_F(WebhookTest, FailingReceiverIsRetriedWithBackoffUntilItAccepts) {
 TEST_F(WebhookTest, GivesUpAfterMaxAttemptsListsItAndRetriesOnRequest) {
   Start("500,503", R"("consent.changed")", "webhook_retry_ms = 50\nwebhook_max_attempts = 2\n");
   const std::string id = NewSubject();
-  ASSERT_EQ(Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}}).status, 201);
+  ASSERT_EQ(server_->Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}}).status,
+            201);
   json failed = Deliveries("failed", [](const json& l) { return l.size() == 1 && l[0]["status"] == "dead"; });
   ASSERT_EQ(failed.size(), 1u) << failed.dump();
   EXPECT_EQ(failed[0]["status"], "dead");
@@ -261,38 +250,41 @@ TEST_F(WebhookTest, GivesUpAfterMaxAttemptsListsItAndRetriesOnRequest) {
   EXPECT_EQ(failed[0]["event"], "consent.changed");
   EXPECT_EQ(receiver_->Requests().size(), 2u);
 
-  EXPECT_EQ(Get("/v1/webhooks/deliveries?status=nonsense").status, 400);
+  EXPECT_EQ(server_->Get("/v1/webhooks/deliveries?status=nonsense").status, 400);
   EXPECT_EQ(Http("GET", server_->url("/v1/webhooks/deliveries")).status, 401);
-  EXPECT_EQ(Post("/v1/webhooks/deliveries/whd_nope/retry", json::object()).status, 404);
+  EXPECT_EQ(server_->Post("/v1/webhooks/deliveries/whd_nope/retry", json::object()).status, 404);
 
-  HttpResult retry = Post("/v1/webhooks/deliveries/" + std::string(failed[0]["id"]) + "/retry", json::object());
+  HttpResult retry =
+      server_->Post("/v1/webhooks/deliveries/" + std::string(failed[0]["id"]) + "/retry", json::object());
   ASSERT_EQ(retry.status, 200) << retry.body;
   json delivered = Deliveries("delivered", [](const json& l) { return l.size() == 1; });
   ASSERT_EQ(delivered.size(), 1u);
   EXPECT_EQ(receiver_->Requests().size(), 3u);
-  EXPECT_EQ(Post("/v1/webhooks/deliveries/" + std::string(failed[0]["id"]) + "/retry", json::object()).status, 409);
+  EXPECT_EQ(server_->Post("/v1/webhooks/deliveries/" + std::string(failed[0]["id"]) + "/retry", json::object()).status,
+            409);
 }
 
 TEST_F(WebhookTest, DisclosuresFollowTheConfigurationAndAreSealedAndAudited) {
   Start("", R"("subject.erased")", "");
   const std::string id = NewSubject();
   const std::string path = "/v1/subjects/" + id + "/disclosures";
-  HttpResult ok = Post(path, {{"recipient", "posti"},
-                              {"categories", {"contact.address", "identity.name"}},
-                              {"purpose", "contract"},
-                              {"reference", "order ORD-98765"},
-                              {"at", "2026-01-02T10:00:00Z"}});
+  HttpResult ok = server_->Post(path, {{"recipient", "posti"},
+                                       {"categories", {"contact.address", "identity.name"}},
+                                       {"purpose", "contract"},
+                                       {"reference", "order ORD-98765"},
+                                       {"at", "2026-01-02T10:00:00Z"}});
   ASSERT_EQ(ok.status, 201) << ok.body;
   json d = json::parse(ok.body);
   EXPECT_EQ(d["recipient"], "posti");
   EXPECT_EQ(d["categories"], json({"contact.address", "identity.name"}));
   EXPECT_EQ(d["at"], "2026-01-02T10:00:00Z");
-  ASSERT_EQ(Post(path, {{"recipient", "posti"}, {"categories", {"customer.order"}}, {"purpose", "contract"}}).status,
-            201);
+  ASSERT_EQ(
+      server_->Post(path, {{"recipient", "posti"}, {"categories", {"customer.order"}}, {"purpose", "contract"}}).status,
+      201);
 
   // The rules: only what the configuration declares.
   auto rejected = [&](const json& body, long status, const std::string& code) {
-    HttpResult r = Post(path, body);
+    HttpResult r = server_->Post(path, body);
     EXPECT_EQ(r.status, status) << body.dump() << " → " << r.body;
     json e = json::parse(r.body, nullptr, false);
     EXPECT_EQ(e["error"]["code"], code) << r.body;
@@ -312,22 +304,23 @@ TEST_F(WebhookTest, DisclosuresFollowTheConfigurationAndAreSealedAndAudited) {
            "invalid_time");
   rejected({{"recipient", "posti"}, {"categories", {"contact.address"}}, {"purpose", "analytics"}}, 403,
            "purpose_not_allowed");
-  EXPECT_EQ(Http("POST", server_->url(path), "{", Auth()).status, 400);
-  EXPECT_EQ(Post("/v1/subjects/sub_nobody/disclosures",
-                 {{"recipient", "posti"}, {"categories", {"contact.address"}}, {"purpose", "contract"}})
+  EXPECT_EQ(server_->Send("POST", path, "{").status, 400);
+  EXPECT_EQ(server_
+                ->Post("/v1/subjects/sub_nobody/disclosures",
+                       {{"recipient", "posti"}, {"categories", {"contact.address"}}, {"purpose", "contract"}})
                 .status,
             404);
 
   // Listing opens the references and names its purpose.
-  EXPECT_EQ(Get(path).status, 400);
-  HttpResult list = Get(path, {"Tillit-Purpose: customer_service"});
+  EXPECT_EQ(server_->Get(path).status, 400);
+  HttpResult list = server_->Get(path, {.purpose = "customer_service"});
   ASSERT_EQ(list.status, 200) << list.body;
   json items = json::parse(list.body)["disclosures"];
   ASSERT_EQ(items.size(), 2u);
   EXPECT_EQ(items[0]["reference"], "order ORD-98765");
   EXPECT_TRUE(items[1]["reference"].is_null());
 
-  HttpResult audit = Get("/v1/subjects/" + id + "/audit", {"Tillit-Purpose: customer_service"});
+  HttpResult audit = server_->Get("/v1/subjects/" + id + "/audit", {.purpose = "customer_service"});
   ASSERT_EQ(audit.status, 200) << audit.body;
   EXPECT_THAT(audit.body, HasSubstr("disclosure.record"));
   EXPECT_THAT(audit.body, HasSubstr("disclosure.read"));
