@@ -20,7 +20,7 @@
 
 #include "core/install/data_dir.h"
 #include "store/store.h"
-#include "support/process.h"
+#include "support/server.h"
 #include "util/clock.h"
 #include "util/random.h"
 
@@ -116,43 +116,26 @@ class AccessReportTest : public ::testing::Test {
   void SetUp() override {
     WriteFile(config(), TestConfig());
     clock_ = std::make_unique<TestClock>(dir_, "2031-03-01T09:00:00Z");
-    server_ = std::make_unique<Server>(config(), data(), /*init=*/true);
-    ASSERT_TRUE(server_->started()) << server_->err();
-    key_ = NewKey("staff", "customer_service,profiling,rights_fulfilment");
-  }
-
-  std::string NewKey(const std::string& name, const std::string& purposes, const std::string& preset = "privacy-desk") {
-    RunResult key =
-        RunTillit({"key", "create", "--preset", preset, "--data", data(), "--name", name, "--purposes", purposes});
-    EXPECT_EQ(key.exit_code, 0) << key.err;
-    return key.out.substr(0, key.out.size() - 1);
+    server_ = std::make_unique<TestServer>(data(), ServeOptions{.config = config()});
+    server_->CreateKey("staff", "customer_service,profiling,rights_fulfilment");
   }
 
   std::string config() const { return dir_ / "tillit.toml"; }
   std::string data() const { return dir_ / "data"; }
-  std::vector<std::string> Auth() const { return {"Authorization: Bearer " + key_}; }
-
-  HttpResult Post(const std::string& path, const json& body) {
-    return Http("POST", server_->url(path), body.dump(), Auth());
-  }
-  HttpResult Get(const std::string& path) { return Http("GET", server_->url(path), "", Auth()); }
 
   // The subject of every test: what Art. 15 and Art. 20 must show.
   std::string NewSubject() {
-    HttpResult r =
-        Post("/v1/subjects",
-             {{"identifiers",
-               {{"email", "asa.oberg@example.no"}, {"phone", "+47 912 34 567"}, {"customer_number", "K-1001"}}},
-              {"fields",
-               {{"identity.name", "Åsa <b>Öberg</b> & Co"},
-                {"contact.address", "Storgata 1, 0155 Oslo"},
-                {"account.preferences", "prefers-express"},
-                {"profiling.interests", "cats & dogs lover"}}},
-              {"sources", {{"account.preferences", "derived"}, {"profiling.interests", "derived"}}}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    const std::string id = json::parse(r.body, nullptr, false).value("id", "");
+    const std::string id = server_->CreateSubject(
+        {{"identifiers",
+          {{"email", "asa.oberg@example.no"}, {"phone", "+47 912 34 567"}, {"customer_number", "K-1001"}}},
+         {"fields",
+          {{"identity.name", "Åsa <b>Öberg</b> & Co"},
+           {"contact.address", "Storgata 1, 0155 Oslo"},
+           {"account.preferences", "prefers-express"},
+           {"profiling.interests", "cats & dogs lover"}}},
+         {"sources", {{"account.preferences", "derived"}, {"profiling.interests", "derived"}}}});
     auto record = [&](const json& body) {
-      HttpResult rec = Post("/v1/subjects/" + id + "/records", body);
+      HttpResult rec = server_->Post("/v1/subjects/" + id + "/records", body);
       EXPECT_EQ(rec.status, 201) << rec.body;
     };
     record({{"kind", "order"},
@@ -168,19 +151,18 @@ class AccessReportTest : public ::testing::Test {
             {"categories", {"device.technical"}},
             {"occurred_at", "2031-02-01T10:02:00Z"},
             {"payload", {{"browser", "Firefox-Nightly-7"}}}});
-    EXPECT_EQ(Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}}).status, 201);
-    EXPECT_EQ(Post("/v1/subjects/" + id + "/objections", {{"purpose", "analytics"}}).status, 201);
-    HttpResult patch = Http("PATCH", server_->url("/v1/subjects/" + id),
-                            json{{"fields", {{"identity.name", "Åsa Öberg-Lind"}}}}.dump(), Auth());
+    EXPECT_EQ(server_->Post("/v1/subjects/" + id + "/consents", {{"purpose", "profiling"}, {"action", "given"}}).status,
+              201);
+    EXPECT_EQ(server_->Post("/v1/subjects/" + id + "/objections", {{"purpose", "analytics"}}).status, 201);
+    HttpResult patch = server_->Patch("/v1/subjects/" + id, {{"fields", {{"identity.name", "Åsa Öberg-Lind"}}}});
     EXPECT_EQ(patch.status, 200) << patch.body;
-    HttpResult read = Http("GET", server_->url("/v1/subjects/" + id), "",
-                           {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+    HttpResult read = server_->Get("/v1/subjects/" + id, {.purpose = "customer_service"});
     EXPECT_EQ(read.status, 200) << read.body;
     return id;
   }
 
   json CreateReport(const std::string& id, const std::string& language, long expect = 201) {
-    HttpResult r = Post("/v1/subjects/" + id + "/access-report", {{"language", language}});
+    HttpResult r = server_->Post("/v1/subjects/" + id + "/access-report", {{"language", language}});
     EXPECT_EQ(r.status, expect) << r.body;
     return json::parse(r.body, nullptr, false);
   }
@@ -195,8 +177,7 @@ class AccessReportTest : public ::testing::Test {
 
   TempDir dir_;
   std::unique_ptr<TestClock> clock_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
 };
 
 TEST_F(AccessReportTest, TheJsonHoldsEverySectionWithTheValues) {
@@ -278,8 +259,7 @@ TEST_F(AccessReportTest, TheJsonHoldsEverySectionWithTheValues) {
   EXPECT_THAT(report["supervisory_authority"]["name"].get<std::string>(), HasSubstr("Datatilsynet"));
 
   // Reading the report is itself an audited access for rights_fulfilment.
-  HttpResult audit = Http("GET", server_->url("/v1/subjects/" + id + "/audit"), "",
-                          {"Authorization: Bearer " + key_, "Tillit-Purpose: rights_fulfilment"});
+  HttpResult audit = server_->Get("/v1/subjects/" + id + "/audit", {.purpose = "rights_fulfilment"});
   ASSERT_EQ(audit.status, 200) << audit.body;
   EXPECT_THAT(audit.body, HasSubstr("report.create"));
   EXPECT_THAT(audit.body, HasSubstr("report.read"));
@@ -315,7 +295,7 @@ TEST_F(AccessReportTest, TheHtmlIsInTheSubjectsLanguageWithEverythingEscaped) {
 
 TEST_F(AccessReportTest, ThePortabilityArchiveHoldsProvidedAndObservedDataOnly) {
   const std::string id = NewSubject();
-  HttpResult r = Http("GET", server_->url("/v1/subjects/" + id + "/portability?language=sv"), "", Auth());
+  HttpResult r = server_->Get("/v1/subjects/" + id + "/portability?language=sv");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.headers["content-type"], "application/zip");
   EXPECT_THAT(r.headers["content-disposition"], HasSubstr("attachment"));
@@ -351,9 +331,9 @@ TEST_F(AccessReportTest, ThePortabilityArchiveHoldsProvidedAndObservedDataOnly) 
   EXPECT_THAT(all, Not(HasSubstr("Firefox-Nightly-7")));
   EXPECT_FALSE(files.contains("records-device.csv"));
 
-  HttpResult unknown = Http("GET", server_->url("/v1/subjects/sub_nobody/portability"), "", Auth());
+  HttpResult unknown = server_->Get("/v1/subjects/sub_nobody/portability");
   EXPECT_EQ(unknown.status, 404) << unknown.body;
-  HttpResult bad = Http("GET", server_->url("/v1/subjects/" + id + "/portability?language=de"), "", Auth());
+  HttpResult bad = server_->Get("/v1/subjects/" + id + "/portability?language=de");
   EXPECT_EQ(bad.status, 400) << bad.body;
 }
 
@@ -372,33 +352,32 @@ TEST_F(AccessReportTest, AReportExpiresAfterItsValidity) {
 
 TEST_F(AccessReportTest, BadRequestsGetClearErrors) {
   const std::string id = NewSubject();
-  HttpResult unknown = Post("/v1/subjects/sub_nobody/access-report", {{"language", "sv"}});
+  HttpResult unknown = server_->Post("/v1/subjects/sub_nobody/access-report", {{"language", "sv"}});
   EXPECT_EQ(unknown.status, 404) << unknown.body;
   EXPECT_EQ(json::parse(unknown.body, nullptr, false)["error"]["code"], "subject_not_found");
 
-  HttpResult language = Post("/v1/subjects/" + id + "/access-report", {{"language", "de"}});
+  HttpResult language = server_->Post("/v1/subjects/" + id + "/access-report", {{"language", "de"}});
   EXPECT_EQ(language.status, 400) << language.body;
   EXPECT_EQ(json::parse(language.body, nullptr, false)["error"]["code"], "language_not_offered");
   // Norwegian is a language tillit writes, but not one this shop offers: no report mixing languages.
-  HttpResult unoffered = Post("/v1/subjects/" + id + "/access-report", {{"language", "nb"}});
+  HttpResult unoffered = server_->Post("/v1/subjects/" + id + "/access-report", {{"language", "nb"}});
   EXPECT_EQ(unoffered.status, 400) << unoffered.body;
   EXPECT_EQ(json::parse(unoffered.body, nullptr, false)["error"]["code"], "language_not_offered");
   EXPECT_THAT(unoffered.body, HasSubstr("en, sv, fi"));
-  HttpResult archive = Http("GET", server_->url("/v1/subjects/" + id + "/portability?language=nb"), "", Auth());
+  HttpResult archive = server_->Get("/v1/subjects/" + id + "/portability?language=nb");
   EXPECT_EQ(archive.status, 400) << archive.body;
-  EXPECT_EQ(Post("/v1/subjects/" + id + "/access-report", {{"lang", "sv"}}).status, 400);
-  EXPECT_EQ(Post("/v1/subjects/" + id + "/access-report", {{"language", 7}}).status, 400);
-  EXPECT_EQ(Http("POST", server_->url("/v1/subjects/" + id + "/access-report"), "{not json", Auth()).status, 400);
+  EXPECT_EQ(server_->Post("/v1/subjects/" + id + "/access-report", {{"lang", "sv"}}).status, 400);
+  EXPECT_EQ(server_->Post("/v1/subjects/" + id + "/access-report", {{"language", 7}}).status, 400);
+  EXPECT_EQ(server_->Send("POST", "/v1/subjects/" + id + "/access-report", "{not json").status, 400);
 
   // An empty body asks for the controller's default language.
   const json fallback = CreateReport(id, "en");
-  HttpResult empty = Http("POST", server_->url("/v1/subjects/" + id + "/access-report"), "", Auth());
+  HttpResult empty = server_->Send("POST", "/v1/subjects/" + id + "/access-report");
   EXPECT_EQ(empty.status, 201) << empty.body;
 
   // A key without the action reports.create (the shop preset) may not create reports; no key at all is 401.
-  const std::string shop = NewKey("shop", "customer_service,rights_fulfilment", "shop");
-  HttpResult denied =
-      Http("POST", server_->url("/v1/subjects/" + id + "/access-report"), "{}", {"Authorization: Bearer " + shop});
+  const std::string shop = server_->CreateKey("shop", "customer_service,rights_fulfilment", {"--preset", "shop"});
+  HttpResult denied = server_->Send("POST", "/v1/subjects/" + id + "/access-report", "{}", {.key = shop});
   EXPECT_EQ(denied.status, 403) << denied.body;
   EXPECT_EQ(json::parse(denied.body)["error"]["code"], "action_not_allowed") << denied.body;
   EXPECT_EQ(json::parse(denied.body)["error"]["details"]["action"], "reports.create") << denied.body;

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "core/disclosure/webhooks.h"
-#include "support/process.h"
+#include "support/server.h"
 #include "support/webhook_receiver.h"
 
 namespace tillit::testing {
@@ -132,35 +132,21 @@ class AuditWitnessTest : public ::testing::Test {
     WriteFile(config(), ReadFile(ExampleConfig("minime")) + extra + "\n[audit]\n" + audit_toml);
     RunResult check = RunTillit({"check", config()});
     ASSERT_EQ(check.exit_code, 0) << check.err;
-    server_ = std::make_unique<Server>(config(), data());
-    ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key = RunTillit(
-        {"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes", "customer_service,rights_fulfilment"});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
+    server_ = std::make_unique<TestServer>(data(), ServeOptions{.config = config()});
+    server_->CreateKey("shop", "customer_service,rights_fulfilment");
   }
   void StartWithWitness(int interval_seconds) {
     Start("witness_file = \"" + witness() + "\"\nwitness_interval = " + std::to_string(interval_seconds) + "\n");
-  }
-  void Restart() {
-    server_ = std::make_unique<Server>(config(), data(), /*init=*/false);
-    ASSERT_TRUE(server_->started()) << server_->err();
   }
   void Stop() { ASSERT_EQ(server_->Stop(), 0) << server_->err(); }
 
   std::string config() const { return dir_ / "tillit.toml"; }
   std::string data() const { return dir_ / "data"; }
   std::string witness() const { return dir_ / "witness/audit-heads.txt"; }
-  std::vector<std::string> Headers(const std::string& purpose = "customer_service") const {
-    return {"Authorization: Bearer " + key_, "Tillit-Purpose: " + purpose};
-  }
 
   std::string CreateSubject(const std::string& email, const std::string& name) {
-    HttpResult r =
-        Http("POST", server_->url("/v1/subjects"),
-             json{{"identifiers", {{"email", email}}}, {"fields", {{"identity.name", name}}}}.dump(), Headers());
-    EXPECT_EQ(r.status, 201) << r.body << server_->err();
-    return json::parse(r.body, nullptr, false).value("id", "");
+    return server_->CreateSubject({{"identifiers", {{"email", email}}}, {"fields", {{"identity.name", name}}}},
+                                  {.purpose = "customer_service"});
   }
 
   // Creations, reads and an erasure: each an audit entry, most a group commit of their own.
@@ -168,19 +154,17 @@ class AuditWitnessTest : public ::testing::Test {
     std::vector<std::string> ids;
     for (int i = 0; i < 3; ++i) {
       ids.push_back(CreateSubject(tag + std::to_string(i) + "@example.fi", "Person " + tag + std::to_string(i)));
-      EXPECT_EQ(Http("GET", server_->url("/v1/subjects/" + ids.back()), "", Headers()).status, 200);
+      EXPECT_EQ(server_->Get("/v1/subjects/" + ids.back(), {.purpose = "customer_service"}).status, 200);
     }
-    HttpResult erased = Http("POST", server_->url("/v1/subjects/" + ids[0] + "/erase"), R"({"reason":"request"})",
-                             Headers("rights_fulfilment"));
+    HttpResult erased =
+        server_->Post("/v1/subjects/" + ids[0] + "/erase", {{"reason", "request"}}, {.purpose = "rights_fulfilment"});
     EXPECT_EQ(erased.status, 200) << erased.body;
   }
 
   // Audit entries written by the command line (an API key each), with no server running.
   void CliEntries(int n, const std::string& tag) {
     for (int i = 0; i < n; ++i) {
-      RunResult r = RunTillit(
-          {"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", tag + std::to_string(i), "--purposes", "customer_service"});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
+      ASSERT_FALSE(CreateKey(data(), tag + std::to_string(i), "customer_service").empty());
     }
   }
 
@@ -201,8 +185,7 @@ class AuditWitnessTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
 };
 
 TEST_F(AuditWitnessTest, AnIntactLogVerifiesWithAndWithoutTheWitnessFileWhichHoldsNoPersonalData) {
@@ -275,7 +258,7 @@ TEST_F(AuditWitnessTest, TruncatingTheTailAndRestoringAnOlderSignedHeadIsDetecte
   Activity("before");
   Stop();
   const Head backup = DataHead(data());  // the head an older backup of the data database holds
-  Restart();
+  ASSERT_TRUE(server_->Restart());
   Activity("after");  // entries the attacker wants gone, an erasure among them
   Stop();
   const Head newest = DataHead(data());
@@ -301,7 +284,7 @@ TEST_F(AuditWitnessTest, RestoringBothDatabasesFromAnOlderBackupIsCaughtByTheWit
   const Head backup = DataHead(data());
   const Head backup_kept = KeyStoreHead(data());
   ASSERT_EQ(backup_kept.seq, backup.seq);
-  Restart();
+  ASSERT_TRUE(server_->Restart());
   Activity("after");
   Stop();
   const Head newest = DataHead(data());
@@ -333,14 +316,14 @@ TEST_F(AuditWitnessTest, AChainWrittenAnewPastTheKeptHeadDivergesFromTheKeyStore
   Activity("before");
   Stop();
   const Head backup = DataHead(data());
-  Restart();
+  ASSERT_TRUE(server_->Restart());
   Activity("after");
   Stop();
   const Head newest = DataHead(data());
   // The attacker truncates and restores the older head; tillit goes on writing, past the old head's entry.
   Sql(data(), "DELETE FROM audit_log WHERE seq > " + std::to_string(backup.seq));
   RestoreHead(data(), "audit_checkpoint", backup);
-  Restart();
+  ASSERT_TRUE(server_->Restart());
   Activity("anew");
   Activity("again");
   Stop();
@@ -360,7 +343,7 @@ TEST_F(AuditWitnessTest, AChainWrittenAnewInBothDatabasesDivergesFromTheWitness)
   Stop();
   const Head backup = DataHead(data());
   const Head backup_kept = KeyStoreHead(data());
-  Restart();
+  ASSERT_TRUE(server_->Restart());
   Activity("after");
   Stop();
   const Head newest = DataHead(data());
@@ -369,7 +352,7 @@ TEST_F(AuditWitnessTest, AChainWrittenAnewInBothDatabasesDivergesFromTheWitness)
   Sql(data(), "DELETE FROM audit_log WHERE seq > " + std::to_string(backup.seq));
   RestoreHead(data(), "audit_checkpoint", backup);
   RestoreHead(data(), "keystore.audit_head", backup_kept);
-  Restart();
+  ASSERT_TRUE(server_->Restart());
   Activity("anew");
   Activity("again");
   Stop();

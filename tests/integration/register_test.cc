@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -29,47 +29,19 @@ using ::testing::UnorderedElementsAre;
 class RegisterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<Server>(ExampleConfig("minime"), data_dir_ / "data");
-    ASSERT_TRUE(server_->started()) << server_->err();
-    key_ = CreateKey("shop", "customer_service,marketing,contract,rights_fulfilment");
-    marketing_key_ = CreateKey("mailer", "marketing");
-    ASSERT_FALSE(key_.empty());
-    ASSERT_FALSE(marketing_key_.empty());
+    server_ = std::make_unique<TestServer>(data_dir_ / "data");
+    server_->CreateKey("shop", "customer_service,marketing,contract,rights_fulfilment");
+    marketing_key_ = server_->CreateKey("mailer", "marketing");
   }
 
-  std::string CreateKey(const std::string& name, const std::string& purposes) {
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data_dir_ / "data", "--name", name, "--purposes", purposes});
-    EXPECT_EQ(key.exit_code, 0) << key.err;
-    return key.exit_code == 0 ? key.out.substr(0, key.out.size() - 1) : "";
-  }
-
-  std::vector<std::string> Headers(const std::string& purpose, const std::string& key = "") const {
-    std::vector<std::string> h{"Authorization: Bearer " + (key.empty() ? key_ : key)};
-    if (!purpose.empty()) h.push_back("Tillit-Purpose: " + purpose);
-    return h;
-  }
-
-  HttpResult Post(const std::string& path, const std::string& body) {
-    return Http("POST", server_->url(path), body, Headers(""));
-  }
+  // Calls with the shop's key (or `key`); a read names `purpose` unless it is empty.
+  HttpResult Post(const std::string& path, const std::string& body) { return server_->Send("POST", path, body); }
   HttpResult Bulk(const std::string& ndjson) {
-    std::vector<std::string> headers = Headers("");
-    headers.push_back("Content-Type: application/x-ndjson");
-    return Http("POST", server_->url("/v1/records/bulk"), ndjson, headers);
+    return server_->Send("POST", "/v1/records/bulk", ndjson, {.type = "application/x-ndjson"});
   }
-  HttpResult Patch(const std::string& path, const json& body) {
-    return Http("PATCH", server_->url(path), body.dump(), Headers(""));
-  }
+  HttpResult Patch(const std::string& path, const json& body) { return server_->Patch(path, body); }
   HttpResult Get(const std::string& path, const std::string& purpose, const std::string& key = "") {
-    return Http("GET", server_->url(path), "", Headers(purpose, key));
-  }
-
-  // Creates a subject and answers its id.
-  std::string Create(const json& body) {
-    HttpResult r = Post("/v1/subjects", body.dump());
-    EXPECT_EQ(r.status, 201) << r.body;
-    json j = json::parse(r.body, nullptr, false);
-    return r.status == 201 && j.contains("id") ? j["id"].get<std::string>() : "sub_missing";
+    return server_->Get(path, {.key = key.empty() ? server_->key() : key, .purpose = purpose});
   }
 
   // marketing's legal basis is consent: the decision engine lets a marketing read through only once the subject has
@@ -133,8 +105,7 @@ class RegisterTest : public ::testing::Test {
   }
 
   TempDir data_dir_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
   std::string marketing_key_;
 };
 
@@ -170,7 +141,7 @@ TEST_F(RegisterTest, CreateAnswers201WithLocationAndNormalisedIdentifiers) {
 }
 
 TEST_F(RegisterTest, ReadHoldsOnlyTheCategoriesThePurposeUses) {
-  const std::string id = Create(Anna());
+  const std::string id = server_->CreateSubject(Anna());
   GiveMarketingConsent(id);
 
   json marketing = Parse(Get("/v1/subjects/" + id, "marketing"));
@@ -192,7 +163,7 @@ TEST_F(RegisterTest, ReadHoldsOnlyTheCategoriesThePurposeUses) {
 }
 
 TEST_F(RegisterTest, ReadNeedsAPurposeTheKeyWasCreatedFor) {
-  const std::string id = Create(Anna());
+  const std::string id = server_->CreateSubject(Anna());
   GiveMarketingConsent(id);
   HttpResult none = Get("/v1/subjects/" + id, "");
   EXPECT_EQ(none.status, 400);
@@ -213,7 +184,8 @@ TEST_F(RegisterTest, ReadNeedsAPurposeTheKeyWasCreatedFor) {
 }
 
 TEST_F(RegisterTest, DuplicateEmailOrCustomerNumberIs409) {
-  const std::string anna = Create({{"identifiers", {{"email", "anna@example.com"}, {"customer_number", "C-1"}}}});
+  const std::string anna =
+      server_->CreateSubject({{"identifiers", {{"email", "anna@example.com"}, {"customer_number", "C-1"}}}});
 
   HttpResult email = Post("/v1/subjects", json({{"identifiers", {{"email", " ANNA@Example.com "}}}}).dump());
   EXPECT_EQ(email.status, 409);
@@ -221,20 +193,17 @@ TEST_F(RegisterTest, DuplicateEmailOrCustomerNumberIs409) {
   // Without a purpose the key learns only how to look it up; naming one it holds, whose the address is (an audited
   // lookup, as GET /v1/subjects?email= is).
   EXPECT_EQ(email.body.find(anna), std::string::npos) << email.body;
-  HttpResult named = Http("POST", server_->url("/v1/subjects"),
-                          json({{"identifiers", {{"email", "anna@example.com"}}}}).dump(), Headers("customer_service"));
+  HttpResult named = server_->Post("/v1/subjects", {{"identifiers", {{"email", "anna@example.com"}}}},
+                                   {.purpose = "customer_service"});
   EXPECT_EQ(named.status, 409) << named.body;
   EXPECT_EQ(json::parse(named.body)["error"]["details"].value("subject_id", ""), anna) << named.body;
-  HttpResult trail = Http("GET", server_->url("/v1/subjects/" + anna + "/audit"), "", Headers("rights_fulfilment"));
+  HttpResult trail = Get("/v1/subjects/" + anna + "/audit", "rights_fulfilment");
   EXPECT_NE(trail.body.find("subject.find"), std::string::npos) << trail.body;
 
   // A key that may only write subjects learns only that the address is taken, and who can look it up.
-  RunResult writer = RunTillit({"key", "create", "--actions", "subjects.write", "--data", data_dir_ / "data",
-                                "--name", "signup-form", "--purposes", "contract"});
-  ASSERT_EQ(writer.exit_code, 0) << writer.err;
-  HttpResult blind = Http("POST", server_->url("/v1/subjects"),
-                          json({{"identifiers", {{"email", "anna@example.com"}}}}).dump(),
-                          {"Authorization: Bearer " + writer.out.substr(0, writer.out.size() - 1)});
+  const std::string writer = server_->CreateKey("signup-form", "contract", {"--actions", "subjects.write"});
+  ASSERT_FALSE(writer.empty());
+  HttpResult blind = server_->Post("/v1/subjects", {{"identifiers", {{"email", "anna@example.com"}}}}, {.key = writer});
   EXPECT_EQ(blind.status, 409) << blind.body;
   EXPECT_EQ(CodeOf(blind), "email_taken");
   EXPECT_EQ(blind.body.find(anna), std::string::npos) << blind.body;
@@ -252,9 +221,11 @@ TEST_F(RegisterTest, DuplicateEmailOrCustomerNumberIs409) {
 }
 
 TEST_F(RegisterTest, SharedPhoneFindsEverySubjectWithIt) {
-  const std::string a = Create({{"identifiers", {{"email", "a@example.com"}, {"phone", "040 123 4567"}}}});
-  const std::string b = Create({{"identifiers", {{"email", "b@example.com"}, {"phone", "+358401234567"}}}});
-  Create({{"identifiers", {{"email", "c@example.com"}, {"phone", "+358 40 765 4321"}}}});
+  const std::string a =
+      server_->CreateSubject({{"identifiers", {{"email", "a@example.com"}, {"phone", "040 123 4567"}}}});
+  const std::string b =
+      server_->CreateSubject({{"identifiers", {{"email", "b@example.com"}, {"phone", "+358401234567"}}}});
+  server_->CreateSubject({{"identifiers", {{"email", "c@example.com"}, {"phone", "+358 40 765 4321"}}}});
   GiveMarketingConsent(a);
   GiveMarketingConsent(b);
 
@@ -280,9 +251,10 @@ TEST_F(RegisterTest, SharedPhoneFindsEverySubjectWithIt) {
 }
 
 TEST_F(RegisterTest, FindByEmailCustomerNumberOrLogin) {
-  const std::string id = Create(Anna());
+  const std::string id = server_->CreateSubject(Anna());
   GiveMarketingConsent(id);
-  Create({{"identifiers", {{"email", "other@example.com"}, {"customer_number", "C-2002"}, {"login", "other"}}}});
+  server_->CreateSubject(
+      {{"identifiers", {{"email", "other@example.com"}, {"customer_number", "C-2002"}, {"login", "other"}}}});
 
   HttpResult email = Get("/v1/subjects?email=%20ANNA.virtanen%40example.com", "marketing");
   ASSERT_EQ(email.status, 200) << email.body;
@@ -340,9 +312,9 @@ TEST_F(RegisterTest, CreateRejectsBadInputWithItsCode) {
 }
 
 TEST_F(RegisterTest, StaffListingPaginatesNewestFirst) {
-  const std::string first = Create({{"identifiers", {{"email", "first@example.com"}}}});
-  const std::string second = Create({{"identifiers", {{"email", "second@example.com"}}}});
-  const std::string third = Create({{"identifiers", {{"email", "third@example.com"}}}});
+  const std::string first = server_->CreateSubject({{"identifiers", {{"email", "first@example.com"}}}});
+  const std::string second = server_->CreateSubject({{"identifiers", {{"email", "second@example.com"}}}});
+  const std::string third = server_->CreateSubject({{"identifiers", {{"email", "third@example.com"}}}});
 
   HttpResult p1 = Get("/v1/subjects?limit=2", "");
   ASSERT_EQ(p1.status, 200) << p1.body;
@@ -366,7 +338,7 @@ TEST_F(RegisterTest, StaffListingPaginatesNewestFirst) {
 }
 
 TEST_F(RegisterTest, PatchChangesAndRemovesFields) {
-  const std::string id = Create(Anna());
+  const std::string id = server_->CreateSubject(Anna());
   json patch = {{"identifiers", {{"email", "Anna.New@Example.com"}}},
                 {"fields",
                  {{"contact.address", {{"street", "Hämeenkatu 9"}, {"city", "Tampere"}}},
@@ -399,12 +371,14 @@ TEST_F(RegisterTest, PatchChangesAndRemovesFields) {
             "subject_not_found");
   EXPECT_EQ(CodeOf(Patch("/v1/subjects/" + id, {{"fields", {{"contact.email", "x@example.com"}}}})),
             "identifier_as_field");
-  EXPECT_EQ(Http("PATCH", server_->url("/v1/subjects/" + id), "{", Headers("")).status, 400);
+  EXPECT_EQ(server_->Send("PATCH", "/v1/subjects/" + id, "{").status, 400);
 }
 
 TEST_F(RegisterTest, PatchTakingAnotherSubjectsEmailIs409) {
-  const std::string a = Create({{"identifiers", {{"email", "a@example.com"}, {"customer_number", "C-1"}}}});
-  const std::string b = Create({{"identifiers", {{"email", "b@example.com"}, {"customer_number", "C-2"}}}});
+  const std::string a =
+      server_->CreateSubject({{"identifiers", {{"email", "a@example.com"}, {"customer_number", "C-1"}}}});
+  const std::string b =
+      server_->CreateSubject({{"identifiers", {{"email", "b@example.com"}, {"customer_number", "C-2"}}}});
 
   HttpResult email = Patch("/v1/subjects/" + b, {{"identifiers", {{"email", "A@EXAMPLE.COM"}}}});
   EXPECT_EQ(email.status, 409);
@@ -437,8 +411,9 @@ TEST_F(RegisterTest, PatchTakingAnotherSubjectsEmailIs409) {
 }
 
 TEST_F(RegisterTest, HistoryKeepsPreviousValuesAcrossTwoPatches) {
-  const std::string id = Create({{"identifiers", {{"email", "anna@example.com"}}},
-                                 {"fields", {{"identity.name", "Anna"}, {"contact.address", "Kauppakatu 3"}}}});
+  const std::string id =
+      server_->CreateSubject({{"identifiers", {{"email", "anna@example.com"}}},
+                              {"fields", {{"identity.name", "Anna"}, {"contact.address", "Kauppakatu 3"}}}});
   GiveMarketingConsent(id);
   ASSERT_EQ(Patch("/v1/subjects/" + id, {{"fields", {{"identity.name", "Anna Virtanen"}}}, {"source", "staff"}}).status,
             200);
@@ -484,7 +459,7 @@ TEST_F(RegisterTest, HistoryKeepsPreviousValuesAcrossTwoPatches) {
 }
 
 TEST_F(RegisterTest, RecordsAreStoredAndReadBack) {
-  const std::string id = Create(Anna());
+  const std::string id = server_->CreateSubject(Anna());
   HttpResult r = Post("/v1/subjects/" + id + "/records", Order("2025-06-01T10:00:00Z", "ORD-1").dump());
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string rec = Parse(r)["id"];
@@ -526,7 +501,7 @@ TEST_F(RegisterTest, RecordsAreStoredAndReadBack) {
 }
 
 TEST_F(RegisterTest, RecordsPaginateNewestFirstAndFilter) {
-  const std::string id = Create(Anna());
+  const std::string id = server_->CreateSubject(Anna());
   std::vector<std::string> recs;
   for (int day = 1; day <= 5; ++day) {
     const std::string n = std::to_string(day);
@@ -580,7 +555,7 @@ TEST_F(RegisterTest, RecordsPaginateNewestFirstAndFilter) {
 }
 
 TEST_F(RegisterTest, RecordsArePurposeBound) {
-  const std::string id = Create(Anna());
+  const std::string id = server_->CreateSubject(Anna());
   GiveMarketingConsent(id);
   const std::string order = AddRecord(id, Order("2025-06-01T10:00:00Z", "ORD-1"));
   const std::string payment = AddRecord(id, {{"kind", "payment"},
@@ -607,8 +582,8 @@ TEST_F(RegisterTest, RecordsArePurposeBound) {
 }
 
 TEST_F(RegisterTest, BulkRecordsStoreGoodLinesAndReportBadOnes) {
-  const std::string a = Create({{"identifiers", {{"email", "a@example.com"}}}});
-  const std::string b = Create({{"identifiers", {{"email", "b@example.com"}}}});
+  const std::string a = server_->CreateSubject({{"identifiers", {{"email", "a@example.com"}}}});
+  const std::string b = server_->CreateSubject({{"identifiers", {{"email", "b@example.com"}}}});
   auto line = [](const std::string& subject, const std::string& kind, const std::string& at) {
     return json({{"subject_id", subject},
                  {"kind", kind},
@@ -647,7 +622,7 @@ TEST_F(RegisterTest, BulkRecordsStoreGoodLinesAndReportBadOnes) {
 }
 
 TEST_F(RegisterTest, AuditTrailRecordsEveryAccessWithoutPersonalData) {
-  const std::string id = Create(Anna());
+  const std::string id = server_->CreateSubject(Anna());
   GiveMarketingConsent(id);
   ASSERT_EQ(Get("/v1/subjects/" + id, "contract").status, 200);
   ASSERT_EQ(Get("/v1/subjects?email=anna.virtanen%40example.com", "marketing", marketing_key_).status, 200);
@@ -692,12 +667,11 @@ TEST_F(RegisterTest, AuditTrailRecordsEveryAccessWithoutPersonalData) {
 }
 
 TEST_F(RegisterTest, InvalidUtf8AndOversizedBodiesAreRejected) {
-  const std::string id = Create({{"identifiers", {{"email", "a@example.com"}}}});
+  const std::string id = server_->CreateSubject({{"identifiers", {{"email", "a@example.com"}}}});
   HttpResult create = Post("/v1/subjects", "{\"fields\":{\"identity.name\":\"\xc3\x28\"}}");
   EXPECT_EQ(create.status, 400);
   EXPECT_EQ(CodeOf(create), "invalid_utf8");
-  HttpResult patch =
-      Http("PATCH", server_->url("/v1/subjects/" + id), "{\"fields\":{\"identity.name\":\"\xff\"}}", Headers(""));
+  HttpResult patch = server_->Send("PATCH", "/v1/subjects/" + id, "{\"fields\":{\"identity.name\":\"\xff\"}}");
   EXPECT_EQ(patch.status, 400);
   EXPECT_EQ(CodeOf(patch), "invalid_utf8");
 

@@ -3,6 +3,8 @@
 // rectification, restriction, objection, withdrawal of consent and inquiries, extension, rejection, the overdue
 // list, and a request about an unknown address answered by a "no data held" mail without revealing anything.
 // Configuration: Minimagi (Norway, Europe/Oslo; no type needs staff approval).
+#include "core/rights/requests.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -17,14 +19,13 @@
 
 #include "config/loader.h"
 #include "core/consent/consents.h"
-#include "core/install/data_dir.h"
 #include "core/consent/decisions.h"
-#include "core/rights/deadlines.h"
+#include "core/consent/snapshots.h"
+#include "core/install/data_dir.h"
 #include "core/mail/outbox.h"
 #include "core/register/register.h"
-#include "core/rights/requests.h"
-#include "core/consent/snapshots.h"
-#include "support/process.h"
+#include "core/rights/deadlines.h"
+#include "support/server.h"
 #include "support/smtp_peer.h"
 #include "util/clock.h"
 #include "util/random.h"
@@ -36,6 +37,9 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 
 using Mail = ReceivedMail;
+
+const Caller kCustomerService = {.purpose = "customer_service"};
+const Caller kMail = {.type = "message/rfc822"};
 
 class RequestsTest : public ::testing::Test {
  protected:
@@ -51,31 +55,20 @@ class RequestsTest : public ::testing::Test {
     config.insert(rights + 9, RightsExtra());
     WriteFile(dir_ / "tillit.toml",
               config + "\n[mail]\nsmtp_url = \"" + smtp_->url() + "\"\nfrom = \"privacy@minimagi.test\"\n");
-    server_ = std::make_unique<Server>(dir_ / "tillit.toml", dir_ / "data");
-    ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", dir_ / "data", "--name", "privacy", "--purposes",
-                               "customer_service,marketing,profiling,rights_fulfilment"});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
+    server_ = std::make_unique<TestServer>(dir_ / "data", ServeOptions{.config = dir_ / "tillit.toml"});
+    server_->CreateKey("privacy", "customer_service,marketing,profiling,rights_fulfilment");
   }
 
-  std::vector<std::string> Auth() const { return {"Authorization: Bearer " + key_}; }
-  std::vector<std::string> MailHeaders() const { return {"Authorization: Bearer " + key_, "Content-Type: message/rfc822"}; }
-  HttpResult Post(const std::string& path, const json& body) {
-    return Http("POST", server_->url(path), body.dump(), Auth());
-  }
   json Get(const std::string& path) {
-    HttpResult r = Http("GET", server_->url(path), "", Auth());
+    HttpResult r = server_->Get(path);
     EXPECT_EQ(r.status, 200) << r.body;
     return json::parse(r.body, nullptr, false);
   }
   std::string NewSubject(const std::string& email) {
-    HttpResult r = Post("/v1/subjects", {{"identifiers", {{"email", email}}}, {"fields", {{"identity.name", "Kari"}}}});
-    EXPECT_EQ(r.status, 201) << r.body;
-    return json::parse(r.body, nullptr, false).value("id", "");
+    return server_->CreateSubject({{"identifiers", {{"email", email}}}, {"fields", {{"identity.name", "Kari"}}}});
   }
   json NewRequest(const json& body, long expect = 201) {
-    HttpResult r = Post("/v1/requests", body);
+    HttpResult r = server_->Post("/v1/requests", body);
     EXPECT_EQ(r.status, expect) << r.body;
     return json::parse(r.body, nullptr, false);
   }
@@ -84,8 +77,7 @@ class RequestsTest : public ::testing::Test {
   TempDir dir_;
   std::unique_ptr<SmtpPeer> smtp_;
   std::unique_ptr<TestClock> clock_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
 };
 
 TEST_F(RequestsTest, RectificationIsVerifiedByAMailedCodeAndCompletes) {
@@ -104,12 +96,12 @@ TEST_F(RequestsTest, RectificationIsVerifiedByAMailedCodeAndCompletes) {
   const std::string code = CodeIn(code_mail);
   ASSERT_EQ(code.size(), 6u) << code_mail.body;
   const std::string wrong = code == "000000" ? "111111" : "000000";
-  HttpResult bad = Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", wrong}});
+  HttpResult bad = server_->Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", wrong}});
   EXPECT_EQ(bad.status, 422) << bad.body;
   EXPECT_EQ(ErrorCode(bad), "wrong_code");
   EXPECT_THAT(bad.body, HasSubstr("4 attempts left"));
 
-  HttpResult ok = Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", code}});
+  HttpResult ok = server_->Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", code}});
   ASSERT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(json::parse(ok.body)["status"], "completed");
   Mail confirmation = smtp_->WaitFor(2);
@@ -122,12 +114,11 @@ TEST_F(RequestsTest, RectificationIsVerifiedByAMailedCodeAndCompletes) {
   std::vector<std::string> statuses;
   for (const auto& e : view["history"]) statuses.push_back(e["status"]);
   EXPECT_EQ(statuses, (std::vector<std::string>{"received", "verified", "completed"}));
-  HttpResult subject = Http("GET", server_->url("/v1/subjects/" + id), "",
-                            {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+  HttpResult subject = server_->Get("/v1/subjects/" + id, kCustomerService);
   EXPECT_THAT(subject.body, HasSubstr("Kari Nordmann"));
 
   // The code was single use.
-  HttpResult again = Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", code}});
+  HttpResult again = server_->Post("/v1/requests/" + req["id"].get<std::string>() + "/verify", {{"code", code}});
   EXPECT_EQ(again.status, 422) << again.body;
   // Everything is audited, and neither the request's text nor the mail's recipient is stored in plaintext.
   RunResult audit = RunTillit({"audit", "verify", "--data", dir_ / "data"});
@@ -147,7 +138,7 @@ TEST_F(RequestsTest, ErasureAndAccessRequestsAreCarriedOutOnceVerified) {
   json access = NewRequest({{"type", "access"}, {"subject", kari}, {"channel", "web"}});
   const std::string code = CodeIn(smtp_->WaitFor(1));
   ASSERT_EQ(code.size(), 6u);
-  HttpResult verified = Post("/v1/requests/" + access["id"].get<std::string>() + "/verify", {{"code", code}});
+  HttpResult verified = server_->Post("/v1/requests/" + access["id"].get<std::string>() + "/verify", {{"code", code}});
   ASSERT_EQ(verified.status, 200) << verified.body;
   EXPECT_EQ(json::parse(verified.body)["status"], "completed");
   Mail ready = smtp_->WaitFor(2);
@@ -164,17 +155,17 @@ TEST_F(RequestsTest, ErasureAndAccessRequestsAreCarriedOutOnceVerified) {
   json erasure = NewRequest({{"type", "erasure"}, {"subject", ola}, {"channel", "web"}});
   const std::string erasure_code = CodeIn(smtp_->WaitFor(3));
   ASSERT_EQ(erasure_code.size(), 6u);
-  HttpResult erased = Post("/v1/requests/" + erasure["id"].get<std::string>() + "/verify", {{"code", erasure_code}});
+  HttpResult erased =
+      server_->Post("/v1/requests/" + erasure["id"].get<std::string>() + "/verify", {{"code", erasure_code}});
   ASSERT_EQ(erased.status, 200) << erased.body;
   EXPECT_EQ(json::parse(erased.body)["status"], "completed");
   Mail confirmation = smtp_->WaitFor(4);
   EXPECT_EQ(confirmation.to, "ola@example.no");
-  HttpResult subject = Http("GET", server_->url("/v1/subjects/" + ola), "",
-                            {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+  HttpResult subject = server_->Get("/v1/subjects/" + ola, kCustomerService);
   EXPECT_EQ(subject.status, 404) << subject.body;
   EXPECT_EQ(ErrorCode(subject), "subject_erased");
   // A second erasure request for the erased subject is refused, not completed.
-  HttpResult again = Post("/v1/requests", {{"type", "erasure"}, {"subject", ola}, {"channel", "web"}});
+  HttpResult again = server_->Post("/v1/requests", {{"type", "erasure"}, {"subject", ola}, {"channel", "web"}});
   EXPECT_EQ(again.status, 404) << again.body;
   // The erasure request stays readable as the record that it was handled; what it said went with the key.
   const json handled = Get("/v1/requests/" + erasure["id"].get<std::string>());
@@ -208,32 +199,32 @@ TEST_F(RequestsTest, CodesExpireAndTheSixthAttemptInvalidatesTheCode) {
   ASSERT_EQ(code.size(), 6u);
 
   clock_->Set("2025-01-31T10:11:00Z");  // eleven minutes later
-  HttpResult expired = Post(path + "/verify", {{"code", code}});
+  HttpResult expired = server_->Post(path + "/verify", {{"code", code}});
   EXPECT_EQ(expired.status, 422);
   EXPECT_EQ(ErrorCode(expired), "code_expired");
 
-  ASSERT_EQ(Post(path + "/code", json::object()).status, 202);
+  ASSERT_EQ(server_->Post(path + "/code", json::object()).status, 202);
   const std::string fresh = CodeIn(smtp_->WaitFor(2));
   const std::string wrong = fresh == "000000" ? "111111" : "000000";
   for (int i = 0; i < 5; ++i) {
-    HttpResult r = Post(path + "/verify", {{"code", wrong}});
+    HttpResult r = server_->Post(path + "/verify", {{"code", wrong}});
     EXPECT_EQ(r.status, 422) << i;
     EXPECT_EQ(ErrorCode(r), "wrong_code");
   }
-  HttpResult sixth = Post(path + "/verify", {{"code", fresh}});
+  HttpResult sixth = server_->Post(path + "/verify", {{"code", fresh}});
   EXPECT_EQ(sixth.status, 429) << sixth.body;
   EXPECT_EQ(ErrorCode(sixth), "too_many_attempts");
-  HttpResult after = Post(path + "/verify", {{"code", fresh}});
+  HttpResult after = server_->Post(path + "/verify", {{"code", fresh}});
   EXPECT_EQ(after.status, 429);
 
-  HttpResult junk = Post(path + "/verify", {{"code", "12ab"}});
+  HttpResult junk = server_->Post(path + "/verify", {{"code", "12ab"}});
   EXPECT_EQ(junk.status, 400);
   EXPECT_EQ(ErrorCode(junk), "invalid_code");
 
   // A fresh code still verifies; access is then answered with a report.
-  ASSERT_EQ(Post(path + "/code", json::object()).status, 202);
+  ASSERT_EQ(server_->Post(path + "/code", json::object()).status, 202);
   const std::string third = CodeIn(smtp_->WaitFor(3));
-  HttpResult verified = Post(path + "/verify", {{"code", third}});
+  HttpResult verified = server_->Post(path + "/verify", {{"code", third}});
   ASSERT_EQ(verified.status, 200) << verified.body;
   EXPECT_EQ(json::parse(verified.body)["status"], "completed");
 }
@@ -249,8 +240,7 @@ TEST_F(RequestsTest, RestrictionObjectionWithdrawalAndInquiry) {
   json objection =
       NewRequest({{"type", "objection"}, {"subject", id}, {"channel", "phone"}, {"channels", {"phone", "post"}}});
   EXPECT_EQ(objection["status"], "completed");
-  HttpResult objections = Http("GET", server_->url("/v1/subjects/" + id + "/objections"), "",
-                               {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+  HttpResult objections = server_->Get("/v1/subjects/" + id + "/objections", kCustomerService);
   EXPECT_THAT(objections.body, HasSubstr("\"phone\""));
   EXPECT_THAT(objections.body, HasSubstr("\"post\""));
 
@@ -259,10 +249,11 @@ TEST_F(RequestsTest, RestrictionObjectionWithdrawalAndInquiry) {
 
   json inquiry = NewRequest({{"type", "inquiry"}, {"subject", id}, {"text", "which cookies do you set?"}});
   EXPECT_EQ(inquiry["status"], "received");
-  HttpResult done = Post("/v1/requests/" + inquiry["id"].get<std::string>() + "/complete", {{"note", "answered"}});
+  HttpResult done =
+      server_->Post("/v1/requests/" + inquiry["id"].get<std::string>() + "/complete", {{"note", "answered"}});
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(json::parse(done.body)["status"], "completed");
-  HttpResult twice = Post("/v1/requests/" + inquiry["id"].get<std::string>() + "/complete", json::object());
+  HttpResult twice = server_->Post("/v1/requests/" + inquiry["id"].get<std::string>() + "/complete", json::object());
   EXPECT_EQ(twice.status, 422);
 }
 
@@ -291,14 +282,14 @@ TEST_F(RequestsTest, ExtensionRejectionOverdueAndBadInput) {
   const std::string pa = "/v1/requests/" + a["id"].get<std::string>();
   const std::string pb = "/v1/requests/" + b["id"].get<std::string>();
 
-  HttpResult no_reason = Post(pa + "/extend", json::object());
+  HttpResult no_reason = server_->Post(pa + "/extend", json::object());
   EXPECT_EQ(no_reason.status, 400);
   EXPECT_EQ(ErrorCode(no_reason), "reason_required");
-  HttpResult extended = Post(pa + "/extend", {{"reason", "many requests at once"}, {"months", 2}});
+  HttpResult extended = server_->Post(pa + "/extend", {{"reason", "many requests at once"}, {"months", 2}});
   ASSERT_EQ(extended.status, 200) << extended.body;
   EXPECT_EQ(json::parse(extended.body)["status"], "extended");
   EXPECT_EQ(json::parse(extended.body)["due_at"], "2025-04-30T21:59:59Z");  // 31 Jan + 3 months, summer time
-  EXPECT_EQ(Post(pa + "/extend", {{"reason", "again"}}).status, 409);
+  EXPECT_EQ(server_->Post(pa + "/extend", {{"reason", "again"}}).status, 409);
   bool told = false;
   for (const auto& m : smtp_->Messages()) told = told || m.body.find("2025-04-30") != std::string::npos;
   for (int i = 0; i < 50 && !told; ++i) {
@@ -308,7 +299,7 @@ TEST_F(RequestsTest, ExtensionRejectionOverdueAndBadInput) {
   EXPECT_TRUE(told);
 
   clock_->Set("2025-03-03T08:00:00Z");  // past 28 February: b is overdue, a is extended
-  HttpResult late = Post(pb + "/extend", {{"reason", "too late"}});
+  HttpResult late = server_->Post(pb + "/extend", {{"reason", "too late"}});
   EXPECT_EQ(late.status, 422) << late.body;
   EXPECT_EQ(ErrorCode(late), "extension_too_late");
   json overdue = Get("/v1/requests?overdue=true");
@@ -316,8 +307,9 @@ TEST_F(RequestsTest, ExtensionRejectionOverdueAndBadInput) {
   EXPECT_EQ(overdue["requests"][0]["id"], b["id"]);
   EXPECT_EQ(Get("/v1/requests?due_before=2025-05-01T00:00:00Z")["requests"].size(), 2u);
 
-  EXPECT_EQ(ErrorCode(Post(pb + "/reject", json::object())), "reason_required");
-  HttpResult rejected = Post(pb + "/reject", {{"reason", "kept because bookkeeping law requires it until 2031"}});
+  EXPECT_EQ(ErrorCode(server_->Post(pb + "/reject", json::object())), "reason_required");
+  HttpResult rejected =
+      server_->Post(pb + "/reject", {{"reason", "kept because bookkeeping law requires it until 2031"}});
   ASSERT_EQ(rejected.status, 200) << rejected.body;
   EXPECT_EQ(json::parse(rejected.body)["status"], "rejected");
   bool complaint = false;
@@ -332,23 +324,23 @@ TEST_F(RequestsTest, ExtensionRejectionOverdueAndBadInput) {
   EXPECT_TRUE(complaint);
   EXPECT_EQ(Get("/v1/requests?status=rejected")["requests"].size(), 1u);
 
-  HttpResult unknown_type = Post("/v1/requests", {{"type", "teleport"}, {"subject", id}});
+  HttpResult unknown_type = server_->Post("/v1/requests", {{"type", "teleport"}, {"subject", id}});
   EXPECT_EQ(unknown_type.status, 400);
   EXPECT_EQ(ErrorCode(unknown_type), "unknown_request_type");
-  EXPECT_EQ(ErrorCode(Post("/v1/requests", {{"type", "access"}})), "subject_or_email_required");
-  EXPECT_EQ(ErrorCode(Post("/v1/requests", {{"type", "rectification"}, {"subject", id}})), "patch_required");
-  EXPECT_EQ(ErrorCode(Post("/v1/requests", {{"type", "access"}, {"subject", id}, {"channel", "pigeon"}})),
+  EXPECT_EQ(ErrorCode(server_->Post("/v1/requests", {{"type", "access"}})), "subject_or_email_required");
+  EXPECT_EQ(ErrorCode(server_->Post("/v1/requests", {{"type", "rectification"}, {"subject", id}})), "patch_required");
+  EXPECT_EQ(ErrorCode(server_->Post("/v1/requests", {{"type", "access"}, {"subject", id}, {"channel", "pigeon"}})),
             "invalid_channel");
   // Minimagi writes to its customers in English only: a request in Finnish would be answered in mixed languages.
-  HttpResult finnish = Post("/v1/requests", {{"type", "access"}, {"subject", id}, {"language", "fi"}});
+  HttpResult finnish = server_->Post("/v1/requests", {{"type", "access"}, {"subject", id}, {"language", "fi"}});
   EXPECT_EQ(finnish.status, 400) << finnish.body;
   EXPECT_EQ(ErrorCode(finnish), "language_not_offered");
   EXPECT_THAT(finnish.body, HasSubstr("use one of: en"));
-  EXPECT_EQ(Post("/v1/requests", {{"type", "access"}, {"subject", "no-such-subject"}}).status, 404);
-  EXPECT_EQ(Post("/v1/requests/rq_missing/approve", json::object()).status, 404);
-  EXPECT_EQ(Http("POST", server_->url("/v1/requests"), "{not json", Auth()).status, 400);
-  EXPECT_EQ(Http("GET", server_->url("/v1/requests?status=bogus"), "", Auth()).status, 400);
-  EXPECT_EQ(Http("GET", server_->url("/v1/requests?cursor=zz"), "", Auth()).status, 400);
+  EXPECT_EQ(server_->Post("/v1/requests", {{"type", "access"}, {"subject", "no-such-subject"}}).status, 404);
+  EXPECT_EQ(server_->Post("/v1/requests/rq_missing/approve", json::object()).status, 404);
+  EXPECT_EQ(server_->Send("POST", "/v1/requests", "{not json").status, 400);
+  EXPECT_EQ(server_->Get("/v1/requests?status=bogus").status, 400);
+  EXPECT_EQ(server_->Get("/v1/requests?cursor=zz").status, 400);
 }
 
 TEST_F(RequestsTest, IncomingMailOptOutBecomesAnObjectionAndAnythingElseAnInquiry) {
@@ -357,21 +349,20 @@ TEST_F(RequestsTest, IncomingMailOptOutBecomesAnObjectionAndAnythingElseAnInquir
       "From: Nils <NILS@example.no>\r\nTo: privacy@minimagi.test\r\n"
       "Subject: =?UTF-8?Q?OPT-OUT_of_telemarketing_and_addressed_advertising?=\r\n"
       "Message-ID: <1@example.no>\r\n\r\nPlease stop calling.\r\n";
-  HttpResult r = Http("POST", server_->url("/v1/mail/inbound"), opt_out, MailHeaders());
+  HttpResult r = server_->Send("POST", "/v1/mail/inbound", opt_out, kMail);
   ASSERT_EQ(r.status, 202) << r.body;
   json req = json::parse(r.body);
   EXPECT_EQ(req["type"], "objection");
   EXPECT_EQ(req.count("subject"), 0u);
   EXPECT_EQ(Get("/v1/requests/" + req["id"].get<std::string>())["status"], "completed");
-  HttpResult objections = Http("GET", server_->url("/v1/subjects/" + id + "/objections"), "",
-                               {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+  HttpResult objections = server_->Get("/v1/subjects/" + id + "/objections", kCustomerService);
   EXPECT_THAT(objections.body, HasSubstr("\"phone\""));
   EXPECT_THAT(objections.body, HasSubstr("\"post\""));
   EXPECT_EQ(smtp_->WaitFor(1).to, "nils@example.no");
 
   const std::string stranger =
       "From: someone@elsewhere.example\r\nSubject: opt-out of telemarketing and addressed advertising\r\n\r\nx\r\n";
-  HttpResult s = Http("POST", server_->url("/v1/mail/inbound"), stranger, MailHeaders());
+  HttpResult s = server_->Send("POST", "/v1/mail/inbound", stranger, kMail);
   ASSERT_EQ(s.status, 202) << s.body;
   EXPECT_EQ(json::parse(s.body)["status"], json::parse(r.body)["status"]);  // the same answer as for a customer
   Mail no_data = smtp_->WaitFor(2);
@@ -395,7 +386,7 @@ TEST_F(RequestsTest, IncomingMailOptOutBecomesAnObjectionAndAnythingElseAnInquir
   EXPECT_EQ(missing.exit_code, 2);  // an input file that cannot be read: bad argument
   EXPECT_THAT(missing.err, HasSubstr("nothing.eml"));
 
-  HttpResult garbage = Http("POST", server_->url("/v1/mail/inbound"), "no headers at all", MailHeaders());
+  HttpResult garbage = server_->Send("POST", "/v1/mail/inbound", "no headers at all", kMail);
   EXPECT_EQ(garbage.status, 400) << garbage.body;
   EXPECT_EQ(ErrorCode(garbage), "invalid_mail");
 }
@@ -410,22 +401,22 @@ TEST_F(ApprovalTest, ConfiguredTypesWaitForStaffApproval) {
   json objection = NewRequest({{"type", "objection"}, {"subject", id}, {"purpose", "marketing"}});
   EXPECT_EQ(objection["status"], "received");
   const std::string path = "/v1/requests/" + objection["id"].get<std::string>();
-  HttpResult approved = Post(path + "/approve", json::object());
+  HttpResult approved = server_->Post(path + "/approve", json::object());
   ASSERT_EQ(approved.status, 200) << approved.body;
   EXPECT_EQ(json::parse(approved.body)["status"], "completed");
-  EXPECT_EQ(Post(path + "/approve", json::object()).status, 422);  // closed
+  EXPECT_EQ(server_->Post(path + "/approve", json::object()).status, 422);  // closed
 
   // Verified but not approved: it waits; approval then carries it out.
   json rect =
       NewRequest({{"type", "rectification"}, {"subject", id}, {"patch", {{"fields", {{"identity.name", "A"}}}}}});
   const std::string rpath = "/v1/requests/" + rect["id"].get<std::string>();
-  HttpResult verified = Post(rpath + "/verify", {{"code", CodeIn(smtp_->WaitFor(2))}});
+  HttpResult verified = server_->Post(rpath + "/verify", {{"code", CodeIn(smtp_->WaitFor(2))}});
   ASSERT_EQ(verified.status, 200) << verified.body;
   EXPECT_EQ(json::parse(verified.body)["status"], "verified");
-  HttpResult done = Post(rpath + "/approve", json::object());
+  HttpResult done = server_->Post(rpath + "/approve", json::object());
   ASSERT_EQ(done.status, 200) << done.body;
   EXPECT_EQ(json::parse(done.body)["status"], "completed");
-  EXPECT_EQ(Post(rpath + "/approve", {{"why", "x"}}).status, 400);
+  EXPECT_EQ(server_->Post(rpath + "/approve", {{"why", "x"}}).status, 400);
 }
 
 // A shop's backend asks for the codes of all its customers from one address: the limits count per subject and per
@@ -453,10 +444,10 @@ TEST_F(RequestsTest, ASixthCodeForOneSubjectWithinTheHourIsRefused) {
   const std::string path = "/v1/requests/" + req["id"].get<std::string>();
   smtp_->WaitFor(1);
   for (int i = 2; i <= 5; ++i) {
-    HttpResult again = Post(path + "/code", json::object());
+    HttpResult again = server_->Post(path + "/code", json::object());
     EXPECT_EQ(again.status, 202) << i << ": " << again.body;
   }
-  HttpResult sixth = Post(path + "/code", json::object());
+  HttpResult sixth = server_->Post(path + "/code", json::object());
   EXPECT_EQ(sixth.status, 429) << sixth.body;
   EXPECT_EQ(ErrorCode(sixth), "rate_limited");
   EXPECT_THAT(sixth.body, HasSubstr("this subject"));
@@ -466,7 +457,7 @@ TEST_F(RequestsTest, ASixthCodeForOneSubjectWithinTheHourIsRefused) {
   EXPECT_EQ(smtp_->WaitFor(6).to, "other@example.no");
   // An hour later the subject may ask again.
   clock_->Set("2025-01-31T11:00:01Z");
-  HttpResult later = Post(path + "/code", json::object());
+  HttpResult later = server_->Post(path + "/code", json::object());
   EXPECT_EQ(later.status, 202) << later.body;
 }
 
@@ -475,10 +466,10 @@ TEST_F(RequestsTest, ApproveAndCompleteWaitForTheSubjectsCode) {
   const std::string id = NewSubject("unverified@example.no");
   json req = NewRequest({{"type", "access"}, {"subject", id}, {"channel", "web"}});
   const std::string path = "/v1/requests/" + req["id"].get<std::string>();
-  HttpResult approve = Post(path + "/approve", json::object());
+  HttpResult approve = server_->Post(path + "/approve", json::object());
   EXPECT_EQ(approve.status, 409) << approve.body;
   EXPECT_EQ(ErrorCode(approve), "not_verified");
-  HttpResult complete = Post(path + "/complete", {{"note", "here you are"}});
+  HttpResult complete = server_->Post(path + "/complete", {{"note", "here you are"}});
   EXPECT_EQ(complete.status, 409) << complete.body;
   EXPECT_EQ(ErrorCode(complete), "not_verified");
   EXPECT_THAT(complete.body, HasSubstr("must enter the one-time code mailed"));
@@ -493,13 +484,12 @@ TEST_F(RequestsTest, ApproveAndCompleteWaitForTheSubjectsCode) {
 // and it waits for the subject's code; a key with requests.manage acts at once. The request, the audit and the
 // subject's access report say which.
 TEST_F(RequestsTest, ARightsChangeFromAKeyWithoutRequestsManageWaitsForTheSubjectsCode) {
-  RunResult made = RunTillit({"key", "create", "--preset", "shop", "--data", dir_ / "data", "--name", "webshop",
-                              "--purposes", "customer_service,marketing"});
-  ASSERT_EQ(made.exit_code, 0) << made.err;
-  const std::vector<std::string> shop = {"Authorization: Bearer " + made.out.substr(0, made.out.size() - 1)};
+  const std::string shop_key = server_->CreateKey("webshop", "customer_service,marketing", {"--preset", "shop"});
+  ASSERT_FALSE(shop_key.empty());
+  const Caller shop = {.key = shop_key};
   const std::string id = NewSubject("asked@example.no");
   auto from_shop = [&](const json& body) {
-    HttpResult r = Http("POST", server_->url("/v1/requests"), body.dump(), shop);
+    HttpResult r = server_->Post("/v1/requests", body, shop);
     EXPECT_EQ(r.status, 201) << r.body;
     return json::parse(r.body, nullptr, false);
   };
@@ -512,7 +502,7 @@ TEST_F(RequestsTest, ARightsChangeFromAKeyWithoutRequestsManageWaitsForTheSubjec
     const std::string path = "/v1/requests/" + req.value("id", "");
     EXPECT_EQ(Get(path).value("authority", ""), "code");
     // Staff cannot wave it through either: the subject's code is what stands for the subject.
-    HttpResult approve = Post(path + "/approve", json::object());
+    HttpResult approve = server_->Post(path + "/approve", json::object());
     EXPECT_EQ(approve.status, 409) << approve.body;
     EXPECT_EQ(ErrorCode(approve), "not_verified");
   }
@@ -527,8 +517,7 @@ TEST_F(RequestsTest, ARightsChangeFromAKeyWithoutRequestsManageWaitsForTheSubjec
   ASSERT_FALSE(restriction_id.empty()) << listed.dump();
   const std::string code = CodeIn(smtp_->WaitFor(1));
   ASSERT_EQ(code.size(), 6u);
-  HttpResult verified =
-      Http("POST", server_->url("/v1/requests/" + restriction_id + "/verify"), json{{"code", code}}.dump(), shop);
+  HttpResult verified = server_->Post("/v1/requests/" + restriction_id + "/verify", {{"code", code}}, shop);
   ASSERT_EQ(verified.status, 200) << verified.body;
   EXPECT_EQ(json::parse(verified.body)["status"], "completed");
   EXPECT_EQ(Get("/v1/subjects/" + id + "/restriction")["restricted"], true);
@@ -546,7 +535,7 @@ TEST_F(RequestsTest, ARightsChangeFromAKeyWithoutRequestsManageWaitsForTheSubjec
   EXPECT_EQ(Get("/v1/requests/" + desk.value("id", "")).value("authority", ""), "requests.manage");
 
   // The subject's access report names both ways a key asked on their behalf.
-  HttpResult created = Post("/v1/subjects/" + id + "/access-report", {{"language", "en"}});
+  HttpResult created = server_->Post("/v1/subjects/" + id + "/access-report", {{"language", "en"}});
   ASSERT_EQ(created.status, 201) << created.body;
   const json made_report = json::parse(created.body);
   HttpResult report = Http("GET", server_->url("/v1/reports/" + made_report.value("token", "") + "?format=json"));
@@ -566,41 +555,36 @@ TEST_F(RequestsTest, ARightsChangeFromAKeyWithoutRequestsManageWaitsForTheSubjec
 
   // An opt-out mailed from the subject's own address acts at once, through the shop's mail gateway key too; a
   // restriction by mail waits for the code.
-  const std::vector<std::string> shop_mail = {shop[0], "Content-Type: message/rfc822"};
-  HttpResult opt_out = Http("POST", server_->url("/v1/mail/inbound"),
-                            "From: asked@example.no\r\nSubject: opt-out of telemarketing and addressed advertising\r\n"
-                            "\r\nPlease stop calling.\r\n",
-                            shop_mail);
+  HttpResult opt_out = server_->Send("POST", "/v1/mail/inbound",
+                                     "From: asked@example.no\r\nSubject: opt-out of telemarketing and addressed "
+                                     "advertising\r\n\r\nPlease stop calling.\r\n",
+                                     {.key = shop_key, .type = "message/rfc822"});
   ASSERT_EQ(opt_out.status, 202) << opt_out.body;
   const json by_mail = Get("/v1/requests/" + json::parse(opt_out.body).value("id", ""));
   EXPECT_EQ(by_mail.value("status", ""), "completed") << by_mail.dump();
   EXPECT_EQ(by_mail.value("authority", ""), "mail");
 
   // A subject without an address to send the code to cannot have a change filed by the shop's key.
-  HttpResult no_address_subject = Post("/v1/subjects", {{"identifiers", {{"customer_number", "K-77"}}}});
+  HttpResult no_address_subject = server_->Post("/v1/subjects", {{"identifiers", {{"customer_number", "K-77"}}}});
   ASSERT_EQ(no_address_subject.status, 201) << no_address_subject.body;
-  HttpResult no_address = Http("POST", server_->url("/v1/requests"),
-                               json{{"type", "restriction"},
-                                    {"subject", json::parse(no_address_subject.body).value("id", "")}}
-                                   .dump(),
-                               shop);
+  HttpResult no_address =
+      server_->Post("/v1/requests",
+                    {{"type", "restriction"}, {"subject", json::parse(no_address_subject.body).value("id", "")}}, shop);
   EXPECT_EQ(no_address.status, 422) << no_address.body;
   EXPECT_EQ(ErrorCode(no_address), "no_registered_email");
 
   // The shop's key may correct a subject's address; it cannot then confirm a change of rights with a code sent to the
   // new address while the replacement is recent.
   const std::string moved = NewSubject("moved@example.no");
-  HttpResult patched = Http("PATCH", server_->url("/v1/subjects/" + moved),
-                            json{{"identifiers", {{"email", "attacker@example.net"}}}}.dump(), shop);
+  HttpResult patched =
+      server_->Patch("/v1/subjects/" + moved, {{"identifiers", {{"email", "attacker@example.net"}}}}, shop);
   ASSERT_EQ(patched.status, 200) << patched.body;
-  HttpResult hijack = Http("POST", server_->url("/v1/requests"),
-                           json{{"type", "erasure"}, {"subject", moved}}.dump(), shop);
+  HttpResult hijack = server_->Post("/v1/requests", {{"type", "erasure"}, {"subject", moved}}, shop);
   EXPECT_EQ(hijack.status, 409) << hijack.body;
   EXPECT_EQ(ErrorCode(hijack), "email_recently_changed");
   // Thirty-one days later the address has settled.
   clock_->Set("2025-03-04T10:00:00Z");
-  HttpResult later = Http("POST", server_->url("/v1/requests"),
-                          json{{"type", "restriction"}, {"subject", moved}}.dump(), shop);
+  HttpResult later = server_->Post("/v1/requests", {{"type", "restriction"}, {"subject", moved}}, shop);
   EXPECT_EQ(later.status, 201) << later.body;
 }
 
@@ -609,13 +593,13 @@ TEST_F(ApprovalTest, ApprovalBeforeVerificationIsRefused) {
   json rect =
       NewRequest({{"type", "rectification"}, {"subject", id}, {"patch", {{"fields", {{"identity.name", "B"}}}}}});
   const std::string path = "/v1/requests/" + rect["id"].get<std::string>();
-  HttpResult early = Post(path + "/approve", json::object());
+  HttpResult early = server_->Post(path + "/approve", json::object());
   EXPECT_EQ(early.status, 409) << early.body;
   EXPECT_EQ(ErrorCode(early), "not_verified");
-  HttpResult verified = Post(path + "/verify", {{"code", CodeIn(smtp_->WaitFor(1))}});
+  HttpResult verified = server_->Post(path + "/verify", {{"code", CodeIn(smtp_->WaitFor(1))}});
   ASSERT_EQ(verified.status, 200) << verified.body;
   EXPECT_EQ(json::parse(verified.body)["status"], "verified");
-  HttpResult approved = Post(path + "/approve", json::object());
+  HttpResult approved = server_->Post(path + "/approve", json::object());
   ASSERT_EQ(approved.status, 200) << approved.body;
   EXPECT_EQ(json::parse(approved.body)["status"], "completed");
 }

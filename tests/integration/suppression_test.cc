@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "support/process.h"
+#include "support/server.h"
 
 namespace tillit::testing {
 namespace {
@@ -68,45 +68,30 @@ class MarketingRulesTestBase : public ::testing::Test {
     WriteFile(config(), text);
     RunResult check = RunTillit({"check", config()});
     ASSERT_EQ(check.exit_code, 0) << check.out << check.err;
-    server_ = std::make_unique<Server>(config(), data());
-    ASSERT_TRUE(server_->started()) << server_->err();
-    RunResult key = RunTillit({"key", "create", "--preset", "privacy-desk", "--data", data(), "--name", "shop", "--purposes",
-                               "customer_service,direct_marketing,market_research"});
-    ASSERT_EQ(key.exit_code, 0) << key.err;
-    key_ = key.out.substr(0, key.out.size() - 1);
+    server_ = std::make_unique<TestServer>(data(), ServeOptions{.config = config()});
+    server_->CreateKey("shop", "customer_service,direct_marketing,market_research");
   }
 
   std::string config() const { return dir_ / "tillit.toml"; }
   std::string data() const { return dir_ / "data"; }
-  std::vector<std::string> Auth() const { return {"Authorization: Bearer " + key_}; }
-
-  HttpResult Send(const std::string& method, const std::string& path, const json& body = nullptr) {
-    return Http(method, server_->url(path), body.is_null() ? "" : body.dump(), Auth());
-  }
 
   std::string NewSubject(const json& identifiers, const json& fields = json::object()) {
     json body = {{"identifiers", identifiers}};
     if (!fields.empty()) body["fields"] = fields;
-    HttpResult r = Send("POST", "/v1/subjects", body);
-    EXPECT_EQ(r.status, 201) << r.body;
-    return json::parse(r.body, nullptr, false).value("id", "");
+    return server_->CreateSubject(body);
   }
 
   void Consent(const std::string& id, const std::string& action, const std::string& channel = "") {
     json body = {{"purpose", "direct_marketing"}, {"action", action}};
     if (!channel.empty()) body["channel"] = channel;
-    HttpResult r = Send("POST", "/v1/subjects/" + id + "/consents", body);
+    HttpResult r = server_->Post("/v1/subjects/" + id + "/consents", body);
     EXPECT_EQ(r.status, 201) << r.body;
   }
 
   // "allow:<rule>" or "deny:<rule>".
   std::string Decide(const std::string& id, const std::string& channel,
                      const std::string& purpose = "direct_marketing") {
-    std::string path = "/v1/decide?subject=" + id + "&purpose=" + purpose;
-    if (!channel.empty()) path += "&channel=" + channel;
-    HttpResult r = Send("GET", path);
-    EXPECT_EQ(r.status, 200) << r.body;
-    const json j = json::parse(r.body, nullptr, false);
+    const json j = server_->Decide(id, purpose, channel);
     if (j.is_discarded()) return "?";
     return std::string(j.value("allow", false) ? "allow:" : "deny:") + j.value("rule", "?");
   }
@@ -129,8 +114,7 @@ class MarketingRulesTestBase : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<Server> server_;
-  std::string key_;
+  std::unique_ptr<TestServer> server_;
 };
 
 class OptOutRegisterTest : public MarketingRulesTestBase {
@@ -179,7 +163,7 @@ TEST_F(OptOutRegisterTest, RegistersDenyListedSubjectsAndStaleCopiesTheirCountry
   EXPECT_EQ(Decide(later, "phone"), "allow:legitimate_interest");
 
   // The subject's phone changes to a listed number: the index follows.
-  HttpResult patch = Send("PATCH", "/v1/subjects/" + unlisted, {{"identifiers", {{"phone", "+46 8 12345678"}}}});
+  HttpResult patch = server_->Patch("/v1/subjects/" + unlisted, {{"identifiers", {{"phone", "+46 8 12345678"}}}});
   ASSERT_EQ(patch.status, 200) << patch.body;
   EXPECT_EQ(Decide(unlisted, "phone"), "deny:opt_out_register");
 
@@ -242,9 +226,7 @@ TEST_F(OptOutRegisterTest, RegistersDenyListedSubjectsAndStaleCopiesTheirCountry
   EXPECT_EQ(Decide(unlisted, "phone"), "deny:opt_out_register");
 
   // A restart rebuilds the same answers from the store.
-  server_.reset();
-  server_ = std::make_unique<Server>(config(), data(), /*init=*/false);
-  ASSERT_TRUE(server_->started()) << server_->err();
+  ASSERT_TRUE(server_->Restart());
   EXPECT_EQ(Decide(unlisted, "phone"), "deny:opt_out_register");
   EXPECT_EQ(Decide(swede2, "phone"), "allow:legitimate_interest");
   EXPECT_EQ(Decide(swede_at_home, "post"), "deny:opt_out_register");
@@ -297,7 +279,7 @@ TEST_F(ProhibitionTest, CodesDenyTheirChannelsUntilLiftedWithHistory) {
   EXPECT_EQ(Decide(id, "phone"), "allow:legitimate_interest");
   EXPECT_EQ(Decide(id, "email"), "allow:existing_customer");
 
-  HttpResult phone = Send("POST", "/v1/subjects/" + id + "/prohibitions", {{"code", "no_phone_marketing"}});
+  HttpResult phone = server_->Post("/v1/subjects/" + id + "/prohibitions", {{"code", "no_phone_marketing"}});
   ASSERT_EQ(phone.status, 201) << phone.body;
   const json p = json::parse(phone.body);
   EXPECT_EQ(p["code"], "no_phone_marketing");
@@ -307,29 +289,28 @@ TEST_F(ProhibitionTest, CodesDenyTheirChannelsUntilLiftedWithHistory) {
   EXPECT_EQ(Decide(id, "email"), "allow:existing_customer");
 
   // "All direct marketing" covers e-mail and SMS too, and a decision that names no channel; not market research.
-  HttpResult all = Send("POST", "/v1/subjects/" + id + "/prohibitions", {{"code", "no_direct_marketing"}});
+  HttpResult all = server_->Post("/v1/subjects/" + id + "/prohibitions", {{"code", "no_direct_marketing"}});
   ASSERT_EQ(all.status, 201) << all.body;
   EXPECT_EQ(Decide(id, "email"), "deny:prohibition_code");
   EXPECT_EQ(Decide(id, ""), "deny:prohibition_code");
   EXPECT_EQ(Decide(id, "", "market_research"), "allow:legitimate_interest");
-  HttpResult research = Send("POST", "/v1/subjects/" + id + "/prohibitions", {{"code", "no_market_research"}});
+  HttpResult research = server_->Post("/v1/subjects/" + id + "/prohibitions", {{"code", "no_market_research"}});
   ASSERT_EQ(research.status, 201) << research.body;
   EXPECT_EQ(Decide(id, "", "market_research"), "deny:prohibition_code");
 
   // Lifting one leaves the others in force.
   const std::string all_id = json::parse(all.body)["id"];
-  HttpResult lift = Send("DELETE", "/v1/subjects/" + id + "/prohibitions/" + all_id);
+  HttpResult lift = server_->Delete("/v1/subjects/" + id + "/prohibitions/" + all_id);
   ASSERT_EQ(lift.status, 200) << lift.body;
   EXPECT_EQ(json::parse(lift.body)["active"], false);
   EXPECT_EQ(Decide(id, "email"), "allow:existing_customer");
   EXPECT_EQ(Decide(id, "phone"), "deny:prohibition_code");
-  HttpResult twice = Send("DELETE", "/v1/subjects/" + id + "/prohibitions/" + all_id);
+  HttpResult twice = server_->Delete("/v1/subjects/" + id + "/prohibitions/" + all_id);
   EXPECT_EQ(twice.status, 422) << twice.body;
   EXPECT_EQ(json::parse(twice.body)["error"]["code"], "prohibition_lifted") << twice.body;
 
   // The history keeps the lifted one.
-  HttpResult list = Http("GET", server_->url("/v1/subjects/" + id + "/prohibitions"), "",
-                         {"Authorization: Bearer " + key_, "Tillit-Purpose: customer_service"});
+  HttpResult list = server_->Get("/v1/subjects/" + id + "/prohibitions", {.purpose = "customer_service"});
   ASSERT_EQ(list.status, 200) << list.body;
   const json history = json::parse(list.body)["prohibitions"];
   ASSERT_EQ(history.size(), 3u);
@@ -339,9 +320,7 @@ TEST_F(ProhibitionTest, CodesDenyTheirChannelsUntilLiftedWithHistory) {
   EXPECT_EQ(history[0]["active"], true);
 
   // A restart agrees.
-  server_.reset();
-  server_ = std::make_unique<Server>(config(), data(), /*init=*/false);
-  ASSERT_TRUE(server_->started()) << server_->err();
+  ASSERT_TRUE(server_->Restart());
   EXPECT_EQ(Decide(id, "phone"), "deny:prohibition_code");
   EXPECT_EQ(Decide(id, "email"), "allow:existing_customer");
 
@@ -365,13 +344,13 @@ TEST_F(ProhibitionTest, BadInputIsRefusedWithItsReason) {
       {{{"code", "no_direct_marketing"}, {"why", "x"}}, 400, "unknown_key"},
   };
   for (const Case& c : cases) {
-    HttpResult r = Send("POST", "/v1/subjects/" + id + "/prohibitions", c.body);
+    HttpResult r = server_->Post("/v1/subjects/" + id + "/prohibitions", c.body);
     EXPECT_EQ(r.status, c.status) << c.body.dump() << " " << r.body;
     EXPECT_EQ(json::parse(r.body, nullptr, false)["error"]["code"], c.code) << r.body;
   }
-  HttpResult nobody = Send("POST", "/v1/subjects/sub_nobody/prohibitions", {{"code", "no_direct_marketing"}});
+  HttpResult nobody = server_->Post("/v1/subjects/sub_nobody/prohibitions", {{"code", "no_direct_marketing"}});
   EXPECT_EQ(nobody.status, 404) << nobody.body;
-  HttpResult no_such = Send("DELETE", "/v1/subjects/" + id + "/prohibitions/pro_nothing");
+  HttpResult no_such = server_->Delete("/v1/subjects/" + id + "/prohibitions/pro_nothing");
   EXPECT_EQ(no_such.status, 404) << no_such.body;
   EXPECT_EQ(json::parse(no_such.body, nullptr, false)["error"]["code"], "prohibition_not_found");
 }
@@ -379,15 +358,15 @@ TEST_F(ProhibitionTest, BadInputIsRefusedWithItsReason) {
 // Two servers on one PostgreSQL database agree on a prohibition through the decision-change feed.
 TEST_F(ProhibitionTest, TwoServersAgree) {
   if (!UsingPostgres()) GTEST_SKIP() << "needs the PostgreSQL pass of the suite";
-  Server other(config(), data(), /*init=*/false);
-  ASSERT_TRUE(other.started()) << other.err();
+  TestServer other(data(), {.config = config(), .init = false});
+  ASSERT_TRUE(other.started());
   const std::string id = NewSubject({{"phone", "+358 40 111 2222"}});
-  auto rule_at = [&](Server& s) {
+  auto rule_at = [&](TestServer& s) {
     HttpResult r =
-        Http("GET", s.url("/v1/decide?subject=" + id + "&purpose=direct_marketing&channel=phone"), "", Auth());
+        s.Get("/v1/decide?subject=" + id + "&purpose=direct_marketing&channel=phone", {.key = server_->key()});
     return json::parse(r.body, nullptr, false).value("rule", "?");
   };
-  ASSERT_EQ(Send("POST", "/v1/subjects/" + id + "/prohibitions", {{"code", "no_phone_marketing"}}).status, 201);
+  ASSERT_EQ(server_->Post("/v1/subjects/" + id + "/prohibitions", {{"code", "no_phone_marketing"}}).status, 201);
   const auto start = std::chrono::steady_clock::now();
   while (rule_at(other) != "prohibition_code" && std::chrono::steady_clock::now() - start < std::chrono::seconds(5)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -440,15 +419,13 @@ TEST_F(CountryRulesTest, ExistingCustomerExceptionByTheSubjectsCountry) {
   const std::string mover = NewSubject({{"phone", "+1 202 555 0177"}});
   Consent(mover, "existing_customer");
   EXPECT_EQ(Decide(mover, "email"), "deny:not_existing_customer");
-  HttpResult moved = Send(
-      "PATCH", "/v1/subjects/" + mover,
+  HttpResult moved = server_->Patch(
+      "/v1/subjects/" + mover,
       {{"fields", {{"contact.address", {{"street", "Storgatan 1"}, {"postal_code", "11455"}, {"country", "SE"}}}}}});
   ASSERT_EQ(moved.status, 200) << moved.body;
   EXPECT_EQ(Decide(mover, "email"), "allow:existing_customer");
   // A restart reads the countries back from their blind indexes.
-  server_.reset();
-  server_ = std::make_unique<Server>(config(), data(), /*init=*/false);
-  ASSERT_TRUE(server_->started()) << server_->err();
+  ASSERT_TRUE(server_->Restart());
   EXPECT_EQ(Decide(mover, "email"), "allow:existing_customer");
   const std::string us = NewSubject({{"phone", "+1 202 555 0166"}});
   Consent(us, "existing_customer");
