@@ -1,12 +1,10 @@
 #include "support/process.h"
 
-#include <strings.h>
-
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <libpq-fe.h>
-#include <signal.h>
 #include <spawn.h>
+#include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,11 +14,9 @@
 #include <fstream>
 #include <mutex>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 #include <sstream>
 #include <stdexcept>
-#include <thread>
 
 extern char** environ;
 
@@ -241,69 +237,6 @@ RunResult RunTillit(const std::vector<std::string>& args) {
   r.err = ReadFile(io / "err");
   return r;
 }
-
-Server::Server(const std::string& config, const std::string& data_dir, bool init,
-               const std::vector<std::string>& extra) {
-  if (init) {
-    std::vector<std::string> args = {"init", "--config", config, "--data", data_dir};
-    args.insert(args.end(), extra.begin(), extra.end());
-    RunResult r = RunTillit(args);
-    if (r.exit_code != 0) throw std::runtime_error("tillit init failed: " + r.err);
-  }
-  char name[] = "/tmp/tillit-serve-XXXXXX";
-  const int fd = mkstemp(name);
-  if (fd >= 0) close(fd);
-  out_path_ = std::string(name) + ".out";
-  err_path_ = std::string(name) + ".err";
-  unlink(name);
-  std::vector<std::string> args = {"serve", "--config", config, "--data", data_dir, "--listen", "127.0.0.1:0"};
-  args.insert(args.end(), extra.begin(), extra.end());
-  pid_ = Spawn(args, out_path_, err_path_);
-  const std::regex listening(R"(listening on https?://127\.0\.0\.1:(\d+))");
-  for (int i = 0; i < 300 && port_ == 0; ++i) {  // up to 30 s: sanitizer builds start slowly
-    std::smatch m;
-    const std::string out = ReadFile(out_path_);
-    if (std::regex_search(out, m, listening)) {
-      port_ = std::stoi(m[1]);
-      break;
-    }
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-}
-
-Server::~Server() {
-  Stop();
-  unlink(out_path_.c_str());
-  unlink(err_path_.c_str());
-}
-
-std::string Server::url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-
-int Server::Stop(std::chrono::seconds timeout) {
-  if (pid_ <= 0) return -1;
-  kill(pid_, SIGTERM);
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    int status = 0;
-    if (waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  kill(pid_, SIGKILL);
-  waitpid(pid_, nullptr, 0);
-  pid_ = -1;
-  return -1;
-}
-
-std::string Server::out() const { return ReadFile(out_path_); }
-std::string Server::err() const { return ReadFile(err_path_); }
 
 HttpResult Http(const std::string& method, const std::string& url, const std::string& body,
                 const std::vector<std::string>& headers) {

@@ -4,7 +4,6 @@
 
 #include <sys/types.h>
 
-#include <chrono>
 #include <map>
 #include <string>
 #include <vector>
@@ -75,33 +74,6 @@ RunResult RunTillit(const std::vector<std::string>& args);
 // Starts tillit with `args` in the background, its stdout and stderr written to the files named, and answers its pid
 // (the caller waits for it). Throws std::runtime_error when it cannot be started.
 pid_t Spawn(const std::vector<std::string>& args, const std::string& out_path, const std::string& err_path);
-
-// A `tillit serve` on a free loopback port; stopped (SIGTERM, then waited for) when the object dies.
-class Server {
- public:
-  // Runs `tillit init` for `config` into `data_dir` first unless `init` is false. `extra` is added to both command
-  // lines (e.g. {"--store", "sqlite"}).
-  Server(const std::string& config, const std::string& data_dir, bool init = true,
-         const std::vector<std::string>& extra = {});
-  ~Server();
-  Server(const Server&) = delete;
-  Server& operator=(const Server&) = delete;
-
-  bool started() const { return port_ != 0; }
-  int port() const { return port_; }
-  pid_t pid() const { return pid_; }
-  std::string url(const std::string& path) const;
-  // Sends SIGTERM and waits up to `timeout`; returns the exit code, or -1 if it did not exit.
-  int Stop(std::chrono::seconds timeout = std::chrono::seconds(20));
-  std::string out() const;
-  std::string err() const;
-
- private:
-  pid_t pid_ = -1;
-  int port_ = 0;
-  std::string out_path_;
-  std::string err_path_;
-};
 
 struct HttpResult {
   long status = 0;  // 0 when the request failed to complete
