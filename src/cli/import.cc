@@ -299,6 +299,7 @@ Result<core::SubjectInput> SubjectOfRow(const std::vector<Column>& columns, cons
 // The subject an NDJSON line describes: the body of POST /v1/subjects.
 Result<core::SubjectInput> SubjectOfLine(const std::string& text, const std::string& default_source) {
   TILLIT_ASSIGN_OR_RETURN(const json body, ParseUntrustedJson(text));
+  TILLIT_RETURN_IF_ERROR(core::CheckSubjectJsonKeys(body));
   TILLIT_ASSIGN_OR_RETURN(core::SubjectInput in, core::DecodeSubjectJson(body, "the line"));
   if (!body.contains("source")) in.source = default_source;
   return in;

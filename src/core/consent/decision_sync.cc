@@ -15,9 +15,10 @@ void DecisionSync::Stop() {
 }
 
 void DecisionSync::Loop() {
-  do {
+  while (!stop_.stopped()) {
     (void)CatchUp();  // a store that does not answer now is asked again at the next tick
-  } while (!stop_.WaitFor(interval_));
+    if (stop_.WaitFor(interval_)) break;
+  }
 }
 
 Status DecisionSync::CatchUp() {

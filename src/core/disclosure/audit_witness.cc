@@ -162,11 +162,12 @@ void AuditWitness::Stop() {
 }
 
 void AuditWitness::Loop() {
-  do {
+  while (!stop_.stopped()) {
     if (Status s = WitnessNow(); !s.ok()) {
       spdlog::error(nlohmann::json{{"event", "audit_witness_failed"}, {"error", s.message()}}.dump());
     }
-  } while (!stop_.WaitFor(interval_));
+    if (stop_.WaitFor(interval_)) break;
+  }
 }
 
 Status AuditWitness::WitnessNow() {

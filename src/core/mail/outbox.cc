@@ -167,10 +167,11 @@ void OutboxSender::Stop() {
 }
 
 void OutboxSender::Run() {
-  do {
+  while (!stop_.stopped()) {
     auto sent = outbox_.DeliverDue(*transport_);
     if (!sent.ok()) spdlog::warn(R"({{"event":"outbox_failed","reason":"{}"}})", sent.status().reason());
-  } while (!stop_.WaitFor(interval_));
+    if (stop_.WaitFor(interval_)) break;
+  }
 }
 
 }  // namespace tillit::core

@@ -26,10 +26,8 @@ Status CheckKeys(const json& object, std::string_view name, std::string_view wha
 }
 
 // An object of strings, each put into `out` by key.
-Status ReadStrings(const json& value, std::string_view name, std::string_view what,
-                   std::map<std::string, std::string>& out) {
+Status ReadStrings(const json& value, std::string_view name, std::map<std::string, std::string>& out) {
   if (!value.is_object()) return WrongType(name, "an object of strings");
-  TILLIT_RETURN_IF_ERROR(CheckKeys(value, name, what));
   for (const auto& [key, v] : value.items()) {
     if (!v.is_string()) return WrongType(std::string(name) + "." + key, "a string");
     out[key] = v.get<std::string>();
@@ -38,6 +36,17 @@ Status ReadStrings(const json& value, std::string_view name, std::string_view wh
 }
 
 }  // namespace
+
+Status CheckSubjectJsonKeys(const json& body) {
+  if (!body.is_object()) return Status::Ok();
+  for (const auto& [key, what] : {std::pair<std::string_view, std::string_view>{"identifiers", "an identifier name"},
+                                  {"fields", "a category id"},
+                                  {"sources", "an identifier name or category id"}}) {
+    auto it = body.find(key);
+    if (it != body.end() && it->is_object()) TILLIT_RETURN_IF_ERROR(CheckKeys(*it, key, what));
+  }
+  return Status::Ok();
+}
 
 bool IsPlainKey(std::string_view key) {
   return !key.empty() && key.size() <= 64 && std::all_of(key.begin(), key.end(), [](unsigned char c) {
@@ -50,16 +59,15 @@ Result<SubjectInput> DecodeSubjectJson(const json& body, std::string_view what) 
   SubjectInput in;
   for (const auto& [key, value] : body.items()) {
     if (key == "identifiers") {
-      TILLIT_RETURN_IF_ERROR(ReadStrings(value, "identifiers", "an identifier name", in.identifiers));
+      TILLIT_RETURN_IF_ERROR(ReadStrings(value, "identifiers", in.identifiers));
     } else if (key == "fields") {
       if (!value.is_object()) return WrongType("fields", "an object keyed by category id");
-      TILLIT_RETURN_IF_ERROR(CheckKeys(value, "fields", "a category id"));
       for (const auto& [category, v] : value.items()) in.fields[category] = v;
     } else if (key == "source") {
       if (!value.is_string()) return WrongType("source", "a string");
       in.source = value.get<std::string>();
     } else if (key == "sources") {
-      TILLIT_RETURN_IF_ERROR(ReadStrings(value, "sources", "an identifier name or category id", in.sources));
+      TILLIT_RETURN_IF_ERROR(ReadStrings(value, "sources", in.sources));
     } else if (key == "collected_at") {
       auto t = value.is_string() ? ParseRfc3339(value.get<std::string>()) : Result<TimePoint>(Status::Internal(""));
       if (!t.ok()) {

@@ -591,9 +591,12 @@ class PgWriteTxn final : public WriteTxn {
     TILLIT_RETURN_IF_ERROR(
         conn_.Query("DELETE FROM opt_out_entries WHERE register_id = $1", Params().Text(row.register_id)).status());
     // Many rows per statement: a national register has millions of entries, and one round trip each is too slow.
-    constexpr size_t kChunk = 500;
-    for (size_t start = 0; start < entries.size(); start += kChunk) {
-      const size_t end = std::min(entries.size(), start + kChunk);
+    // Chunks of 500, then 50, then 1 rows: three statement texts at most, so the prepared-statement caches of the
+    // connection stay small whatever the register's size.
+    for (size_t start = 0, chunk = 0; start < entries.size(); start += chunk) {
+      const size_t left = entries.size() - start;
+      chunk = left >= 500 ? 500 : left >= 50 ? 50 : 1;
+      const size_t end = start + chunk;
       std::string sql = "INSERT INTO opt_out_entries (register_id, kind, value) VALUES ";
       Params p;
       p.Text(row.register_id);
