@@ -7,8 +7,6 @@
 // shutdown and no personal data, and the audit.checkpoint webhook reaches a subscribed receiver on loopback.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
-#include <sqlite3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,44 +33,6 @@ constexpr const char* kSecret = "whsec-witness-0123456789";
 constexpr const char* kCanaryMail = "canary.wqpzxv@example.fi";
 constexpr const char* kCanaryName = "Canaryname Wqpzxv";
 
-// Runs `sql` on the data directory's databases directly, as an attacker would: on SQLite tillit.db with keys.db
-// attached as `keystore`, on PostgreSQL the test database (the key store is its schema `keystore`). Answers the
-// first row's columns as text.
-std::vector<std::string> Sql(const std::string& data_dir, const std::string& sql) {
-  std::vector<std::string> row;
-  if (UsingPostgres()) {
-    PGconn* conn = PQconnectdb(StoreUrlFor(data_dir).c_str());
-    EXPECT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
-    PGresult* res = PQexec(conn, sql.c_str());
-    const ExecStatusType status = PQresultStatus(res);
-    EXPECT_TRUE(status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) << sql << ": " << PQerrorMessage(conn);
-    if (status == PGRES_TUPLES_OK && PQntuples(res) > 0) {
-      for (int c = 0; c < PQnfields(res); ++c) row.emplace_back(PQgetvalue(res, 0, c));
-    }
-    PQclear(res);
-    PQfinish(conn);
-    return row;
-  }
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open((data_dir + "/tillit.db").c_str(), &db), SQLITE_OK);
-  sqlite3_busy_timeout(db, 5000);
-  const std::string attach = "ATTACH DATABASE '" + data_dir + "/keys.db' AS keystore";
-  EXPECT_EQ(sqlite3_exec(db, attach.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
-  auto collect = [](void* out, int n, char** values, char**) {
-    auto* r = static_cast<std::vector<std::string>*>(out);
-    if (r->empty()) {
-      for (int c = 0; c < n; ++c) r->emplace_back(values[c] != nullptr ? values[c] : "");
-    }
-    return 0;
-  };
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), collect, &row, &err);
-  EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (err != nullptr ? err : "");
-  sqlite3_free(err);
-  sqlite3_close(db);
-  return row;
-}
-
 // A signed head as the databases hold it, blobs in lowercase hex.
 struct Head {
   int64_t seq = 0;
@@ -89,7 +49,7 @@ std::string BlobOf(const std::string& hex) {
 }
 
 Head ReadHead(const std::string& data_dir, const std::string& table) {
-  auto row = Sql(data_dir, "SELECT seq, " + HexOf("hash") + ", " + HexOf("signature") + ", at FROM " + table);
+  auto row = RunSql(data_dir, "SELECT seq, " + HexOf("hash") + ", " + HexOf("signature") + ", at FROM " + table);
   if (row.size() != 4) return {};
   return Head{std::stoll(row[0]), row[1], row[2], row[3]};
 }
@@ -98,12 +58,12 @@ Head KeyStoreHead(const std::string& data_dir) { return ReadHead(data_dir, "keys
 
 // Puts back `head` as the table's signed head, as copied from an older backup.
 void RestoreHead(const std::string& data_dir, const std::string& table, const Head& head) {
-  Sql(data_dir, "UPDATE " + table + " SET seq = " + std::to_string(head.seq) + ", hash = " + BlobOf(head.hash) +
-                    ", signature = " + BlobOf(head.signature) + ", at = " + head.at + " WHERE id = 1");
+  RunSql(data_dir, "UPDATE " + table + " SET seq = " + std::to_string(head.seq) + ", hash = " + BlobOf(head.hash) +
+                       ", signature = " + BlobOf(head.signature) + ", at = " + head.at + " WHERE id = 1");
 }
 
 int64_t ChainLength(const std::string& data_dir) {
-  auto row = Sql(data_dir, "SELECT COUNT(*) FROM audit_log");
+  auto row = RunSql(data_dir, "SELECT COUNT(*) FROM audit_log");
   return row.empty() ? -1 : std::stoll(row[0]);
 }
 
@@ -233,7 +193,7 @@ TEST_F(AuditWitnessTest, DeletingTheWholeLogAndItsHeadIsDetected) {
   Stop();
   const int64_t last = DataHead(data()).seq;
   ASSERT_GT(last, 0);
-  Sql(data(), "DELETE FROM audit_log; DELETE FROM audit_checkpoint;");
+  RunSql(data(), "DELETE FROM audit_log; DELETE FROM audit_checkpoint;");
   RunResult v = Verify();
   EXPECT_EQ(v.exit_code, 1) << v.out << v.err;
   EXPECT_THAT(v.out, HasSubstr("the whole log was deleted"));
@@ -245,7 +205,7 @@ TEST_F(AuditWitnessTest, DroppingTheAuditTablesIsDetected) {
   Start("");
   Activity("dropped");
   Stop();
-  Sql(data(), "DROP TABLE audit_log; DROP TABLE audit_checkpoint;");
+  RunSql(data(), "DROP TABLE audit_log; DROP TABLE audit_checkpoint;");
   RunResult v = Verify();
   EXPECT_EQ(v.exit_code, 1) << v.out << v.err;
   EXPECT_THAT(v.out, HasSubstr("audit log BROKEN"));
@@ -267,7 +227,7 @@ TEST_F(AuditWitnessTest, TruncatingTheTailAndRestoringAnOlderSignedHeadIsDetecte
 
   // Before the attack, verify passes; the attacker truncates to the backup's head and puts that head back.
   ASSERT_EQ(Verify().exit_code, 0);
-  Sql(data(), "DELETE FROM audit_log WHERE seq > " + std::to_string(backup.seq));
+  RunSql(data(), "DELETE FROM audit_log WHERE seq > " + std::to_string(backup.seq));
   RestoreHead(data(), "audit_checkpoint", backup);
   ASSERT_EQ(ChainLength(data()), backup.seq);
   RunResult v = Verify();
@@ -292,7 +252,7 @@ TEST_F(AuditWitnessTest, RestoringBothDatabasesFromAnOlderBackupIsCaughtByTheWit
   ASSERT_EQ(WitnessLines(witness()).back().first, newest.seq);  // witnessed at shutdown
 
   // Someone with both databases puts back the older state of both.
-  Sql(data(), "DELETE FROM audit_log WHERE seq > " + std::to_string(backup.seq));
+  RunSql(data(), "DELETE FROM audit_log WHERE seq > " + std::to_string(backup.seq));
   RestoreHead(data(), "audit_checkpoint", backup);
   RestoreHead(data(), "keystore.audit_head", backup_kept);
 
@@ -321,7 +281,7 @@ TEST_F(AuditWitnessTest, AChainWrittenAnewPastTheKeptHeadDivergesFromTheKeyStore
   Stop();
   const Head newest = DataHead(data());
   // The attacker truncates and restores the older head; tillit goes on writing, past the old head's entry.
-  Sql(data(), "DELETE FROM audit_log WHERE seq > " + std::to_string(backup.seq));
+  RunSql(data(), "DELETE FROM audit_log WHERE seq > " + std::to_string(backup.seq));
   RestoreHead(data(), "audit_checkpoint", backup);
   ASSERT_TRUE(server_->Restart());
   Activity("anew");
@@ -349,7 +309,7 @@ TEST_F(AuditWitnessTest, AChainWrittenAnewInBothDatabasesDivergesFromTheWitness)
   const Head newest = DataHead(data());
   ASSERT_EQ(WitnessLines(witness()).back().first, newest.seq);
   // Both databases rolled back, then written on past the old head: they agree with each other, not with the witness.
-  Sql(data(), "DELETE FROM audit_log WHERE seq > " + std::to_string(backup.seq));
+  RunSql(data(), "DELETE FROM audit_log WHERE seq > " + std::to_string(backup.seq));
   RestoreHead(data(), "audit_checkpoint", backup);
   RestoreHead(data(), "keystore.audit_head", backup_kept);
   ASSERT_TRUE(server_->Restart());
@@ -426,7 +386,7 @@ TEST_F(AuditWitnessTest, AKeyStoreWithoutAHeadGetsOneWithTheNextWrite) {
   Activity("upgrade");
   Stop();
   // An installation from before the key store kept the head: the chain verifies on its own signed head.
-  Sql(data(), "DELETE FROM keystore.audit_head");
+  RunSql(data(), "DELETE FROM keystore.audit_head");
   RunResult v = Verify();
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   EXPECT_THAT(v.out, HasSubstr("no signed head yet"));

@@ -11,8 +11,6 @@
 // codes, erasure reasons) are vocabularies checked on input. Runs on both backends; Minime's configuration.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <map>
@@ -27,6 +25,7 @@ namespace tillit::testing {
 namespace {
 
 using nlohmann::json;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -39,36 +38,6 @@ using ::testing::Not;
 const std::vector<std::string> kInTheClearByDesign = {"visitor_id", "banner_version", "agreement"};
 
 json Parse(const std::string& body) { return json::parse(body, nullptr, false); }
-
-// Runs `sql` on the data directory's database directly (the server stopped) and answers the first column of the
-// first row ("" when there is none): the SQLite file, or the PostgreSQL database when the suite runs there.
-std::string RunSql(const std::string& data_dir, const std::string& sql) {
-  std::string first;
-  if (UsingPostgres()) {
-    PGconn* conn = PQconnectdb(StoreUrlFor(data_dir).c_str());
-    EXPECT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
-    PGresult* res = PQexec(conn, sql.c_str());
-    const ExecStatusType status = PQresultStatus(res);
-    EXPECT_TRUE(status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) << PQerrorMessage(conn) << sql;
-    if (status == PGRES_TUPLES_OK && PQntuples(res) > 0) first = PQgetvalue(res, 0, 0);
-    PQclear(res);
-    PQfinish(conn);
-    return first;
-  }
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open((data_dir + "/tillit.db").c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  auto keep_first = [](void* out, int columns, char** values, char**) {
-    auto* text = static_cast<std::string*>(out);
-    if (columns > 0 && text->empty() && values[0] != nullptr) *text = values[0];
-    return 0;
-  };
-  const int rc = sqlite3_exec(db, sql.c_str(), keep_first, &first, &err);
-  EXPECT_EQ(rc, SQLITE_OK) << (err != nullptr ? err : "") << sql;
-  sqlite3_free(err);
-  sqlite3_close(db);
-  return first;
-}
 
 class CanaryTest : public ::testing::Test {
  protected:
@@ -277,7 +246,7 @@ TEST_F(CanaryTest, TextsAnOlderVersionKeptInTheClearAreSealedAtStart) {
   RunSql(data(), "UPDATE objections SET sealed_reason = NULL, reason = '" + Canary("legacy_reason") + "'");
   RunSql(data(), "UPDATE restrictions SET sealed_reason = NULL, sealed_notice = NULL, reason = '" +
                      Canary("legacy_restriction") + "', lift_notice = '" + Canary("legacy_notice") + "'");
-  ASSERT_EQ(RunSql(data(), "SELECT COUNT(*) FROM consent_events WHERE user_agent <> ''"), "1");
+  ASSERT_THAT(RunSql(data(), "SELECT COUNT(*) FROM consent_events WHERE user_agent <> ''"), ElementsAre("1"));
 
   ASSERT_TRUE(server_->Restart());
   const json consents = Read(base + "/consents");
@@ -295,11 +264,11 @@ TEST_F(CanaryTest, TextsAnOlderVersionKeptInTheClearAreSealedAtStart) {
                           "SELECT COUNT(*) FROM objections WHERE reason <> '' OR sealed_reason IS NULL",
                           "SELECT COUNT(*) FROM restrictions WHERE reason <> '' OR lift_notice <> '' OR "
                           "sealed_reason IS NULL OR sealed_notice IS NULL"}) {
-    EXPECT_EQ(RunSql(data(), sql), "0") << sql;
+    EXPECT_THAT(RunSql(data(), sql), ElementsAre("0")) << sql;
   }
   RunResult audit = RunTillit({"audit", "verify", "--data", data()});
   EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
-  EXPECT_EQ(RunSql(data(), "SELECT COUNT(*) FROM audit_log WHERE action = 'data.seal_legacy'"), "1");
+  EXPECT_THAT(RunSql(data(), "SELECT COUNT(*) FROM audit_log WHERE action = 'data.seal_legacy'"), ElementsAre("1"));
   // The table files (PostgreSQL: rewritten by VACUUM FULL; its WAL keeps the old versions until recycled).
   const std::string where = UsingPostgres() ? PostgresClusterDir() : data();
   if (where.empty()) GTEST_SKIP() << "set TILLIT_TEST_POSTGRES_DIR to scan the cluster's files";

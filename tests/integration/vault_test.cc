@@ -4,8 +4,6 @@
 // every value readable, resumes after an interruption, and lets the old master key go.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <libpq-fe.h>
-#include <sqlite3.h>
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -18,30 +16,6 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// Runs `sql` on the data directory's database directly, as an attacker with access to the database would: the
-// SQLite file, or the PostgreSQL database when the suite runs there.
-void Tamper(const std::string& data_dir, const std::string& sql) {
-  if (UsingPostgres()) {
-    PGconn* conn = PQconnectdb(StoreUrlFor(data_dir).c_str());
-    ASSERT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
-    PGresult* res = PQexec(conn, sql.c_str());
-    const bool ok = PQresultStatus(res) == PGRES_COMMAND_OK;
-    const std::string message = PQerrorMessage(conn);
-    PQclear(res);
-    PQfinish(conn);
-    ASSERT_TRUE(ok) << message;
-    return;
-  }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open((data_dir + "/tillit.db").c_str(), &db), SQLITE_OK);
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-  const std::string message = err != nullptr ? err : "";
-  sqlite3_free(err);
-  sqlite3_close(db);
-  ASSERT_EQ(rc, SQLITE_OK) << message;
-}
 
 // Every call of these tests is made for customer service.
 const Caller kService = {.purpose = "customer_service"};
@@ -118,9 +92,8 @@ TEST_F(VaultTest, ACiphertextMovedToAnotherSubjectDoesNotOpen) {
   const std::string bob = CreateSubject("bob@example.fi", "Bob Berg");
   ASSERT_EQ(server_->Stop(), 0);
   // Give Alice's row Bob's sealed name.
-  Tamper(data(),
-         "UPDATE subject_fields SET sealed = (SELECT sealed FROM subject_fields WHERE subject_id = '" + bob +
-             "' AND field = 'identity.name') WHERE subject_id = '" + alice + "' AND field = 'identity.name'");
+  RunSql(data(), "UPDATE subject_fields SET sealed = (SELECT sealed FROM subject_fields WHERE subject_id = '" + bob +
+                     "' AND field = 'identity.name') WHERE subject_id = '" + alice + "' AND field = 'identity.name'");
   ASSERT_TRUE(server_->Restart());
   HttpResult r = GetSubject(alice);
   EXPECT_GE(r.status, 400) << r.body;
@@ -142,7 +115,7 @@ TEST_F(VaultTest, AuditVerifyPassesOnAnIntactLog) {
 TEST_F(VaultTest, AuditVerifyNamesAnEditedEntry) {
   Activity();
   ASSERT_EQ(server_->Stop(), 0);
-  Tamper(data(), "UPDATE audit_log SET purpose = 'marketing' WHERE seq = 5");
+  RunSql(data(), "UPDATE audit_log SET purpose = 'marketing' WHERE seq = 5");
   RunResult v = Verify();
   EXPECT_EQ(v.exit_code, 1) << v.out;
   EXPECT_THAT(v.out, HasSubstr("entry 5"));
@@ -152,7 +125,7 @@ TEST_F(VaultTest, AuditVerifyNamesAnEditedEntry) {
 TEST_F(VaultTest, AuditVerifyNamesADeletedEntry) {
   Activity();
   ASSERT_EQ(server_->Stop(), 0);
-  Tamper(data(), "DELETE FROM audit_log WHERE seq = 4");
+  RunSql(data(), "DELETE FROM audit_log WHERE seq = 4");
   RunResult v = Verify();
   EXPECT_EQ(v.exit_code, 1) << v.out;
   EXPECT_THAT(v.out, HasSubstr("entry 4 is missing"));
@@ -162,7 +135,7 @@ TEST_F(VaultTest, AuditVerifyDetectsReordering) {
   Activity();
   ASSERT_EQ(server_->Stop(), 0);
   // Swap entries 3 and 4 wholesale: each row stays self-consistent, only the order is wrong.
-  Tamper(data(),
+  RunSql(data(),
          "UPDATE audit_log SET seq = -1 WHERE seq = 3; UPDATE audit_log SET seq = 3 WHERE seq = 4; "
          "UPDATE audit_log SET seq = 4 WHERE seq = -1;");
   RunResult v = Verify();
@@ -173,7 +146,7 @@ TEST_F(VaultTest, AuditVerifyDetectsReordering) {
 TEST_F(VaultTest, AuditVerifyDetectsTruncationOfTheTail) {
   Activity();
   ASSERT_EQ(server_->Stop(), 0);
-  Tamper(data(), "DELETE FROM audit_log WHERE seq > (SELECT MAX(seq) - 2 FROM audit_log)");
+  RunSql(data(), "DELETE FROM audit_log WHERE seq > (SELECT MAX(seq) - 2 FROM audit_log)");
   RunResult v = Verify();
   EXPECT_EQ(v.exit_code, 1) << v.out;
   EXPECT_THAT(v.out, HasSubstr("truncated"));
@@ -183,7 +156,7 @@ TEST_F(VaultTest, AuditVerifyDetectsARemovedHead) {
   Activity();
   ASSERT_EQ(server_->Stop(), 0);
   // An attacker who rewrites the whole log must also remove or forge its signed head.
-  Tamper(data(), "DELETE FROM audit_checkpoint");
+  RunSql(data(), "DELETE FROM audit_checkpoint");
   RunResult v = Verify();
   EXPECT_EQ(v.exit_code, 1) << v.out;
   EXPECT_THAT(v.out, HasSubstr("signed head"));
@@ -192,7 +165,7 @@ TEST_F(VaultTest, AuditVerifyDetectsARemovedHead) {
 TEST_F(VaultTest, AuditVerifyDetectsAForgedHead) {
   Activity();
   ASSERT_EQ(server_->Stop(), 0);
-  Tamper(data(), "UPDATE audit_checkpoint SET seq = seq + 1");
+  RunSql(data(), "UPDATE audit_checkpoint SET seq = seq + 1");
   RunResult v = Verify();
   EXPECT_EQ(v.exit_code, 1) << v.out;
   EXPECT_THAT(v.out, HasSubstr("signature"));

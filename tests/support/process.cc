@@ -2,8 +2,10 @@
 
 #include <curl/curl.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <spawn.h>
+#include <sqlite3.h>
 #include <strings.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -156,6 +158,41 @@ std::string StoreUrlFor(const std::string& data_dir) {
     if (!ok) throw std::runtime_error("cannot create the test database " + name + ": " + error);
   }
   return url;
+}
+
+std::vector<std::string> RunSql(const std::string& data_dir, const std::string& sql) {
+  std::vector<std::string> row;
+  if (UsingPostgres()) {
+    PGconn* conn = PQconnectdb(StoreUrlFor(data_dir).c_str());
+    EXPECT_EQ(PQstatus(conn), CONNECTION_OK) << PQerrorMessage(conn);
+    PGresult* res = PQexec(conn, sql.c_str());
+    const ExecStatusType status = PQresultStatus(res);
+    EXPECT_TRUE(status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) << sql << ": " << PQerrorMessage(conn);
+    if (status == PGRES_TUPLES_OK && PQntuples(res) > 0) {
+      for (int c = 0; c < PQnfields(res); ++c) row.emplace_back(PQgetvalue(res, 0, c));
+    }
+    PQclear(res);
+    PQfinish(conn);
+    return row;
+  }
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open((data_dir + "/tillit.db").c_str(), &db), SQLITE_OK);
+  sqlite3_busy_timeout(db, 5000);
+  const std::string attach = "ATTACH DATABASE '" + data_dir + "/keys.db' AS keystore";
+  EXPECT_EQ(sqlite3_exec(db, attach.c_str(), nullptr, nullptr, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+  auto collect = [](void* out, int n, char** values, char**) {
+    auto* r = static_cast<std::vector<std::string>*>(out);
+    if (r->empty()) {
+      for (int c = 0; c < n; ++c) r->emplace_back(values[c] != nullptr ? values[c] : "");
+    }
+    return 0;
+  };
+  char* err = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), collect, &row, &err);
+  EXPECT_EQ(rc, SQLITE_OK) << sql << ": " << (err != nullptr ? err : "");
+  sqlite3_free(err);
+  sqlite3_close(db);
+  return row;
 }
 
 std::string TillitBinary() { return TILLIT_BINARY; }

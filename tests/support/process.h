@@ -23,6 +23,10 @@ std::string PostgresServerUrl();  // "" when the suite runs on SQLite
 bool UsingPostgres();
 // The store URL of `data_dir`'s database ("" on SQLite); the database is created on first use.
 std::string StoreUrlFor(const std::string& data_dir);
+// Runs `sql` on `data_dir`'s databases directly, as someone with access to them would: on SQLite tillit.db with
+// keys.db attached as `keystore`, on PostgreSQL the directory's database (whose schema `keystore` is the key store).
+// Answers the first row's columns as text (none without a row, "" for NULL); a statement that fails is a test failure.
+std::vector<std::string> RunSql(const std::string& data_dir, const std::string& sql);
 // The PostgreSQL cluster's own directory (TILLIT_TEST_POSTGRES_DIR, or the second line of the URL file), to look at
 // its files; "" when unknown.
 std::string PostgresClusterDir();
