@@ -146,43 +146,32 @@ Status DecisionIndex::Rebuild(store::Store& store) {
     if (page.size() < kPage) break;
     after = std::make_pair(page.back().created_at, page.back().id);
   }
-  std::string subject, id;
-  while (true) {
-    TILLIT_ASSIGN_OR_RETURN(auto page, store.ScanConsentEvents(subject, id, kPage));
-    for (const auto& e : page) Merge(loaded[e.subject_id], e);
-    if (page.size() < kPage) break;
-    subject = page.back().subject_id;
-    id = page.back().event_id;
-  }
-  subject.clear();
-  id.clear();
-  while (true) {
-    TILLIT_ASSIGN_OR_RETURN(auto page, store.ScanObjections(subject, id, kPage));
-    for (const auto& o : page) Merge(loaded[o.subject_id], o);
-    if (page.size() < kPage) break;
-    subject = page.back().subject_id;
-    id = page.back().objection_id;
-  }
-  subject.clear();
-  id.clear();
-  while (true) {
-    TILLIT_ASSIGN_OR_RETURN(auto page, store.ScanActiveRestrictions(subject, id, kPage));
-    for (const auto& r : page) loaded[r.subject_id].restricted_since = r.started_at;
-    if (page.size() < kPage) break;
-    subject = page.back().subject_id;
-    id = page.back().restriction_id;
-  }
-  subject.clear();
-  id.clear();
-  while (true) {
-    TILLIT_ASSIGN_OR_RETURN(auto page, store.ScanActiveProhibitions(subject, id, kPage));
-    for (const auto& p : page) Merge(loaded[p.subject_id], p);
-    if (page.size() < kPage) break;
-    subject = page.back().subject_id;
-    id = page.back().prohibition_id;
-  }
+  // Each table read in keyset pages of (subject id, row id) until a page comes back short.
+  auto scan_all = [&](auto scan, auto id_of, auto apply) -> Status {
+    std::string subject, id;
+    while (true) {
+      TILLIT_ASSIGN_OR_RETURN(auto page, scan(subject, id));
+      for (const auto& row : page) apply(row);
+      if (page.size() < kPage) return Status::Ok();
+      subject = page.back().subject_id;
+      id = id_of(page.back());
+    }
+  };
+  TILLIT_RETURN_IF_ERROR(scan_all(
+      [&](const std::string& s, const std::string& i) { return store.ScanConsentEvents(s, i, kPage); },
+      [](const auto& e) { return e.event_id; }, [&](const auto& e) { Merge(loaded[e.subject_id], e); }));
+  TILLIT_RETURN_IF_ERROR(scan_all(
+      [&](const std::string& s, const std::string& i) { return store.ScanObjections(s, i, kPage); },
+      [](const auto& o) { return o.objection_id; }, [&](const auto& o) { Merge(loaded[o.subject_id], o); }));
+  TILLIT_RETURN_IF_ERROR(scan_all(
+      [&](const std::string& s, const std::string& i) { return store.ScanActiveRestrictions(s, i, kPage); },
+      [](const auto& r) { return r.restriction_id; },
+      [&](const auto& r) { loaded[r.subject_id].restricted_since = r.started_at; }));
+  TILLIT_RETURN_IF_ERROR(scan_all(
+      [&](const std::string& s, const std::string& i) { return store.ScanActiveProhibitions(s, i, kPage); },
+      [](const auto& p) { return p.prohibition_id; }, [&](const auto& p) { Merge(loaded[p.subject_id], p); }));
   if (!country_by_index_.empty()) {
-    subject.clear();
+    std::string subject;
     std::vector<uint8_t> value;
     while (true) {
       TILLIT_ASSIGN_OR_RETURN(auto page, store.ScanSharedIndex(store::IndexKind::kCountry, "", value, subject, kPage));
